@@ -1,0 +1,102 @@
+//! The pipeline: load → validate → render → write, and the check that stops before writing.
+
+use crate::content;
+use crate::diag::{ContentErrors, Diagnostic};
+use crate::model::{self, BuildOptions, Site};
+use crate::output::{Staging, check_output_dir};
+use crate::render::{Job, Renderer, theme};
+use anyhow::Result;
+use rayon::prelude::*;
+use std::path::Path;
+use std::time::Instant;
+
+/// What a successful run did, for the one-line summary.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub pledges: usize,
+    pub reports: usize,
+    pub news: usize,
+    pub millis: u128,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Load and validate the site at `root`; every content error of the run at once.
+pub fn load_site(root: &Path, opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
+    let (loaded, mut errors) = content::load(root);
+    match model::build(&loaded, opts) {
+        Ok(site) if errors.is_empty() => Ok((site, loaded.warnings)),
+        Ok(_) => Err(ContentErrors::new(errors)),
+        Err(more) => {
+            errors.extend(more);
+            Err(ContentErrors::new(errors))
+        }
+    }
+}
+
+fn renderer<'a>(root: &Path, site: &'a Site) -> Result<Renderer<'a>, ContentErrors> {
+    let files = theme::load(root, &site.config.theme).map_err(ContentErrors::new)?;
+    Renderer::new(site, files).map_err(ContentErrors::new)
+}
+
+fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>) -> Summary {
+    Summary {
+        pages: jobs.iter().filter(|j| matches!(j, Job::Html { .. })).count(),
+        files: jobs.len(),
+        bytes: 0,
+        pledges: site.pledges.len(),
+        reports: site.reports.len(),
+        news: site.news.len(),
+        millis: start.elapsed().as_millis(),
+        warnings,
+    }
+}
+
+/// Validate everything a build would, rendering every page in memory, writing nothing.
+pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
+    let start = Instant::now();
+    let (site, warnings) = load_site(root, opts)?;
+    let r = renderer(root, &site)?;
+    let jobs = r.jobs();
+    let errors: Vec<Diagnostic> = jobs.par_iter().filter_map(|j| r.render(j).err()).collect();
+    if !errors.is_empty() {
+        return Err(ContentErrors::new(errors).into());
+    }
+    Ok(summary(&site, &jobs, start, warnings))
+}
+
+/// Build the site at `root` into `output`, replacing it whole only on success.
+pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
+    let start = Instant::now();
+    check_output_dir(root, output)?;
+    let (site, warnings) = load_site(root, opts)?;
+    let r = renderer(root, &site)?;
+    let jobs = r.jobs();
+    let staging = Staging::create(output)?;
+    let results: Vec<Result<u64, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let file = r.render(job)?;
+            staging.write(&file)?;
+            Ok(file.bytes.len() as u64)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut bytes = 0;
+    for res in results {
+        match res {
+            Ok(b) => bytes += b,
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        staging.abandon();
+        return Err(ContentErrors::new(errors).into());
+    }
+    staging.commit()?;
+    let mut s = summary(&site, &jobs, start, warnings);
+    s.bytes = bytes;
+    Ok(s)
+}

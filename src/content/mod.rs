@@ -1,0 +1,374 @@
+//! Loading a site folder from disk into raw structs: walk, read and parse every file in parallel.
+
+pub mod frontmatter;
+pub mod locate;
+pub mod raw;
+
+use crate::diag::Diagnostic;
+use locate::{Seg, locate};
+use raw::{RawIndicatorFile, RawNews, RawPage, RawPledgeFile, RawReport, RawSite};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Largest content file read, so that a stray dump cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Index of a file in [`Loaded::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// A content file's text, kept so that later errors can point into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated, as shown in messages.
+    pub rel: String,
+    pub text: String,
+    /// Byte range of the YAML part (the whole file for `.yaml`).
+    pub yaml: Range<usize>,
+    /// 1-based line of the file where the YAML part starts.
+    pub yaml_first_line: usize,
+    /// Byte range of the Markdown body (empty for `.yaml`).
+    pub body: Range<usize>,
+    pub body_first_line: usize,
+}
+
+impl SourceFile {
+    pub fn yaml_text(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+
+    pub fn body_text(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+
+    /// A diagnostic at the YAML value found at `path` (or its nearest existing parent).
+    pub fn error_at(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+        let (line, col) = locate(self.yaml_text(), path).unwrap_or((1, 1));
+        Diagnostic::new(&self.rel, line + self.yaml_first_line - 1, col, message)
+    }
+
+    /// A diagnostic at the first line of the file.
+    pub fn error_at_top(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.rel, 1, 1, message)
+    }
+}
+
+/// One parsed file of a kind: its raw struct and where it came from.
+#[derive(Debug)]
+pub struct Doc<T> {
+    pub file: FileId,
+    /// File stem (reports, news) or path under `pages/` without `.md`, `/`-separated.
+    pub stem: String,
+    pub raw: T,
+}
+
+/// Everything read from a site folder, not yet checked against each other.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub files: Vec<SourceFile>,
+    pub site: Option<Doc<RawSite>>,
+    pub reports: Vec<Doc<RawReport>>,
+    pub pledge_files: Vec<Doc<RawPledgeFile>>,
+    pub news: Vec<Doc<RawNews>>,
+    pub indicators: Vec<Doc<RawIndicatorFile>>,
+    pub pages: Vec<Doc<RawPage>>,
+    /// File names present in `seeds/`.
+    pub seeds: BTreeSet<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Site,
+    Report,
+    Pledges,
+    News,
+    Indicators,
+    Page,
+}
+
+enum Parsed {
+    Site(RawSite),
+    Report(RawReport),
+    Pledges(RawPledgeFile),
+    News(RawNews),
+    Indicators(RawIndicatorFile),
+    Page(RawPage),
+}
+
+/// Read every file of the site at `root`. Returns all that parsed plus every error met on the way.
+pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let mut jobs: Vec<(Kind, PathBuf, String, String)> = Vec::new();
+    let site_yaml = root.join("site.yaml");
+    if site_yaml.is_file() {
+        jobs.push((Kind::Site, site_yaml, "site.yaml".into(), "site".into()));
+    } else {
+        errors.push(Diagnostic::new(
+            "site.yaml",
+            1,
+            1,
+            format!("no site.yaml in `{}`: is this a duixian site folder? (use --root <dir>)", root.display()),
+        ));
+    }
+    let content = root.join("content");
+    let kinds: [(&str, Kind, &[&str]); 5] = [
+        ("reports", Kind::Report, &["md"]),
+        ("pledges", Kind::Pledges, &["yaml", "yml"]),
+        ("news", Kind::News, &["md"]),
+        ("indicators", Kind::Indicators, &["yaml", "yml"]),
+        ("pages", Kind::Page, &["md"]),
+    ];
+    for (dir, kind, exts) in kinds {
+        let base = content.join(dir);
+        if !base.is_dir() {
+            continue;
+        }
+        let recursive = matches!(kind, Kind::News | Kind::Page);
+        let walker = WalkDir::new(&base)
+            .min_depth(1)
+            .max_depth(if recursive { 64 } else { 1 })
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let p = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| format!("content/{dir}"));
+                    errors.push(Diagnostic::new(p, 1, 1, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let rel = rel_path(root, path);
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') || entry.file_type().is_dir() {
+                continue;
+            }
+            if entry.file_name().to_str().is_none() {
+                errors.push(Diagnostic::new(rel, 1, 1, "file name is not valid UTF-8: rename the file"));
+                continue;
+            }
+            if !entry.file_type().is_file() {
+                loaded.warnings.push(Diagnostic::new(rel, 1, 1, "skipped: not a regular file (links are not followed)"));
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !exts.contains(&ext) {
+                loaded.warnings.push(Diagnostic::new(
+                    rel,
+                    1,
+                    1,
+                    format!("skipped: files in content/{dir}/ end in .{}", exts.join(" or .")),
+                ));
+                continue;
+            }
+            let stem = if kind == Kind::Page {
+                let under = path.strip_prefix(&base).unwrap_or(path).with_extension("");
+                under.to_string_lossy().replace('\\', "/")
+            } else {
+                path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+            };
+            jobs.push((kind, path.to_path_buf(), rel, stem));
+        }
+    }
+    let seeds_dir = root.join("seeds");
+    if let Ok(rd) = std::fs::read_dir(&seeds_dir) {
+        for e in rd.flatten() {
+            if let Some(n) = e.file_name().to_str() {
+                loaded.seeds.insert(n.to_string());
+            }
+        }
+    }
+
+    let results: Vec<(SourceFile, Result<Parsed, Diagnostic>, Kind, String)> = jobs
+        .into_par_iter()
+        .map(|(kind, path, rel, stem)| {
+            let (file, parsed) = read_and_parse(kind, &path, rel);
+            (file, parsed, kind, stem)
+        })
+        .collect();
+
+    for (i, (file, parsed, _kind, stem)) in results.into_iter().enumerate() {
+        let id = FileId(i);
+        loaded.files.push(file);
+        match parsed {
+            Err(d) => errors.push(d),
+            Ok(p) => match p {
+                Parsed::Site(raw) => loaded.site = Some(Doc { file: id, stem, raw }),
+                Parsed::Report(raw) => loaded.reports.push(Doc { file: id, stem, raw }),
+                Parsed::Pledges(raw) => loaded.pledge_files.push(Doc { file: id, stem, raw }),
+                Parsed::News(raw) => loaded.news.push(Doc { file: id, stem, raw }),
+                Parsed::Indicators(raw) => loaded.indicators.push(Doc { file: id, stem, raw }),
+                Parsed::Page(raw) => loaded.pages.push(Doc { file: id, stem, raw }),
+            },
+        }
+    }
+    (loaded, errors)
+}
+
+/// `path` relative to `root`, `/`-separated, for messages.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+fn read_and_parse(kind: Kind, path: &Path, rel: String) -> (SourceFile, Result<Parsed, Diagnostic>) {
+    let empty = |rel: String| SourceFile {
+        rel,
+        text: String::new(),
+        yaml: 0..0,
+        yaml_first_line: 1,
+        body: 0..0,
+        body_first_line: 1,
+    };
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err((line, col, msg)) => {
+            let d = Diagnostic::new(&rel, line, col, msg);
+            return (empty(rel), Err(d));
+        }
+    };
+    let is_markdown = matches!(kind, Kind::Report | Kind::News | Kind::Page);
+    let mut file = empty(rel);
+    if is_markdown {
+        match frontmatter::split(&text) {
+            Ok(s) => {
+                let base = text.as_ptr() as usize;
+                let ys = s.yaml.as_ptr() as usize - base;
+                let bs = s.body.as_ptr() as usize - base;
+                file.yaml = ys..ys + s.yaml.len();
+                file.yaml_first_line = s.yaml_first_line;
+                file.body = bs..bs + s.body.len();
+                file.body_first_line = s.body_first_line;
+            }
+            Err(e) => {
+                let d = Diagnostic::new(&file.rel, e.line, 1, e.message);
+                file.text = text;
+                return (file, Err(d));
+            }
+        }
+    } else {
+        file.yaml = 0..text.len();
+    }
+    file.text = text;
+    let parsed = match kind {
+        Kind::Site => parse_yaml(&file, "site settings").map(Parsed::Site),
+        Kind::Report => parse_yaml(&file, "report front matter").map(Parsed::Report),
+        Kind::Pledges => parse_yaml(&file, "pledge file").map(Parsed::Pledges),
+        Kind::News => parse_yaml(&file, "news front matter").map(Parsed::News),
+        Kind::Indicators => parse_yaml(&file, "indicator file").map(Parsed::Indicators),
+        Kind::Page => parse_yaml(&file, "page front matter").map(Parsed::Page),
+    };
+    (file, parsed)
+}
+
+/// Read a file as UTF-8 text: BOM removed, CRLF turned into LF; other encodings are errors.
+pub fn read_text(path: &Path) -> Result<String, (usize, usize, String)> {
+    let meta = std::fs::metadata(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((1, 1, format!("file is {} MiB; content files are limited to {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
+    decode(bytes)
+}
+
+/// Decode bytes as UTF-8 text (see [`read_text`]).
+pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize, String)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((1, 1, "file is UTF-16: save it as UTF-8".into()));
+    }
+    let mut text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let upto = e.utf8_error().valid_up_to();
+            let good = std::str::from_utf8(&bytes[..upto]).unwrap_or("");
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err((
+                line,
+                col,
+                format!(
+                    "file is not valid UTF-8 (byte 0x{:02X} at offset {upto}): save it as UTF-8 (GBK/GB18030 text must be converted)",
+                    bytes.get(upto).copied().unwrap_or(0)
+                ),
+            ));
+        }
+    };
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..3);
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
+    Ok(text)
+}
+
+fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
+    let yaml = file.yaml_text();
+    if yaml.trim().is_empty() {
+        return Err(Diagnostic::new(&file.rel, file.yaml_first_line, 1, format!("{what} is empty")));
+    }
+    serde_yaml::from_str::<T>(yaml).map_err(|e| {
+        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        Diagnostic::new(&file.rel, line + file.yaml_first_line - 1, col, clean_yaml_message(&e.to_string()))
+    })
+}
+
+/// serde_yaml appends " at line N column M" to its messages; the position is given separately.
+fn clean_yaml_message(msg: &str) -> String {
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains(" column ") => &msg[..i],
+        _ => msg,
+    };
+    msg.replace("invalid type: ", "wrong type: ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_accepts_bom_and_crlf() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn decode_locates_bad_bytes() {
+        let (line, col, msg) = decode(b"ab\ncd\xB0\xA1".to_vec()).unwrap_err();
+        assert_eq!((line, col), (2, 3));
+        assert!(msg.contains("UTF-8"), "{msg}");
+        assert!(decode(b"\xFF\xFEa\x00".to_vec()).unwrap_err().2.contains("UTF-16"));
+    }
+
+    #[test]
+    fn yaml_errors_are_shifted_to_file_lines() {
+        let text = "---\ntitle: x\ndate: 2024-01-01\nbogus: 1\n---\nbody".to_string();
+        let s = frontmatter::split(&text).unwrap();
+        let file = SourceFile {
+            rel: "content/news/a.md".into(),
+            yaml: 4..4 + s.yaml.len(),
+            yaml_first_line: 2,
+            body: 0..0,
+            body_first_line: 6,
+            text: text.clone(),
+        };
+        let d = parse_yaml::<RawNews>(&file, "news").unwrap_err();
+        assert_eq!((d.line, d.col), (4, 1), "{d}");
+        assert!(d.message.contains("unknown field `bogus`"), "{d}");
+    }
+}

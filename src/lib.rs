@@ -1,0 +1,17 @@
+//! duixian: a static site generator for civic accountability portals — government work
+//! reports, the pledges in them, the evidence of what was done, and yearly indicators.
+//!
+//! The pipeline runs one way: [`content`] loads files into raw structs, [`model`] validates
+//! them into a linked site, [`render`] turns that into output files, [`output`] writes them.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod build;
+pub mod cli;
+pub mod content;
+pub mod diag;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod types;

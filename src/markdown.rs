@@ -1,0 +1,720 @@
+//! Markdown bodies: the rendered text that quotes are matched against, and the HTML in which
+//! those quotes are highlighted and linked.
+//!
+//! Both walk the same event stream through [`Walker`], so an offset found in the text is the
+//! same offset when the HTML is written. Raw HTML in content is never passed through: it is
+//! shown as text (see README, "Raw HTML").
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+use std::sync::OnceLock;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+
+/// The CSS class prefix of highlighted code tokens.
+pub const CODE_CLASS_PREFIX: &str = "hl-";
+
+/// A heading of a body: its text, level, where it starts in the rendered text, and its anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub offset: usize,
+    pub anchor: String,
+}
+
+/// The rendered text of a body (blocks separated by `\n`) and its headings.
+#[derive(Debug, Clone, Default)]
+pub struct TextIndex {
+    pub text: String,
+    pub headings: Vec<Heading>,
+}
+
+impl TextIndex {
+    /// The nearest heading at or above byte `offset` of the text.
+    pub fn section_at(&self, offset: usize) -> Option<&Heading> {
+        let n = self.headings.partition_point(|h| h.offset <= offset);
+        n.checked_sub(1).map(|i| &self.headings[i])
+    }
+
+    /// The text of the block (paragraph, list item, cell) around `range`.
+    pub fn block_around(&self, range: Range<usize>) -> &str {
+        let start = self.text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[range.end..].find('\n').map_or(self.text.len(), |i| range.end + i);
+        &self.text[start..end]
+    }
+
+    /// The sentence around `range`: from the previous sentence end (。！？；) to the next one.
+    pub fn sentence_around(&self, range: Range<usize>) -> Range<usize> {
+        let is_end = |c: char| matches!(c, '。' | '！' | '？' | '；' | '\n');
+        let start = self.text[..range.start]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_end(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = self.text[range.end..]
+            .char_indices()
+            .find(|&(_, c)| is_end(c))
+            .map_or(self.text.len(), |(i, c)| range.end + i + if c == '\n' { 0 } else { c.len_utf8() });
+        start.min(range.start)..end.max(range.end)
+    }
+}
+
+/// A span of the rendered text to highlight in the HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub range: Range<usize>,
+    /// `id` attribute placed on the first piece of the highlight.
+    pub anchor: Option<String>,
+    /// Link target; `None` highlights without linking.
+    pub href: Option<String>,
+    pub class: String,
+    /// Tooltip / accessible description.
+    pub title: Option<String>,
+}
+
+/// How quotes are normalised before matching: line breaks joined as in the rendered text.
+pub fn normalize_quote(q: &str) -> String {
+    let q = q.trim();
+    if !q.contains('\n') {
+        return q.to_string();
+    }
+    let mut out = String::with_capacity(q.len());
+    for (i, line) in q.split('\n').enumerate() {
+        let line = line.trim();
+        if i > 0 && !line.is_empty() && out.chars().last().is_some_and(|c| c.is_ascii() && !c.is_whitespace()) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+}
+
+/// Whether a link or image address is safe to emit (no script or data URLs from content).
+pub fn is_safe_url(url: &str) -> bool {
+    let u: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match u.find(':') {
+        None => true,
+        Some(i) => {
+            // A colon after a slash, `?` or `#` is not a scheme.
+            if u[..i].contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(&u[..i], "http" | "https" | "mailto" | "tel")
+        }
+    }
+}
+
+/// The Markdown events of `md`, with raw HTML turned into text, unsafe URLs neutralised and
+/// CJK-friendly emphasis applied.
+fn events<'a>(md: &'a str, link_prefix: &'a str) -> Vec<Event<'a>> {
+    let raw = Parser::new_ext(md, options()).into_offset_iter().map(move |(ev, range)| {
+        let ev = match ev {
+            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: fix_url(dest_url, link_prefix),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: fix_url(dest_url, link_prefix),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        (ev, range)
+    });
+    cjk_emphasis(raw, md)
+}
+
+/// CommonMark does not let `**加粗。**正文` close its emphasis (a closing run after punctuation
+/// must be followed by space or punctuation), which is how Chinese text is written. Pair the
+/// delimiter runs that were left as literal text within one block, as a CJK-friendly parser would.
+fn cjk_emphasis<'a>(events: impl Iterator<Item = (Event<'a>, Range<usize>)>, md: &str) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::new();
+    // (index in `out` of the placeholder, run length, inline depth)
+    let mut open: Option<(usize, usize, usize)> = None;
+    let mut depth = 0usize;
+    let mut pending_run: Option<(usize, usize)> = None; // (first index in out, length)
+    let is_delim = |ev: &Event, r: &Range<usize>| {
+        matches!(ev, Event::Text(t) if t.as_ref() == "*") && &md[r.clone()] == "*" && !md[..r.start].ends_with('\\')
+    };
+    let mut iter = events.peekable();
+    while let Some((ev, range)) = iter.next() {
+        if is_delim(&ev, &range) {
+            let start = pending_run.map_or(out.len(), |(s, _)| s);
+            let len = pending_run.map_or(0, |(_, l)| l) + 1;
+            out.push(ev);
+            pending_run = Some((start, len));
+            let next_is_delim = iter.peek().is_some_and(|(e, r)| is_delim(e, r));
+            if next_is_delim {
+                continue;
+            }
+            // A complete run: decide whether it opens or closes.
+            pending_run = None;
+            let prev_char = out[..start].iter().rev().find_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => t.chars().last(),
+                _ => None,
+            });
+            let next_char = match iter.peek() {
+                Some((Event::Text(t), _)) | Some((Event::Code(t), _)) => t.chars().next(),
+                Some((Event::Start(_), _)) | Some((Event::End(_), _)) => Some('x'),
+                _ => None,
+            };
+            let can_close = prev_char.is_some_and(|c| !c.is_whitespace());
+            let can_open = next_char.is_some_and(|c| !c.is_whitespace());
+            if len <= 2 {
+                if let Some((o, olen, odepth)) = open {
+                    if olen == len && odepth == depth && can_close {
+                        let (s, e) = if len == 2 { (Tag::Strong, TagEnd::Strong) } else { (Tag::Emphasis, TagEnd::Emphasis) };
+                        out.truncate(start);
+                        out[o] = Event::Start(s);
+                        if olen == 2 {
+                            out.remove(o + 1);
+                        }
+                        out.push(Event::End(e));
+                        open = None;
+                        continue;
+                    }
+                }
+                if can_open {
+                    open = Some((start, len, depth));
+                }
+            }
+            continue;
+        }
+        match &ev {
+            Event::Start(tag) => {
+                if is_block(&tag.to_end()) {
+                    open = None;
+                } else {
+                    depth += 1;
+                }
+            }
+            Event::End(tag_end) => {
+                if is_block(tag_end) {
+                    open = None;
+                } else {
+                    depth = depth.saturating_sub(1);
+                    if open.is_some_and(|(_, _, d)| d > depth) {
+                        open = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(ev);
+    }
+    out
+}
+
+fn fix_url<'a>(url: CowStr<'a>, link_prefix: &str) -> CowStr<'a> {
+    if !is_safe_url(&url) {
+        return CowStr::Borrowed("#");
+    }
+    if url.starts_with('/') && !url.starts_with("//") && !link_prefix.is_empty() {
+        return CowStr::Boxed(format!("{}{}", link_prefix.trim_end_matches('/'), url).into_boxed_str());
+    }
+    url
+}
+
+fn is_block(tag_end: &TagEnd) -> bool {
+    !matches!(
+        tag_end,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript
+    )
+}
+
+/// Builds the rendered text while events pass, telling where each piece of text lands.
+#[derive(Default)]
+struct Walker {
+    text: String,
+    headings: Vec<Heading>,
+    heading: Option<(u8, usize)>,
+    image_depth: usize,
+}
+
+enum Step {
+    /// This text event occupies the range of the rendered text.
+    Text(Range<usize>),
+    /// A line break that adds nothing to the text (between CJK characters): drop it.
+    DropBreak,
+    Other,
+}
+
+impl Walker {
+    fn separate(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+    }
+
+    fn step(&mut self, ev: &Event) -> Step {
+        match ev {
+            Event::Text(t) | Event::Code(t) => {
+                if self.image_depth > 0 {
+                    return Step::Other;
+                }
+                let start = self.text.len();
+                self.text.push_str(t);
+                Step::Text(start..self.text.len())
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.text.chars().last().is_some_and(|c| c.is_ascii() && !c.is_whitespace()) {
+                    let start = self.text.len();
+                    self.text.push(' ');
+                    Step::Text(start..start + 1)
+                } else {
+                    Step::DropBreak
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                self.image_depth += 1;
+                Step::Other
+            }
+            Event::End(TagEnd::Image) => {
+                self.image_depth = self.image_depth.saturating_sub(1);
+                Step::Other
+            }
+            Event::Start(tag) => {
+                if is_block(&tag.to_end()) {
+                    self.separate();
+                }
+                if let Tag::Heading { level, .. } = tag {
+                    self.heading = Some((heading_level(*level), self.text.len()));
+                }
+                Step::Other
+            }
+            Event::End(tag_end) => {
+                if let (TagEnd::Heading(_), Some((level, start))) = (tag_end, self.heading.take()) {
+                    let n = self.headings.len() + 1;
+                    self.headings.push(Heading {
+                        level,
+                        text: self.text[start..].trim().to_string(),
+                        offset: start,
+                        anchor: format!("h_{n}"),
+                    });
+                }
+                if is_block(tag_end) {
+                    self.separate();
+                }
+                Step::Other
+            }
+            Event::Rule => {
+                self.separate();
+                Step::Other
+            }
+            _ => Step::Other,
+        }
+    }
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The rendered text and headings of a Markdown body.
+pub fn text_index(md: &str) -> TextIndex {
+    let mut w = Walker::default();
+    for ev in events(md, "") {
+        w.step(&ev);
+    }
+    TextIndex {
+        text: w.text,
+        headings: w.headings,
+    }
+}
+
+/// Escape text for an HTML attribute or element.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Marks sorted and made disjoint: overlapping marks keep only their anchor (an empty span).
+fn disjoint(marks: &[Mark]) -> (Vec<&Mark>, Vec<(usize, &str)>) {
+    let mut sorted: Vec<&Mark> = marks.iter().filter(|m| m.range.start < m.range.end).collect();
+    sorted.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(b.range.end.cmp(&a.range.end)));
+    let mut kept: Vec<&Mark> = Vec::new();
+    let mut anchors = Vec::new();
+    for m in sorted {
+        match kept.last() {
+            Some(last) if m.range.start < last.range.end => {
+                if let Some(a) = &m.anchor {
+                    anchors.push((m.range.start, a.as_str()));
+                }
+            }
+            _ => kept.push(m),
+        }
+    }
+    (kept, anchors)
+}
+
+fn open_tag(m: &Mark, with_anchor: bool, in_link: bool) -> String {
+    let mut s = String::new();
+    let tag = if in_link || m.href.is_none() { "mark" } else { "a" };
+    s.push('<');
+    s.push_str(tag);
+    s.push_str(" class=\"");
+    s.push_str(&escape_html(&m.class));
+    s.push('"');
+    if with_anchor {
+        if let Some(a) = &m.anchor {
+            s.push_str(" id=\"");
+            s.push_str(&escape_html(a));
+            s.push('"');
+        }
+    }
+    if tag == "a" {
+        if let Some(h) = &m.href {
+            s.push_str(" href=\"");
+            s.push_str(&escape_html(h));
+            s.push('"');
+        }
+    }
+    if let Some(t) = &m.title {
+        s.push_str(" title=\"");
+        s.push_str(&escape_html(t));
+        s.push('"');
+    }
+    s.push('>');
+    s
+}
+
+fn close_tag(m: &Mark, in_link: bool) -> &'static str {
+    if in_link || m.href.is_none() { "</mark>" } else { "</a>" }
+}
+
+/// A body rendered to HTML, with its headings for a table of contents.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedHtml {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+/// Render `md` to HTML, wrapping each [`Mark`] (offsets into [`text_index`]'s text) in a link.
+/// Root-relative links in the content get `link_prefix` (the site's base path).
+pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml {
+    let (marks, anchors) = disjoint(marks);
+    let mut w = Walker::default();
+    let mut out: Vec<Event> = Vec::new();
+    let mut mi = 0;
+    let mut ai = 0;
+    let mut link_depth = 0usize;
+    let mut code: Option<(Option<String>, String)> = None;
+    for ev in events(md, link_prefix) {
+        // Code blocks are collected and highlighted as one piece.
+        if let Some((lang, buf)) = code.as_mut() {
+            match &ev {
+                Event::Text(t) => {
+                    w.step(&ev);
+                    buf.push_str(t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    w.step(&ev);
+                    let html = highlight_code(lang.as_deref(), buf);
+                    out.push(Event::Html(html.into()));
+                    code = None;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if let Event::Start(Tag::CodeBlock(kind)) = &ev {
+            w.step(&ev);
+            let lang = match kind {
+                CodeBlockKind::Fenced(l) => l.split([' ', ',', '{']).next().filter(|s| !s.is_empty()).map(str::to_string),
+                CodeBlockKind::Indented => None,
+            };
+            code = Some((lang, String::new()));
+            continue;
+        }
+        let is_code_span = matches!(ev, Event::Code(_));
+        match &ev {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            _ => {}
+        }
+        let ev = match ev {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                let n = w.headings.len() + 1;
+                Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::Boxed(format!("h_{n}").into_boxed_str())),
+                    classes,
+                    attrs,
+                })
+            }
+            other => other,
+        };
+        match w.step(&ev) {
+            Step::DropBreak => {}
+            Step::Other => out.push(ev),
+            Step::Text(range) => {
+                let text: CowStr = match &ev {
+                    Event::Text(t) | Event::Code(t) => t.clone(),
+                    Event::SoftBreak | Event::HardBreak => {
+                        out.push(ev);
+                        continue;
+                    }
+                    _ => unreachable!("Walker returns Text only for text, code and breaks"),
+                };
+                if is_code_span {
+                    out.push(Event::InlineHtml("<code>".into()));
+                }
+                while mi < marks.len() && marks[mi].range.end <= range.start {
+                    mi += 1;
+                }
+                while ai < anchors.len() && anchors[ai].0 < range.start {
+                    ai += 1;
+                }
+                let mut cuts: Vec<(usize, String)> = Vec::new();
+                let mut j = mi;
+                while j < marks.len() && marks[j].range.start < range.end {
+                    let m = marks[j];
+                    let s = m.range.start.max(range.start);
+                    let e = m.range.end.min(range.end);
+                    cuts.push((s, open_tag(m, m.range.start >= range.start, link_depth > 0)));
+                    cuts.push((e, close_tag(m, link_depth > 0).to_string()));
+                    j += 1;
+                }
+                let mut k = ai;
+                while k < anchors.len() && anchors[k].0 < range.end {
+                    cuts.push((anchors[k].0, format!("<span id=\"{}\"></span>", escape_html(anchors[k].1))));
+                    k += 1;
+                }
+                if cuts.is_empty() {
+                    out.push(if is_code_span { Event::Text(text) } else { ev });
+                } else {
+                    // Closing tags sort before opening ones at the same offset.
+                    cuts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.starts_with("</").cmp(&a.1.starts_with("</"))));
+                    let mut cursor = range.start;
+                    for (pos, html) in cuts {
+                        if pos > cursor {
+                            out.push(Event::Text(text[cursor - range.start..pos - range.start].to_string().into()));
+                            cursor = pos;
+                        }
+                        out.push(Event::InlineHtml(html.into()));
+                    }
+                    if cursor < range.end {
+                        out.push(Event::Text(text[cursor - range.start..].to_string().into()));
+                    }
+                }
+                if is_code_span {
+                    out.push(Event::InlineHtml("</code>".into()));
+                }
+            }
+        }
+    }
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    RenderedHtml {
+        html,
+        headings: w.headings,
+    }
+}
+
+fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Highlight a fenced code block with CSS classes; unknown languages are escaped plain text.
+pub fn highlight_code(lang: Option<&str>, code: &str) -> String {
+    let lang_attr = lang.map(|l| format!(" class=\"language-{}\"", escape_html(l))).unwrap_or_default();
+    let alias = lang.map(|l| match l {
+        "sh" | "shell" | "console" => "bash",
+        "js" => "javascript",
+        "py" => "python",
+        "yml" => "yaml",
+        other => other,
+    });
+    let ss = syntax_set();
+    let syntax = alias.and_then(|l| ss.find_syntax_by_token(l));
+    let body = match syntax {
+        None => escape_html(code),
+        Some(syntax) => {
+            let mut html_gen = ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                ss,
+                ClassStyle::SpacedPrefixed { prefix: CODE_CLASS_PREFIX },
+            );
+            let mut ok = true;
+            for line in syntect::util::LinesWithEndings::from(code) {
+                if html_gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                    ok = false;
+                    break;
+                }
+            }
+            if ok { html_gen.finalize() } else { escape_html(code) }
+        }
+    };
+    format!("<pre class=\"code\"><code{lang_attr}>{body}</code></pre>\n")
+}
+
+/// The stylesheet for highlighted code: a light theme, and a dark one under `prefers-color-scheme`.
+pub fn code_css() -> String {
+    use syntect::highlighting::ThemeSet;
+    use syntect::html::css_for_theme_with_class_style;
+    let themes = ThemeSet::load_defaults();
+    let style = ClassStyle::SpacedPrefixed { prefix: CODE_CLASS_PREFIX };
+    let light = themes.themes.get("InspiredGitHub").and_then(|t| css_for_theme_with_class_style(t, style).ok());
+    let dark = themes.themes.get("base16-ocean.dark").and_then(|t| css_for_theme_with_class_style(t, style).ok());
+    let mut css = String::from("/* Generated by duixian from syntect's themes. */\n");
+    css.push_str(&light.unwrap_or_default());
+    css.push_str("\n@media (prefers-color-scheme: dark) {\n");
+    css.push_str(&dark.unwrap_or_default());
+    css.push_str("\n}\n");
+    css
+}
+
+/// Find the first occurrence of `quote` in `text`; on failure, describe the nearest text.
+pub fn explain_missing(text: &str, quote: &str) -> String {
+    // Longest prefix of the quote that occurs: binary search over char boundaries.
+    let bounds: Vec<usize> = quote.char_indices().map(|(i, _)| i).chain([quote.len()]).collect();
+    let (mut lo, mut hi) = (0usize, bounds.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if text.contains(&quote[..bounds[mid]]) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let matched = bounds[lo];
+    if lo == 0 {
+        return "no part of it occurs in the text".to_string();
+    }
+    let prefix = &quote[..matched];
+    let at = text.find(prefix).unwrap_or(0);
+    let after: String = text[at + matched..].chars().take(12).collect();
+    let expected: String = quote[matched..].chars().take(12).collect();
+    format!("the text has «{prefix}» but continues «{after}», not «{expected}»")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_ignores_markup_and_cjk_line_breaks() {
+        let idx = text_index("## 一、标题\n\n改造老旧\n小区68个，**加粗。**正文\n\nword\nwrap");
+        assert_eq!(idx.text, "一、标题\n改造老旧小区68个，加粗。正文\nword wrap\n");
+        assert_eq!(idx.headings.len(), 1);
+        assert_eq!(idx.headings[0].text, "一、标题");
+    }
+
+    #[test]
+    fn quote_across_bold_is_highlighted_in_pieces_with_one_anchor() {
+        let md = "前文**加粗。**正文后";
+        let idx = text_index(md);
+        let start = idx.text.find("加粗。正文").unwrap();
+        let mark = Mark {
+            range: start..start + "加粗。正文".len(),
+            anchor: Some("p1".into()),
+            href: Some("/x/".into()),
+            class: "q".into(),
+            title: None,
+        };
+        let html = render_html(md, &[mark], "").html;
+        assert_eq!(
+            html,
+            "<p>前文<strong><a class=\"q\" id=\"p1\" href=\"/x/\">加粗。</a></strong><a class=\"q\" href=\"/x/\">正文</a>后</p>\n"
+        );
+    }
+
+    #[test]
+    fn quote_across_a_soft_break_drops_the_break() {
+        let md = "新建供热\n管网20公里";
+        let idx = text_index(md);
+        assert_eq!(idx.text.trim_end(), "新建供热管网20公里");
+        let mark = Mark { range: 0..idx.text.trim_end().len(), anchor: Some("a".into()), href: Some("/p/".into()), class: "q".into(), title: None };
+        let html = render_html(md, &[mark], "").html;
+        assert_eq!(html, "<p><a class=\"q\" id=\"a\" href=\"/p/\">新建供热</a><a class=\"q\" href=\"/p/\">管网20公里</a></p>\n");
+    }
+
+    #[test]
+    fn overlapping_marks_keep_their_anchor() {
+        let md = "甲乙丙丁";
+        let m = |r: Range<usize>, a: &str| Mark { range: r, anchor: Some(a.into()), href: Some("/".into()), class: "q".into(), title: None };
+        let html = render_html(md, &[m(0..6, "x"), m(3..9, "y")], "").html;
+        assert_eq!(html, "<p><a class=\"q\" id=\"x\" href=\"/\">甲<span id=\"y\"></span>乙</a>丙丁</p>\n");
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_never_pass_through() {
+        let html = render_html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"x\">y</b>", &[], "").html;
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn root_relative_links_get_the_base_path() {
+        let html = render_html("[关于](/about/)", &[], "/sub/").html;
+        assert!(html.contains("href=\"/sub/about/\""), "{html}");
+    }
+
+    #[test]
+    fn headings_get_stable_anchors_and_sections() {
+        let md = "## 一\n\n甲\n\n### (一) 二\n\n乙丙";
+        let idx = text_index(md);
+        let at = idx.text.find("乙").unwrap();
+        assert_eq!(idx.section_at(at).unwrap().text, "(一) 二");
+        let html = render_html(md, &[], "").html;
+        assert!(html.contains("<h3 id=\"h_2\">"), "{html}");
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let html = render_html("```python\nimport json\n```\n", &[], "").html;
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(code_css().contains(".hl-"));
+    }
+
+    #[test]
+    fn explains_where_a_quote_diverges() {
+        let msg = explain_missing("改造老旧小区68个", "改造老旧小区86个");
+        assert!(msg.contains("«改造老旧小区»"), "{msg}");
+    }
+
+    #[test]
+    fn sentence_around_a_quote() {
+        let idx = text_index("前一句。今年改造老旧小区68个，完成任务。后一句");
+        let s = idx.text.find("改造").unwrap();
+        let r = idx.sentence_around(s..s + "改造老旧小区68个".len());
+        assert_eq!(&idx.text[r], "今年改造老旧小区68个，完成任务。");
+    }
+}

@@ -1,0 +1,759 @@
+//! Validation: raw structs checked against each other and turned into the [`Site`] model.
+//!
+//! Every rule of the content contract (§2–§7) is checked here and every failure is collected,
+//! so one run reports all errors.
+
+use super::met::{indicator_met, is_provisional, pledge_met};
+use super::*;
+use crate::content::locate::{Seg, idx, key};
+use crate::content::raw::RawPledge;
+use crate::content::{Doc, FileId, Loaded};
+use crate::diag::Diagnostic;
+use crate::markdown::{explain_missing, normalize_quote, text_index};
+use crate::types::{PledgeRef, is_valid_id};
+use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Choices that change what a build includes.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include pledges marked `draft: true`.
+    pub drafts: bool,
+    /// Replace `base_url` (used by `serve`).
+    pub base_url: Option<String>,
+}
+
+/// URL paths that the generator owns; a free page may not take them.
+pub const RESERVED: &[&str] = &[
+    "reports", "pledges", "news", "jurisdictions", "categories", "status", "compare", "data", "search",
+    "embed", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "static", "index",
+];
+
+struct Errors<'a> {
+    loaded: &'a Loaded,
+    list: Vec<Diagnostic>,
+}
+
+impl Errors<'_> {
+    fn at(&mut self, file: FileId, path: &[Seg], msg: impl Into<String>) {
+        let d = self.loaded.file(file).error_at(path, msg);
+        self.list.push(d);
+    }
+    fn top(&mut self, file: FileId, msg: impl Into<String>) {
+        let d = self.loaded.file(file).error_at_top(msg);
+        self.list.push(d);
+    }
+    fn place(&self, file: FileId, path: &[Seg]) -> String {
+        let d = self.loaded.file(file).error_at(path, "");
+        format!("{}:{}:{}", d.path, d.line, d.col)
+    }
+}
+
+fn path(segs: &[Seg]) -> Vec<Seg> {
+    segs.to_vec()
+}
+
+/// Check everything `loaded` holds and build the site model, or return every error found.
+pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnostic>> {
+    let mut e = Errors { loaded, list: Vec::new() };
+    let Some(site_doc) = &loaded.site else {
+        return Err(e.list);
+    };
+    let sf = site_doc.file;
+    let raw = &site_doc.raw;
+
+    // ---- site.yaml
+    let base_url_in = opts.base_url.clone().unwrap_or_else(|| raw.base_url.clone());
+    let (base_url, base_path) = match parse_base_url(&base_url_in) {
+        Ok(v) => v,
+        Err(msg) => {
+            e.at(sf, &[key("base_url")], msg);
+            ("/".to_string(), "/".to_string())
+        }
+    };
+    let about_tolerance = raw.about_tolerance.map_or(0.05, |n| n.get());
+    if !(0.0..1.0).contains(&about_tolerance) {
+        e.at(sf, &[key("about_tolerance")], "about_tolerance must be a fraction from 0 to below 1, like 0.05");
+    }
+    if !is_valid_id(&raw.theme) {
+        e.at(sf, &[key("theme")], format!("invalid theme name `{}`: use the name of a folder in themes/", raw.theme));
+    }
+    let config = SiteConfig {
+        title: raw.title.clone(),
+        base_url,
+        base_path,
+        language: raw.language,
+        theme: raw.theme.clone(),
+        description: raw.description.clone(),
+        about_tolerance,
+    };
+
+    let mut jur_ix: HashMap<&str, usize> = HashMap::new();
+    for (i, j) in raw.jurisdictions.iter().enumerate() {
+        if let Some(&first) = jur_ix.get(j.id.as_str()) {
+            let place = e.place(sf, &[key("jurisdictions"), idx(first), key("id")]);
+            e.at(sf, &[key("jurisdictions"), idx(i), key("id")], format!("duplicate jurisdiction id `{}`: also defined at {place}", j.id));
+        } else {
+            jur_ix.insert(j.id.as_str(), i);
+        }
+    }
+    let mut jurisdictions: Vec<Jurisdiction> = Vec::new();
+    for (i, j) in raw.jurisdictions.iter().enumerate() {
+        let parent = match &j.parent {
+            None => None,
+            Some(p) if p == &j.id => {
+                e.at(sf, &[key("jurisdictions"), idx(i), key("parent")], format!("jurisdiction `{}` cannot be its own parent", j.id));
+                None
+            }
+            Some(p) => match jur_ix.get(p.as_str()) {
+                Some(&pi) => Some(pi),
+                None => {
+                    e.at(sf, &[key("jurisdictions"), idx(i), key("parent")], unknown("jurisdiction", p.as_str(), jur_ix.keys().copied()));
+                    None
+                }
+            },
+        };
+        jurisdictions.push(Jurisdiction { id: j.id.clone(), name: j.name.clone(), parent });
+    }
+    // Parent cycles (a → b → a).
+    for start in 0..jurisdictions.len() {
+        let mut seen = vec![start];
+        let mut cur = start;
+        while let Some(p) = jurisdictions[cur].parent {
+            if p == start {
+                e.at(sf, &[key("jurisdictions"), idx(start), key("parent")], format!("jurisdiction parents form a cycle through `{}`", jurisdictions[start].id));
+                break;
+            }
+            if seen.contains(&p) {
+                break;
+            }
+            seen.push(p);
+            cur = p;
+        }
+    }
+
+    let mut cat_ix: HashMap<&str, usize> = HashMap::new();
+    let mut categories = Vec::new();
+    for (i, c) in raw.categories.iter().enumerate() {
+        if let Some(&first) = cat_ix.get(c.id.as_str()) {
+            let place = e.place(sf, &[key("categories"), idx(first), key("id")]);
+            e.at(sf, &[key("categories"), idx(i), key("id")], format!("duplicate category id `{}`: also defined at {place}", c.id));
+            continue;
+        }
+        cat_ix.insert(c.id.as_str(), categories.len());
+        categories.push(Category { id: c.id.clone(), name: c.name.clone(), description: c.description.clone() });
+    }
+
+    // ---- reports
+    let mut report_docs: Vec<&Doc<_>> = Vec::new();
+    for doc in &loaded.reports {
+        if !is_valid_id(&doc.stem) {
+            e.top(doc.file, format!("file name `{}.md` is not a valid report id: {}", doc.stem, ID_RULE));
+            continue;
+        }
+        report_docs.push(doc);
+    }
+    report_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
+    let indexes: Vec<TextIndex> = report_docs.par_iter().map(|d| text_index(loaded.file(d.file).body_text())).collect();
+    let mut reports: Vec<Report> = Vec::new();
+    let mut report_ix: HashMap<&str, usize> = HashMap::new();
+    for (doc, index) in report_docs.iter().zip(indexes) {
+        let r = &doc.raw;
+        let jurisdiction = match jur_ix.get(r.jurisdiction.as_str()) {
+            Some(&j) => j,
+            None => {
+                e.at(doc.file, &[key("jurisdiction")], unknown("jurisdiction", r.jurisdiction.as_str(), jur_ix.keys().copied()));
+                0
+            }
+        };
+        if !(1900..=2200).contains(&r.year) {
+            e.at(doc.file, &[key("year")], format!("year {} is out of range: write the four-digit year the report plans", r.year));
+        }
+        check_seed(&mut e, doc.file, &r.seed, loaded);
+        report_ix.insert(doc.stem.as_str(), reports.len());
+        reports.push(Report {
+            id: crate::types::ReportId::parse(&doc.stem).expect("stem checked above"),
+            jurisdiction,
+            year: r.year,
+            title: r.title.clone(),
+            delivered: r.delivered,
+            speaker: r.speaker.clone(),
+            session: r.session.clone(),
+            source: r.source.clone(),
+            seed: r.seed.clone(),
+            body: loaded.file(doc.file).body_text().to_string(),
+            index,
+            pledges: Vec::new(),
+        });
+    }
+
+    // ---- pledges: gather all (drafts too), check ids, fields and quotes
+    struct PledgeSrc<'a> {
+        file: FileId,
+        item: usize,
+        report: usize,
+        raw: &'a RawPledge,
+        text: String,
+    }
+    let mut all: Vec<PledgeSrc> = Vec::new();
+    let mut full_ix: HashMap<String, usize> = HashMap::new();
+    let mut pledge_files: Vec<&Doc<_>> = loaded.pledge_files.iter().collect();
+    pledge_files.sort_by(|a, b| loaded.file(a.file).rel.cmp(&loaded.file(b.file).rel));
+    for doc in pledge_files {
+        let Some(&report) = report_ix.get(doc.raw.report.as_str()) else {
+            e.at(doc.file, &[key("report")], unknown("report", doc.raw.report.as_str(), report_ix.keys().copied()));
+            continue;
+        };
+        for (i, p) in doc.raw.pledges.iter().enumerate() {
+            let here = |k: &str| path(&[key("pledges"), idx(i), key(k)]);
+            let full = format!("{}/{}", doc.raw.report, p.id);
+            if let Some(&first) = full_ix.get(&full) {
+                let f = &all[first];
+                let place = e.place(f.file, &[key("pledges"), idx(f.item), key("id")]);
+                e.at(doc.file, &here("id"), format!("duplicate pledge id `{}` in report `{}`: also defined at {place}", p.id, doc.raw.report));
+                continue;
+            }
+            if !cat_ix.contains_key(p.category.as_str()) {
+                e.at(doc.file, &here("category"), unknown("category", p.category.as_str(), cat_ix.keys().copied()));
+            }
+            let text = normalize_quote(&p.text);
+            if text.is_empty() {
+                e.at(doc.file, &here("text"), "text is empty: quote the pledge verbatim from the report");
+            }
+            if let Some(t) = &p.target {
+                if t.unit.contains('\n') {
+                    e.at(doc.file, &[key("pledges"), idx(i), key("target"), key("unit")], "unit must be one line");
+                }
+            }
+            full_ix.insert(full, all.len());
+            all.push(PledgeSrc { file: doc.file, item: i, report, raw: p, text });
+        }
+    }
+    // Quotes: one automaton per report over all its pledge texts.
+    let mut by_report: Vec<Vec<usize>> = vec![Vec::new(); reports.len()];
+    for (i, p) in all.iter().enumerate() {
+        if !p.text.is_empty() {
+            by_report[p.report].push(i);
+        }
+    }
+    let found: Vec<Vec<Option<usize>>> = by_report
+        .par_iter()
+        .enumerate()
+        .map(|(r, members)| {
+            let texts: Vec<&str> = members.iter().map(|&i| all[i].text.as_str()).collect();
+            first_occurrences(&reports[r].index.text, &texts)
+        })
+        .collect();
+    let mut quote_at: Vec<Option<Range<usize>>> = vec![None; all.len()];
+    for (r, members) in by_report.iter().enumerate() {
+        for (k, &i) in members.iter().enumerate() {
+            match found[r][k] {
+                Some(start) => quote_at[i] = Some(start..start + all[i].text.len()),
+                None => {
+                    let p = &all[i];
+                    let hint = explain_missing(&reports[r].index.text, &p.text);
+                    e.at(
+                        p.file,
+                        &[key("pledges"), idx(p.item), key("text")],
+                        format!("text does not occur in report `{}`: «{}» ({hint})", reports[r].id, short(&p.text)),
+                    );
+                }
+            }
+        }
+    }
+
+    // Which pledges are part of this build.
+    let included: Vec<bool> = all.iter().map(|p| opts.drafts || !p.raw.draft).collect();
+    let mut model_ix: Vec<Option<usize>> = vec![None; all.len()];
+    let mut order: Vec<usize> = (0..all.len()).filter(|&i| included[i]).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&all[a], &all[b]);
+        reports[pa.report].id.cmp(&reports[pb.report].id).then(pa.raw.id.cmp(&pb.raw.id))
+    });
+    for (m, &i) in order.iter().enumerate() {
+        model_ix[i] = Some(m);
+    }
+    let lookup = |r: &PledgeRef| -> Option<usize> { full_ix.get(&r.to_string()).copied() };
+
+    let mut pledges: Vec<Pledge> = Vec::with_capacity(order.len());
+    for &i in &order {
+        let p = &all[i];
+        let report = &reports[p.report];
+        let deadline = p.raw.deadline.or_else(|| Date::end_of_year(report.year)).unwrap_or(report.delivered);
+        let quote_range = quote_at[i].clone().unwrap_or(0..0);
+        let section = quote_at[i].as_ref().and_then(|q| report.index.section_at(q.start));
+        let mut history = Vec::new();
+        if let Some(s) = p.raw.status {
+            history.push(HistoryEntry { date: report.delivered, status: s, value: None, news: None, update: None, quote: None });
+        }
+        pledges.push(Pledge {
+            report: p.report,
+            id: p.raw.id.clone(),
+            full_id: format!("{}/{}", report.id, p.raw.id),
+            text: p.text.clone(),
+            title: p.raw.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| p.text.clone()),
+            category: cat_ix.get(p.raw.category.as_str()).copied().unwrap_or(0),
+            department: p.raw.department.clone(),
+            deadline,
+            target: p.raw.target.as_ref().map(|t| Target {
+                metric: t.metric.clone().filter(|m| !m.trim().is_empty()).unwrap_or_else(|| {
+                    p.raw.title.clone().unwrap_or_else(|| p.text.clone())
+                }),
+                value: t.value,
+                unit: t.unit.clone(),
+                qualifier: t.qualifier,
+            }),
+            tags: p.raw.tags.clone(),
+            draft: p.raw.draft,
+            quote_range,
+            section: section.map(|h| h.text.clone()),
+            section_anchor: section.map(|h| h.anchor.clone()),
+            history,
+            status: Status::Unrated,
+            value: None,
+            as_of: None,
+            met: None,
+            carried_to: None,
+            carried_from: Vec::new(),
+            news: Vec::new(),
+        });
+    }
+    // carried_to: an existing pledge of a later year's report.
+    for (i, p) in all.iter().enumerate() {
+        let Some(to) = &p.raw.carried_to else { continue };
+        let at = [key("pledges"), idx(p.item), key("carried_to")];
+        match lookup(to) {
+            None => e.at(p.file, &at, unknown_pledge(to, &full_ix)),
+            Some(j) => {
+                let (ya, yb) = (reports[p.report].year, reports[all[j].report].year);
+                if yb <= ya {
+                    e.at(p.file, &at, format!("carried_to must name a pledge of a later year's report: `{to}` is in a {yb} report, this pledge in a {ya} one"));
+                } else if let (Some(a), Some(b)) = (model_ix[i], model_ix[j]) {
+                    pledges[a].carried_to = Some(b);
+                    pledges[b].carried_from.push(a);
+                }
+            }
+        }
+    }
+    // Cycles cannot survive the later-year rule, but check anyway: a chain must end.
+    for start in 0..pledges.len() {
+        let mut steps = 0;
+        let mut cur = start;
+        while let Some(n) = pledges[cur].carried_to {
+            steps += 1;
+            cur = n;
+            if cur == start || steps > pledges.len() {
+                let p = &all[order[start]];
+                e.at(p.file, &[key("pledges"), idx(p.item), key("carried_to")], "carried_to forms a cycle");
+                break;
+            }
+        }
+    }
+    for p in &mut pledges {
+        p.carried_from.sort_unstable();
+    }
+    for (m, p) in pledges.iter().enumerate() {
+        reports[p.report].pledges.push(m);
+    }
+    for r in &mut reports {
+        r.pledges.sort_by_key(|&m| (pledges[m].quote_range.start, m));
+    }
+
+    // ---- news
+    let mut news_docs: Vec<&Doc<_>> = Vec::new();
+    let mut slug_seen: HashMap<&str, FileId> = HashMap::new();
+    for doc in &loaded.news {
+        if !is_valid_id(&doc.stem) {
+            e.top(doc.file, format!("file name `{}.md` is not a valid news slug: {}", doc.stem, ID_RULE));
+            continue;
+        }
+        if let Some(&first) = slug_seen.get(doc.stem.as_str()) {
+            let other = loaded.file(first).rel.clone();
+            e.top(doc.file, format!("duplicate news slug `{}`: also used by {other}", doc.stem));
+            continue;
+        }
+        slug_seen.insert(doc.stem.as_str(), doc.file);
+        news_docs.push(doc);
+    }
+    news_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
+    let news_index: Vec<TextIndex> = news_docs.par_iter().map(|d| text_index(loaded.file(d.file).body_text())).collect();
+    let mut news: Vec<News> = Vec::new();
+    let mut news_ix: HashMap<&str, usize> = HashMap::new();
+    for (n, (doc, index)) in news_docs.iter().zip(news_index).enumerate() {
+        let r = &doc.raw;
+        check_seed(&mut e, doc.file, &r.seed, loaded);
+        if let Some(u) = &r.source_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                e.at(doc.file, &[key("source_url")], "source_url must be an http:// or https:// address");
+            }
+        }
+        let mut js = Vec::new();
+        for (i, j) in r.jurisdictions.iter().enumerate() {
+            match jur_ix.get(j.as_str()) {
+                Some(&x) => js.push(x),
+                None => e.at(doc.file, &[key("jurisdictions"), idx(i)], unknown("jurisdiction", j.as_str(), jur_ix.keys().copied())),
+            }
+        }
+        let mut mentioned = Vec::new();
+        for (i, pr) in r.pledges.iter().enumerate() {
+            match lookup(pr) {
+                None => e.at(doc.file, &[key("pledges"), idx(i)], unknown_pledge(pr, &full_ix)),
+                Some(a) => mentioned.extend(model_ix[a]),
+            }
+        }
+        let mut updates = Vec::new();
+        for (i, u) in r.updates.iter().enumerate() {
+            let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
+            let target = match lookup(&u.pledge) {
+                None => {
+                    e.at(doc.file, &at("pledge"), unknown_pledge(&u.pledge, &full_ix));
+                    continue;
+                }
+                Some(a) => model_ix[a],
+            };
+            let quote = u.quote.as_deref().map(normalize_quote);
+            let mut quote_range = None;
+            if let Some(q) = &quote {
+                if q.is_empty() {
+                    e.at(doc.file, &at("quote"), "quote is empty: quote the evidence verbatim from this news body, or leave the field out");
+                } else {
+                    match index.text.find(q.as_str()) {
+                        Some(s) => quote_range = Some(s..s + q.len()),
+                        None => {
+                            let hint = explain_missing(&index.text, q);
+                            e.at(doc.file, &at("quote"), format!("quote does not occur in this news body: «{}» ({hint})", short(q)));
+                        }
+                    }
+                }
+            }
+            if let Some(p) = target {
+                updates.push(Update {
+                    pledge: p,
+                    status: u.status,
+                    value: u.value,
+                    as_of: u.as_of.unwrap_or(r.date),
+                    quote,
+                    quote_range,
+                });
+            }
+        }
+        let mut ps: Vec<usize> = mentioned.clone();
+        ps.extend(updates.iter().map(|u| u.pledge));
+        ps.sort_unstable();
+        ps.dedup();
+        news_ix.insert(doc.stem.as_str(), n);
+        news.push(News {
+            slug: crate::types::NewsSlug::parse(&doc.stem).expect("stem checked above"),
+            title: r.title.clone(),
+            date: r.date,
+            source: r.source.clone(),
+            source_url: r.source_url.clone(),
+            seed: r.seed.clone(),
+            summary: r.summary.clone(),
+            jurisdictions: js,
+            updates,
+            pledges: ps,
+            body: loaded.file(doc.file).body_text().to_string(),
+            index,
+        });
+    }
+
+    // ---- history, current state, back-links
+    let mut entries: Vec<Vec<(Date, Date, &str, usize, usize)>> = vec![Vec::new(); pledges.len()];
+    for (n, item) in news.iter().enumerate() {
+        for (u, up) in item.updates.iter().enumerate() {
+            entries[up.pledge].push((up.as_of, item.date, item.slug.as_str(), u, n));
+        }
+        for &p in &item.pledges {
+            pledges[p].news.push(n);
+        }
+    }
+    for (p, mut list) in entries.into_iter().enumerate() {
+        list.sort();
+        for (as_of, _, _, u, n) in list {
+            let up = &news[n].updates[u];
+            pledges[p].history.push(HistoryEntry {
+                date: as_of,
+                status: up.status,
+                value: up.value,
+                news: Some(n),
+                update: Some(u),
+                quote: up.quote.clone(),
+            });
+        }
+    }
+    for p in &mut pledges {
+        p.news.sort_by(|&a, &b| news[a].date.cmp(&news[b].date).then(news[a].slug.cmp(&news[b].slug)));
+        p.news.dedup();
+        if let Some(last) = p.history.last() {
+            p.status = last.status;
+            p.value = last.value;
+            p.as_of = Some(last.date);
+        }
+        p.met = pledge_met(
+            p.target.as_ref().map(|t| (t.value, t.qualifier)),
+            p.value,
+            p.as_of,
+            p.deadline,
+            config.about_tolerance,
+        );
+    }
+
+    // ---- indicators
+    let mut indicators: Vec<Indicator> = Vec::new();
+    let mut ind_seen: HashMap<(usize, String), (FileId, usize)> = HashMap::new();
+    let mut ind_files: Vec<&Doc<_>> = loaded.indicators.iter().collect();
+    ind_files.sort_by(|a, b| loaded.file(a.file).rel.cmp(&loaded.file(b.file).rel));
+    for doc in ind_files {
+        let Some(&j) = jur_ix.get(doc.raw.jurisdiction.as_str()) else {
+            e.at(doc.file, &[key("jurisdiction")], unknown("jurisdiction", doc.raw.jurisdiction.as_str(), jur_ix.keys().copied()));
+            continue;
+        };
+        for (i, ind) in doc.raw.indicators.iter().enumerate() {
+            let k = (j, ind.id.to_string());
+            if let Some(&(f, item)) = ind_seen.get(&k) {
+                let place = e.place(f, &[key("indicators"), idx(item), key("id")]);
+                e.at(doc.file, &[key("indicators"), idx(i), key("id")], format!("duplicate indicator `{}` for `{}`: also defined at {place}", ind.id, doc.raw.jurisdiction));
+                continue;
+            }
+            ind_seen.insert(k, (doc.file, i));
+            let tolerance = ind.tolerance.map_or(config.about_tolerance, |t| t.get());
+            if !(0.0..1.0).contains(&tolerance) {
+                e.at(doc.file, &[key("indicators"), idx(i), key("tolerance")], "tolerance must be a fraction from 0 to below 1, like 0.05");
+            }
+            let mut years = Vec::new();
+            for (&year, y) in &ind.years {
+                let ys = year.to_string();
+                let base = [key("indicators"), idx(i), key("years"), key(&ys)];
+                if !(1900..=2200).contains(&year) {
+                    e.at(doc.file, &base, format!("year {year} is out of range"));
+                }
+                let mut source = |s: &Option<crate::types::Slug>, which: &str| -> Option<SourceRef> {
+                    let s = s.as_ref()?;
+                    if let Some(&r) = report_ix.get(s.as_str()) {
+                        Some(SourceRef::Report(r))
+                    } else if let Some(&n) = news_ix.get(s.as_str()) {
+                        Some(SourceRef::News(n))
+                    } else {
+                        let mut p = base.to_vec();
+                        p.push(key(which));
+                        p.push(key("source"));
+                        let known = report_ix.keys().chain(news_ix.keys()).copied();
+                        e.at(doc.file, &p, unknown("report or news item", s.as_str(), known));
+                        None
+                    }
+                };
+                let target = y.target.as_ref().map(|t| IndicatorTarget { value: t.value, qualifier: t.qualifier, source: source(&t.source, "target") });
+                let actual = y.actual.as_ref().map(|a| IndicatorActual { value: a.value, as_of: a.as_of, source: source(&a.source, "actual") });
+                let provisional = actual.as_ref().is_some_and(|a| is_provisional(year, a.as_of));
+                let met = indicator_met(
+                    target.as_ref().map(|t| (t.value, t.qualifier)),
+                    actual.as_ref().map(|a| a.value),
+                    provisional,
+                    ind.better,
+                    tolerance,
+                );
+                years.push(IndicatorYear { year, target, actual, provisional, met });
+            }
+            indicators.push(Indicator {
+                jurisdiction: j,
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                unit: ind.unit.clone(),
+                better: ind.better,
+                tolerance,
+                years,
+            });
+        }
+    }
+    indicators.sort_by(|a, b| jurisdictions[a.jurisdiction].id.cmp(&jurisdictions[b.jurisdiction].id).then(a.id.cmp(&b.id)));
+
+    // ---- free pages
+    let mut pages = Vec::new();
+    let mut page_seen: BTreeMap<String, FileId> = BTreeMap::new();
+    for doc in &loaded.pages {
+        let mut segs: Vec<&str> = doc.stem.split('/').collect();
+        if segs.len() > 1 && segs.last() == Some(&"index") {
+            segs.pop();
+        }
+        if let Some(bad) = segs.iter().find(|s| !is_valid_id(s)) {
+            e.top(doc.file, format!("page path segment `{bad}` is not valid: {ID_RULE}"));
+            continue;
+        }
+        if RESERVED.contains(&segs[0]) {
+            e.top(doc.file, format!("page path `/{}/` is reserved for generated pages: rename the file", segs[0]));
+            continue;
+        }
+        let p = segs.join("/");
+        if let Some(&first) = page_seen.get(&p) {
+            e.top(doc.file, format!("two pages have the URL /{p}/: this one and {}", loaded.file(first).rel));
+            continue;
+        }
+        page_seen.insert(p.clone(), doc.file);
+        pages.push(Page {
+            path: p,
+            title: doc.raw.title.clone(),
+            description: doc.raw.description.clone(),
+            weight: doc.raw.weight,
+            body: loaded.file(doc.file).body_text().to_string(),
+        });
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+
+    if !e.list.is_empty() {
+        return Err(e.list);
+    }
+    Ok(Site { config, jurisdictions, categories, reports, pledges, news, indicators, pages })
+}
+
+const ID_RULE: &str = "ids are lowercase ASCII letters and digits joined by single hyphens, like `luohe-2024`";
+
+/// `site.yaml`'s base_url, checked and split into (absolute URL with trailing slash, path).
+pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
+    let s = s.trim();
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{s}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("base_url `{s}` has no host"));
+    }
+    if s.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+        return Err(format!("base_url `{s}` must be a plain address without query, fragment or spaces"));
+    }
+    let path = match rest.find('/') {
+        Some(i) => rest[i..].to_string(),
+        None => "/".to_string(),
+    };
+    let path = if path.ends_with('/') { path } else { format!("{path}/") };
+    let url = if s.ends_with('/') { s.to_string() } else { format!("{s}/") };
+    Ok((url, path))
+}
+
+fn check_seed(e: &mut Errors, file: FileId, seed: &Option<String>, loaded: &Loaded) {
+    if let Some(s) = seed {
+        if s.contains(['/', '\\']) || s.starts_with('.') || !loaded.seeds.contains(s) {
+            e.at(file, &[key("seed")], format!("seed `{s}` is not a file in seeds/"));
+        }
+    }
+}
+
+/// Leftmost first occurrence of each needle in `hay` (byte offset), in one pass.
+pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
+    let mut out = vec![None; needles.len()];
+    if needles.is_empty() {
+        return out;
+    }
+    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(needles) else {
+        // Fall back to one search per needle if the automaton cannot be built.
+        for (i, n) in needles.iter().enumerate() {
+            out[i] = hay.find(n);
+        }
+        return out;
+    };
+    let mut remaining = needles.len();
+    for m in ac.find_overlapping_iter(hay) {
+        let slot = &mut out[m.pattern().as_usize()];
+        if slot.is_none() {
+            *slot = Some(m.start());
+            remaining -= 1;
+            if remaining == 0 {
+                break;
+            }
+        }
+    }
+    // Identical needles share one pattern id in the automaton's eyes only if deduplicated; fill any gaps.
+    for (i, n) in needles.iter().enumerate() {
+        if out[i].is_none() && hay.contains(n) {
+            out[i] = hay.find(n);
+        }
+    }
+    out
+}
+
+fn short(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= 60 { s.to_string() } else { format!("{}…", s.chars().take(60).collect::<String>()) }
+}
+
+/// "unknown X `y`" with a did-you-mean hint or the list of valid values.
+fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let mut known: Vec<&str> = known.collect();
+    known.sort_unstable();
+    let mut msg = format!("unknown {what} `{got}`");
+    if let Some(best) = nearest(got, &known) {
+        msg.push_str(&format!(": did you mean `{best}`?"));
+    } else if known.is_empty() {
+        msg.push_str(&format!(": no {what} is defined"));
+    } else if known.len() <= 12 {
+        msg.push_str(&format!(": expected one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
+    }
+    msg
+}
+
+fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
+    let wanted = r.to_string();
+    let prefix = format!("{}/", r.report);
+    let same_report: Vec<&str> = full_ix.keys().filter(|k| k.starts_with(&prefix)).map(String::as_str).collect();
+    if !same_report.is_empty() {
+        return unknown("pledge", &wanted, same_report.into_iter());
+    }
+    let reports: std::collections::BTreeSet<&str> = full_ix.keys().filter_map(|k| k.split('/').next()).collect();
+    let mut msg = format!("unknown pledge `{wanted}`: report `{}` has no pledges", r.report);
+    if let Some(b) = nearest(r.report.as_str(), &reports.into_iter().collect::<Vec<_>>()) {
+        msg.push_str(&format!("; did you mean report `{b}`?"));
+    }
+    msg
+}
+
+/// The known value closest to `got` by edit distance, if close enough to be a likely typo.
+fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
+    let limit = (got.chars().count() / 3).clamp(1, 4);
+    known
+        .iter()
+        .map(|k| (levenshtein(got, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path_prefix() {
+        assert_eq!(parse_base_url("https://example.org/acc").unwrap(), ("https://example.org/acc/".into(), "/acc/".into()));
+        assert_eq!(parse_base_url("https://example.org").unwrap().1, "/");
+        assert!(parse_base_url("example.org").is_err());
+        assert!(parse_base_url("https:///x").is_err());
+    }
+
+    #[test]
+    fn first_occurrences_finds_overlapping_and_repeated_needles() {
+        let hay = "甲乙丙甲乙";
+        assert_eq!(first_occurrences(hay, &["乙丙", "甲乙", "丁", "甲乙"]), vec![Some(3), Some(0), None, Some(0)]);
+    }
+
+    #[test]
+    fn near_misses_get_a_suggestion() {
+        assert_eq!(nearest("old-comunities", &["old-communities", "heating"]), Some("old-communities"));
+        assert_eq!(nearest("xyz", &["old-communities"]), None);
+        assert!(unknown("category", "urbn", ["urban", "economy"].into_iter()).contains("did you mean `urban`"));
+        assert!(unknown("category", "zzz", ["urban", "economy"].into_iter()).contains("expected one of `economy`, `urban`"));
+    }
+}

@@ -1,0 +1,254 @@
+//! Open data (§9): `data/pledges.{json,csv}` and `data/indicators.{json,csv}`.
+
+use super::views::route;
+use crate::model::Site;
+use crate::types::{Date, Num, Status};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct TargetRow<'a> {
+    pub metric: &'a str,
+    pub value: Num,
+    pub unit: &'a str,
+    pub qualifier: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct HistoryRow<'a> {
+    pub date: Date,
+    pub status: Status,
+    pub value: Option<Num>,
+    pub news: Option<&'a str>,
+    /// Extension: the evidence quote of this entry.
+    pub quote: Option<&'a str>,
+}
+
+/// One element of `data/pledges.json`; every key is always present.
+#[derive(Serialize)]
+pub struct PledgeRow<'a> {
+    pub id: &'a str,
+    pub report: &'a str,
+    pub jurisdiction: &'a str,
+    pub year: i32,
+    pub text: &'a str,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    pub category: &'a str,
+    pub department: Option<&'a str>,
+    pub tags: &'a [String],
+    pub deadline: Date,
+    pub status: Status,
+    pub target: Option<TargetRow<'a>>,
+    pub value: Option<Num>,
+    pub as_of: Option<Date>,
+    pub met: Option<bool>,
+    pub history: Vec<HistoryRow<'a>>,
+    pub news: Vec<&'a str>,
+    pub carried_from: Option<&'a str>,
+    pub carried_to: Option<&'a str>,
+    pub url: String,
+}
+
+pub fn pledge_row(site: &Site, i: usize) -> PledgeRow<'_> {
+    let p = &site.pledges[i];
+    let r = &site.reports[p.report];
+    PledgeRow {
+        id: &p.full_id,
+        report: r.id.as_str(),
+        jurisdiction: site.jurisdictions[r.jurisdiction].id.as_str(),
+        year: r.year,
+        text: &p.text,
+        title: &p.title,
+        section: p.section.as_deref(),
+        category: site.categories[p.category].id.as_str(),
+        department: p.department.as_deref(),
+        tags: &p.tags,
+        deadline: p.deadline,
+        status: p.status,
+        target: p.target.as_ref().map(|t| TargetRow { metric: &t.metric, value: t.value, unit: &t.unit, qualifier: t.qualifier.key() }),
+        value: p.value,
+        as_of: p.as_of,
+        met: p.met,
+        history: p
+            .history
+            .iter()
+            .map(|h| HistoryRow {
+                date: h.date,
+                status: h.status,
+                value: h.value,
+                news: h.news.map(|n| site.news[n].slug.as_str()),
+                quote: h.quote.as_deref(),
+            })
+            .collect(),
+        news: p.news.iter().map(|&n| site.news[n].slug.as_str()).collect(),
+        carried_from: p.carried_from.first().map(|&c| site.pledges[c].full_id.as_str()),
+        carried_to: p.carried_to.map(|c| site.pledges[c].full_id.as_str()),
+        url: format!("/{}", route::pledge(site, i)),
+    }
+}
+
+/// One element of `data/indicators.json`.
+#[derive(Serialize)]
+pub struct IndicatorRow<'a> {
+    pub jurisdiction: &'a str,
+    pub indicator: &'a str,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub year: i32,
+    pub target: Option<Num>,
+    pub qualifier: Option<&'static str>,
+    pub actual: Option<Num>,
+    pub as_of: Option<Date>,
+    pub provisional: bool,
+    pub met: Option<bool>,
+    /// Extensions: where the target and the actual come from (report id or news slug).
+    pub better: &'static str,
+    pub target_source: Option<&'a str>,
+    pub actual_source: Option<&'a str>,
+}
+
+pub fn indicator_rows(site: &Site) -> Vec<IndicatorRow<'_>> {
+    use crate::model::SourceRef;
+    let src = |s: Option<SourceRef>| -> Option<&str> {
+        Some(match s? {
+            SourceRef::Report(r) => site.reports[r].id.as_str(),
+            SourceRef::News(n) => site.news[n].slug.as_str(),
+        })
+    };
+    let mut rows = Vec::new();
+    for ind in &site.indicators {
+        for y in &ind.years {
+            rows.push(IndicatorRow {
+                jurisdiction: site.jurisdictions[ind.jurisdiction].id.as_str(),
+                indicator: ind.id.as_str(),
+                name: &ind.name,
+                unit: &ind.unit,
+                year: y.year,
+                target: y.target.as_ref().map(|t| t.value),
+                qualifier: y.target.as_ref().map(|t| t.qualifier.key()),
+                actual: y.actual.as_ref().map(|a| a.value),
+                as_of: y.actual.as_ref().and_then(|a| a.as_of),
+                provisional: y.provisional,
+                met: y.met,
+                better: match ind.better {
+                    crate::types::Better::Higher => "higher",
+                    crate::types::Better::Lower => "lower",
+                },
+                target_source: y.target.as_ref().and_then(|t| src(t.source)),
+                actual_source: y.actual.as_ref().and_then(|a| src(a.source)),
+            });
+        }
+    }
+    rows
+}
+
+/// A JSON array with one element per line: small, streamable and diff-friendly.
+pub fn json_lines<T: Serialize>(rows: impl Iterator<Item = T>) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    let mut first = true;
+    for r in rows {
+        out.extend_from_slice(if first { b"\n" } else { b",\n" });
+        first = false;
+        serde_json::to_writer(&mut out, &r).expect("serialising plain data to memory cannot fail");
+    }
+    out.extend_from_slice(if first { b"]\n" } else { b"\n]\n" });
+    out
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        w.write_record(header).expect("writing CSV to memory cannot fail");
+        for r in rows {
+            w.write_record(&r).expect("writing CSV to memory cannot fail");
+        }
+        w.flush().expect("writing CSV to memory cannot fail");
+    }
+    out
+}
+
+/// `data/pledges.csv`: the rows of pledges.json, nested fields flattened.
+pub fn pledges_csv(site: &Site) -> Vec<u8> {
+    let header = [
+        "id", "report", "jurisdiction", "year", "text", "title", "section", "category", "department", "tags",
+        "deadline", "status", "target_metric", "target_value", "target_unit", "target_qualifier", "value", "as_of",
+        "met", "history", "news", "carried_from", "carried_to", "url",
+    ];
+    let rows = (0..site.pledges.len()).map(|i| {
+        let r = pledge_row(site, i);
+        let history = r
+            .history
+            .iter()
+            .map(|h| {
+                let mut s = format!("{} {}", h.date, h.status.key());
+                if let Some(v) = h.value {
+                    s.push_str(&format!(" {v}"));
+                }
+                if let Some(n) = h.news {
+                    s.push_str(&format!(" ({n})"));
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        vec![
+            r.id.to_string(),
+            r.report.to_string(),
+            r.jurisdiction.to_string(),
+            r.year.to_string(),
+            r.text.to_string(),
+            r.title.to_string(),
+            opt(r.section),
+            r.category.to_string(),
+            opt(r.department),
+            r.tags.join("; "),
+            r.deadline.to_string(),
+            r.status.key().to_string(),
+            opt(r.target.as_ref().map(|t| t.metric)),
+            opt(r.target.as_ref().map(|t| t.value)),
+            opt(r.target.as_ref().map(|t| t.unit)),
+            opt(r.target.as_ref().map(|t| t.qualifier)),
+            opt(r.value),
+            opt(r.as_of),
+            opt(r.met),
+            history,
+            r.news.join("; "),
+            opt(r.carried_from),
+            opt(r.carried_to),
+            r.url.clone(),
+        ]
+    });
+    csv_bytes(&header, rows)
+}
+
+/// `data/indicators.csv`.
+pub fn indicators_csv(site: &Site) -> Vec<u8> {
+    let header = [
+        "jurisdiction", "indicator", "name", "unit", "year", "target", "qualifier", "actual", "as_of", "provisional",
+        "met", "better", "target_source", "actual_source",
+    ];
+    let rows = indicator_rows(site).into_iter().map(|r| {
+        vec![
+            r.jurisdiction.to_string(),
+            r.indicator.to_string(),
+            r.name.to_string(),
+            r.unit.to_string(),
+            r.year.to_string(),
+            opt(r.target),
+            opt(r.qualifier),
+            opt(r.actual),
+            opt(r.as_of),
+            r.provisional.to_string(),
+            opt(r.met),
+            r.better.to_string(),
+            opt(r.target_source),
+            opt(r.actual_source),
+        ]
+    });
+    csv_bytes(&header, rows)
+}

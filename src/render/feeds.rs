@@ -1,0 +1,86 @@
+//! Machine-read files written without templates: Atom feed, sitemap, robots.txt.
+
+use super::strings::Strings;
+use super::views::route;
+use crate::markdown::escape_html as esc;
+use crate::model::Site;
+use crate::types::Date;
+
+/// How many entries the site feed carries (newest first).
+pub const FEED_ENTRIES: usize = 100;
+
+fn rfc3339(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// `feed.xml`: news items and the status updates they carry, newest first.
+pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
+    let base = &site.config.base_url;
+    // (date, tie-break key, entry xml)
+    let mut entries: Vec<(Date, String, String)> = Vec::new();
+    for (n, item) in site.news.iter().enumerate() {
+        let url = format!("{base}{}", route::news(site, n));
+        let summary = item.summary.clone().unwrap_or_else(|| item.index.text.chars().take(200).collect());
+        entries.push((
+            item.date,
+            format!("n:{}", item.slug),
+            format!(
+                "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
+                esc(&item.title),
+                esc(&url),
+                esc(&url),
+                rfc3339(item.date),
+                esc(&summary)
+            ),
+        ));
+        for (u, up) in item.updates.iter().enumerate() {
+            let p = &site.pledges[up.pledge];
+            let purl = format!("{base}{}", route::pledge(site, up.pledge));
+            let id = format!("{url}#u_{u}");
+            let mut text = format!("{}：{}", s.status(up.status), p.title);
+            if let Some(q) = &up.quote {
+                text.push_str(&format!(" —— «{q}»"));
+            }
+            entries.push((
+                up.as_of.max(item.date),
+                format!("u:{}:{u:06}", item.slug),
+                format!(
+                    "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
+                    esc(&format!("{} · {}", s.status(up.status), p.title)),
+                    esc(&purl),
+                    esc(&id),
+                    rfc3339(up.as_of.max(item.date)),
+                    esc(&text)
+                ),
+            ));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries.first().map(|e| e.0).or_else(|| site.reports.iter().map(|r| r.delivered).max());
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str(&format!("<title>{}</title>\n", esc(&site.config.title)));
+    out.push_str(&format!("<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<id>{}</id>\n", esc(base), esc(base), esc(base)));
+    if let Some(d) = updated {
+        out.push_str(&format!("<updated>{}</updated>\n", rfc3339(d)));
+    }
+    for (_, _, e) in entries {
+        out.push_str(&e);
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
+}
+
+/// `sitemap.xml` from the routes of every HTML page (already sorted by the caller).
+pub fn sitemap(site: &Site, routes: &[String]) -> Vec<u8> {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for r in routes {
+        out.push_str(&format!("<url><loc>{}{}</loc></url>\n", esc(&site.config.base_url), esc(r)));
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+pub fn robots(site: &Site) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url).into_bytes()
+}

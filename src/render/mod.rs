@@ -1,0 +1,567 @@
+//! Rendering: the site model and a theme in, one output file per job out (pure, no disk writes).
+
+pub mod data;
+pub mod feeds;
+pub mod strings;
+pub mod theme;
+pub mod views;
+
+use crate::diag::Diagnostic;
+use crate::markdown;
+use crate::model::Site;
+use crate::types::Status;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use strings::Strings;
+use tera::{Context, Tera};
+use theme::{StaticSource, ThemeFiles};
+use views::{Ctx, Link, route};
+
+pub const PLEDGES_PER_PAGE: usize = 50;
+pub const NEWS_PER_PAGE: usize = 20;
+pub const HOME_LATEST: usize = 8;
+
+/// One file of the output: its path relative to the output folder, and its bytes.
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A page whose template renders it.
+#[derive(Debug, Clone)]
+pub enum PageKind {
+    Home,
+    Reports,
+    Report(usize),
+    /// Page n (1-based) of all pledges.
+    Pledges(usize),
+    ReportPledges(usize),
+    Pledge(usize),
+    NewsList(usize),
+    News(usize),
+    Jurisdictions,
+    Jurisdiction(usize),
+    Categories,
+    Category(usize, usize),
+    Statuses,
+    Status(Status, usize),
+    Compare(usize),
+    Page(usize),
+    NotFound,
+}
+
+/// One unit of rendering work.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Html { route: String, kind: PageKind },
+    Feed,
+    Sitemap(Vec<String>),
+    Robots,
+    PledgesJson,
+    PledgesCsv,
+    IndicatorsJson,
+    IndicatorsCsv,
+    CodeCss,
+    Static(String, StaticSource),
+}
+
+/// Everything needed to render any job of one site.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    tera: Tera,
+    strings: Strings,
+    statics: BTreeMap<String, StaticSource>,
+    by_status: Vec<Vec<usize>>,
+    by_category: Vec<Vec<usize>>,
+    by_jurisdiction: Vec<Vec<usize>>,
+    news_newest_first: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct SiteGlobals<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base: &'a str,
+    base_url: &'a str,
+    lang: &'static str,
+    nav: Vec<Link>,
+    pages: Vec<Link>,
+    jurisdictions: Vec<Link>,
+    categories: Vec<Link>,
+    statuses: Vec<views::StatusView>,
+    feed_url: String,
+    data: Vec<Link>,
+}
+
+fn pages_count(n: usize, per: usize) -> usize {
+    n.div_ceil(per).max(1)
+}
+
+impl<'a> Renderer<'a> {
+    /// Set up templates and strings; template syntax errors are reported here, all at once.
+    pub fn new(site: &'a Site, files: ThemeFiles) -> Result<Self, Vec<Diagnostic>> {
+        let lang = site.config.language;
+        let base_strings = files.i18n.get("zh-Hans").cloned().unwrap_or_default();
+        let strings = strings::parse(&base_strings, files.i18n.get(lang.tag()).map(String::as_str), lang)
+            .map_err(|m| vec![Diagnostic::new(format!("themes/{}/i18n/", site.config.theme), 1, 1, m)])?;
+
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let names: BTreeMap<String, String> = files.templates.iter().map(|(n, (_, shown))| (n.clone(), shown.clone())).collect();
+        let list: Vec<(String, String)> = files.templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
+        if let Err(err) = tera.add_raw_templates(list) {
+            return Err(vec![template_error(&err, &names)]);
+        }
+        for needed in ["index.html", "report.html", "pledge.html", "news.html", "page.html", "404.html"] {
+            if !tera.contains_template(needed) {
+                return Err(vec![Diagnostic::new(
+                    format!("themes/{}/templates/{needed}", site.config.theme),
+                    1,
+                    1,
+                    "template missing: the theme must provide it",
+                )]);
+            }
+        }
+        let ctx = Ctx { site, s: &strings, base: &site.config.base_path };
+        let mut nav = vec![
+            Link { title: strings.get("nav_pledges"), url: ctx.url("pledges/") },
+            Link { title: strings.get("nav_reports"), url: ctx.url("reports/") },
+            Link { title: strings.get("nav_news"), url: ctx.url("news/") },
+            Link { title: strings.get("nav_jurisdictions"), url: ctx.url("jurisdictions/") },
+        ];
+        let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
+        page_order.sort_by_key(|&i| (site.pages[i].weight.unwrap_or(i64::MAX), site.pages[i].path.clone()));
+        let pages: Vec<Link> = page_order
+            .iter()
+            .filter(|&&i| !site.pages[i].path.contains('/'))
+            .map(|&i| Link { title: site.pages[i].title.clone(), url: ctx.url(&route::page(site, i)) })
+            .collect();
+        nav.extend(pages.iter().take(3).cloned());
+        let globals = SiteGlobals {
+            title: &site.config.title,
+            description: site.config.description.as_deref(),
+            base: &site.config.base_path,
+            base_url: &site.config.base_url,
+            lang: lang.tag(),
+            nav,
+            pages,
+            jurisdictions: (0..site.jurisdictions.len())
+                .map(|j| Link { title: site.jurisdictions[j].name.clone(), url: ctx.url(&route::jurisdiction(site, j)) })
+                .collect(),
+            categories: (0..site.categories.len())
+                .map(|c| Link { title: site.categories[c].name.clone(), url: ctx.url(&route::category(site, c)) })
+                .collect(),
+            statuses: ctx.statuses(),
+            feed_url: ctx.url("feed.xml"),
+            data: ["pledges.json", "pledges.csv", "indicators.json", "indicators.csv"]
+                .iter()
+                .map(|f| Link { title: f.to_string(), url: ctx.url(&format!("data/{f}")) })
+                .collect(),
+        };
+        tera.global_context().insert("site", &globals);
+        tera.global_context().insert("t", &strings.0);
+
+        let mut by_status = vec![Vec::new(); Status::ALL.len()];
+        let mut by_category = vec![Vec::new(); site.categories.len()];
+        let mut by_jurisdiction = vec![Vec::new(); site.jurisdictions.len()];
+        for (i, p) in site.pledges.iter().enumerate() {
+            by_status[status_pos(p.status)].push(i);
+            by_category[p.category].push(i);
+            by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
+        }
+        let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
+        news_newest_first.sort_by(|&a, &b| site.news[b].date.cmp(&site.news[a].date).then(site.news[a].slug.cmp(&site.news[b].slug)));
+        Ok(Renderer { site, tera, strings, statics: files.statics, by_status, by_category, by_jurisdiction, news_newest_first })
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx { site: self.site, s: &self.strings, base: &self.site.config.base_path }
+    }
+
+    /// Every job of the site, in a fixed order.
+    pub fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut html: Vec<(String, PageKind)> = vec![
+            (String::new(), PageKind::Home),
+            ("reports/".into(), PageKind::Reports),
+            ("news/".into(), PageKind::NewsList(1)),
+            ("jurisdictions/".into(), PageKind::Jurisdictions),
+            ("categories/".into(), PageKind::Categories),
+            ("status/".into(), PageKind::Statuses),
+        ];
+        for n in 2..=pages_count(site.news.len(), NEWS_PER_PAGE) {
+            html.push((route::paged("news/", n), PageKind::NewsList(n)));
+        }
+        for n in 1..=pages_count(site.pledges.len(), PLEDGES_PER_PAGE) {
+            html.push((route::paged("pledges/", n), PageKind::Pledges(n)));
+        }
+        for r in 0..site.reports.len() {
+            html.push((route::report(site, r), PageKind::Report(r)));
+            html.push((format!("pledges/{}/", site.reports[r].id), PageKind::ReportPledges(r)));
+        }
+        for p in 0..site.pledges.len() {
+            html.push((route::pledge(site, p), PageKind::Pledge(p)));
+        }
+        for n in 0..site.news.len() {
+            html.push((route::news(site, n), PageKind::News(n)));
+        }
+        for j in 0..site.jurisdictions.len() {
+            html.push((route::jurisdiction(site, j), PageKind::Jurisdiction(j)));
+            html.push((route::compare(site, j), PageKind::Compare(j)));
+        }
+        for c in 0..site.categories.len() {
+            for n in 1..=pages_count(self.by_category[c].len(), PLEDGES_PER_PAGE) {
+                html.push((route::paged(&route::category(site, c), n), PageKind::Category(c, n)));
+            }
+        }
+        for (k, &s) in Status::ALL.iter().enumerate() {
+            for n in 1..=pages_count(self.by_status[k].len(), PLEDGES_PER_PAGE) {
+                html.push((route::paged(&route::status(s), n), PageKind::Status(s, n)));
+            }
+        }
+        for i in 0..site.pages.len() {
+            html.push((route::page(site, i), PageKind::Page(i)));
+        }
+        let mut routes: Vec<String> = html.iter().map(|(r, _)| r.clone()).collect();
+        routes.sort();
+        let mut jobs: Vec<Job> = html.into_iter().map(|(route, kind)| Job::Html { route, kind }).collect();
+        jobs.push(Job::Html { route: "404.html".into(), kind: PageKind::NotFound });
+        jobs.extend([
+            Job::Feed,
+            Job::Sitemap(routes),
+            Job::Robots,
+            Job::PledgesJson,
+            Job::PledgesCsv,
+            Job::IndicatorsJson,
+            Job::IndicatorsCsv,
+            Job::CodeCss,
+        ]);
+        for (path, src) in &self.statics {
+            jobs.push(Job::Static(path.clone(), src.clone()));
+        }
+        jobs
+    }
+
+    /// Render one job into its output file.
+    pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let file = |path: &str, bytes: Vec<u8>| Ok(OutputFile { path: path.to_string(), bytes });
+        match job {
+            Job::Html { route, kind } => {
+                let path = if route.ends_with(".html") { route.clone() } else { format!("{route}index.html") };
+                let (template, ctx) = self.page_context(route, kind);
+                let html = self.tera.render(template, &ctx).map_err(|e| {
+                    Diagnostic::new(format!("templates/{template}"), 1, 1, format!("rendering /{route}: {}", error_chain(&e)))
+                })?;
+                file(&path, html.into_bytes())
+            }
+            Job::Feed => file("feed.xml", feeds::atom(self.site, &self.strings)),
+            Job::Sitemap(routes) => file("sitemap.xml", feeds::sitemap(self.site, routes)),
+            Job::Robots => file("robots.txt", feeds::robots(self.site)),
+            Job::PledgesJson => file("data/pledges.json", data::json_lines((0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)))),
+            Job::PledgesCsv => file("data/pledges.csv", data::pledges_csv(self.site)),
+            Job::IndicatorsJson => file("data/indicators.json", data::json_lines(data::indicator_rows(self.site).into_iter())),
+            Job::IndicatorsCsv => file("data/indicators.csv", data::indicators_csv(self.site)),
+            Job::CodeCss => file("syntax.css", markdown::code_css().into_bytes()),
+            Job::Static(path, src) => {
+                let bytes = match src {
+                    StaticSource::Embedded(b) => b.to_vec(),
+                    StaticSource::Disk(p) => std::fs::read(p)
+                        .map_err(|e| Diagnostic::new(p.to_string_lossy(), 1, 1, format!("cannot read static file: {e}")))?,
+                };
+                file(path, bytes)
+            }
+        }
+    }
+
+    fn list_page(&self, ctx: &mut Context, all: &[usize], first_route: &str, n: usize) {
+        let c = self.ctx();
+        let total = pages_count(all.len(), PLEDGES_PER_PAGE);
+        let items: Vec<_> = all.iter().skip((n - 1) * PLEDGES_PER_PAGE).take(PLEDGES_PER_PAGE).map(|&i| c.card(i)).collect();
+        ctx.insert("pledges", &items);
+        ctx.insert("count", &all.len());
+        ctx.insert("pager", &c.pager(first_route, n, total));
+    }
+
+    fn page_context(&self, route_: &str, kind: &PageKind) -> (&'static str, Context) {
+        let site = self.site;
+        let c = self.ctx();
+        let s = &self.strings;
+        let mut ctx = Context::new();
+        ctx.insert("route", route_);
+        ctx.insert("canonical", &format!("{}{}", site.config.base_url, route_));
+        let template = match kind {
+            PageKind::Home => {
+                ctx.insert("title", &site.config.title);
+                ctx.insert("totals", &c.totals(0..site.pledges.len()));
+                let rows: Vec<_> = (0..site.jurisdictions.len())
+                    .filter(|&j| !self.by_jurisdiction[j].is_empty() || site.reports.iter().any(|r| r.jurisdiction == j))
+                    .map(|j| JurisdictionRow {
+                        link: Link { title: site.jurisdictions[j].name.clone(), url: c.url(&route::jurisdiction(site, j)) },
+                        totals: c.totals(self.by_jurisdiction[j].iter().copied()),
+                    })
+                    .collect();
+                ctx.insert("jurisdictions", &rows);
+                let cats: Vec<_> = (0..site.categories.len())
+                    .map(|k| JurisdictionRow {
+                        link: Link { title: site.categories[k].name.clone(), url: c.url(&route::category(site, k)) },
+                        totals: c.totals(self.by_category[k].iter().copied()),
+                    })
+                    .collect();
+                ctx.insert("categories", &cats);
+                let news: Vec<_> = self.news_newest_first.iter().take(HOME_LATEST).map(|&n| c.news_item(n)).collect();
+                ctx.insert("news", &news);
+                ctx.insert("updates", &self.latest_updates(HOME_LATEST));
+                "index.html"
+            }
+            PageKind::Reports => {
+                ctx.insert("title", &s.get("reports_title"));
+                let mut order: Vec<usize> = (0..site.reports.len()).collect();
+                order.sort_by(|&a, &b| site.reports[b].year.cmp(&site.reports[a].year).then(site.reports[a].id.cmp(&site.reports[b].id)));
+                let reports: Vec<_> = order.iter().map(|&r| (c.report(r), c.totals(site.reports[r].pledges.iter().copied()))).map(|(report, totals)| ReportRow { report, totals }).collect();
+                ctx.insert("reports", &reports);
+                "reports.html"
+            }
+            PageKind::Report(r) => {
+                let report = c.report(*r);
+                ctx.insert("title", &report.title);
+                let (html, toc) = c.report_html(*r);
+                ctx.insert("report", &report);
+                ctx.insert("body", &html);
+                ctx.insert("toc", &toc);
+                ctx.insert("totals", &c.totals(site.reports[*r].pledges.iter().copied()));
+                "report.html"
+            }
+            PageKind::Pledges(n) => {
+                ctx.insert("title", &s.get("pledges_title"));
+                let all: Vec<usize> = (0..site.pledges.len()).collect();
+                self.list_page(&mut ctx, &all, "pledges/", *n);
+                ctx.insert("heading", &s.get("pledges_title"));
+                "list.html"
+            }
+            PageKind::ReportPledges(r) => {
+                let rep = &site.reports[*r];
+                ctx.insert("title", &format!("{} · {}", rep.title, s.get("pledges_title")));
+                ctx.insert("heading", &rep.title);
+                let pledges: Vec<_> = rep.pledges.iter().map(|&i| c.card(i)).collect();
+                ctx.insert("pledges", &pledges);
+                ctx.insert("count", &pledges.len());
+                ctx.insert("back", &Link { title: rep.title.clone(), url: c.url(&route::report(site, *r)) });
+                "list.html"
+            }
+            PageKind::Pledge(p) => {
+                let view = c.pledge(*p);
+                ctx.insert("title", &view.card.title);
+                ctx.insert("description", &view.card.text);
+                ctx.insert("pledge", &view);
+                "pledge.html"
+            }
+            PageKind::NewsList(n) => {
+                ctx.insert("title", &s.get("news_title"));
+                let total = pages_count(site.news.len(), NEWS_PER_PAGE);
+                let items: Vec<_> = self.news_newest_first.iter().skip((n - 1) * NEWS_PER_PAGE).take(NEWS_PER_PAGE).map(|&i| c.news_item(i)).collect();
+                ctx.insert("news", &items);
+                ctx.insert("pager", &c.pager("news/", *n, total));
+                "news_list.html"
+            }
+            PageKind::News(n) => {
+                let item = &site.news[*n];
+                ctx.insert("title", &item.title);
+                ctx.insert("news", &c.news_item(*n));
+                ctx.insert("body", &c.news_html(*n));
+                ctx.insert("source_url", &item.source_url);
+                ctx.insert("seed", &item.seed);
+                let js: Vec<Link> = item.jurisdictions.iter().map(|&j| Link { title: site.jurisdictions[j].name.clone(), url: c.url(&route::jurisdiction(site, j)) }).collect();
+                ctx.insert("jurisdictions", &js);
+                let updates: Vec<_> = item
+                    .updates
+                    .iter()
+                    .enumerate()
+                    .map(|(u, up)| UpdateView {
+                        anchor: format!("u_{u}"),
+                        has_quote: up.quote_range.is_some(),
+                        pledge: c.card(up.pledge),
+                        status: c.status(up.status),
+                        value: up.value.map(|v| s.value(&views::num(v), site.pledges[up.pledge].target.as_ref().map_or("", |t| t.unit.as_str()))),
+                        as_of: up.as_of.to_string(),
+                        quote: up.quote.clone(),
+                    })
+                    .collect();
+                ctx.insert("updates", &updates);
+                let pledges: Vec<_> = item.pledges.iter().map(|&i| c.card(i)).collect();
+                ctx.insert("pledges", &pledges);
+                "news.html"
+            }
+            PageKind::Jurisdictions => {
+                ctx.insert("title", &s.get("jurisdictions_title"));
+                let rows: Vec<_> = (0..site.jurisdictions.len())
+                    .map(|j| JurisdictionRow {
+                        link: Link { title: site.jurisdictions[j].name.clone(), url: c.url(&route::jurisdiction(site, j)) },
+                        totals: c.totals(self.by_jurisdiction[j].iter().copied()),
+                    })
+                    .collect();
+                ctx.insert("rows", &rows);
+                "jurisdictions.html"
+            }
+            PageKind::Jurisdiction(j) => {
+                let jur = &site.jurisdictions[*j];
+                ctx.insert("title", &jur.name);
+                ctx.insert("name", &jur.name);
+                ctx.insert("parent", &jur.parent.map(|p| Link { title: site.jurisdictions[p].name.clone(), url: c.url(&route::jurisdiction(site, p)) }));
+                let children: Vec<Link> = site
+                    .jurisdictions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.parent == Some(*j))
+                    .map(|(k, x)| Link { title: x.name.clone(), url: c.url(&route::jurisdiction(site, k)) })
+                    .collect();
+                ctx.insert("children", &children);
+                let reports: Vec<_> = (0..site.reports.len())
+                    .filter(|&r| site.reports[r].jurisdiction == *j)
+                    .map(|r| ReportRow { report: c.report(r), totals: c.totals(site.reports[r].pledges.iter().copied()) })
+                    .collect();
+                ctx.insert("reports", &reports);
+                ctx.insert("totals", &c.totals(self.by_jurisdiction[*j].iter().copied()));
+                let (years, rows) = c.indicator_rows(*j);
+                ctx.insert("years", &years);
+                ctx.insert("indicators", &rows);
+                ctx.insert("compare_url", &c.url(&route::compare(site, *j)));
+                "jurisdiction.html"
+            }
+            PageKind::Compare(j) => {
+                let jur = &site.jurisdictions[*j];
+                ctx.insert("title", &format!("{} · {}", jur.name, s.get("compare_title")));
+                ctx.insert("name", &jur.name);
+                ctx.insert("jurisdiction_url", &c.url(&route::jurisdiction(site, *j)));
+                let (years, rows) = c.indicator_rows(*j);
+                ctx.insert("years", &years);
+                ctx.insert("indicators", &rows);
+                let (myears, mrows) = c.metric_rows(*j);
+                ctx.insert("metric_years", &myears);
+                ctx.insert("metrics", &mrows);
+                "compare.html"
+            }
+            PageKind::Categories => {
+                ctx.insert("title", &s.get("categories_title"));
+                let rows: Vec<_> = (0..site.categories.len())
+                    .map(|k| JurisdictionRow {
+                        link: Link { title: site.categories[k].name.clone(), url: c.url(&route::category(site, k)) },
+                        totals: c.totals(self.by_category[k].iter().copied()),
+                    })
+                    .collect();
+                ctx.insert("rows", &rows);
+                ctx.insert("heading", &s.get("categories_title"));
+                "index_list.html"
+            }
+            PageKind::Category(k, n) => {
+                let cat = &site.categories[*k];
+                ctx.insert("title", &cat.name);
+                ctx.insert("heading", &cat.name);
+                ctx.insert("intro", &cat.description);
+                self.list_page(&mut ctx, &self.by_category[*k], &route::category(site, *k), *n);
+                ctx.insert("totals", &c.totals(self.by_category[*k].iter().copied()));
+                "list.html"
+            }
+            PageKind::Statuses => {
+                ctx.insert("title", &s.get("statuses_title"));
+                let totals = c.totals(0..site.pledges.len());
+                ctx.insert("totals", &totals);
+                "statuses.html"
+            }
+            PageKind::Status(st, n) => {
+                let label = s.status(*st);
+                ctx.insert("title", &label);
+                ctx.insert("heading", &label);
+                ctx.insert("intro", &s.status_hint(*st));
+                ctx.insert("status_key", st.key());
+                self.list_page(&mut ctx, &self.by_status[status_pos(*st)], &route::status(*st), *n);
+                "list.html"
+            }
+            PageKind::Page(i) => {
+                let page = &site.pages[*i];
+                ctx.insert("title", &page.title);
+                ctx.insert("description", &page.description);
+                let html = markdown::render_html(&page.body, &[], &site.config.base_path);
+                ctx.insert("body", &html.html);
+                "page.html"
+            }
+            PageKind::NotFound => {
+                ctx.insert("title", &s.get("not_found_title"));
+                "404.html"
+            }
+        };
+        (template, ctx)
+    }
+
+    /// The newest status updates across the site.
+    fn latest_updates(&self, n: usize) -> Vec<LatestUpdate> {
+        let c = self.ctx();
+        let mut out = Vec::new();
+        for &ni in &self.news_newest_first {
+            for up in &self.site.news[ni].updates {
+                out.push(LatestUpdate { pledge: c.card(up.pledge), status: c.status(up.status), date: up.as_of.to_string(), news: c.news_item(ni) });
+                if out.len() >= n {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+}
+
+fn status_pos(s: Status) -> usize {
+    Status::ALL.iter().position(|&x| x == s).unwrap_or(0)
+}
+
+#[derive(Serialize)]
+struct JurisdictionRow {
+    link: Link,
+    totals: views::Totals,
+}
+
+#[derive(Serialize)]
+struct ReportRow {
+    report: views::ReportView,
+    totals: views::Totals,
+}
+
+#[derive(Serialize)]
+struct UpdateView {
+    anchor: String,
+    has_quote: bool,
+    pledge: views::PledgeCard,
+    status: views::StatusView,
+    value: Option<String>,
+    as_of: String,
+    quote: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LatestUpdate {
+    pledge: views::PledgeCard,
+    status: views::StatusView,
+    date: String,
+    news: views::NewsItem,
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        cur = inner.source();
+    }
+    s
+}
+
+fn template_error(err: &tera::Error, names: &BTreeMap<String, String>) -> Diagnostic {
+    let msg = error_chain(err);
+    // Name the file the error is in when the message mentions a template name.
+    let shown = names
+        .iter()
+        .find(|(n, _)| msg.contains(n.as_str()))
+        .map(|(_, shown)| shown.clone())
+        .unwrap_or_else(|| "templates".to_string());
+    Diagnostic::new(shown, 1, 1, format!("template error: {msg}"))
+}

@@ -1,0 +1,599 @@
+//! View structs: what templates see. Built from the model per page; templates never see model types.
+
+use super::strings::Strings;
+use crate::markdown::{self, Mark};
+use crate::model::{Pledge, Site, SourceRef};
+use crate::types::{Better, Num, Status};
+use serde::Serialize;
+
+/// Routes (paths relative to the site root, ending in `/`), the one place URLs are made.
+pub mod route {
+    use crate::model::Site;
+    use crate::types::Status;
+
+    pub fn pledge(site: &Site, p: usize) -> String {
+        let p = &site.pledges[p];
+        format!("pledges/{}/{}/", site.reports[p.report].id, p.id)
+    }
+    pub fn report(site: &Site, r: usize) -> String {
+        format!("reports/{}/", site.reports[r].id)
+    }
+    pub fn news(site: &Site, n: usize) -> String {
+        format!("news/{}/", site.news[n].slug)
+    }
+    pub fn jurisdiction(site: &Site, j: usize) -> String {
+        format!("jurisdictions/{}/", site.jurisdictions[j].id)
+    }
+    pub fn compare(site: &Site, j: usize) -> String {
+        format!("compare/{}/", site.jurisdictions[j].id)
+    }
+    pub fn category(site: &Site, c: usize) -> String {
+        format!("categories/{}/", site.categories[c].id)
+    }
+    pub fn status(s: Status) -> String {
+        format!("status/{}/", s.url_key())
+    }
+    pub fn page(site: &Site, i: usize) -> String {
+        format!("{}/", site.pages[i].path)
+    }
+    /// Page `n` (1-based) of a paginated list whose first page is `first`.
+    pub fn paged(first: &str, n: usize) -> String {
+        if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
+    }
+}
+
+/// Shared helpers for building views: the site, its strings and the base path.
+pub struct Ctx<'a> {
+    pub site: &'a Site,
+    pub s: &'a Strings,
+    pub base: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct StatusView {
+    pub key: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PledgeCard {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub text: String,
+    pub status: StatusView,
+    pub year: i32,
+    pub report: Link,
+    pub jurisdiction: Link,
+    pub category: Link,
+    pub deadline: String,
+    pub target: Option<String>,
+    pub value: Option<String>,
+    pub met: Option<bool>,
+    pub met_label: String,
+}
+
+#[derive(Serialize)]
+pub struct HistoryView {
+    pub date: String,
+    pub status: StatusView,
+    pub value: Option<String>,
+    pub quote: Option<String>,
+    pub news: Option<Link>,
+    pub news_date: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ChainItem {
+    pub title: String,
+    pub url: String,
+    pub year: i32,
+    pub status: StatusView,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct NewsItem {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub source: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PledgeView {
+    pub card: PledgeCard,
+    pub quote_url: String,
+    pub sentence: SentenceView,
+    pub section: Option<Link>,
+    pub department: Option<String>,
+    pub metric: Option<String>,
+    pub as_of: Option<String>,
+    pub progress: Option<u32>,
+    pub history: Vec<HistoryView>,
+    pub news: Vec<NewsItem>,
+    pub chain: Vec<ChainItem>,
+    pub carried_from: Vec<Link>,
+    pub carried_to: Option<Link>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+}
+
+/// The sentence around a quote, cut into before / quote / after.
+#[derive(Serialize)]
+pub struct SentenceView {
+    pub before: String,
+    pub quote: String,
+    pub after: String,
+}
+
+#[derive(Serialize)]
+pub struct Count {
+    pub status: StatusView,
+    pub count: usize,
+    pub percent: String,
+}
+
+#[derive(Serialize)]
+pub struct Totals {
+    pub total: usize,
+    pub completed: usize,
+    pub by_status: Vec<Count>,
+    pub quantified: usize,
+    pub met: usize,
+    pub missed: usize,
+    pub met_percent: String,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+}
+
+#[derive(Serialize)]
+pub struct ReportView {
+    pub id: String,
+    pub title: String,
+    pub year: i32,
+    pub url: String,
+    pub jurisdiction: Link,
+    pub delivered: String,
+    pub speaker: Option<String>,
+    pub session: Option<String>,
+    pub source: Option<String>,
+    pub seed: Option<String>,
+    pub pledge_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct CellView {
+    pub year: i32,
+    pub target: Option<String>,
+    pub target_source: Option<Link>,
+    pub actual: Option<String>,
+    pub actual_source: Option<Link>,
+    pub as_of: Option<String>,
+    pub provisional: bool,
+    /// `met`, `missed`, `provisional`, `pending` (target but no actual) or `none`.
+    pub state: &'static str,
+    pub state_label: String,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorRow {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub better: &'static str,
+    pub better_label: String,
+    pub cells: Vec<CellView>,
+}
+
+#[derive(Serialize)]
+pub struct MetricRow {
+    pub metric: String,
+    pub cells: Vec<MetricCell>,
+}
+
+#[derive(Serialize)]
+pub struct MetricCell {
+    pub year: i32,
+    pub pledges: Vec<PledgeCard>,
+}
+
+#[derive(Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub n: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+pub fn num(n: Num) -> String {
+    n.to_string()
+}
+
+fn status_index(s: Status) -> usize {
+    Status::ALL.iter().position(|&x| x == s).unwrap_or(0)
+}
+
+fn percent(part: usize, total: usize) -> String {
+    if total == 0 { "0".into() } else { format!("{:.0}", part as f64 * 100.0 / total as f64) }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn url(&self, route: &str) -> String {
+        format!("{}{}", self.base, route)
+    }
+
+    pub fn status(&self, s: Status) -> StatusView {
+        StatusView {
+            key: s.key(),
+            label: self.s.status(s),
+            hint: self.s.status_hint(s),
+            url: self.url(&route::status(s)),
+        }
+    }
+
+    pub fn statuses(&self) -> Vec<StatusView> {
+        Status::ALL.iter().map(|&s| self.status(s)).collect()
+    }
+
+    fn target_text(&self, p: &Pledge) -> Option<String> {
+        p.target.as_ref().map(|t| self.s.target(&num(t.value), &t.unit, t.qualifier))
+    }
+
+    fn value_text(&self, p: &Pledge, v: Option<Num>) -> Option<String> {
+        let unit = p.target.as_ref().map_or("", |t| t.unit.as_str());
+        v.map(|v| self.s.value(&num(v), unit))
+    }
+
+    pub fn card(&self, i: usize) -> PledgeCard {
+        let site = self.site;
+        let p = &site.pledges[i];
+        let r = &site.reports[p.report];
+        let j = r.jurisdiction;
+        PledgeCard {
+            id: p.full_id.clone(),
+            url: self.url(&route::pledge(site, i)),
+            title: p.title.clone(),
+            text: p.text.clone(),
+            status: self.status(p.status),
+            year: r.year,
+            report: Link { title: r.title.clone(), url: self.url(&route::report(site, p.report)) },
+            jurisdiction: Link { title: site.jurisdictions[j].name.clone(), url: self.url(&route::jurisdiction(site, j)) },
+            category: Link { title: site.categories[p.category].name.clone(), url: self.url(&route::category(site, p.category)) },
+            deadline: p.deadline.to_string(),
+            target: self.target_text(p),
+            value: self.value_text(p, p.value),
+            met: p.met,
+            met_label: self.s.met(p.met),
+        }
+    }
+
+    pub fn news_item(&self, n: usize) -> NewsItem {
+        let item = &self.site.news[n];
+        NewsItem {
+            title: item.title.clone(),
+            url: self.url(&route::news(self.site, n)),
+            date: item.date.to_string(),
+            source: item.source.clone(),
+            summary: item.summary.clone().or_else(|| {
+                let first = item.index.text.lines().find(|l| l.chars().count() > 20)?;
+                let mut s: String = first.chars().take(90).collect();
+                if first.chars().count() > 90 {
+                    s.push('…');
+                }
+                Some(s)
+            }),
+        }
+    }
+
+    pub fn source_link(&self, s: Option<SourceRef>) -> Option<Link> {
+        Some(match s? {
+            SourceRef::Report(r) => Link { title: self.site.reports[r].title.clone(), url: self.url(&route::report(self.site, r)) },
+            SourceRef::News(n) => Link { title: self.site.news[n].title.clone(), url: self.url(&route::news(self.site, n)) },
+        })
+    }
+
+    pub fn pledge(&self, i: usize) -> PledgeView {
+        let site = self.site;
+        let p = &site.pledges[i];
+        let r = &site.reports[p.report];
+        let report_url = self.url(&route::report(site, p.report));
+        let history = p
+            .history
+            .iter()
+            .map(|h| {
+                let news = h.news.map(|n| {
+                    let anchor = h.update.map(|u| format!("#u_{u}")).unwrap_or_default();
+                    Link { title: site.news[n].title.clone(), url: format!("{}{anchor}", self.url(&route::news(site, n))) }
+                });
+                HistoryView {
+                    date: h.date.to_string(),
+                    status: self.status(h.status),
+                    value: self.value_text(p, h.value),
+                    quote: h.quote.clone(),
+                    news,
+                    news_date: h.news.map(|n| site.news[n].date.to_string()),
+                    source: match h.news {
+                        Some(n) => site.news[n].source.clone(),
+                        None => Some(r.title.clone()),
+                    },
+                }
+            })
+            .collect();
+        let chain_ids = site.chain(i);
+        let chain = if chain_ids.len() > 1 {
+            chain_ids
+                .iter()
+                .map(|&c| ChainItem {
+                    title: site.pledges[c].title.clone(),
+                    url: self.url(&route::pledge(site, c)),
+                    year: site.reports[site.pledges[c].report].year,
+                    status: self.status(site.pledges[c].status),
+                    current: c == i,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let link = |c: usize| Link { title: site.pledges[c].title.clone(), url: self.url(&route::pledge(site, c)) };
+        let progress = match (&p.target, p.value) {
+            (Some(t), Some(v)) if t.value.get() > 0.0 && v.get() >= 0.0 => Some(((v.get() / t.value.get()) * 100.0).round().min(100.0) as u32),
+            _ => None,
+        };
+        let sentence = {
+            let idx = &r.index;
+            let q = p.quote_range.clone();
+            if q.end > q.start && q.end <= idx.text.len() {
+                let s = idx.sentence_around(q.clone());
+                SentenceView {
+                    before: idx.text[s.start..q.start].to_string(),
+                    quote: idx.text[q.clone()].to_string(),
+                    after: idx.text[q.end..s.end].to_string(),
+                }
+            } else {
+                SentenceView { before: String::new(), quote: p.text.clone(), after: String::new() }
+            }
+        };
+        PledgeView {
+            card: self.card(i),
+            quote_url: format!("{report_url}#{}", p.id),
+            sentence,
+            section: match (&p.section, &p.section_anchor) {
+                (Some(t), Some(a)) => Some(Link { title: t.clone(), url: format!("{report_url}#{a}") }),
+                _ => None,
+            },
+            department: p.department.clone(),
+            metric: p.target.as_ref().map(|t| t.metric.clone()),
+            as_of: p.as_of.map(|d| d.to_string()),
+            progress,
+            history,
+            news: p.news.iter().map(|&n| self.news_item(n)).collect(),
+            chain,
+            carried_from: p.carried_from.iter().map(|&c| link(c)).collect(),
+            carried_to: p.carried_to.map(link),
+            tags: p.tags.clone(),
+            draft: p.draft,
+        }
+    }
+
+    pub fn totals(&self, pledges: impl Iterator<Item = usize>) -> Totals {
+        let mut counts = [0usize; 8];
+        let (mut total, mut quantified, mut met, mut missed) = (0, 0, 0, 0);
+        for i in pledges {
+            let p = &self.site.pledges[i];
+            total += 1;
+            counts[status_index(p.status)] += 1;
+            if p.target.is_some() {
+                quantified += 1;
+            }
+            match p.met {
+                Some(true) => met += 1,
+                Some(false) => missed += 1,
+                None => {}
+            }
+        }
+        Totals {
+            total,
+            completed: counts[status_index(Status::Completed)],
+            by_status: Status::ALL
+                .iter()
+                .zip(counts)
+                .map(|(&s, c)| Count { status: self.status(s), count: c, percent: percent(c, total) })
+                .collect(),
+            quantified,
+            met,
+            missed,
+            met_percent: percent(met, quantified),
+        }
+    }
+
+    pub fn report(&self, r: usize) -> ReportView {
+        let site = self.site;
+        let rep = &site.reports[r];
+        ReportView {
+            id: rep.id.to_string(),
+            title: rep.title.clone(),
+            year: rep.year,
+            url: self.url(&route::report(site, r)),
+            jurisdiction: Link {
+                title: site.jurisdictions[rep.jurisdiction].name.clone(),
+                url: self.url(&route::jurisdiction(site, rep.jurisdiction)),
+            },
+            delivered: rep.delivered.to_string(),
+            speaker: rep.speaker.clone(),
+            session: rep.session.clone(),
+            source: rep.source.clone(),
+            seed: rep.seed.clone(),
+            pledge_count: rep.pledges.len(),
+        }
+    }
+
+    /// The report body with every pledge quote highlighted and linked.
+    pub fn report_html(&self, r: usize) -> (String, Vec<TocEntry>) {
+        let site = self.site;
+        let rep = &site.reports[r];
+        let marks: Vec<Mark> = rep
+            .pledges
+            .iter()
+            .filter(|&&i| site.pledges[i].quote_range.end > 0)
+            .map(|&i| {
+                let p = &site.pledges[i];
+                Mark {
+                    range: p.quote_range.clone(),
+                    anchor: Some(p.id.to_string()),
+                    href: Some(self.url(&route::pledge(site, i))),
+                    class: format!("q st-{}", p.status.key()),
+                    title: Some(format!("{} · {}", p.title, self.s.status(p.status))),
+                }
+            })
+            .collect();
+        let out = markdown::render_html(&rep.body, &marks, self.base);
+        let toc = out.headings.into_iter().map(|h| TocEntry { level: h.level, text: h.text, anchor: h.anchor }).collect();
+        (out.html, toc)
+    }
+
+    /// A news body with every evidence quote highlighted and linked to its pledge.
+    pub fn news_html(&self, n: usize) -> String {
+        let site = self.site;
+        let item = &site.news[n];
+        let marks: Vec<Mark> = item
+            .updates
+            .iter()
+            .enumerate()
+            .filter_map(|(u, up)| {
+                let p = &site.pledges[up.pledge];
+                Some(Mark {
+                    range: up.quote_range.clone()?,
+                    anchor: Some(format!("u_{u}")),
+                    href: Some(self.url(&route::pledge(site, up.pledge))),
+                    class: format!("ev st-{}", up.status.key()),
+                    title: Some(format!("{} · {}", p.title, self.s.status(up.status))),
+                })
+            })
+            .collect();
+        markdown::render_html(&item.body, &marks, self.base).html
+    }
+
+    pub fn indicator_rows(&self, j: usize) -> (Vec<i32>, Vec<IndicatorRow>) {
+        let site = self.site;
+        let inds: Vec<_> = site.indicators.iter().filter(|i| i.jurisdiction == j).collect();
+        let mut years: Vec<i32> = inds.iter().flat_map(|i| i.years.iter().map(|y| y.year)).collect();
+        years.sort_unstable();
+        years.dedup();
+        let rows = inds
+            .iter()
+            .map(|ind| {
+                let cells = years
+                    .iter()
+                    .map(|&year| {
+                        let y = ind.years.iter().find(|y| y.year == year);
+                        let target = y.and_then(|y| y.target.as_ref());
+                        let actual = y.and_then(|y| y.actual.as_ref());
+                        let provisional = y.is_some_and(|y| y.provisional);
+                        let state = match (y.and_then(|y| y.met), provisional, target, actual) {
+                            (Some(true), ..) => "met",
+                            (Some(false), ..) => "missed",
+                            (None, true, _, _) => "provisional",
+                            (None, false, Some(_), None) => "pending",
+                            _ => "none",
+                        };
+                        CellView {
+                            year,
+                            target: target.map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
+                            target_source: target.and_then(|t| self.source_link(t.source)),
+                            actual: actual.map(|a| self.s.value(&num(a.value), &ind.unit)),
+                            actual_source: actual.and_then(|a| self.source_link(a.source)),
+                            as_of: actual.and_then(|a| a.as_of).map(|d| d.to_string()),
+                            provisional,
+                            state,
+                            state_label: self.s.get(&format!("state_{state}")),
+                        }
+                    })
+                    .collect();
+                IndicatorRow {
+                    id: ind.id.to_string(),
+                    name: ind.name.clone(),
+                    unit: ind.unit.clone(),
+                    better: match ind.better {
+                        Better::Higher => "higher",
+                        Better::Lower => "lower",
+                    },
+                    better_label: self.s.get(match ind.better {
+                        Better::Higher => "better_higher",
+                        Better::Lower => "better_lower",
+                    }),
+                    cells,
+                }
+            })
+            .collect();
+        (years, rows)
+    }
+
+    /// Pledge metrics of a jurisdiction that recur in more than one year's report.
+    pub fn metric_rows(&self, j: usize) -> (Vec<i32>, Vec<MetricRow>) {
+        use std::collections::BTreeMap;
+        let site = self.site;
+        let mut by_metric: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
+        for (i, p) in site.pledges.iter().enumerate() {
+            let r = &site.reports[p.report];
+            if r.jurisdiction != j {
+                continue;
+            }
+            if let Some(t) = &p.target {
+                by_metric.entry(t.metric.as_str()).or_default().entry(r.year).or_default().push(i);
+            }
+        }
+        by_metric.retain(|_, years| years.len() > 1);
+        let mut years: Vec<i32> = by_metric.values().flat_map(|y| y.keys().copied()).collect();
+        years.sort_unstable();
+        years.dedup();
+        let rows = by_metric
+            .into_iter()
+            .map(|(metric, ys)| MetricRow {
+                metric: metric.to_string(),
+                cells: years
+                    .iter()
+                    .map(|y| MetricCell { year: *y, pledges: ys.get(y).map(|v| v.iter().map(|&i| self.card(i)).collect()).unwrap_or_default() })
+                    .collect(),
+            })
+            .collect();
+        (years, rows)
+    }
+
+    pub fn pager(&self, first_route: &str, current: usize, total: usize) -> Pager {
+        let url = |n: usize| self.url(&route::paged(first_route, n));
+        Pager {
+            current,
+            total,
+            prev: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            pages: (1..=total)
+                .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
+                .map(|n| PagerLink { n, url: url(n), current: n == current })
+                .collect(),
+        }
+    }
+}

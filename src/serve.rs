@@ -1,0 +1,271 @@
+//! `duixian serve`: build into a temporary folder, serve it on 127.0.0.1, rebuild when files
+//! change, and tell open pages to reload (Server-Sent Events). While the content is broken the
+//! last good build stays served and the errors show in the terminal and over the page.
+#![allow(clippy::print_stderr)]
+
+use crate::build;
+use crate::model::BuildOptions;
+use anyhow::{Context, Result};
+use notify::{RecursiveMode, Watcher};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+const EVENTS_PATH: &str = "/__duixian/events";
+
+/// What open pages need to know: a build counter and the current errors, if any.
+#[derive(Default)]
+struct State {
+    version: u64,
+    errors: Option<String>,
+}
+
+type Shared = Arc<(Mutex<State>, Condvar)>;
+
+const RELOAD_SCRIPT: &str = r#"<script>(()=>{const s=new EventSource("/__duixian/events");let v=null;
+s.addEventListener("build",e=>{const d=JSON.parse(e.data);if(v!==null&&d.version!==v&&!d.errors){location.reload();}v=d.version;
+let o=document.getElementById("duixian-errors");if(d.errors){if(!o){o=document.createElement("pre");o.id="duixian-errors";
+o.style.cssText="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;background:#3b0a0a;color:#fff;font:13px/1.4 monospace;white-space:pre-wrap;z-index:99999";
+document.body.appendChild(o);}o.textContent="duixian: build failed — showing the last good build\n\n"+d.errors;}else if(o){o.remove();}});})();</script>"#;
+
+fn rebuild(root: &Path, out: &Path, opts: &BuildOptions, shared: &Shared, quiet: bool) {
+    let start = Instant::now();
+    let result = build::build(root, out, opts);
+    let (lock, cvar) = &**shared;
+    let mut st = lock.lock().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(s) => {
+            if !quiet {
+                eprintln!("rebuilt {} pages in {} ms", s.pages, start.elapsed().as_millis());
+            }
+            st.errors = None;
+        }
+        Err(e) => {
+            let text = match e.downcast_ref::<crate::diag::ContentErrors>() {
+                Some(c) => c.to_string(),
+                None => format!("{e:#}"),
+            };
+            eprintln!("{text}\nbuild failed; still serving the last good build");
+            st.errors = Some(text);
+        }
+    }
+    st.version += 1;
+    cvar.notify_all();
+}
+
+/// Run the development server until interrupted (or for `exit_after` seconds).
+pub fn serve(root: &Path, port: u16, drafts: bool, exit_after: Option<u64>, quiet: bool) -> Result<()> {
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
+    let out = std::env::temp_dir().join(format!("duixian-serve-{}", std::process::id()));
+    let opts = BuildOptions { drafts, base_url: Some(format!("http://127.0.0.1:{port}/")) };
+    let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
+    rebuild(root, &out, &opts, &shared, quiet);
+    eprintln!("serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)", root.display());
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
+    for sub in ["site.yaml", "content", "themes", "templates", "static", "seeds"] {
+        let p = root.join(sub);
+        if p.exists() {
+            watcher.watch(&p, RecursiveMode::Recursive).with_context(|| format!("cannot watch `{}`", p.display()))?;
+        }
+    }
+    {
+        let (root, out, shared) = (root.to_path_buf(), out.clone(), shared.clone());
+        std::thread::spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut relevant = is_relevant(&first);
+                // Debounce: editors write several events per save.
+                while let Ok(more) = rx.recv_timeout(Duration::from_millis(80)) {
+                    relevant |= is_relevant(&more);
+                }
+                if relevant {
+                    rebuild(&root, &out, &opts, &shared, quiet);
+                }
+            }
+        });
+    }
+
+    let deadline = exit_after.map(|s| Instant::now() + Duration::from_secs(s));
+    loop {
+        let req = match deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                match server.recv_timeout(left) {
+                    Ok(Some(r)) => r,
+                    Ok(None) => continue,
+                    Err(_) => break,
+                }
+            }
+            None => match server.recv() {
+                Ok(r) => r,
+                Err(_) => break,
+            },
+        };
+        let (out, shared) = (out.clone(), shared.clone());
+        std::thread::spawn(move || handle(req, &out, &shared));
+    }
+    drop(watcher);
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(())
+}
+
+fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {
+    match ev {
+        Ok(e) => !matches!(e.kind, notify::EventKind::Access(_)) && e.paths.iter().any(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
+        }),
+        Err(_) => true,
+    }
+}
+
+/// An endless SSE body: one `build` event now and one after every rebuild.
+struct Events {
+    shared: Shared,
+    seen: Option<u64>,
+    pending: Vec<u8>,
+}
+
+impl Read for Events {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            let (lock, cvar) = &*self.shared;
+            let mut st = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while self.seen == Some(st.version) {
+                let (g, timeout) = cvar.wait_timeout(st, Duration::from_secs(15)).unwrap_or_else(|e| e.into_inner());
+                st = g;
+                if timeout.timed_out() && self.seen == Some(st.version) {
+                    self.pending = b": keep-alive\n\n".to_vec();
+                    break;
+                }
+            }
+            if self.pending.is_empty() {
+                self.seen = Some(st.version);
+                let data = serde_json::json!({ "version": st.version, "errors": st.errors });
+                self.pending = format!("event: build\ndata: {data}\n\n").into_bytes();
+            }
+        }
+        let n = buf.len().min(self.pending.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
+    }
+}
+
+fn header(k: &str, v: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("static header names and values are valid")
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Map a request path to a file of the output, refusing anything that climbs out of it.
+fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path)?;
+    let mut p = out.to_path_buf();
+    for seg in decoded.split('/') {
+        if seg.is_empty() || seg == "." {
+            continue;
+        }
+        if seg == ".." || seg.contains('\\') {
+            return None;
+        }
+        p.push(seg);
+    }
+    if p.is_dir() {
+        p.push("index.html");
+    }
+    p.is_file().then_some(p)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
+    let url = req.url().to_string();
+    if url == EVENTS_PATH {
+        let body = Events { shared: shared.clone(), seen: None, pending: Vec::new() };
+        let resp = tiny_http::Response::new(
+            tiny_http::StatusCode(200),
+            vec![header("Content-Type", "text/event-stream"), header("Cache-Control", "no-cache")],
+            body,
+            None,
+            None,
+        );
+        let _ = req.respond(resp);
+        return;
+    }
+    let (status, path) = match resolve(out, &url) {
+        Some(p) => (200, Some(p)),
+        None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
+    };
+    let mut bytes = path.as_deref().and_then(|p| std::fs::read(p).ok()).unwrap_or_else(|| b"not found".to_vec());
+    let ctype = path.as_deref().map_or("text/plain; charset=utf-8", content_type);
+    if ctype.starts_with("text/html") {
+        let html = String::from_utf8_lossy(&bytes);
+        let injected = match html.rfind("</body>") {
+            Some(i) => format!("{}{RELOAD_SCRIPT}{}", &html[..i], &html[i..]),
+            None => format!("{html}{RELOAD_SCRIPT}"),
+        };
+        bytes = injected.into_bytes();
+    }
+    let resp = tiny_http::Response::from_data(bytes)
+        .with_status_code(status)
+        .with_header(header("Content-Type", ctype))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = req.respond(resp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_cannot_climb_out() {
+        let dir = std::env::temp_dir().join(format!("duixian-resolve-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(dir.join("a/index.html"), "x").unwrap();
+        assert_eq!(resolve(&dir, "/a/"), Some(dir.join("a/index.html")));
+        assert_eq!(resolve(&dir, "/a/?x=1"), Some(dir.join("a/index.html")));
+        assert_eq!(resolve(&dir, "/../etc/passwd"), None);
+        assert_eq!(resolve(&dir, "/%2e%2e/etc/passwd"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
