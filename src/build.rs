@@ -24,7 +24,10 @@ pub struct Summary {
 }
 
 /// Load and validate the site at `root`; every content error of the run at once.
-pub fn load_site(root: &Path, opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
+pub fn load_site(
+    root: &Path,
+    opts: &BuildOptions,
+) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
     let (loaded, mut errors) = content::load(root);
     match model::build(&loaded, opts) {
         Ok(site) if errors.is_empty() => Ok((site, loaded.warnings)),
@@ -43,7 +46,10 @@ fn renderer<'a>(root: &Path, site: &'a Site) -> Result<Renderer<'a>, ContentErro
 
 fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>) -> Summary {
     Summary {
-        pages: jobs.iter().filter(|j| matches!(j, Job::Html { .. })).count(),
+        pages: jobs
+            .iter()
+            .filter(|j| matches!(j, Job::Html { .. }))
+            .count(),
         files: jobs.len(),
         bytes: 0,
         pledges: site.pledges.len(),

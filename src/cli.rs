@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "duixian", version, about = "Static site generator for government work-report accountability portals")]
+#[command(
+    name = "duixian",
+    version,
+    about = "Static site generator for government work-report accountability portals"
+)]
 pub struct Cli {
     /// The site folder (the one with site.yaml)
     #[arg(long, global = true, default_value = ".")]
@@ -51,10 +55,19 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(&self, cli: &Cli) -> Result<Outcome> {
-        let output = self.output.clone().unwrap_or_else(|| cli.root.join("output"));
-        let opts = BuildOptions { drafts: self.drafts, base_url: self.base_url.clone() };
+        let output = self
+            .output
+            .clone()
+            .unwrap_or_else(|| cli.root.join("output"));
+        let opts = BuildOptions {
+            drafts: self.drafts,
+            base_url: self.base_url.clone(),
+        };
         let s = build::build(&cli.root, &output, &opts)?;
-        Ok(outcome(&s, format!("built {} into {}", describe(&s), output.display())))
+        Ok(outcome(
+            &s,
+            format!("built {} into {}", describe(&s), output.display()),
+        ))
     }
 }
 
@@ -67,9 +80,15 @@ pub struct CheckArgs {
 
 impl CheckArgs {
     pub fn run(&self, cli: &Cli) -> Result<Outcome> {
-        let opts = BuildOptions { drafts: self.drafts, base_url: None };
+        let opts = BuildOptions {
+            drafts: self.drafts,
+            base_url: None,
+        };
         let s = build::check(&cli.root, &opts)?;
-        Ok(outcome(&s, format!("ok: {} checked, no errors", describe(&s))))
+        Ok(outcome(
+            &s,
+            format!("ok: {} checked, no errors", describe(&s)),
+        ))
     }
 }
 
@@ -88,19 +107,35 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     pub fn run(&self, cli: &Cli) -> Result<Outcome> {
-        crate::serve::serve(&cli.root, self.port, self.drafts, self.exit_after, cli.quiet)?;
+        crate::serve::serve(
+            &cli.root,
+            self.port,
+            self.drafts,
+            self.exit_after,
+            cli.quiet,
+        )?;
         Ok(Outcome::default())
     }
 }
 
 fn describe(s: &Summary) -> String {
-    format!("{} reports, {} pledges, {} news items: {} pages", s.reports, s.pledges, s.news, s.pages)
+    format!(
+        "{} reports, {} pledges, {} news items: {} pages",
+        s.reports, s.pledges, s.news, s.pages
+    )
 }
 
 fn outcome(s: &Summary, line: String) -> Outcome {
     let mb = s.bytes as f64 / 1_048_576.0;
-    let line = if s.bytes > 0 { format!("{line} ({} files, {mb:.1} MiB) in {} ms", s.files, s.millis) } else { format!("{line} in {} ms", s.millis) };
-    Outcome { lines: vec![line], warnings: s.warnings.iter().map(|w| format!("warning: {w}")).collect() }
+    let line = if s.bytes > 0 {
+        format!("{line} ({} files, {mb:.1} MiB) in {} ms", s.files, s.millis)
+    } else {
+        format!("{line} in {} ms", s.millis)
+    };
+    Outcome {
+        lines: vec![line],
+        warnings: s.warnings.iter().map(|w| format!("warning: {w}")).collect(),
+    }
 }
 
 impl Cli {

@@ -13,7 +13,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        path: impl Into<String>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line: line.max(1),
@@ -25,7 +30,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.col, self.message
+        )
     }
 }
 

@@ -23,7 +23,10 @@ fn main() -> std::process::ExitCode {
                     eprintln!("{d}");
                 }
                 let n = errors.0.len();
-                eprintln!("error: {n} problem{} found; nothing was written", if n == 1 { "" } else { "s" });
+                eprintln!(
+                    "error: {n} problem{} found; nothing was written",
+                    if n == 1 { "" } else { "s" }
+                );
             } else {
                 eprintln!("error: {err:#}");
             }

@@ -40,7 +40,9 @@ impl TextIndex {
     /// The text of the block (paragraph, list item, cell) around `range`.
     pub fn block_around(&self, range: Range<usize>) -> &str {
         let start = self.text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.text[range.end..].find('\n').map_or(self.text.len(), |i| range.end + i);
+        let end = self.text[range.end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| range.end + i);
         &self.text[start..end]
     }
 
@@ -55,7 +57,9 @@ impl TextIndex {
         let end = self.text[range.end..]
             .char_indices()
             .find(|&(_, c)| is_end(c))
-            .map_or(self.text.len(), |(i, c)| range.end + i + if c == '\n' { 0 } else { c.len_utf8() });
+            .map_or(self.text.len(), |(i, c)| {
+                range.end + i + if c == '\n' { 0 } else { c.len_utf8() }
+            });
         start.min(range.start)..end.max(range.end)
     }
 }
@@ -82,7 +86,13 @@ pub fn normalize_quote(q: &str) -> String {
     let mut out = String::with_capacity(q.len());
     for (i, line) in q.split('\n').enumerate() {
         let line = line.trim();
-        if i > 0 && !line.is_empty() && out.chars().last().is_some_and(|c| c.is_ascii() && !c.is_whitespace()) {
+        if i > 0
+            && !line.is_empty()
+            && out
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii() && !c.is_whitespace())
+        {
             out.push(' ');
         }
         out.push_str(line);
@@ -117,41 +127,58 @@ pub fn is_safe_url(url: &str) -> bool {
 /// The Markdown events of `md`, with raw HTML turned into text, unsafe URLs neutralised and
 /// CJK-friendly emphasis applied.
 fn events<'a>(md: &'a str, link_prefix: &'a str) -> Vec<Event<'a>> {
-    let raw = Parser::new_ext(md, options()).into_offset_iter().map(move |(ev, range)| {
-        let ev = match ev {
-            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: fix_url(dest_url, link_prefix),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: fix_url(dest_url, link_prefix),
-                title,
-                id,
-            }),
-            other => other,
-        };
-        (ev, range)
-    });
+    let raw = Parser::new_ext(md, options())
+        .into_offset_iter()
+        .map(move |(ev, range)| {
+            let ev = match ev {
+                Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+                Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: fix_url(dest_url, link_prefix),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: fix_url(dest_url, link_prefix),
+                    title,
+                    id,
+                }),
+                other => other,
+            };
+            (ev, range)
+        });
     cjk_emphasis(raw, md)
 }
 
 /// CommonMark does not let `**加粗。**正文` close its emphasis (a closing run after punctuation
 /// must be followed by space or punctuation), which is how Chinese text is written. Pair the
 /// delimiter runs that were left as literal text within one block, as a CJK-friendly parser would.
-fn cjk_emphasis<'a>(events: impl Iterator<Item = (Event<'a>, Range<usize>)>, md: &str) -> Vec<Event<'a>> {
+fn cjk_emphasis<'a>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    md: &str,
+) -> Vec<Event<'a>> {
     let mut out: Vec<Event<'a>> = Vec::new();
     // (index in `out` of the placeholder, run length, inline depth)
     let mut open: Option<(usize, usize, usize)> = None;
     let mut depth = 0usize;
     let mut pending_run: Option<(usize, usize)> = None; // (first index in out, length)
     let is_delim = |ev: &Event, r: &Range<usize>| {
-        matches!(ev, Event::Text(t) if t.as_ref() == "*") && &md[r.clone()] == "*" && !md[..r.start].ends_with('\\')
+        matches!(ev, Event::Text(t) if t.as_ref() == "*")
+            && &md[r.clone()] == "*"
+            && !md[..r.start].ends_with('\\')
     };
     let mut iter = events.peekable();
     while let Some((ev, range)) = iter.next() {
@@ -178,18 +205,24 @@ fn cjk_emphasis<'a>(events: impl Iterator<Item = (Event<'a>, Range<usize>)>, md:
             let can_close = prev_char.is_some_and(|c| !c.is_whitespace());
             let can_open = next_char.is_some_and(|c| !c.is_whitespace());
             if len <= 2 {
-                if let Some((o, olen, odepth)) = open {
-                    if olen == len && odepth == depth && can_close {
-                        let (s, e) = if len == 2 { (Tag::Strong, TagEnd::Strong) } else { (Tag::Emphasis, TagEnd::Emphasis) };
-                        out.truncate(start);
-                        out[o] = Event::Start(s);
-                        if olen == 2 {
-                            out.remove(o + 1);
-                        }
-                        out.push(Event::End(e));
-                        open = None;
-                        continue;
+                if let Some((o, olen, odepth)) = open
+                    && olen == len
+                    && odepth == depth
+                    && can_close
+                {
+                    let (s, e) = if len == 2 {
+                        (Tag::Strong, TagEnd::Strong)
+                    } else {
+                        (Tag::Emphasis, TagEnd::Emphasis)
+                    };
+                    out.truncate(start);
+                    out[o] = Event::Start(s);
+                    if olen == 2 {
+                        out.remove(o + 1);
                     }
+                    out.push(Event::End(e));
+                    open = None;
+                    continue;
                 }
                 if can_open {
                     open = Some((start, len, depth));
@@ -227,7 +260,9 @@ fn fix_url<'a>(url: CowStr<'a>, link_prefix: &str) -> CowStr<'a> {
         return CowStr::Borrowed("#");
     }
     if url.starts_with('/') && !url.starts_with("//") && !link_prefix.is_empty() {
-        return CowStr::Boxed(format!("{}{}", link_prefix.trim_end_matches('/'), url).into_boxed_str());
+        return CowStr::Boxed(
+            format!("{}{}", link_prefix.trim_end_matches('/'), url).into_boxed_str(),
+        );
     }
     url
 }
@@ -235,7 +270,13 @@ fn fix_url<'a>(url: CowStr<'a>, link_prefix: &str) -> CowStr<'a> {
 fn is_block(tag_end: &TagEnd) -> bool {
     !matches!(
         tag_end,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
     )
 }
 
@@ -274,7 +315,12 @@ impl Walker {
                 Step::Text(start..self.text.len())
             }
             Event::SoftBreak | Event::HardBreak => {
-                if self.text.chars().last().is_some_and(|c| c.is_ascii() && !c.is_whitespace()) {
+                if self
+                    .text
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii() && !c.is_whitespace())
+                {
                     let start = self.text.len();
                     self.text.push(' ');
                     Step::Text(start..start + 1)
@@ -364,8 +410,16 @@ pub fn escape_html(s: &str) -> String {
 
 /// Marks sorted and made disjoint: overlapping marks keep only their anchor (an empty span).
 fn disjoint(marks: &[Mark]) -> (Vec<&Mark>, Vec<(usize, &str)>) {
-    let mut sorted: Vec<&Mark> = marks.iter().filter(|m| m.range.start < m.range.end).collect();
-    sorted.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(b.range.end.cmp(&a.range.end)));
+    let mut sorted: Vec<&Mark> = marks
+        .iter()
+        .filter(|m| m.range.start < m.range.end)
+        .collect();
+    sorted.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+    });
     let mut kept: Vec<&Mark> = Vec::new();
     let mut anchors = Vec::new();
     for m in sorted {
@@ -383,25 +437,27 @@ fn disjoint(marks: &[Mark]) -> (Vec<&Mark>, Vec<(usize, &str)>) {
 
 fn open_tag(m: &Mark, with_anchor: bool, in_link: bool) -> String {
     let mut s = String::new();
-    let tag = if in_link || m.href.is_none() { "mark" } else { "a" };
+    let tag = if in_link || m.href.is_none() {
+        "mark"
+    } else {
+        "a"
+    };
     s.push('<');
     s.push_str(tag);
     s.push_str(" class=\"");
     s.push_str(&escape_html(&m.class));
     s.push('"');
-    if with_anchor {
-        if let Some(a) = &m.anchor {
-            s.push_str(" id=\"");
-            s.push_str(&escape_html(a));
-            s.push('"');
-        }
+    if with_anchor && let Some(a) = &m.anchor {
+        s.push_str(" id=\"");
+        s.push_str(&escape_html(a));
+        s.push('"');
     }
-    if tag == "a" {
-        if let Some(h) = &m.href {
-            s.push_str(" href=\"");
-            s.push_str(&escape_html(h));
-            s.push('"');
-        }
+    if tag == "a"
+        && let Some(h) = &m.href
+    {
+        s.push_str(" href=\"");
+        s.push_str(&escape_html(h));
+        s.push('"');
     }
     if let Some(t) = &m.title {
         s.push_str(" title=\"");
@@ -413,7 +469,11 @@ fn open_tag(m: &Mark, with_anchor: bool, in_link: bool) -> String {
 }
 
 fn close_tag(m: &Mark, in_link: bool) -> &'static str {
-    if in_link || m.href.is_none() { "</mark>" } else { "</a>" }
+    if in_link || m.href.is_none() {
+        "</mark>"
+    } else {
+        "</a>"
+    }
 }
 
 /// A body rendered to HTML, with its headings for a table of contents.
@@ -455,7 +515,11 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
         if let Event::Start(Tag::CodeBlock(kind)) = &ev {
             w.step(&ev);
             let lang = match kind {
-                CodeBlockKind::Fenced(l) => l.split([' ', ',', '{']).next().filter(|s| !s.is_empty()).map(str::to_string),
+                CodeBlockKind::Fenced(l) => l
+                    .split([' ', ',', '{'])
+                    .next()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
                 CodeBlockKind::Indented => None,
             };
             code = Some((lang, String::new()));
@@ -468,7 +532,12 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
             _ => {}
         }
         let ev = match ev {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
                 let n = w.headings.len() + 1;
                 Event::Start(Tag::Heading {
                     level,
@@ -512,18 +581,28 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
                 }
                 let mut k = ai;
                 while k < anchors.len() && anchors[k].0 < range.end {
-                    cuts.push((anchors[k].0, format!("<span id=\"{}\"></span>", escape_html(anchors[k].1))));
+                    cuts.push((
+                        anchors[k].0,
+                        format!("<span id=\"{}\"></span>", escape_html(anchors[k].1)),
+                    ));
                     k += 1;
                 }
                 if cuts.is_empty() {
                     out.push(if is_code_span { Event::Text(text) } else { ev });
                 } else {
                     // Closing tags sort before opening ones at the same offset.
-                    cuts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.starts_with("</").cmp(&a.1.starts_with("</"))));
+                    cuts.sort_by(|a, b| {
+                        a.0.cmp(&b.0)
+                            .then_with(|| b.1.starts_with("</").cmp(&a.1.starts_with("</")))
+                    });
                     let mut cursor = range.start;
                     for (pos, html) in cuts {
                         if pos > cursor {
-                            out.push(Event::Text(text[cursor - range.start..pos - range.start].to_string().into()));
+                            out.push(Event::Text(
+                                text[cursor - range.start..pos - range.start]
+                                    .to_string()
+                                    .into(),
+                            ));
                             cursor = pos;
                         }
                         out.push(Event::InlineHtml(html.into()));
@@ -553,7 +632,9 @@ fn syntax_set() -> &'static SyntaxSet {
 
 /// Highlight a fenced code block with CSS classes; unknown languages are escaped plain text.
 pub fn highlight_code(lang: Option<&str>, code: &str) -> String {
-    let lang_attr = lang.map(|l| format!(" class=\"language-{}\"", escape_html(l))).unwrap_or_default();
+    let lang_attr = lang
+        .map(|l| format!(" class=\"language-{}\"", escape_html(l)))
+        .unwrap_or_default();
     let alias = lang.map(|l| match l {
         "sh" | "shell" | "console" => "bash",
         "js" => "javascript",
@@ -569,16 +650,25 @@ pub fn highlight_code(lang: Option<&str>, code: &str) -> String {
             let mut html_gen = ClassedHTMLGenerator::new_with_class_style(
                 syntax,
                 ss,
-                ClassStyle::SpacedPrefixed { prefix: CODE_CLASS_PREFIX },
+                ClassStyle::SpacedPrefixed {
+                    prefix: CODE_CLASS_PREFIX,
+                },
             );
             let mut ok = true;
             for line in syntect::util::LinesWithEndings::from(code) {
-                if html_gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                if html_gen
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_err()
+                {
                     ok = false;
                     break;
                 }
             }
-            if ok { html_gen.finalize() } else { escape_html(code) }
+            if ok {
+                html_gen.finalize()
+            } else {
+                escape_html(code)
+            }
         }
     };
     format!("<pre class=\"code\"><code{lang_attr}>{body}</code></pre>\n")
@@ -589,9 +679,17 @@ pub fn code_css() -> String {
     use syntect::highlighting::ThemeSet;
     use syntect::html::css_for_theme_with_class_style;
     let themes = ThemeSet::load_defaults();
-    let style = ClassStyle::SpacedPrefixed { prefix: CODE_CLASS_PREFIX };
-    let light = themes.themes.get("InspiredGitHub").and_then(|t| css_for_theme_with_class_style(t, style).ok());
-    let dark = themes.themes.get("base16-ocean.dark").and_then(|t| css_for_theme_with_class_style(t, style).ok());
+    let style = ClassStyle::SpacedPrefixed {
+        prefix: CODE_CLASS_PREFIX,
+    };
+    let light = themes
+        .themes
+        .get("InspiredGitHub")
+        .and_then(|t| css_for_theme_with_class_style(t, style).ok());
+    let dark = themes
+        .themes
+        .get("base16-ocean.dark")
+        .and_then(|t| css_for_theme_with_class_style(t, style).ok());
     let mut css = String::from("/* Generated by duixian from syntect's themes. */\n");
     css.push_str(&light.unwrap_or_default());
     css.push_str("\n@media (prefers-color-scheme: dark) {\n");
@@ -603,7 +701,11 @@ pub fn code_css() -> String {
 /// Find the first occurrence of `quote` in `text`; on failure, describe the nearest text.
 pub fn explain_missing(text: &str, quote: &str) -> String {
     // Longest prefix of the quote that occurs: binary search over char boundaries.
-    let bounds: Vec<usize> = quote.char_indices().map(|(i, _)| i).chain([quote.len()]).collect();
+    let bounds: Vec<usize> = quote
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([quote.len()])
+        .collect();
     let (mut lo, mut hi) = (0usize, bounds.len() - 1);
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
@@ -631,7 +733,10 @@ mod tests {
     #[test]
     fn text_ignores_markup_and_cjk_line_breaks() {
         let idx = text_index("## 一、标题\n\n改造老旧\n小区68个，**加粗。**正文\n\nword\nwrap");
-        assert_eq!(idx.text, "一、标题\n改造老旧小区68个，加粗。正文\nword wrap\n");
+        assert_eq!(
+            idx.text,
+            "一、标题\n改造老旧小区68个，加粗。正文\nword wrap\n"
+        );
         assert_eq!(idx.headings.len(), 1);
         assert_eq!(idx.headings[0].text, "一、标题");
     }
@@ -660,22 +765,45 @@ mod tests {
         let md = "新建供热\n管网20公里";
         let idx = text_index(md);
         assert_eq!(idx.text.trim_end(), "新建供热管网20公里");
-        let mark = Mark { range: 0..idx.text.trim_end().len(), anchor: Some("a".into()), href: Some("/p/".into()), class: "q".into(), title: None };
+        let mark = Mark {
+            range: 0..idx.text.trim_end().len(),
+            anchor: Some("a".into()),
+            href: Some("/p/".into()),
+            class: "q".into(),
+            title: None,
+        };
         let html = render_html(md, &[mark], "").html;
-        assert_eq!(html, "<p><a class=\"q\" id=\"a\" href=\"/p/\">新建供热</a><a class=\"q\" href=\"/p/\">管网20公里</a></p>\n");
+        assert_eq!(
+            html,
+            "<p><a class=\"q\" id=\"a\" href=\"/p/\">新建供热</a><a class=\"q\" href=\"/p/\">管网20公里</a></p>\n"
+        );
     }
 
     #[test]
     fn overlapping_marks_keep_their_anchor() {
         let md = "甲乙丙丁";
-        let m = |r: Range<usize>, a: &str| Mark { range: r, anchor: Some(a.into()), href: Some("/".into()), class: "q".into(), title: None };
+        let m = |r: Range<usize>, a: &str| Mark {
+            range: r,
+            anchor: Some(a.into()),
+            href: Some("/".into()),
+            class: "q".into(),
+            title: None,
+        };
         let html = render_html(md, &[m(0..6, "x"), m(3..9, "y")], "").html;
-        assert_eq!(html, "<p><a class=\"q\" id=\"x\" href=\"/\">甲<span id=\"y\"></span>乙</a>丙丁</p>\n");
+        assert_eq!(
+            html,
+            "<p><a class=\"q\" id=\"x\" href=\"/\">甲<span id=\"y\"></span>乙</a>丙丁</p>\n"
+        );
     }
 
     #[test]
     fn raw_html_and_script_urls_never_pass_through() {
-        let html = render_html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"x\">y</b>", &[], "").html;
+        let html = render_html(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"x\">y</b>",
+            &[],
+            "",
+        )
+        .html;
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<b "), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

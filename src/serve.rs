@@ -37,7 +37,11 @@ fn rebuild(root: &Path, out: &Path, opts: &BuildOptions, shared: &Shared, quiet:
     match result {
         Ok(s) => {
             if !quiet {
-                eprintln!("rebuilt {} pages in {} ms", s.pages, start.elapsed().as_millis());
+                eprintln!(
+                    "rebuilt {} pages in {} ms",
+                    s.pages,
+                    start.elapsed().as_millis()
+                );
             }
             st.errors = None;
         }
@@ -55,21 +59,47 @@ fn rebuild(root: &Path, out: &Path, opts: &BuildOptions, shared: &Shared, quiet:
 }
 
 /// Run the development server until interrupted (or for `exit_after` seconds).
-pub fn serve(root: &Path, port: u16, drafts: bool, exit_after: Option<u64>, quiet: bool) -> Result<()> {
-    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
+pub fn serve(
+    root: &Path,
+    port: u16,
+    drafts: bool,
+    exit_after: Option<u64>,
+    quiet: bool,
+) -> Result<()> {
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .unwrap_or(port);
     let out = std::env::temp_dir().join(format!("duixian-serve-{}", std::process::id()));
-    let opts = BuildOptions { drafts, base_url: Some(format!("http://127.0.0.1:{port}/")) };
+    let opts = BuildOptions {
+        drafts,
+        base_url: Some(format!("http://127.0.0.1:{port}/")),
+    };
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
     rebuild(root, &out, &opts, &shared, quiet);
-    eprintln!("serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)", root.display());
+    eprintln!(
+        "serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
+        root.display()
+    );
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
-    for sub in ["site.yaml", "content", "themes", "templates", "static", "seeds"] {
+    for sub in [
+        "site.yaml",
+        "content",
+        "themes",
+        "templates",
+        "static",
+        "seeds",
+    ] {
         let p = root.join(sub);
         if p.exists() {
-            watcher.watch(&p, RecursiveMode::Recursive).with_context(|| format!("cannot watch `{}`", p.display()))?;
+            watcher
+                .watch(&p, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch `{}`", p.display()))?;
         }
     }
     {
@@ -117,10 +147,16 @@ pub fn serve(root: &Path, port: u16, drafts: bool, exit_after: Option<u64>, quie
 
 fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {
     match ev {
-        Ok(e) => !matches!(e.kind, notify::EventKind::Access(_)) && e.paths.iter().any(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
-        }),
+        Ok(e) => {
+            !matches!(e.kind, notify::EventKind::Access(_))
+                && e.paths.iter().any(|p| {
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
+                })
+        }
         Err(_) => true,
     }
 }
@@ -138,7 +174,9 @@ impl Read for Events {
             let (lock, cvar) = &*self.shared;
             let mut st = lock.lock().unwrap_or_else(|e| e.into_inner());
             while self.seen == Some(st.version) {
-                let (g, timeout) = cvar.wait_timeout(st, Duration::from_secs(15)).unwrap_or_else(|e| e.into_inner());
+                let (g, timeout) = cvar
+                    .wait_timeout(st, Duration::from_secs(15))
+                    .unwrap_or_else(|e| e.into_inner());
                 st = g;
                 if timeout.timed_out() && self.seen == Some(st.version) {
                     self.pending = b": keep-alive\n\n".to_vec();
@@ -159,7 +197,8 @@ impl Read for Events {
 }
 
 fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("static header names and values are valid")
+    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes())
+        .expect("static header names and values are valid")
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -221,10 +260,17 @@ fn percent_decode(s: &str) -> Option<String> {
 fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
     let url = req.url().to_string();
     if url == EVENTS_PATH {
-        let body = Events { shared: shared.clone(), seen: None, pending: Vec::new() };
+        let body = Events {
+            shared: shared.clone(),
+            seen: None,
+            pending: Vec::new(),
+        };
         let resp = tiny_http::Response::new(
             tiny_http::StatusCode(200),
-            vec![header("Content-Type", "text/event-stream"), header("Cache-Control", "no-cache")],
+            vec![
+                header("Content-Type", "text/event-stream"),
+                header("Cache-Control", "no-cache"),
+            ],
             body,
             None,
             None,
@@ -236,8 +282,13 @@ fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
         Some(p) => (200, Some(p)),
         None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
     };
-    let mut bytes = path.as_deref().and_then(|p| std::fs::read(p).ok()).unwrap_or_else(|| b"not found".to_vec());
-    let ctype = path.as_deref().map_or("text/plain; charset=utf-8", content_type);
+    let mut bytes = path
+        .as_deref()
+        .and_then(|p| std::fs::read(p).ok())
+        .unwrap_or_else(|| b"not found".to_vec());
+    let ctype = path
+        .as_deref()
+        .map_or("text/plain; charset=utf-8", content_type);
     if ctype.starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes);
         let injected = match html.rfind("</body>") {

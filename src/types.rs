@@ -10,11 +10,14 @@ pub fn is_valid_id(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn id_error(s: &str) -> String {
-    format!("invalid id `{s}`: ids are lowercase ASCII letters and digits joined by single hyphens, like `old-communities`")
+    format!(
+        "invalid id `{s}`: ids are lowercase ASCII letters and digits joined by single hyphens, like `old-communities`"
+    )
 }
 
 macro_rules! id_type {
@@ -87,7 +90,9 @@ pub struct PledgeRef {
 impl PledgeRef {
     pub fn parse(s: &str) -> Result<Self, String> {
         let err = || {
-            format!("invalid pledge reference `{s}`: write `<report-id>/<pledge-id>`, like `luohe-2024/old-communities`")
+            format!(
+                "invalid pledge reference `{s}`: write `<report-id>/<pledge-id>`, like `luohe-2024/old-communities`"
+            )
         };
         let (r, p) = s.split_once('/').ok_or_else(err)?;
         match (ReportId::parse(r), PledgeLocalId::parse(p)) {
@@ -120,14 +125,19 @@ impl Date {
         let shape = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        let err = || format!("invalid date `{s}`: write a real date as YYYY-MM-DD, like 2024-12-31");
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        let err =
+            || format!("invalid date `{s}`: write a real date as YYYY-MM-DD, like 2024-12-31");
         if !shape {
             return Err(err());
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| err());
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        chrono::NaiveDate::from_ymd_opt(y as i32, m, d).map(Date).ok_or_else(err)
+        chrono::NaiveDate::from_ymd_opt(y as i32, m, d)
+            .map(Date)
+            .ok_or_else(err)
     }
 
     pub fn end_of_year(year: i32) -> Option<Date> {
@@ -321,7 +331,9 @@ mod tests {
         for ok in ["a", "luohe", "luohe-2024", "a1-b2-c3", "2024"] {
             assert!(is_valid_id(ok), "{ok}");
         }
-        for bad in ["", "-a", "a-", "a--b", "A", "a b", "../x", "中文", "a_b", "a/b"] {
+        for bad in [
+            "", "-a", "a-", "a--b", "A", "a b", "../x", "中文", "a_b", "a/b",
+        ] {
             assert!(!is_valid_id(bad), "{bad}");
         }
     }
@@ -337,7 +349,16 @@ mod tests {
     #[test]
     fn dates_are_strict_and_real() {
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
-        for bad in ["2023-02-29", "2024-2-3", "2024/02/03", "20240203", "2024-13-01", "2024-00-10", " 2024-01-01", "２０２４-01-01"] {
+        for bad in [
+            "2023-02-29",
+            "2024-2-3",
+            "2024/02/03",
+            "20240203",
+            "2024-13-01",
+            "2024-00-10",
+            " 2024-01-01",
+            "２０２４-01-01",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
     }

@@ -23,7 +23,9 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     if text.trim().is_empty() {
         return Err(SplitError {
             line: 1,
-            message: "empty file: a Markdown file here starts with front matter between two `---` lines".into(),
+            message:
+                "empty file: a Markdown file here starts with front matter between two `---` lines"
+                    .into(),
         });
     }
     let first_end = text.find('\n').unwrap_or(text.len());
@@ -78,7 +80,15 @@ mod tests {
 
     #[test]
     fn broken_shapes_are_errors_not_panics() {
-        for bad in ["", "\n\n", "---", "---\n", "---\na: 1\n", "a: 1\n---\n", "—--\n"] {
+        for bad in [
+            "",
+            "\n\n",
+            "---",
+            "---\n",
+            "---\na: 1\n",
+            "a: 1\n---\n",
+            "—--\n",
+        ] {
             assert!(split(bad).is_err(), "{bad:?}");
         }
     }

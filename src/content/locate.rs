@@ -26,8 +26,13 @@ pub fn idx(i: usize) -> Seg {
 }
 
 enum Frame {
-    Map { key: Option<String>, expecting_key: bool },
-    Seq { index: usize },
+    Map {
+        key: Option<String>,
+        expecting_key: bool,
+    },
+    Seq {
+        index: usize,
+    },
 }
 
 struct Finder<'a> {
@@ -61,12 +66,11 @@ impl Finder<'_> {
 
     fn advance_parent(&mut self) {
         match self.stack.last_mut() {
-            Some(Frame::Map { expecting_key, key }) => {
-                if !*expecting_key {
-                    *expecting_key = true;
-                    *key = None;
-                }
+            Some(Frame::Map { expecting_key, key }) if !*expecting_key => {
+                *expecting_key = true;
+                *key = None;
             }
+            Some(Frame::Map { .. }) => {}
             Some(Frame::Seq { index }) => *index += 1,
             None => {}
         }
@@ -105,7 +109,13 @@ impl MarkedEventReceiver for Finder<'_> {
                 self.refine_best = false;
             }
         }
-        let in_key_position = matches!(self.stack.last(), Some(Frame::Map { expecting_key: true, .. }));
+        let in_key_position = matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                expecting_key: true,
+                ..
+            })
+        );
         match ev {
             Event::Scalar(value, ..) if in_key_position => {
                 if let Some(Frame::Map { key, expecting_key }) = self.stack.last_mut() {
@@ -128,7 +138,10 @@ impl MarkedEventReceiver for Finder<'_> {
                 if !in_key_position {
                     self.at_value(&mark, false);
                 }
-                self.stack.push(Frame::Map { key: None, expecting_key: true });
+                self.stack.push(Frame::Map {
+                    key: None,
+                    expecting_key: true,
+                });
             }
             Event::SequenceStart(..) => {
                 if !in_key_position {
@@ -159,7 +172,10 @@ pub fn locate(yaml: &str, path: &[Seg]) -> Option<(usize, usize)> {
     };
     // A parse error only stops the search; what was found before it still counts.
     let _ = Parser::new_from_str(yaml).load(&mut finder, false);
-    finder.found.or(finder.best).map(|(line, col)| (line, col + 1))
+    finder
+        .found
+        .or(finder.best)
+        .map(|(line, col)| (line, col + 1))
 }
 
 #[cfg(test)]
@@ -171,8 +187,14 @@ mod tests {
     #[test]
     fn finds_nested_values() {
         assert_eq!(locate(DOC, &[key("report")]), Some((1, 9)));
-        assert_eq!(locate(DOC, &[key("pledges"), idx(1), key("category")]), Some((6, 15)));
-        assert_eq!(locate(DOC, &[key("pledges"), idx(1), key("target"), key("value")]), Some((8, 14)));
+        assert_eq!(
+            locate(DOC, &[key("pledges"), idx(1), key("category")]),
+            Some((6, 15))
+        );
+        assert_eq!(
+            locate(DOC, &[key("pledges"), idx(1), key("target"), key("value")]),
+            Some((8, 14))
+        );
     }
 
     #[test]
@@ -182,6 +204,9 @@ mod tests {
 
     #[test]
     fn a_missing_key_falls_back_to_its_parent() {
-        assert_eq!(locate(DOC, &[key("pledges"), idx(0), key("deadline")]), Some((3, 5)));
+        assert_eq!(
+            locate(DOC, &[key("pledges"), idx(0), key("deadline")]),
+            Some((3, 5))
+        );
     }
 }

@@ -123,7 +123,10 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
             "site.yaml",
             1,
             1,
-            format!("no site.yaml in `{}`: is this a duixian site folder? (use --root <dir>)", root.display()),
+            format!(
+                "no site.yaml in `{}`: is this a duixian site folder? (use --root <dir>)",
+                root.display()
+            ),
         ));
     }
     let content = root.join("content");
@@ -148,7 +151,10 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let p = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| format!("content/{dir}"));
+                    let p = e
+                        .path()
+                        .map(|p| rel_path(root, p))
+                        .unwrap_or_else(|| format!("content/{dir}"));
                     errors.push(Diagnostic::new(p, 1, 1, format!("cannot read: {e}")));
                     continue;
                 }
@@ -160,11 +166,21 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
                 continue;
             }
             if entry.file_name().to_str().is_none() {
-                errors.push(Diagnostic::new(rel, 1, 1, "file name is not valid UTF-8: rename the file"));
+                errors.push(Diagnostic::new(
+                    rel,
+                    1,
+                    1,
+                    "file name is not valid UTF-8: rename the file",
+                ));
                 continue;
             }
             if !entry.file_type().is_file() {
-                loaded.warnings.push(Diagnostic::new(rel, 1, 1, "skipped: not a regular file (links are not followed)"));
+                loaded.warnings.push(Diagnostic::new(
+                    rel,
+                    1,
+                    1,
+                    "skipped: not a regular file (links are not followed)",
+                ));
                 continue;
             }
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -173,7 +189,10 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
                     rel,
                     1,
                     1,
-                    format!("skipped: files in content/{dir}/ end in .{}", exts.join(" or .")),
+                    format!(
+                        "skipped: files in content/{dir}/ end in .{}",
+                        exts.join(" or .")
+                    ),
                 ));
                 continue;
             }
@@ -181,7 +200,9 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
                 let under = path.strip_prefix(&base).unwrap_or(path).with_extension("");
                 under.to_string_lossy().replace('\\', "/")
             } else {
-                path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
             };
             jobs.push((kind, path.to_path_buf(), rel, stem));
         }
@@ -195,26 +216,53 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         }
     }
 
-    let results: Vec<(SourceFile, Result<Parsed, Diagnostic>, Kind, String)> = jobs
+    let results: Vec<(SourceFile, Option<Parsed>, Vec<Diagnostic>, String)> = jobs
         .into_par_iter()
         .map(|(kind, path, rel, stem)| {
-            let (file, parsed) = read_and_parse(kind, &path, rel);
-            (file, parsed, kind, stem)
+            let (file, parsed, diags) = read_and_parse(kind, &path, rel);
+            (file, parsed, diags, stem)
         })
         .collect();
 
-    for (i, (file, parsed, _kind, stem)) in results.into_iter().enumerate() {
+    for (i, (file, parsed, diags, stem)) in results.into_iter().enumerate() {
         let id = FileId(i);
         loaded.files.push(file);
+        errors.extend(diags);
         match parsed {
-            Err(d) => errors.push(d),
-            Ok(p) => match p {
-                Parsed::Site(raw) => loaded.site = Some(Doc { file: id, stem, raw }),
-                Parsed::Report(raw) => loaded.reports.push(Doc { file: id, stem, raw }),
-                Parsed::Pledges(raw) => loaded.pledge_files.push(Doc { file: id, stem, raw }),
-                Parsed::News(raw) => loaded.news.push(Doc { file: id, stem, raw }),
-                Parsed::Indicators(raw) => loaded.indicators.push(Doc { file: id, stem, raw }),
-                Parsed::Page(raw) => loaded.pages.push(Doc { file: id, stem, raw }),
+            None => {}
+            Some(p) => match p {
+                Parsed::Site(raw) => {
+                    loaded.site = Some(Doc {
+                        file: id,
+                        stem,
+                        raw,
+                    })
+                }
+                Parsed::Report(raw) => loaded.reports.push(Doc {
+                    file: id,
+                    stem,
+                    raw,
+                }),
+                Parsed::Pledges(raw) => loaded.pledge_files.push(Doc {
+                    file: id,
+                    stem,
+                    raw,
+                }),
+                Parsed::News(raw) => loaded.news.push(Doc {
+                    file: id,
+                    stem,
+                    raw,
+                }),
+                Parsed::Indicators(raw) => loaded.indicators.push(Doc {
+                    file: id,
+                    stem,
+                    raw,
+                }),
+                Parsed::Page(raw) => loaded.pages.push(Doc {
+                    file: id,
+                    stem,
+                    raw,
+                }),
             },
         }
     }
@@ -223,10 +271,17 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
 
 /// `path` relative to `root`, `/`-separated, for messages.
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
-fn read_and_parse(kind: Kind, path: &Path, rel: String) -> (SourceFile, Result<Parsed, Diagnostic>) {
+fn read_and_parse(
+    kind: Kind,
+    path: &Path,
+    rel: String,
+) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
     let empty = |rel: String| SourceFile {
         rel,
         text: String::new(),
@@ -239,7 +294,7 @@ fn read_and_parse(kind: Kind, path: &Path, rel: String) -> (SourceFile, Result<P
         Ok(t) => t,
         Err((line, col, msg)) => {
             let d = Diagnostic::new(&rel, line, col, msg);
-            return (empty(rel), Err(d));
+            return (empty(rel), None, vec![d]);
         }
     };
     let is_markdown = matches!(kind, Kind::Report | Kind::News | Kind::Page);
@@ -258,29 +313,108 @@ fn read_and_parse(kind: Kind, path: &Path, rel: String) -> (SourceFile, Result<P
             Err(e) => {
                 let d = Diagnostic::new(&file.rel, e.line, 1, e.message);
                 file.text = text;
-                return (file, Err(d));
+                return (file, None, vec![d]);
             }
         }
     } else {
         file.yaml = 0..text.len();
     }
     file.text = text;
-    let parsed = match kind {
-        Kind::Site => parse_yaml(&file, "site settings").map(Parsed::Site),
-        Kind::Report => parse_yaml(&file, "report front matter").map(Parsed::Report),
-        Kind::Pledges => parse_yaml(&file, "pledge file").map(Parsed::Pledges),
-        Kind::News => parse_yaml(&file, "news front matter").map(Parsed::News),
-        Kind::Indicators => parse_yaml(&file, "indicator file").map(Parsed::Indicators),
-        Kind::Page => parse_yaml(&file, "page front matter").map(Parsed::Page),
+    let one = |r: Result<Parsed, Diagnostic>| match r {
+        Ok(p) => (Some(p), Vec::new()),
+        Err(d) => (None, vec![d]),
     };
-    (file, parsed)
+    let (parsed, diags) = match kind {
+        Kind::Site => one(parse_yaml(&file, "site settings").map(Parsed::Site)),
+        Kind::Report => one(parse_yaml(&file, "report front matter").map(Parsed::Report)),
+        Kind::Pledges => {
+            let (p, d) = parse_with_recovery(
+                &file,
+                "pledge file",
+                "pledges",
+                |f: &mut RawPledgeFile, items| f.pledges = items,
+            );
+            (p.map(Parsed::Pledges), d)
+        }
+        Kind::News => one(parse_yaml(&file, "news front matter").map(Parsed::News)),
+        Kind::Indicators => {
+            let (p, d) = parse_with_recovery(
+                &file,
+                "indicator file",
+                "indicators",
+                |f: &mut RawIndicatorFile, items| f.indicators = items,
+            );
+            (p.map(Parsed::Indicators), d)
+        }
+        Kind::Page => one(parse_yaml(&file, "page front matter").map(Parsed::Page)),
+    };
+    (file, parsed, diags)
+}
+
+/// Parse a file whose main part is a list (`pledges:`, `indicators:`). When the file as a whole
+/// does not parse, keep every list item that does, so that one bad item neither hides the errors
+/// of the others nor makes everything that refers to the good ones fail too.
+fn parse_with_recovery<T: DeserializeOwned, I: DeserializeOwned>(
+    file: &SourceFile,
+    what: &str,
+    list_key: &str,
+    set_items: impl Fn(&mut T, Vec<I>),
+) -> (Option<T>, Vec<Diagnostic>) {
+    let first = match parse_yaml::<T>(file, what) {
+        Ok(t) => return (Some(t), Vec::new()),
+        Err(d) => d,
+    };
+    let mut diags = vec![first];
+    let Ok(serde_yaml::Value::Mapping(mut map)) =
+        serde_yaml::from_str::<serde_yaml::Value>(file.yaml_text())
+    else {
+        return (None, diags);
+    };
+    let items = match map.remove(list_key) {
+        Some(serde_yaml::Value::Sequence(items)) => items,
+        _ => return (None, diags),
+    };
+    map.insert(
+        serde_yaml::Value::String(list_key.to_string()),
+        serde_yaml::Value::Sequence(Vec::new()),
+    );
+    let Ok(mut head) = serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(map)) else {
+        return (None, diags);
+    };
+    // The item the whole-file error already points at (`pledges[3]...`).
+    let reported = diags[0]
+        .message
+        .strip_prefix(&format!("{list_key}["))
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    let mut good = Vec::new();
+    for (i, v) in items.into_iter().enumerate() {
+        match serde_yaml::from_value::<I>(v) {
+            Ok(item) => good.push(item),
+            Err(e) if reported != Some(i) => {
+                let msg = format!("{list_key}[{i}]: {}", clean_yaml_message(&e.to_string()));
+                diags.push(file.error_at(&[locate::key(list_key), locate::idx(i)], msg));
+            }
+            Err(_) => {}
+        }
+    }
+    set_items(&mut head, good);
+    (Some(head), diags)
 }
 
 /// Read a file as UTF-8 text: BOM removed, CRLF turned into LF; other encodings are errors.
 pub fn read_text(path: &Path) -> Result<String, (usize, usize, String)> {
     let meta = std::fs::metadata(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err((1, 1, format!("file is {} MiB; content files are limited to {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20)));
+        return Err((
+            1,
+            1,
+            format!(
+                "file is {} MiB; content files are limited to {} MiB",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
     decode(bytes)
@@ -321,11 +455,24 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize, String)> {
 fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
     let yaml = file.yaml_text();
     if yaml.trim().is_empty() {
-        return Err(Diagnostic::new(&file.rel, file.yaml_first_line, 1, format!("{what} is empty")));
+        return Err(Diagnostic::new(
+            &file.rel,
+            file.yaml_first_line,
+            1,
+            format!("{what} is empty"),
+        ));
     }
     serde_yaml::from_str::<T>(yaml).map_err(|e| {
-        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-        Diagnostic::new(&file.rel, line + file.yaml_first_line - 1, col, clean_yaml_message(&e.to_string()))
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        Diagnostic::new(
+            &file.rel,
+            line + file.yaml_first_line - 1,
+            col,
+            clean_yaml_message(&e.to_string()),
+        )
     })
 }
 
@@ -352,7 +499,12 @@ mod tests {
         let (line, col, msg) = decode(b"ab\ncd\xB0\xA1".to_vec()).unwrap_err();
         assert_eq!((line, col), (2, 3));
         assert!(msg.contains("UTF-8"), "{msg}");
-        assert!(decode(b"\xFF\xFEa\x00".to_vec()).unwrap_err().2.contains("UTF-16"));
+        assert!(
+            decode(b"\xFF\xFEa\x00".to_vec())
+                .unwrap_err()
+                .2
+                .contains("UTF-16")
+        );
     }
 
     #[test]

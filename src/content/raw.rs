@@ -211,4 +211,3 @@ pub struct RawPage {
     #[serde(default)]
     pub weight: Option<i64>,
 }
-

@@ -26,8 +26,15 @@ pub struct BuildOptions {
 
 /// URL paths that the generator owns; a free page may not take them.
 pub const RESERVED: &[&str] = &[
-    "reports", "pledges", "news", "jurisdictions", "categories", "status", "compare", "data", "search",
-    "embed", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "static", "index",
+    "reports",
+    "pledges",
+    "news",
+    "jurisdictions",
+    "categories",
+    "status",
+    "compare",
+    "search",
+    "embed",
 ];
 
 struct Errors<'a> {
@@ -56,7 +63,10 @@ fn path(segs: &[Seg]) -> Vec<Seg> {
 
 /// Check everything `loaded` holds and build the site model, or return every error found.
 pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnostic>> {
-    let mut e = Errors { loaded, list: Vec::new() };
+    let mut e = Errors {
+        loaded,
+        list: Vec::new(),
+    };
     let Some(site_doc) = &loaded.site else {
         return Err(e.list);
     };
@@ -64,7 +74,10 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     let raw = &site_doc.raw;
 
     // ---- site.yaml
-    let base_url_in = opts.base_url.clone().unwrap_or_else(|| raw.base_url.clone());
+    let base_url_in = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| raw.base_url.clone());
     let (base_url, base_path) = match parse_base_url(&base_url_in) {
         Ok(v) => v,
         Err(msg) => {
@@ -74,10 +87,21 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     };
     let about_tolerance = raw.about_tolerance.map_or(0.05, |n| n.get());
     if !(0.0..1.0).contains(&about_tolerance) {
-        e.at(sf, &[key("about_tolerance")], "about_tolerance must be a fraction from 0 to below 1, like 0.05");
+        e.at(
+            sf,
+            &[key("about_tolerance")],
+            "about_tolerance must be a fraction from 0 to below 1, like 0.05",
+        );
     }
     if !is_valid_id(&raw.theme) {
-        e.at(sf, &[key("theme")], format!("invalid theme name `{}`: use the name of a folder in themes/", raw.theme));
+        e.at(
+            sf,
+            &[key("theme")],
+            format!(
+                "invalid theme name `{}`: use the name of a folder in themes/",
+                raw.theme
+            ),
+        );
     }
     let config = SiteConfig {
         title: raw.title.clone(),
@@ -93,7 +117,14 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     for (i, j) in raw.jurisdictions.iter().enumerate() {
         if let Some(&first) = jur_ix.get(j.id.as_str()) {
             let place = e.place(sf, &[key("jurisdictions"), idx(first), key("id")]);
-            e.at(sf, &[key("jurisdictions"), idx(i), key("id")], format!("duplicate jurisdiction id `{}`: also defined at {place}", j.id));
+            e.at(
+                sf,
+                &[key("jurisdictions"), idx(i), key("id")],
+                format!(
+                    "duplicate jurisdiction id `{}`: also defined at {place}",
+                    j.id
+                ),
+            );
         } else {
             jur_ix.insert(j.id.as_str(), i);
         }
@@ -103,18 +134,30 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         let parent = match &j.parent {
             None => None,
             Some(p) if p == &j.id => {
-                e.at(sf, &[key("jurisdictions"), idx(i), key("parent")], format!("jurisdiction `{}` cannot be its own parent", j.id));
+                e.at(
+                    sf,
+                    &[key("jurisdictions"), idx(i), key("parent")],
+                    format!("jurisdiction `{}` cannot be its own parent", j.id),
+                );
                 None
             }
             Some(p) => match jur_ix.get(p.as_str()) {
                 Some(&pi) => Some(pi),
                 None => {
-                    e.at(sf, &[key("jurisdictions"), idx(i), key("parent")], unknown("jurisdiction", p.as_str(), jur_ix.keys().copied()));
+                    e.at(
+                        sf,
+                        &[key("jurisdictions"), idx(i), key("parent")],
+                        unknown("jurisdiction", p.as_str(), jur_ix.keys().copied()),
+                    );
                     None
                 }
             },
         };
-        jurisdictions.push(Jurisdiction { id: j.id.clone(), name: j.name.clone(), parent });
+        jurisdictions.push(Jurisdiction {
+            id: j.id.clone(),
+            name: j.name.clone(),
+            parent,
+        });
     }
     // Parent cycles (a → b → a).
     for start in 0..jurisdictions.len() {
@@ -122,7 +165,14 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         let mut cur = start;
         while let Some(p) = jurisdictions[cur].parent {
             if p == start {
-                e.at(sf, &[key("jurisdictions"), idx(start), key("parent")], format!("jurisdiction parents form a cycle through `{}`", jurisdictions[start].id));
+                e.at(
+                    sf,
+                    &[key("jurisdictions"), idx(start), key("parent")],
+                    format!(
+                        "jurisdiction parents form a cycle through `{}`",
+                        jurisdictions[start].id
+                    ),
+                );
                 break;
             }
             if seen.contains(&p) {
@@ -138,24 +188,41 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     for (i, c) in raw.categories.iter().enumerate() {
         if let Some(&first) = cat_ix.get(c.id.as_str()) {
             let place = e.place(sf, &[key("categories"), idx(first), key("id")]);
-            e.at(sf, &[key("categories"), idx(i), key("id")], format!("duplicate category id `{}`: also defined at {place}", c.id));
+            e.at(
+                sf,
+                &[key("categories"), idx(i), key("id")],
+                format!("duplicate category id `{}`: also defined at {place}", c.id),
+            );
             continue;
         }
         cat_ix.insert(c.id.as_str(), categories.len());
-        categories.push(Category { id: c.id.clone(), name: c.name.clone(), description: c.description.clone() });
+        categories.push(Category {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+        });
     }
 
     // ---- reports
     let mut report_docs: Vec<&Doc<_>> = Vec::new();
     for doc in &loaded.reports {
         if !is_valid_id(&doc.stem) {
-            e.top(doc.file, format!("file name `{}.md` is not a valid report id: {}", doc.stem, ID_RULE));
+            e.top(
+                doc.file,
+                format!(
+                    "file name `{}.md` is not a valid report id: {}",
+                    doc.stem, ID_RULE
+                ),
+            );
             continue;
         }
         report_docs.push(doc);
     }
     report_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
-    let indexes: Vec<TextIndex> = report_docs.par_iter().map(|d| text_index(loaded.file(d.file).body_text())).collect();
+    let indexes: Vec<TextIndex> = report_docs
+        .par_iter()
+        .map(|d| text_index(loaded.file(d.file).body_text()))
+        .collect();
     let mut reports: Vec<Report> = Vec::new();
     let mut report_ix: HashMap<&str, usize> = HashMap::new();
     for (doc, index) in report_docs.iter().zip(indexes) {
@@ -163,12 +230,27 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         let jurisdiction = match jur_ix.get(r.jurisdiction.as_str()) {
             Some(&j) => j,
             None => {
-                e.at(doc.file, &[key("jurisdiction")], unknown("jurisdiction", r.jurisdiction.as_str(), jur_ix.keys().copied()));
+                e.at(
+                    doc.file,
+                    &[key("jurisdiction")],
+                    unknown(
+                        "jurisdiction",
+                        r.jurisdiction.as_str(),
+                        jur_ix.keys().copied(),
+                    ),
+                );
                 0
             }
         };
         if !(1900..=2200).contains(&r.year) {
-            e.at(doc.file, &[key("year")], format!("year {} is out of range: write the four-digit year the report plans", r.year));
+            e.at(
+                doc.file,
+                &[key("year")],
+                format!(
+                    "year {} is out of range: write the four-digit year the report plans",
+                    r.year
+                ),
+            );
         }
         check_seed(&mut e, doc.file, &r.seed, loaded);
         report_ix.insert(doc.stem.as_str(), reports.len());
@@ -202,7 +284,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     pledge_files.sort_by(|a, b| loaded.file(a.file).rel.cmp(&loaded.file(b.file).rel));
     for doc in pledge_files {
         let Some(&report) = report_ix.get(doc.raw.report.as_str()) else {
-            e.at(doc.file, &[key("report")], unknown("report", doc.raw.report.as_str(), report_ix.keys().copied()));
+            e.at(
+                doc.file,
+                &[key("report")],
+                unknown("report", doc.raw.report.as_str(), report_ix.keys().copied()),
+            );
             continue;
         };
         for (i, p) in doc.raw.pledges.iter().enumerate() {
@@ -211,23 +297,48 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             if let Some(&first) = full_ix.get(&full) {
                 let f = &all[first];
                 let place = e.place(f.file, &[key("pledges"), idx(f.item), key("id")]);
-                e.at(doc.file, &here("id"), format!("duplicate pledge id `{}` in report `{}`: also defined at {place}", p.id, doc.raw.report));
+                e.at(
+                    doc.file,
+                    &here("id"),
+                    format!(
+                        "duplicate pledge id `{}` in report `{}`: also defined at {place}",
+                        p.id, doc.raw.report
+                    ),
+                );
                 continue;
             }
             if !cat_ix.contains_key(p.category.as_str()) {
-                e.at(doc.file, &here("category"), unknown("category", p.category.as_str(), cat_ix.keys().copied()));
+                e.at(
+                    doc.file,
+                    &here("category"),
+                    unknown("category", p.category.as_str(), cat_ix.keys().copied()),
+                );
             }
             let text = normalize_quote(&p.text);
             if text.is_empty() {
-                e.at(doc.file, &here("text"), "text is empty: quote the pledge verbatim from the report");
+                e.at(
+                    doc.file,
+                    &here("text"),
+                    "text is empty: quote the pledge verbatim from the report",
+                );
             }
-            if let Some(t) = &p.target {
-                if t.unit.contains('\n') {
-                    e.at(doc.file, &[key("pledges"), idx(i), key("target"), key("unit")], "unit must be one line");
-                }
+            if let Some(t) = &p.target
+                && t.unit.contains('\n')
+            {
+                e.at(
+                    doc.file,
+                    &[key("pledges"), idx(i), key("target"), key("unit")],
+                    "unit must be one line",
+                );
             }
             full_ix.insert(full, all.len());
-            all.push(PledgeSrc { file: doc.file, item: i, report, raw: p, text });
+            all.push(PledgeSrc {
+                file: doc.file,
+                item: i,
+                report,
+                raw: p,
+                text,
+            });
         }
     }
     // Quotes: one automaton per report over all its pledge texts.
@@ -256,7 +367,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                     e.at(
                         p.file,
                         &[key("pledges"), idx(p.item), key("text")],
-                        format!("text does not occur in report `{}`: «{}» ({hint})", reports[r].id, short(&p.text)),
+                        format!(
+                            "text does not occur in report `{}`: «{}» ({hint})",
+                            reports[r].id,
+                            short(&p.text)
+                        ),
                     );
                 }
             }
@@ -269,7 +384,10 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     let mut order: Vec<usize> = (0..all.len()).filter(|&i| included[i]).collect();
     order.sort_by(|&a, &b| {
         let (pa, pb) = (&all[a], &all[b]);
-        reports[pa.report].id.cmp(&reports[pb.report].id).then(pa.raw.id.cmp(&pb.raw.id))
+        reports[pa.report]
+            .id
+            .cmp(&reports[pb.report].id)
+            .then(pa.raw.id.cmp(&pb.raw.id))
     });
     for (m, &i) in order.iter().enumerate() {
         model_ix[i] = Some(m);
@@ -280,26 +398,46 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     for &i in &order {
         let p = &all[i];
         let report = &reports[p.report];
-        let deadline = p.raw.deadline.or_else(|| Date::end_of_year(report.year)).unwrap_or(report.delivered);
+        let deadline = p
+            .raw
+            .deadline
+            .or_else(|| Date::end_of_year(report.year))
+            .unwrap_or(report.delivered);
         let quote_range = quote_at[i].clone().unwrap_or(0..0);
-        let section = quote_at[i].as_ref().and_then(|q| report.index.section_at(q.start));
+        let section = quote_at[i]
+            .as_ref()
+            .and_then(|q| report.index.section_at(q.start));
         let mut history = Vec::new();
         if let Some(s) = p.raw.status {
-            history.push(HistoryEntry { date: report.delivered, status: s, value: None, news: None, update: None, quote: None });
+            history.push(HistoryEntry {
+                date: report.delivered,
+                status: s,
+                value: None,
+                news: None,
+                update: None,
+                quote: None,
+            });
         }
         pledges.push(Pledge {
             report: p.report,
             id: p.raw.id.clone(),
             full_id: format!("{}/{}", report.id, p.raw.id),
             text: p.text.clone(),
-            title: p.raw.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| p.text.clone()),
+            title: p
+                .raw
+                .title
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| p.text.clone()),
             category: cat_ix.get(p.raw.category.as_str()).copied().unwrap_or(0),
             department: p.raw.department.clone(),
             deadline,
             target: p.raw.target.as_ref().map(|t| Target {
-                metric: t.metric.clone().filter(|m| !m.trim().is_empty()).unwrap_or_else(|| {
-                    p.raw.title.clone().unwrap_or_else(|| p.text.clone())
-                }),
+                metric: t
+                    .metric
+                    .clone()
+                    .filter(|m| !m.trim().is_empty())
+                    .unwrap_or_else(|| p.raw.title.clone().unwrap_or_else(|| p.text.clone())),
                 value: t.value,
                 unit: t.unit.clone(),
                 qualifier: t.qualifier,
@@ -321,7 +459,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     }
     // carried_to: an existing pledge of a later year's report.
     for (i, p) in all.iter().enumerate() {
-        let Some(to) = &p.raw.carried_to else { continue };
+        let Some(to) = &p.raw.carried_to else {
+            continue;
+        };
         let at = [key("pledges"), idx(p.item), key("carried_to")];
         match lookup(to) {
             None => e.at(p.file, &at, unknown_pledge(to, &full_ix)),
@@ -345,7 +485,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             cur = n;
             if cur == start || steps > pledges.len() {
                 let p = &all[order[start]];
-                e.at(p.file, &[key("pledges"), idx(p.item), key("carried_to")], "carried_to forms a cycle");
+                e.at(
+                    p.file,
+                    &[key("pledges"), idx(p.item), key("carried_to")],
+                    "carried_to forms a cycle",
+                );
                 break;
             }
         }
@@ -357,48 +501,76 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         reports[p.report].pledges.push(m);
     }
     for r in &mut reports {
-        r.pledges.sort_by_key(|&m| (pledges[m].quote_range.start, m));
+        r.pledges
+            .sort_by_key(|&m| (pledges[m].quote_range.start, m));
     }
 
     // ---- news
-    let mut news_docs: Vec<&Doc<_>> = Vec::new();
+    // Duplicates are still checked for their own errors, but only the first is kept.
+    let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
     let mut slug_seen: HashMap<&str, FileId> = HashMap::new();
     for doc in &loaded.news {
         if !is_valid_id(&doc.stem) {
-            e.top(doc.file, format!("file name `{}.md` is not a valid news slug: {}", doc.stem, ID_RULE));
+            e.top(
+                doc.file,
+                format!(
+                    "file name `{}.md` is not a valid news slug: {}",
+                    doc.stem, ID_RULE
+                ),
+            );
             continue;
         }
         if let Some(&first) = slug_seen.get(doc.stem.as_str()) {
             let other = loaded.file(first).rel.clone();
-            e.top(doc.file, format!("duplicate news slug `{}`: also used by {other}", doc.stem));
+            e.top(
+                doc.file,
+                format!("duplicate news slug `{}`: also used by {other}", doc.stem),
+            );
+            news_docs.push((doc, false));
             continue;
         }
         slug_seen.insert(doc.stem.as_str(), doc.file);
-        news_docs.push(doc);
+        news_docs.push((doc, true));
     }
-    news_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
-    let news_index: Vec<TextIndex> = news_docs.par_iter().map(|d| text_index(loaded.file(d.file).body_text())).collect();
+    news_docs.sort_by(|a, b| a.0.stem.cmp(&b.0.stem).then(b.1.cmp(&a.1)));
+    let news_index: Vec<TextIndex> = news_docs
+        .par_iter()
+        .map(|(d, _)| text_index(loaded.file(d.file).body_text()))
+        .collect();
     let mut news: Vec<News> = Vec::new();
     let mut news_ix: HashMap<&str, usize> = HashMap::new();
-    for (n, (doc, index)) in news_docs.iter().zip(news_index).enumerate() {
+    for ((doc, keep), index) in news_docs.iter().zip(news_index) {
+        let n = news.len();
         let r = &doc.raw;
         check_seed(&mut e, doc.file, &r.seed, loaded);
-        if let Some(u) = &r.source_url {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                e.at(doc.file, &[key("source_url")], "source_url must be an http:// or https:// address");
-            }
+        if let Some(u) = &r.source_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            e.at(
+                doc.file,
+                &[key("source_url")],
+                "source_url must be an http:// or https:// address",
+            );
         }
         let mut js = Vec::new();
         for (i, j) in r.jurisdictions.iter().enumerate() {
             match jur_ix.get(j.as_str()) {
                 Some(&x) => js.push(x),
-                None => e.at(doc.file, &[key("jurisdictions"), idx(i)], unknown("jurisdiction", j.as_str(), jur_ix.keys().copied())),
+                None => e.at(
+                    doc.file,
+                    &[key("jurisdictions"), idx(i)],
+                    unknown("jurisdiction", j.as_str(), jur_ix.keys().copied()),
+                ),
             }
         }
         let mut mentioned = Vec::new();
         for (i, pr) in r.pledges.iter().enumerate() {
             match lookup(pr) {
-                None => e.at(doc.file, &[key("pledges"), idx(i)], unknown_pledge(pr, &full_ix)),
+                None => e.at(
+                    doc.file,
+                    &[key("pledges"), idx(i)],
+                    unknown_pledge(pr, &full_ix),
+                ),
                 Some(a) => mentioned.extend(model_ix[a]),
             }
         }
@@ -422,7 +594,14 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                         Some(s) => quote_range = Some(s..s + q.len()),
                         None => {
                             let hint = explain_missing(&index.text, q);
-                            e.at(doc.file, &at("quote"), format!("quote does not occur in this news body: «{}» ({hint})", short(q)));
+                            e.at(
+                                doc.file,
+                                &at("quote"),
+                                format!(
+                                    "quote does not occur in this news body: «{}» ({hint})",
+                                    short(q)
+                                ),
+                            );
                         }
                     }
                 }
@@ -442,6 +621,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         ps.extend(updates.iter().map(|u| u.pledge));
         ps.sort_unstable();
         ps.dedup();
+        if !keep {
+            continue;
+        }
         news_ix.insert(doc.stem.as_str(), n);
         news.push(News {
             slug: crate::types::NewsSlug::parse(&doc.stem).expect("stem checked above"),
@@ -460,7 +642,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     }
 
     // ---- history, current state, back-links
-    let mut entries: Vec<Vec<(Date, Date, &str, usize, usize)>> = vec![Vec::new(); pledges.len()];
+    // Per pledge: (as_of, news date, news slug, update index, news index), sorted into history order.
+    type EntryKey<'s> = (Date, Date, &'s str, usize, usize);
+    let mut entries: Vec<Vec<EntryKey>> = vec![Vec::new(); pledges.len()];
     for (n, item) in news.iter().enumerate() {
         for (u, up) in item.updates.iter().enumerate() {
             entries[up.pledge].push((up.as_of, item.date, item.slug.as_str(), u, n));
@@ -484,7 +668,12 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         }
     }
     for p in &mut pledges {
-        p.news.sort_by(|&a, &b| news[a].date.cmp(&news[b].date).then(news[a].slug.cmp(&news[b].slug)));
+        p.news.sort_by(|&a, &b| {
+            news[a]
+                .date
+                .cmp(&news[b].date)
+                .then(news[a].slug.cmp(&news[b].slug))
+        });
         p.news.dedup();
         if let Some(last) = p.history.last() {
             p.status = last.status;
@@ -507,20 +696,39 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     ind_files.sort_by(|a, b| loaded.file(a.file).rel.cmp(&loaded.file(b.file).rel));
     for doc in ind_files {
         let Some(&j) = jur_ix.get(doc.raw.jurisdiction.as_str()) else {
-            e.at(doc.file, &[key("jurisdiction")], unknown("jurisdiction", doc.raw.jurisdiction.as_str(), jur_ix.keys().copied()));
+            e.at(
+                doc.file,
+                &[key("jurisdiction")],
+                unknown(
+                    "jurisdiction",
+                    doc.raw.jurisdiction.as_str(),
+                    jur_ix.keys().copied(),
+                ),
+            );
             continue;
         };
         for (i, ind) in doc.raw.indicators.iter().enumerate() {
             let k = (j, ind.id.to_string());
             if let Some(&(f, item)) = ind_seen.get(&k) {
                 let place = e.place(f, &[key("indicators"), idx(item), key("id")]);
-                e.at(doc.file, &[key("indicators"), idx(i), key("id")], format!("duplicate indicator `{}` for `{}`: also defined at {place}", ind.id, doc.raw.jurisdiction));
+                e.at(
+                    doc.file,
+                    &[key("indicators"), idx(i), key("id")],
+                    format!(
+                        "duplicate indicator `{}` for `{}`: also defined at {place}",
+                        ind.id, doc.raw.jurisdiction
+                    ),
+                );
                 continue;
             }
             ind_seen.insert(k, (doc.file, i));
             let tolerance = ind.tolerance.map_or(config.about_tolerance, |t| t.get());
             if !(0.0..1.0).contains(&tolerance) {
-                e.at(doc.file, &[key("indicators"), idx(i), key("tolerance")], "tolerance must be a fraction from 0 to below 1, like 0.05");
+                e.at(
+                    doc.file,
+                    &[key("indicators"), idx(i), key("tolerance")],
+                    "tolerance must be a fraction from 0 to below 1, like 0.05",
+                );
             }
             let mut years = Vec::new();
             for (&year, y) in &ind.years {
@@ -529,24 +737,39 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 if !(1900..=2200).contains(&year) {
                     e.at(doc.file, &base, format!("year {year} is out of range"));
                 }
-                let mut source = |s: &Option<crate::types::Slug>, which: &str| -> Option<SourceRef> {
-                    let s = s.as_ref()?;
-                    if let Some(&r) = report_ix.get(s.as_str()) {
-                        Some(SourceRef::Report(r))
-                    } else if let Some(&n) = news_ix.get(s.as_str()) {
-                        Some(SourceRef::News(n))
-                    } else {
-                        let mut p = base.to_vec();
-                        p.push(key(which));
-                        p.push(key("source"));
-                        let known = report_ix.keys().chain(news_ix.keys()).copied();
-                        e.at(doc.file, &p, unknown("report or news item", s.as_str(), known));
-                        None
-                    }
-                };
-                let target = y.target.as_ref().map(|t| IndicatorTarget { value: t.value, qualifier: t.qualifier, source: source(&t.source, "target") });
-                let actual = y.actual.as_ref().map(|a| IndicatorActual { value: a.value, as_of: a.as_of, source: source(&a.source, "actual") });
-                let provisional = actual.as_ref().is_some_and(|a| is_provisional(year, a.as_of));
+                let mut source =
+                    |s: &Option<crate::types::Slug>, which: &str| -> Option<SourceRef> {
+                        let s = s.as_ref()?;
+                        if let Some(&r) = report_ix.get(s.as_str()) {
+                            Some(SourceRef::Report(r))
+                        } else if let Some(&n) = news_ix.get(s.as_str()) {
+                            Some(SourceRef::News(n))
+                        } else {
+                            let mut p = base.to_vec();
+                            p.push(key(which));
+                            p.push(key("source"));
+                            let known = report_ix.keys().chain(news_ix.keys()).copied();
+                            e.at(
+                                doc.file,
+                                &p,
+                                unknown("report or news item", s.as_str(), known),
+                            );
+                            None
+                        }
+                    };
+                let target = y.target.as_ref().map(|t| IndicatorTarget {
+                    value: t.value,
+                    qualifier: t.qualifier,
+                    source: source(&t.source, "target"),
+                });
+                let actual = y.actual.as_ref().map(|a| IndicatorActual {
+                    value: a.value,
+                    as_of: a.as_of,
+                    source: source(&a.source, "actual"),
+                });
+                let provisional = actual
+                    .as_ref()
+                    .is_some_and(|a| is_provisional(year, a.as_of));
                 let met = indicator_met(
                     target.as_ref().map(|t| (t.value, t.qualifier)),
                     actual.as_ref().map(|a| a.value),
@@ -554,7 +777,13 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                     ind.better,
                     tolerance,
                 );
-                years.push(IndicatorYear { year, target, actual, provisional, met });
+                years.push(IndicatorYear {
+                    year,
+                    target,
+                    actual,
+                    provisional,
+                    met,
+                });
             }
             indicators.push(Indicator {
                 jurisdiction: j,
@@ -567,7 +796,12 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             });
         }
     }
-    indicators.sort_by(|a, b| jurisdictions[a.jurisdiction].id.cmp(&jurisdictions[b.jurisdiction].id).then(a.id.cmp(&b.id)));
+    indicators.sort_by(|a, b| {
+        jurisdictions[a.jurisdiction]
+            .id
+            .cmp(&jurisdictions[b.jurisdiction].id)
+            .then(a.id.cmp(&b.id))
+    });
 
     // ---- free pages
     let mut pages = Vec::new();
@@ -578,16 +812,31 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             segs.pop();
         }
         if let Some(bad) = segs.iter().find(|s| !is_valid_id(s)) {
-            e.top(doc.file, format!("page path segment `{bad}` is not valid: {ID_RULE}"));
+            e.top(
+                doc.file,
+                format!("page path segment `{bad}` is not valid: {ID_RULE}"),
+            );
             continue;
         }
         if RESERVED.contains(&segs[0]) {
-            e.top(doc.file, format!("page path `/{}/` is reserved for generated pages: rename the file", segs[0]));
+            e.top(
+                doc.file,
+                format!(
+                    "page path `/{}/` is reserved for generated pages: rename the file",
+                    segs[0]
+                ),
+            );
             continue;
         }
         let p = segs.join("/");
         if let Some(&first) = page_seen.get(&p) {
-            e.top(doc.file, format!("two pages have the URL /{p}/: this one and {}", loaded.file(first).rel));
+            e.top(
+                doc.file,
+                format!(
+                    "two pages have the URL /{p}/: this one and {}",
+                    loaded.file(first).rel
+                ),
+            );
             continue;
         }
         page_seen.insert(p.clone(), doc.file);
@@ -604,10 +853,20 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     if !e.list.is_empty() {
         return Err(e.list);
     }
-    Ok(Site { config, jurisdictions, categories, reports, pledges, news, indicators, pages })
+    Ok(Site {
+        config,
+        jurisdictions,
+        categories,
+        reports,
+        pledges,
+        news,
+        indicators,
+        pages,
+    })
 }
 
-const ID_RULE: &str = "ids are lowercase ASCII letters and digits joined by single hyphens, like `luohe-2024`";
+const ID_RULE: &str =
+    "ids are lowercase ASCII letters and digits joined by single hyphens, like `luohe-2024`";
 
 /// `site.yaml`'s base_url, checked and split into (absolute URL with trailing slash, path).
 pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
@@ -620,22 +879,36 @@ pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
         return Err(format!("base_url `{s}` has no host"));
     }
     if s.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
-        return Err(format!("base_url `{s}` must be a plain address without query, fragment or spaces"));
+        return Err(format!(
+            "base_url `{s}` must be a plain address without query, fragment or spaces"
+        ));
     }
     let path = match rest.find('/') {
         Some(i) => rest[i..].to_string(),
         None => "/".to_string(),
     };
-    let path = if path.ends_with('/') { path } else { format!("{path}/") };
-    let url = if s.ends_with('/') { s.to_string() } else { format!("{s}/") };
+    let path = if path.ends_with('/') {
+        path
+    } else {
+        format!("{path}/")
+    };
+    let url = if s.ends_with('/') {
+        s.to_string()
+    } else {
+        format!("{s}/")
+    };
     Ok((url, path))
 }
 
 fn check_seed(e: &mut Errors, file: FileId, seed: &Option<String>, loaded: &Loaded) {
-    if let Some(s) = seed {
-        if s.contains(['/', '\\']) || s.starts_with('.') || !loaded.seeds.contains(s) {
-            e.at(file, &[key("seed")], format!("seed `{s}` is not a file in seeds/"));
-        }
+    if let Some(s) = seed
+        && (s.contains(['/', '\\']) || s.starts_with('.') || !loaded.seeds.contains(s))
+    {
+        e.at(
+            file,
+            &[key("seed")],
+            format!("seed `{s}` is not a file in seeds/"),
+        );
     }
 }
 
@@ -645,7 +918,10 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
     if needles.is_empty() {
         return out;
     }
-    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(needles) else {
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(needles)
+    else {
         // Fall back to one search per needle if the automaton cannot be built.
         for (i, n) in needles.iter().enumerate() {
             out[i] = hay.find(n);
@@ -674,7 +950,11 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
 
 fn short(s: &str) -> String {
     let n = s.chars().count();
-    if n <= 60 { s.to_string() } else { format!("{}…", s.chars().take(60).collect::<String>()) }
+    if n <= 60 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    }
 }
 
 /// "unknown X `y`" with a did-you-mean hint or the list of valid values.
@@ -687,7 +967,14 @@ fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> S
     } else if known.is_empty() {
         msg.push_str(&format!(": no {what} is defined"));
     } else if known.len() <= 12 {
-        msg.push_str(&format!(": expected one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
+        msg.push_str(&format!(
+            ": expected one of {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     msg
 }
@@ -695,12 +982,20 @@ fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> S
 fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
     let wanted = r.to_string();
     let prefix = format!("{}/", r.report);
-    let same_report: Vec<&str> = full_ix.keys().filter(|k| k.starts_with(&prefix)).map(String::as_str).collect();
+    let same_report: Vec<&str> = full_ix
+        .keys()
+        .filter(|k| k.starts_with(&prefix))
+        .map(String::as_str)
+        .collect();
     if !same_report.is_empty() {
         return unknown("pledge", &wanted, same_report.into_iter());
     }
-    let reports: std::collections::BTreeSet<&str> = full_ix.keys().filter_map(|k| k.split('/').next()).collect();
-    let mut msg = format!("unknown pledge `{wanted}`: report `{}` has no pledges", r.report);
+    let reports: std::collections::BTreeSet<&str> =
+        full_ix.keys().filter_map(|k| k.split('/').next()).collect();
+    let mut msg = format!(
+        "unknown pledge `{wanted}`: report `{}` has no pledges",
+        r.report
+    );
     if let Some(b) = nearest(r.report.as_str(), &reports.into_iter().collect::<Vec<_>>()) {
         msg.push_str(&format!("; did you mean report `{b}`?"));
     }
@@ -709,7 +1004,7 @@ fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
 
 /// The known value closest to `got` by edit distance, if close enough to be a likely typo.
 fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
-    let limit = (got.chars().count() / 3).clamp(1, 4);
+    let limit = (got.chars().count() / 3).clamp(2, 4);
     known
         .iter()
         .map(|k| (levenshtein(got, k), *k))
@@ -724,7 +1019,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -737,7 +1034,10 @@ mod tests {
 
     #[test]
     fn base_url_keeps_its_path_prefix() {
-        assert_eq!(parse_base_url("https://example.org/acc").unwrap(), ("https://example.org/acc/".into(), "/acc/".into()));
+        assert_eq!(
+            parse_base_url("https://example.org/acc").unwrap(),
+            ("https://example.org/acc/".into(), "/acc/".into())
+        );
         assert_eq!(parse_base_url("https://example.org").unwrap().1, "/");
         assert!(parse_base_url("example.org").is_err());
         assert!(parse_base_url("https:///x").is_err());
@@ -746,14 +1046,26 @@ mod tests {
     #[test]
     fn first_occurrences_finds_overlapping_and_repeated_needles() {
         let hay = "甲乙丙甲乙";
-        assert_eq!(first_occurrences(hay, &["乙丙", "甲乙", "丁", "甲乙"]), vec![Some(3), Some(0), None, Some(0)]);
+        assert_eq!(
+            first_occurrences(hay, &["乙丙", "甲乙", "丁", "甲乙"]),
+            vec![Some(3), Some(0), None, Some(0)]
+        );
     }
 
     #[test]
     fn near_misses_get_a_suggestion() {
-        assert_eq!(nearest("old-comunities", &["old-communities", "heating"]), Some("old-communities"));
+        assert_eq!(
+            nearest("old-comunities", &["old-communities", "heating"]),
+            Some("old-communities")
+        );
         assert_eq!(nearest("xyz", &["old-communities"]), None);
-        assert!(unknown("category", "urbn", ["urban", "economy"].into_iter()).contains("did you mean `urban`"));
-        assert!(unknown("category", "zzz", ["urban", "economy"].into_iter()).contains("expected one of `economy`, `urban`"));
+        assert!(
+            unknown("category", "urbn", ["urban", "economy"].into_iter())
+                .contains("did you mean `urban`")
+        );
+        assert!(
+            unknown("category", "zzz", ["urban", "economy"].into_iter())
+                .contains("expected one of `economy`, `urban`")
+        );
     }
 }

@@ -3,7 +3,13 @@
 use crate::types::{Better, Date, Num, Qualifier};
 
 /// Whether `actual` meets `target` read with `qualifier`, for the given direction and tolerance.
-pub fn meets(target: f64, qualifier: Qualifier, actual: f64, better: Better, tolerance: f64) -> bool {
+pub fn meets(
+    target: f64,
+    qualifier: Qualifier,
+    actual: f64,
+    better: Better,
+    tolerance: f64,
+) -> bool {
     match (better, qualifier) {
         (Better::Higher, Qualifier::Exact | Qualifier::AtLeast) => actual >= target,
         (Better::Higher, Qualifier::About) => actual >= target * (1.0 - tolerance),
@@ -95,19 +101,55 @@ mod tests {
         assert!(is_provisional(2024, Some(d("2024-06-30"))));
         assert!(!is_provisional(2024, Some(d("2024-12-31"))));
         assert!(!is_provisional(2024, None));
-        assert_eq!(indicator_met(Some((Num(7.0), About)), Some(Num(7.8)), true, Better::Higher, 0.05), None);
-        assert_eq!(indicator_met(Some((Num(7.0), About)), Some(Num(7.8)), false, Better::Higher, 0.05), Some(true));
-        assert_eq!(indicator_met(None, Some(Num(7.8)), false, Better::Higher, 0.05), None);
+        assert_eq!(
+            indicator_met(
+                Some((Num(7.0), About)),
+                Some(Num(7.8)),
+                true,
+                Better::Higher,
+                0.05
+            ),
+            None
+        );
+        assert_eq!(
+            indicator_met(
+                Some((Num(7.0), About)),
+                Some(Num(7.8)),
+                false,
+                Better::Higher,
+                0.05
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            indicator_met(None, Some(Num(7.8)), false, Better::Higher, 0.05),
+            None
+        );
     }
 
     #[test]
     fn pledge_rule_waits_for_the_deadline() {
         let t = Some((Num(200.0), AtLeast));
         let deadline = d("2024-12-31");
-        assert_eq!(pledge_met(t, Some(Num(590.0)), Some(d("2024-06-30")), deadline, 0.05), Some(true));
-        assert_eq!(pledge_met(t, Some(Num(100.0)), Some(d("2024-06-30")), deadline, 0.05), None);
-        assert_eq!(pledge_met(t, Some(Num(100.0)), Some(d("2024-12-31")), deadline, 0.05), Some(false));
-        assert_eq!(pledge_met(t, None, Some(d("2025-01-01")), deadline, 0.05), None);
-        assert_eq!(pledge_met(None, Some(Num(1.0)), Some(d("2025-01-01")), deadline, 0.05), None);
+        assert_eq!(
+            pledge_met(t, Some(Num(590.0)), Some(d("2024-06-30")), deadline, 0.05),
+            Some(true)
+        );
+        assert_eq!(
+            pledge_met(t, Some(Num(100.0)), Some(d("2024-06-30")), deadline, 0.05),
+            None
+        );
+        assert_eq!(
+            pledge_met(t, Some(Num(100.0)), Some(d("2024-12-31")), deadline, 0.05),
+            Some(false)
+        );
+        assert_eq!(
+            pledge_met(t, None, Some(d("2025-01-01")), deadline, 0.05),
+            None
+        );
+        assert_eq!(
+            pledge_met(None, Some(Num(1.0)), Some(d("2025-01-01")), deadline, 0.05),
+            None
+        );
     }
 }

@@ -7,8 +7,8 @@ pub use build::{BuildOptions, build};
 
 use crate::markdown::TextIndex;
 use crate::types::{
-    Better, CategoryId, Date, IndicatorId, JurisdictionId, Language, NewsSlug, Num, PledgeLocalId, Qualifier,
-    ReportId, Status,
+    Better, CategoryId, Date, IndicatorId, JurisdictionId, Language, NewsSlug, Num, PledgeLocalId,
+    Qualifier, ReportId, Status,
 };
 use std::ops::Range;
 

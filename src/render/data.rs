@@ -65,7 +65,12 @@ pub fn pledge_row(site: &Site, i: usize) -> PledgeRow<'_> {
         tags: &p.tags,
         deadline: p.deadline,
         status: p.status,
-        target: p.target.as_ref().map(|t| TargetRow { metric: &t.metric, value: t.value, unit: &t.unit, qualifier: t.qualifier.key() }),
+        target: p.target.as_ref().map(|t| TargetRow {
+            metric: &t.metric,
+            value: t.value,
+            unit: &t.unit,
+            qualifier: t.qualifier.key(),
+        }),
         value: p.value,
         as_of: p.as_of,
         met: p.met,
@@ -81,7 +86,10 @@ pub fn pledge_row(site: &Site, i: usize) -> PledgeRow<'_> {
             })
             .collect(),
         news: p.news.iter().map(|&n| site.news[n].slug.as_str()).collect(),
-        carried_from: p.carried_from.first().map(|&c| site.pledges[c].full_id.as_str()),
+        carried_from: p
+            .carried_from
+            .first()
+            .map(|&c| site.pledges[c].full_id.as_str()),
         carried_to: p.carried_to.map(|c| site.pledges[c].full_id.as_str()),
         url: format!("/{}", route::pledge(site, i)),
     }
@@ -162,10 +170,14 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        w.write_record(header).expect("writing CSV to memory cannot fail");
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(header)
+            .expect("writing CSV to memory cannot fail");
         for r in rows {
-            w.write_record(&r).expect("writing CSV to memory cannot fail");
+            w.write_record(&r)
+                .expect("writing CSV to memory cannot fail");
         }
         w.flush().expect("writing CSV to memory cannot fail");
     }
@@ -175,9 +187,30 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8
 /// `data/pledges.csv`: the rows of pledges.json, nested fields flattened.
 pub fn pledges_csv(site: &Site) -> Vec<u8> {
     let header = [
-        "id", "report", "jurisdiction", "year", "text", "title", "section", "category", "department", "tags",
-        "deadline", "status", "target_metric", "target_value", "target_unit", "target_qualifier", "value", "as_of",
-        "met", "history", "news", "carried_from", "carried_to", "url",
+        "id",
+        "report",
+        "jurisdiction",
+        "year",
+        "text",
+        "title",
+        "section",
+        "category",
+        "department",
+        "tags",
+        "deadline",
+        "status",
+        "target_metric",
+        "target_value",
+        "target_unit",
+        "target_qualifier",
+        "value",
+        "as_of",
+        "met",
+        "history",
+        "news",
+        "carried_from",
+        "carried_to",
+        "url",
     ];
     let rows = (0..site.pledges.len()).map(|i| {
         let r = pledge_row(site, i);
@@ -229,8 +262,20 @@ pub fn pledges_csv(site: &Site) -> Vec<u8> {
 /// `data/indicators.csv`.
 pub fn indicators_csv(site: &Site) -> Vec<u8> {
     let header = [
-        "jurisdiction", "indicator", "name", "unit", "year", "target", "qualifier", "actual", "as_of", "provisional",
-        "met", "better", "target_source", "actual_source",
+        "jurisdiction",
+        "indicator",
+        "name",
+        "unit",
+        "year",
+        "target",
+        "qualifier",
+        "actual",
+        "as_of",
+        "provisional",
+        "met",
+        "better",
+        "target_source",
+        "actual_source",
     ];
     let rows = indicator_rows(site).into_iter().map(|r| {
         vec![

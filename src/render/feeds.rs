@@ -20,7 +20,10 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
     let mut entries: Vec<(Date, String, String)> = Vec::new();
     for (n, item) in site.news.iter().enumerate() {
         let url = format!("{base}{}", route::news(site, n));
-        let summary = item.summary.clone().unwrap_or_else(|| item.index.text.chars().take(200).collect());
+        let summary = item
+            .summary
+            .clone()
+            .unwrap_or_else(|| item.index.text.chars().take(200).collect());
         entries.push((
             item.date,
             format!("n:{}", item.slug),
@@ -57,10 +60,20 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
     }
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     entries.truncate(FEED_ENTRIES);
-    let updated = entries.first().map(|e| e.0).or_else(|| site.reports.iter().map(|r| r.delivered).max());
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let updated = entries
+        .first()
+        .map(|e| e.0)
+        .or_else(|| site.reports.iter().map(|r| r.delivered).max());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
     out.push_str(&format!("<title>{}</title>\n", esc(&site.config.title)));
-    out.push_str(&format!("<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<id>{}</id>\n", esc(base), esc(base), esc(base)));
+    out.push_str(&format!(
+        "<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<id>{}</id>\n",
+        esc(base),
+        esc(base),
+        esc(base)
+    ));
     if let Some(d) = updated {
         out.push_str(&format!("<updated>{}</updated>\n", rfc3339(d)));
     }
@@ -73,14 +86,24 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
 
 /// `sitemap.xml` from the routes of every HTML page (already sorted by the caller).
 pub fn sitemap(site: &Site, routes: &[String]) -> Vec<u8> {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for r in routes {
-        out.push_str(&format!("<url><loc>{}{}</loc></url>\n", esc(&site.config.base_url), esc(r)));
+        out.push_str(&format!(
+            "<url><loc>{}{}</loc></url>\n",
+            esc(&site.config.base_url),
+            esc(r)
+        ));
     }
     out.push_str("</urlset>\n");
     out.into_bytes()
 }
 
 pub fn robots(site: &Site) -> Vec<u8> {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url).into_bytes()
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    )
+    .into_bytes()
 }

@@ -103,17 +103,43 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, files: ThemeFiles) -> Result<Self, Vec<Diagnostic>> {
         let lang = site.config.language;
         let base_strings = files.i18n.get("zh-Hans").cloned().unwrap_or_default();
-        let strings = strings::parse(&base_strings, files.i18n.get(lang.tag()).map(String::as_str), lang)
-            .map_err(|m| vec![Diagnostic::new(format!("themes/{}/i18n/", site.config.theme), 1, 1, m)])?;
+        let strings = strings::parse(
+            &base_strings,
+            files.i18n.get(lang.tag()).map(String::as_str),
+            lang,
+        )
+        .map_err(|m| {
+            vec![Diagnostic::new(
+                format!("themes/{}/i18n/", site.config.theme),
+                1,
+                1,
+                m,
+            )]
+        })?;
 
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let names: BTreeMap<String, String> = files.templates.iter().map(|(n, (_, shown))| (n.clone(), shown.clone())).collect();
-        let list: Vec<(String, String)> = files.templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
+        let names: BTreeMap<String, String> = files
+            .templates
+            .iter()
+            .map(|(n, (_, shown))| (n.clone(), shown.clone()))
+            .collect();
+        let list: Vec<(String, String)> = files
+            .templates
+            .into_iter()
+            .map(|(n, (t, _))| (n, t))
+            .collect();
         if let Err(err) = tera.add_raw_templates(list) {
             return Err(vec![template_error(&err, &names)]);
         }
-        for needed in ["index.html", "report.html", "pledge.html", "news.html", "page.html", "404.html"] {
+        for needed in [
+            "index.html",
+            "report.html",
+            "pledge.html",
+            "news.html",
+            "page.html",
+            "404.html",
+        ] {
             if !tera.contains_template(needed) {
                 return Err(vec![Diagnostic::new(
                     format!("themes/{}/templates/{needed}", site.config.theme),
@@ -123,19 +149,43 @@ impl<'a> Renderer<'a> {
                 )]);
             }
         }
-        let ctx = Ctx { site, s: &strings, base: &site.config.base_path };
+        let ctx = Ctx {
+            site,
+            s: &strings,
+            base: &site.config.base_path,
+        };
         let mut nav = vec![
-            Link { title: strings.get("nav_pledges"), url: ctx.url("pledges/") },
-            Link { title: strings.get("nav_reports"), url: ctx.url("reports/") },
-            Link { title: strings.get("nav_news"), url: ctx.url("news/") },
-            Link { title: strings.get("nav_jurisdictions"), url: ctx.url("jurisdictions/") },
+            Link {
+                title: strings.get("nav_pledges"),
+                url: ctx.url("pledges/"),
+            },
+            Link {
+                title: strings.get("nav_reports"),
+                url: ctx.url("reports/"),
+            },
+            Link {
+                title: strings.get("nav_news"),
+                url: ctx.url("news/"),
+            },
+            Link {
+                title: strings.get("nav_jurisdictions"),
+                url: ctx.url("jurisdictions/"),
+            },
         ];
         let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
-        page_order.sort_by_key(|&i| (site.pages[i].weight.unwrap_or(i64::MAX), site.pages[i].path.clone()));
+        page_order.sort_by_key(|&i| {
+            (
+                site.pages[i].weight.unwrap_or(i64::MAX),
+                site.pages[i].path.clone(),
+            )
+        });
         let pages: Vec<Link> = page_order
             .iter()
             .filter(|&&i| !site.pages[i].path.contains('/'))
-            .map(|&i| Link { title: site.pages[i].title.clone(), url: ctx.url(&route::page(site, i)) })
+            .map(|&i| Link {
+                title: site.pages[i].title.clone(),
+                url: ctx.url(&route::page(site, i)),
+            })
             .collect();
         nav.extend(pages.iter().take(3).cloned());
         let globals = SiteGlobals {
@@ -147,17 +197,31 @@ impl<'a> Renderer<'a> {
             nav,
             pages,
             jurisdictions: (0..site.jurisdictions.len())
-                .map(|j| Link { title: site.jurisdictions[j].name.clone(), url: ctx.url(&route::jurisdiction(site, j)) })
+                .map(|j| Link {
+                    title: site.jurisdictions[j].name.clone(),
+                    url: ctx.url(&route::jurisdiction(site, j)),
+                })
                 .collect(),
             categories: (0..site.categories.len())
-                .map(|c| Link { title: site.categories[c].name.clone(), url: ctx.url(&route::category(site, c)) })
+                .map(|c| Link {
+                    title: site.categories[c].name.clone(),
+                    url: ctx.url(&route::category(site, c)),
+                })
                 .collect(),
             statuses: ctx.statuses(),
             feed_url: ctx.url("feed.xml"),
-            data: ["pledges.json", "pledges.csv", "indicators.json", "indicators.csv"]
-                .iter()
-                .map(|f| Link { title: f.to_string(), url: ctx.url(&format!("data/{f}")) })
-                .collect(),
+            data: [
+                "pledges.json",
+                "pledges.csv",
+                "indicators.json",
+                "indicators.csv",
+            ]
+            .iter()
+            .map(|f| Link {
+                title: f.to_string(),
+                url: ctx.url(&format!("data/{f}")),
+            })
+            .collect(),
         };
         tera.global_context().insert("site", &globals);
         tera.global_context().insert("t", &strings.0);
@@ -171,12 +235,30 @@ impl<'a> Renderer<'a> {
             by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
         }
         let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
-        news_newest_first.sort_by(|&a, &b| site.news[b].date.cmp(&site.news[a].date).then(site.news[a].slug.cmp(&site.news[b].slug)));
-        Ok(Renderer { site, tera, strings, statics: files.statics, by_status, by_category, by_jurisdiction, news_newest_first })
+        news_newest_first.sort_by(|&a, &b| {
+            site.news[b]
+                .date
+                .cmp(&site.news[a].date)
+                .then(site.news[a].slug.cmp(&site.news[b].slug))
+        });
+        Ok(Renderer {
+            site,
+            tera,
+            strings,
+            statics: files.statics,
+            by_status,
+            by_category,
+            by_jurisdiction,
+            news_newest_first,
+        })
     }
 
     fn ctx(&self) -> Ctx<'_> {
-        Ctx { site: self.site, s: &self.strings, base: &self.site.config.base_path }
+        Ctx {
+            site: self.site,
+            s: &self.strings,
+            base: &self.site.config.base_path,
+        }
     }
 
     /// Every job of the site, in a fixed order.
@@ -198,7 +280,10 @@ impl<'a> Renderer<'a> {
         }
         for r in 0..site.reports.len() {
             html.push((route::report(site, r), PageKind::Report(r)));
-            html.push((format!("pledges/{}/", site.reports[r].id), PageKind::ReportPledges(r)));
+            html.push((
+                format!("pledges/{}/", site.reports[r].id),
+                PageKind::ReportPledges(r),
+            ));
         }
         for p in 0..site.pledges.len() {
             html.push((route::pledge(site, p), PageKind::Pledge(p)));
@@ -212,7 +297,10 @@ impl<'a> Renderer<'a> {
         }
         for c in 0..site.categories.len() {
             for n in 1..=pages_count(self.by_category[c].len(), PLEDGES_PER_PAGE) {
-                html.push((route::paged(&route::category(site, c), n), PageKind::Category(c, n)));
+                html.push((
+                    route::paged(&route::category(site, c), n),
+                    PageKind::Category(c, n),
+                ));
             }
         }
         for (k, &s) in Status::ALL.iter().enumerate() {
@@ -225,8 +313,14 @@ impl<'a> Renderer<'a> {
         }
         let mut routes: Vec<String> = html.iter().map(|(r, _)| r.clone()).collect();
         routes.sort();
-        let mut jobs: Vec<Job> = html.into_iter().map(|(route, kind)| Job::Html { route, kind }).collect();
-        jobs.push(Job::Html { route: "404.html".into(), kind: PageKind::NotFound });
+        let mut jobs: Vec<Job> = html
+            .into_iter()
+            .map(|(route, kind)| Job::Html { route, kind })
+            .collect();
+        jobs.push(Job::Html {
+            route: "404.html".into(),
+            kind: PageKind::NotFound,
+        });
         jobs.extend([
             Job::Feed,
             Job::Sitemap(routes),
@@ -245,29 +339,57 @@ impl<'a> Renderer<'a> {
 
     /// Render one job into its output file.
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
-        let file = |path: &str, bytes: Vec<u8>| Ok(OutputFile { path: path.to_string(), bytes });
+        let file = |path: &str, bytes: Vec<u8>| {
+            Ok(OutputFile {
+                path: path.to_string(),
+                bytes,
+            })
+        };
         match job {
             Job::Html { route, kind } => {
-                let path = if route.ends_with(".html") { route.clone() } else { format!("{route}index.html") };
+                let path = if route.ends_with(".html") {
+                    route.clone()
+                } else {
+                    format!("{route}index.html")
+                };
                 let (template, ctx) = self.page_context(route, kind);
                 let html = self.tera.render(template, &ctx).map_err(|e| {
-                    Diagnostic::new(format!("templates/{template}"), 1, 1, format!("rendering /{route}: {}", error_chain(&e)))
+                    Diagnostic::new(
+                        format!("templates/{template}"),
+                        1,
+                        1,
+                        format!("rendering /{route}: {}", error_chain(&e)),
+                    )
                 })?;
                 file(&path, html.into_bytes())
             }
             Job::Feed => file("feed.xml", feeds::atom(self.site, &self.strings)),
             Job::Sitemap(routes) => file("sitemap.xml", feeds::sitemap(self.site, routes)),
             Job::Robots => file("robots.txt", feeds::robots(self.site)),
-            Job::PledgesJson => file("data/pledges.json", data::json_lines((0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)))),
+            Job::PledgesJson => file(
+                "data/pledges.json",
+                data::json_lines(
+                    (0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)),
+                ),
+            ),
             Job::PledgesCsv => file("data/pledges.csv", data::pledges_csv(self.site)),
-            Job::IndicatorsJson => file("data/indicators.json", data::json_lines(data::indicator_rows(self.site).into_iter())),
+            Job::IndicatorsJson => file(
+                "data/indicators.json",
+                data::json_lines(data::indicator_rows(self.site).into_iter()),
+            ),
             Job::IndicatorsCsv => file("data/indicators.csv", data::indicators_csv(self.site)),
             Job::CodeCss => file("syntax.css", markdown::code_css().into_bytes()),
             Job::Static(path, src) => {
                 let bytes = match src {
                     StaticSource::Embedded(b) => b.to_vec(),
-                    StaticSource::Disk(p) => std::fs::read(p)
-                        .map_err(|e| Diagnostic::new(p.to_string_lossy(), 1, 1, format!("cannot read static file: {e}")))?,
+                    StaticSource::Disk(p) => std::fs::read(p).map_err(|e| {
+                        Diagnostic::new(
+                            p.to_string_lossy(),
+                            1,
+                            1,
+                            format!("cannot read static file: {e}"),
+                        )
+                    })?,
                 };
                 file(path, bytes)
             }
@@ -277,7 +399,12 @@ impl<'a> Renderer<'a> {
     fn list_page(&self, ctx: &mut Context, all: &[usize], first_route: &str, n: usize) {
         let c = self.ctx();
         let total = pages_count(all.len(), PLEDGES_PER_PAGE);
-        let items: Vec<_> = all.iter().skip((n - 1) * PLEDGES_PER_PAGE).take(PLEDGES_PER_PAGE).map(|&i| c.card(i)).collect();
+        let items: Vec<_> = all
+            .iter()
+            .skip((n - 1) * PLEDGES_PER_PAGE)
+            .take(PLEDGES_PER_PAGE)
+            .map(|&i| c.card(i))
+            .collect();
         ctx.insert("pledges", &items);
         ctx.insert("count", &all.len());
         ctx.insert("pager", &c.pager(first_route, n, total));
@@ -295,21 +422,35 @@ impl<'a> Renderer<'a> {
                 ctx.insert("title", &site.config.title);
                 ctx.insert("totals", &c.totals(0..site.pledges.len()));
                 let rows: Vec<_> = (0..site.jurisdictions.len())
-                    .filter(|&j| !self.by_jurisdiction[j].is_empty() || site.reports.iter().any(|r| r.jurisdiction == j))
+                    .filter(|&j| {
+                        !self.by_jurisdiction[j].is_empty()
+                            || site.reports.iter().any(|r| r.jurisdiction == j)
+                    })
                     .map(|j| JurisdictionRow {
-                        link: Link { title: site.jurisdictions[j].name.clone(), url: c.url(&route::jurisdiction(site, j)) },
+                        link: Link {
+                            title: site.jurisdictions[j].name.clone(),
+                            url: c.url(&route::jurisdiction(site, j)),
+                        },
                         totals: c.totals(self.by_jurisdiction[j].iter().copied()),
                     })
                     .collect();
                 ctx.insert("jurisdictions", &rows);
                 let cats: Vec<_> = (0..site.categories.len())
                     .map(|k| JurisdictionRow {
-                        link: Link { title: site.categories[k].name.clone(), url: c.url(&route::category(site, k)) },
+                        link: Link {
+                            title: site.categories[k].name.clone(),
+                            url: c.url(&route::category(site, k)),
+                        },
                         totals: c.totals(self.by_category[k].iter().copied()),
                     })
                     .collect();
                 ctx.insert("categories", &cats);
-                let news: Vec<_> = self.news_newest_first.iter().take(HOME_LATEST).map(|&n| c.news_item(n)).collect();
+                let news: Vec<_> = self
+                    .news_newest_first
+                    .iter()
+                    .take(HOME_LATEST)
+                    .map(|&n| c.news_item(n))
+                    .collect();
                 ctx.insert("news", &news);
                 ctx.insert("updates", &self.latest_updates(HOME_LATEST));
                 "index.html"
@@ -317,8 +458,22 @@ impl<'a> Renderer<'a> {
             PageKind::Reports => {
                 ctx.insert("title", &s.get("reports_title"));
                 let mut order: Vec<usize> = (0..site.reports.len()).collect();
-                order.sort_by(|&a, &b| site.reports[b].year.cmp(&site.reports[a].year).then(site.reports[a].id.cmp(&site.reports[b].id)));
-                let reports: Vec<_> = order.iter().map(|&r| (c.report(r), c.totals(site.reports[r].pledges.iter().copied()))).map(|(report, totals)| ReportRow { report, totals }).collect();
+                order.sort_by(|&a, &b| {
+                    site.reports[b]
+                        .year
+                        .cmp(&site.reports[a].year)
+                        .then(site.reports[a].id.cmp(&site.reports[b].id))
+                });
+                let reports: Vec<_> = order
+                    .iter()
+                    .map(|&r| {
+                        (
+                            c.report(r),
+                            c.totals(site.reports[r].pledges.iter().copied()),
+                        )
+                    })
+                    .map(|(report, totals)| ReportRow { report, totals })
+                    .collect();
                 ctx.insert("reports", &reports);
                 "reports.html"
             }
@@ -329,7 +484,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("report", &report);
                 ctx.insert("body", &html);
                 ctx.insert("toc", &toc);
-                ctx.insert("totals", &c.totals(site.reports[*r].pledges.iter().copied()));
+                ctx.insert(
+                    "totals",
+                    &c.totals(site.reports[*r].pledges.iter().copied()),
+                );
                 "report.html"
             }
             PageKind::Pledges(n) => {
@@ -341,12 +499,21 @@ impl<'a> Renderer<'a> {
             }
             PageKind::ReportPledges(r) => {
                 let rep = &site.reports[*r];
-                ctx.insert("title", &format!("{} · {}", rep.title, s.get("pledges_title")));
+                ctx.insert(
+                    "title",
+                    &format!("{} · {}", rep.title, s.get("pledges_title")),
+                );
                 ctx.insert("heading", &rep.title);
                 let pledges: Vec<_> = rep.pledges.iter().map(|&i| c.card(i)).collect();
                 ctx.insert("pledges", &pledges);
                 ctx.insert("count", &pledges.len());
-                ctx.insert("back", &Link { title: rep.title.clone(), url: c.url(&route::report(site, *r)) });
+                ctx.insert(
+                    "back",
+                    &Link {
+                        title: rep.title.clone(),
+                        url: c.url(&route::report(site, *r)),
+                    },
+                );
                 "list.html"
             }
             PageKind::Pledge(p) => {
@@ -359,7 +526,13 @@ impl<'a> Renderer<'a> {
             PageKind::NewsList(n) => {
                 ctx.insert("title", &s.get("news_title"));
                 let total = pages_count(site.news.len(), NEWS_PER_PAGE);
-                let items: Vec<_> = self.news_newest_first.iter().skip((n - 1) * NEWS_PER_PAGE).take(NEWS_PER_PAGE).map(|&i| c.news_item(i)).collect();
+                let items: Vec<_> = self
+                    .news_newest_first
+                    .iter()
+                    .skip((n - 1) * NEWS_PER_PAGE)
+                    .take(NEWS_PER_PAGE)
+                    .map(|&i| c.news_item(i))
+                    .collect();
                 ctx.insert("news", &items);
                 ctx.insert("pager", &c.pager("news/", *n, total));
                 "news_list.html"
@@ -371,7 +544,14 @@ impl<'a> Renderer<'a> {
                 ctx.insert("body", &c.news_html(*n));
                 ctx.insert("source_url", &item.source_url);
                 ctx.insert("seed", &item.seed);
-                let js: Vec<Link> = item.jurisdictions.iter().map(|&j| Link { title: site.jurisdictions[j].name.clone(), url: c.url(&route::jurisdiction(site, j)) }).collect();
+                let js: Vec<Link> = item
+                    .jurisdictions
+                    .iter()
+                    .map(|&j| Link {
+                        title: site.jurisdictions[j].name.clone(),
+                        url: c.url(&route::jurisdiction(site, j)),
+                    })
+                    .collect();
                 ctx.insert("jurisdictions", &js);
                 let updates: Vec<_> = item
                     .updates
@@ -382,7 +562,15 @@ impl<'a> Renderer<'a> {
                         has_quote: up.quote_range.is_some(),
                         pledge: c.card(up.pledge),
                         status: c.status(up.status),
-                        value: up.value.map(|v| s.value(&views::num(v), site.pledges[up.pledge].target.as_ref().map_or("", |t| t.unit.as_str()))),
+                        value: up.value.map(|v| {
+                            s.value(
+                                &views::num(v),
+                                site.pledges[up.pledge]
+                                    .target
+                                    .as_ref()
+                                    .map_or("", |t| t.unit.as_str()),
+                            )
+                        }),
                         as_of: up.as_of.to_string(),
                         quote: up.quote.clone(),
                     })
@@ -396,7 +584,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("title", &s.get("jurisdictions_title"));
                 let rows: Vec<_> = (0..site.jurisdictions.len())
                     .map(|j| JurisdictionRow {
-                        link: Link { title: site.jurisdictions[j].name.clone(), url: c.url(&route::jurisdiction(site, j)) },
+                        link: Link {
+                            title: site.jurisdictions[j].name.clone(),
+                            url: c.url(&route::jurisdiction(site, j)),
+                        },
                         totals: c.totals(self.by_jurisdiction[j].iter().copied()),
                     })
                     .collect();
@@ -407,21 +598,36 @@ impl<'a> Renderer<'a> {
                 let jur = &site.jurisdictions[*j];
                 ctx.insert("title", &jur.name);
                 ctx.insert("name", &jur.name);
-                ctx.insert("parent", &jur.parent.map(|p| Link { title: site.jurisdictions[p].name.clone(), url: c.url(&route::jurisdiction(site, p)) }));
+                ctx.insert(
+                    "parent",
+                    &jur.parent.map(|p| Link {
+                        title: site.jurisdictions[p].name.clone(),
+                        url: c.url(&route::jurisdiction(site, p)),
+                    }),
+                );
                 let children: Vec<Link> = site
                     .jurisdictions
                     .iter()
                     .enumerate()
                     .filter(|(_, x)| x.parent == Some(*j))
-                    .map(|(k, x)| Link { title: x.name.clone(), url: c.url(&route::jurisdiction(site, k)) })
+                    .map(|(k, x)| Link {
+                        title: x.name.clone(),
+                        url: c.url(&route::jurisdiction(site, k)),
+                    })
                     .collect();
                 ctx.insert("children", &children);
                 let reports: Vec<_> = (0..site.reports.len())
                     .filter(|&r| site.reports[r].jurisdiction == *j)
-                    .map(|r| ReportRow { report: c.report(r), totals: c.totals(site.reports[r].pledges.iter().copied()) })
+                    .map(|r| ReportRow {
+                        report: c.report(r),
+                        totals: c.totals(site.reports[r].pledges.iter().copied()),
+                    })
                     .collect();
                 ctx.insert("reports", &reports);
-                ctx.insert("totals", &c.totals(self.by_jurisdiction[*j].iter().copied()));
+                ctx.insert(
+                    "totals",
+                    &c.totals(self.by_jurisdiction[*j].iter().copied()),
+                );
                 let (years, rows) = c.indicator_rows(*j);
                 ctx.insert("years", &years);
                 ctx.insert("indicators", &rows);
@@ -430,7 +636,10 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Compare(j) => {
                 let jur = &site.jurisdictions[*j];
-                ctx.insert("title", &format!("{} · {}", jur.name, s.get("compare_title")));
+                ctx.insert(
+                    "title",
+                    &format!("{} · {}", jur.name, s.get("compare_title")),
+                );
                 ctx.insert("name", &jur.name);
                 ctx.insert("jurisdiction_url", &c.url(&route::jurisdiction(site, *j)));
                 let (years, rows) = c.indicator_rows(*j);
@@ -445,7 +654,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("title", &s.get("categories_title"));
                 let rows: Vec<_> = (0..site.categories.len())
                     .map(|k| JurisdictionRow {
-                        link: Link { title: site.categories[k].name.clone(), url: c.url(&route::category(site, k)) },
+                        link: Link {
+                            title: site.categories[k].name.clone(),
+                            url: c.url(&route::category(site, k)),
+                        },
                         totals: c.totals(self.by_category[k].iter().copied()),
                     })
                     .collect();
@@ -458,7 +670,12 @@ impl<'a> Renderer<'a> {
                 ctx.insert("title", &cat.name);
                 ctx.insert("heading", &cat.name);
                 ctx.insert("intro", &cat.description);
-                self.list_page(&mut ctx, &self.by_category[*k], &route::category(site, *k), *n);
+                self.list_page(
+                    &mut ctx,
+                    &self.by_category[*k],
+                    &route::category(site, *k),
+                    *n,
+                );
                 ctx.insert("totals", &c.totals(self.by_category[*k].iter().copied()));
                 "list.html"
             }
@@ -474,7 +691,12 @@ impl<'a> Renderer<'a> {
                 ctx.insert("heading", &label);
                 ctx.insert("intro", &s.status_hint(*st));
                 ctx.insert("status_key", st.key());
-                self.list_page(&mut ctx, &self.by_status[status_pos(*st)], &route::status(*st), *n);
+                self.list_page(
+                    &mut ctx,
+                    &self.by_status[status_pos(*st)],
+                    &route::status(*st),
+                    *n,
+                );
                 "list.html"
             }
             PageKind::Page(i) => {
@@ -499,7 +721,12 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::new();
         for &ni in &self.news_newest_first {
             for up in &self.site.news[ni].updates {
-                out.push(LatestUpdate { pledge: c.card(up.pledge), status: c.status(up.status), date: up.as_of.to_string(), news: c.news_item(ni) });
+                out.push(LatestUpdate {
+                    pledge: c.card(up.pledge),
+                    status: c.status(up.status),
+                    date: up.as_of.to_string(),
+                    news: c.news_item(ni),
+                });
                 if out.len() >= n {
                     return out;
                 }

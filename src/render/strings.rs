@@ -44,15 +44,21 @@ impl Strings {
 
     /// A value with its unit: `590处`.
     pub fn value(&self, value: &str, unit: &str) -> String {
-        self.get("value_format").replace("{value}", value).replace("{unit}", unit).trim().to_string()
+        self.get("value_format")
+            .replace("{value}", value)
+            .replace("{unit}", unit)
+            .trim()
+            .to_string()
     }
 }
 
 /// Parse a strings file; `base` (zh-Hans) fills keys the language does not define.
 pub fn parse(base: &str, lang_file: Option<&str>, lang: Language) -> Result<Strings, String> {
-    let mut map: BTreeMap<String, String> = serde_yaml::from_str(base).map_err(|e| format!("zh-Hans strings: {e}"))?;
+    let mut map: BTreeMap<String, String> =
+        serde_yaml::from_str(base).map_err(|e| format!("zh-Hans strings: {e}"))?;
     if let Some(text) = lang_file {
-        let over: BTreeMap<String, String> = serde_yaml::from_str(text).map_err(|e| format!("{} strings: {e}", lang.tag()))?;
+        let over: BTreeMap<String, String> =
+            serde_yaml::from_str(text).map_err(|e| format!("{} strings: {e}", lang.tag()))?;
         map.extend(over);
     }
     Ok(Strings(map))

@@ -57,15 +57,18 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut files = ThemeFiles::default();
     let theme_dir = root.join("themes").join(name);
-    let add_text = |files: &mut ThemeFiles, kind: &str, rel: &str, text: String, shown: String| match kind {
-        "templates" => {
-            files.templates.insert(rel.to_string(), (text, shown));
-        }
-        "i18n" => {
-            files.i18n.insert(rel.trim_end_matches(".yaml").to_string(), text);
-        }
-        _ => {}
-    };
+    let add_text =
+        |files: &mut ThemeFiles, kind: &str, rel: &str, text: String, shown: String| match kind {
+            "templates" => {
+                files.templates.insert(rel.to_string(), (text, shown));
+            }
+            "i18n" => {
+                files
+                    .i18n
+                    .insert(rel.trim_end_matches(".yaml").to_string(), text);
+            }
+            _ => {}
+        };
     if theme_dir.is_dir() {
         for kind in ["templates", "i18n"] {
             for (rel, path) in walk_files(&theme_dir.join(kind)) {
@@ -83,14 +86,24 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
         let mut all = Vec::new();
         embedded_files(&DEFAULT_THEME, &mut all);
         for (path, bytes) in all {
-            let Some((kind, rel)) = path.split_once('/') else { continue };
+            let Some((kind, rel)) = path.split_once('/') else {
+                continue;
+            };
             match kind {
                 "static" => {
-                    files.statics.insert(rel.to_string(), StaticSource::Embedded(bytes));
+                    files
+                        .statics
+                        .insert(rel.to_string(), StaticSource::Embedded(bytes));
                 }
                 "templates" | "i18n" => {
                     let text = String::from_utf8_lossy(bytes).into_owned();
-                    add_text(&mut files, kind, rel, text, format!("(built-in theme)/{path}"));
+                    add_text(
+                        &mut files,
+                        kind,
+                        rel,
+                        text,
+                        format!("(built-in theme)/{path}"),
+                    );
                 }
                 _ => {}
             }
@@ -115,5 +128,9 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
     for (rel, path) in walk_files(&root.join("static")) {
         files.statics.insert(rel, StaticSource::Disk(path));
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }

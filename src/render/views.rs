@@ -38,7 +38,11 @@ pub mod route {
     }
     /// Page `n` (1-based) of a paginated list whose first page is `first`.
     pub fn paged(first: &str, n: usize) -> String {
-        if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
+        if n <= 1 {
+            first.to_string()
+        } else {
+            format!("{first}page/{n}/")
+        }
     }
 }
 
@@ -238,7 +242,11 @@ fn status_index(s: Status) -> usize {
 }
 
 fn percent(part: usize, total: usize) -> String {
-    if total == 0 { "0".into() } else { format!("{:.0}", part as f64 * 100.0 / total as f64) }
+    if total == 0 {
+        "0".into()
+    } else {
+        format!("{:.0}", part as f64 * 100.0 / total as f64)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -260,7 +268,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn target_text(&self, p: &Pledge) -> Option<String> {
-        p.target.as_ref().map(|t| self.s.target(&num(t.value), &t.unit, t.qualifier))
+        p.target
+            .as_ref()
+            .map(|t| self.s.target(&num(t.value), &t.unit, t.qualifier))
     }
 
     fn value_text(&self, p: &Pledge, v: Option<Num>) -> Option<String> {
@@ -280,9 +290,18 @@ impl<'a> Ctx<'a> {
             text: p.text.clone(),
             status: self.status(p.status),
             year: r.year,
-            report: Link { title: r.title.clone(), url: self.url(&route::report(site, p.report)) },
-            jurisdiction: Link { title: site.jurisdictions[j].name.clone(), url: self.url(&route::jurisdiction(site, j)) },
-            category: Link { title: site.categories[p.category].name.clone(), url: self.url(&route::category(site, p.category)) },
+            report: Link {
+                title: r.title.clone(),
+                url: self.url(&route::report(site, p.report)),
+            },
+            jurisdiction: Link {
+                title: site.jurisdictions[j].name.clone(),
+                url: self.url(&route::jurisdiction(site, j)),
+            },
+            category: Link {
+                title: site.categories[p.category].name.clone(),
+                url: self.url(&route::category(site, p.category)),
+            },
             deadline: p.deadline.to_string(),
             target: self.target_text(p),
             value: self.value_text(p, p.value),
@@ -311,8 +330,14 @@ impl<'a> Ctx<'a> {
 
     pub fn source_link(&self, s: Option<SourceRef>) -> Option<Link> {
         Some(match s? {
-            SourceRef::Report(r) => Link { title: self.site.reports[r].title.clone(), url: self.url(&route::report(self.site, r)) },
-            SourceRef::News(n) => Link { title: self.site.news[n].title.clone(), url: self.url(&route::news(self.site, n)) },
+            SourceRef::Report(r) => Link {
+                title: self.site.reports[r].title.clone(),
+                url: self.url(&route::report(self.site, r)),
+            },
+            SourceRef::News(n) => Link {
+                title: self.site.news[n].title.clone(),
+                url: self.url(&route::news(self.site, n)),
+            },
         })
     }
 
@@ -327,7 +352,10 @@ impl<'a> Ctx<'a> {
             .map(|h| {
                 let news = h.news.map(|n| {
                     let anchor = h.update.map(|u| format!("#u_{u}")).unwrap_or_default();
-                    Link { title: site.news[n].title.clone(), url: format!("{}{anchor}", self.url(&route::news(site, n))) }
+                    Link {
+                        title: site.news[n].title.clone(),
+                        url: format!("{}{anchor}", self.url(&route::news(site, n))),
+                    }
                 });
                 HistoryView {
                     date: h.date.to_string(),
@@ -358,9 +386,14 @@ impl<'a> Ctx<'a> {
         } else {
             Vec::new()
         };
-        let link = |c: usize| Link { title: site.pledges[c].title.clone(), url: self.url(&route::pledge(site, c)) };
+        let link = |c: usize| Link {
+            title: site.pledges[c].title.clone(),
+            url: self.url(&route::pledge(site, c)),
+        };
         let progress = match (&p.target, p.value) {
-            (Some(t), Some(v)) if t.value.get() > 0.0 && v.get() >= 0.0 => Some(((v.get() / t.value.get()) * 100.0).round().min(100.0) as u32),
+            (Some(t), Some(v)) if t.value.get() > 0.0 && v.get() >= 0.0 => {
+                Some(((v.get() / t.value.get()) * 100.0).round().min(100.0) as u32)
+            }
             _ => None,
         };
         let sentence = {
@@ -374,7 +407,11 @@ impl<'a> Ctx<'a> {
                     after: idx.text[q.end..s.end].to_string(),
                 }
             } else {
-                SentenceView { before: String::new(), quote: p.text.clone(), after: String::new() }
+                SentenceView {
+                    before: String::new(),
+                    quote: p.text.clone(),
+                    after: String::new(),
+                }
             }
         };
         PledgeView {
@@ -382,7 +419,10 @@ impl<'a> Ctx<'a> {
             quote_url: format!("{report_url}#{}", p.id),
             sentence,
             section: match (&p.section, &p.section_anchor) {
-                (Some(t), Some(a)) => Some(Link { title: t.clone(), url: format!("{report_url}#{a}") }),
+                (Some(t), Some(a)) => Some(Link {
+                    title: t.clone(),
+                    url: format!("{report_url}#{a}"),
+                }),
                 _ => None,
             },
             department: p.department.clone(),
@@ -421,7 +461,11 @@ impl<'a> Ctx<'a> {
             by_status: Status::ALL
                 .iter()
                 .zip(counts)
-                .map(|(&s, c)| Count { status: self.status(s), count: c, percent: percent(c, total) })
+                .map(|(&s, c)| Count {
+                    status: self.status(s),
+                    count: c,
+                    percent: percent(c, total),
+                })
                 .collect(),
             quantified,
             met,
@@ -471,7 +515,15 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let out = markdown::render_html(&rep.body, &marks, self.base);
-        let toc = out.headings.into_iter().map(|h| TocEntry { level: h.level, text: h.text, anchor: h.anchor }).collect();
+        let toc = out
+            .headings
+            .into_iter()
+            .map(|h| TocEntry {
+                level: h.level,
+                text: h.text,
+                anchor: h.anchor,
+            })
+            .collect();
         (out.html, toc)
     }
 
@@ -499,8 +551,15 @@ impl<'a> Ctx<'a> {
 
     pub fn indicator_rows(&self, j: usize) -> (Vec<i32>, Vec<IndicatorRow>) {
         let site = self.site;
-        let inds: Vec<_> = site.indicators.iter().filter(|i| i.jurisdiction == j).collect();
-        let mut years: Vec<i32> = inds.iter().flat_map(|i| i.years.iter().map(|y| y.year)).collect();
+        let inds: Vec<_> = site
+            .indicators
+            .iter()
+            .filter(|i| i.jurisdiction == j)
+            .collect();
+        let mut years: Vec<i32> = inds
+            .iter()
+            .flat_map(|i| i.years.iter().map(|y| y.year))
+            .collect();
         years.sort_unstable();
         years.dedup();
         let rows = inds
@@ -522,7 +581,8 @@ impl<'a> Ctx<'a> {
                         };
                         CellView {
                             year,
-                            target: target.map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
+                            target: target
+                                .map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
                             target_source: target.and_then(|t| self.source_link(t.source)),
                             actual: actual.map(|a| self.s.value(&num(a.value), &ind.unit)),
                             actual_source: actual.and_then(|a| self.source_link(a.source)),
@@ -563,7 +623,12 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             if let Some(t) = &p.target {
-                by_metric.entry(t.metric.as_str()).or_default().entry(r.year).or_default().push(i);
+                by_metric
+                    .entry(t.metric.as_str())
+                    .or_default()
+                    .entry(r.year)
+                    .or_default()
+                    .push(i);
             }
         }
         by_metric.retain(|_, years| years.len() > 1);
@@ -576,7 +641,13 @@ impl<'a> Ctx<'a> {
                 metric: metric.to_string(),
                 cells: years
                     .iter()
-                    .map(|y| MetricCell { year: *y, pledges: ys.get(y).map(|v| v.iter().map(|&i| self.card(i)).collect()).unwrap_or_default() })
+                    .map(|y| MetricCell {
+                        year: *y,
+                        pledges: ys
+                            .get(y)
+                            .map(|v| v.iter().map(|&i| self.card(i)).collect())
+                            .unwrap_or_default(),
+                    })
                     .collect(),
             })
             .collect();
@@ -592,7 +663,11 @@ impl<'a> Ctx<'a> {
             next: (current < total).then(|| url(current + 1)),
             pages: (1..=total)
                 .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
-                .map(|n| PagerLink { n, url: url(n), current: n == current })
+                .map(|n| PagerLink {
+                    n,
+                    url: url(n),
+                    current: n == current,
+                })
                 .collect(),
         }
     }

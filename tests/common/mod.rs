@@ -1,0 +1,198 @@
+//! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn duixian(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_duixian"))
+        .args(args)
+        .output()
+        .expect("the duixian binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copy a directory tree (fixtures are small).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// Build `site` into `out`, panicking with the tool's messages if it fails.
+pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "--root",
+        site.to_str().unwrap(),
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = duixian(&args);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+}
+
+/// Compare `actual` with the snapshot file, or rewrite it when SNAPSHOTS=overwrite.
+pub fn snapshot(path: &Path, actual: &str) {
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "missing snapshot {}: run with SNAPSHOTS=overwrite and review it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff_line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{} differs from the output (first difference at line {}):\nexpected: {:?}\n  actual: {:?}\nRun with SNAPSHOTS=overwrite to accept.",
+            path.display(),
+            diff_line + 1,
+            expected.lines().nth(diff_line),
+            actual.lines().nth(diff_line)
+        );
+    }
+}
+
+/// Values of `attr="..."` attributes in an HTML text.
+pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        let after = &rest[i + needle.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        out.push(&after[..end]);
+        rest = &after[end..];
+    }
+    out
+}
+
+/// Check every internal link and fragment of a built site; returns the broken ones.
+pub fn broken_links(out: &Path, base_path: &str, base_url: &str) -> Vec<String> {
+    let files = tree(out);
+    let ids: BTreeMap<&str, Vec<String>> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| {
+            (
+                p.as_str(),
+                attr_values(std::str::from_utf8(b).unwrap(), "id")
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut broken = Vec::new();
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap();
+        for attr in ["href", "src"] {
+            for raw in attr_values(html, attr) {
+                let link = raw.replace("&amp;", "&");
+                let local = if let Some(rest) = link.strip_prefix(base_url) {
+                    format!("{base_path}{rest}")
+                } else {
+                    link.clone()
+                };
+                let (path, frag) = match local.split_once('#') {
+                    Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                    None => (local.clone(), None),
+                };
+                let target = if path.is_empty() {
+                    page.clone()
+                } else if let Some(rest) = path.strip_prefix(base_path) {
+                    if rest.is_empty() || rest.ends_with('/') {
+                        format!("{rest}index.html")
+                    } else {
+                        rest.to_string()
+                    }
+                } else if path.starts_with("http://")
+                    || path.starts_with("https://")
+                    || path.starts_with("mailto:")
+                {
+                    continue;
+                } else if path.starts_with('/') {
+                    broken.push(format!(
+                        "{page}: link `{raw}` does not start with the base path {base_path}"
+                    ));
+                    continue;
+                } else {
+                    // Relative to the page's folder.
+                    let mut segs: Vec<&str> = page.split('/').collect();
+                    segs.pop();
+                    for seg in path.split('/') {
+                        match seg {
+                            ".." => {
+                                segs.pop();
+                            }
+                            "." | "" => {}
+                            s => segs.push(s),
+                        }
+                    }
+                    let joined = segs.join("/");
+                    if path.ends_with('/') {
+                        format!("{joined}/index.html").trim_start_matches('/').to_string()
+                    } else {
+                        joined
+                    }
+                };
+                if !files.contains_key(&target) {
+                    broken.push(format!("{page}: `{raw}` → missing {target}"));
+                    continue;
+                }
+                if let Some(f) = frag.filter(|f| !f.is_empty())
+                    && !ids
+                        .get(target.as_str())
+                        .is_some_and(|list| list.contains(&f))
+                {
+                    broken.push(format!("{page}: `{raw}` → no id `{f}` in {target}"));
+                }
+            }
+        }
+    }
+    broken
+}
