@@ -7,7 +7,7 @@ use crate::build;
 use crate::model::BuildOptions;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -260,22 +260,26 @@ fn percent_decode(s: &str) -> Option<String> {
 fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
     let url = req.url().to_string();
     if url == EVENTS_PATH {
-        let body = Events {
+        // Written by hand: tiny_http buffers response bodies, and events must go out at once.
+        let mut w = req.into_writer();
+        let mut events = Events {
             shared: shared.clone(),
             seen: None,
             pending: Vec::new(),
         };
-        let resp = tiny_http::Response::new(
-            tiny_http::StatusCode(200),
-            vec![
-                header("Content-Type", "text/event-stream"),
-                header("Cache-Control", "no-cache"),
-            ],
-            body,
-            None,
-            None,
-        );
-        let _ = req.respond(resp);
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+        if w.write_all(head.as_bytes())
+            .and_then(|_| w.flush())
+            .is_err()
+        {
+            return;
+        }
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = events.read(&mut buf) {
+            if w.write_all(&buf[..n]).and_then(|_| w.flush()).is_err() {
+                return;
+            }
+        }
         return;
     }
     let (status, path) = match resolve(out, &url) {

@@ -11,15 +11,29 @@ fn root() -> &'static Path {
 #[test]
 fn demo_portal_checks_and_builds_with_working_links() {
     let o = duixian(&["--root", root().to_str().unwrap(), "check"]);
-    assert!(o.status.success(), "duixian check on the demo portal:\n{}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "duixian check on the demo portal:\n{}",
+        stderr(&o)
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    build_ok(root(), &out, &["--base-url", "https://demo.example/portal/"]);
+    build_ok(
+        root(),
+        &out,
+        &["--base-url", "https://demo.example/portal/"],
+    );
     let broken = broken_links(&out, "/portal/", "https://demo.example/portal/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
     // The contract's worked example: Luohe's 200+ illegal buildings, 590 demolished, judged met.
-    let all: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("data/pledges.json")).unwrap()).unwrap();
-    let ib = all.as_array().unwrap().iter().find(|p| p["id"] == "luohe-2024/illegal-buildings").expect("pledge exists");
+    let all: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/pledges.json")).unwrap()).unwrap();
+    let ib = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "luohe-2024/illegal-buildings")
+        .expect("pledge exists");
     assert_eq!(ib["value"], 590);
     assert_eq!(ib["met"], true);
 }

@@ -175,7 +175,9 @@ pub fn broken_links(out: &Path, base_path: &str, base_url: &str) -> Vec<String> 
                     }
                     let joined = segs.join("/");
                     if path.ends_with('/') {
-                        format!("{joined}/index.html").trim_start_matches('/').to_string()
+                        format!("{joined}/index.html")
+                            .trim_start_matches('/')
+                            .to_string()
                     } else {
                         joined
                     }
