@@ -40,10 +40,10 @@ fn wait_event(reader: &mut BufReader<TcpStream>, want: impl Fn(&str) -> bool) ->
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             break;
         }
-        if let Some(data) = line.strip_prefix("data: ") {
-            if want(data) {
-                return data.to_string();
-            }
+        if let Some(data) = line.strip_prefix("data: ")
+            && want(data)
+        {
+            return data.to_string();
         }
     }
     panic!("no matching reload event");
