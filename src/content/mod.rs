@@ -34,6 +34,8 @@ pub struct SourceFile {
     /// Byte range of the Markdown body (empty for `.yaml`).
     pub body: Range<usize>,
     pub body_first_line: usize,
+    /// List items dropped because they did not parse, as (list key, original index), ascending.
+    pub dropped: Vec<(String, usize)>,
 }
 
 impl SourceFile {
@@ -46,8 +48,17 @@ impl SourceFile {
     }
 
     /// A diagnostic at the YAML value found at `path` (or its nearest existing parent).
+    /// `path` indexes lists as the model sees them, without the items dropped at load time.
     pub fn error_at(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
-        let (line, col) = locate(self.yaml_text(), path).unwrap_or((1, 1));
+        let mut path = path.to_vec();
+        if let [Seg::Key(k), Seg::Index(i), ..] = path.as_mut_slice() {
+            for (dk, d) in &self.dropped {
+                if dk == k && *d <= *i {
+                    *i += 1;
+                }
+            }
+        }
+        let (line, col) = locate(self.yaml_text(), &path).unwrap_or((1, 1));
         Diagnostic::new(&self.rel, line + self.yaml_first_line - 1, col, message)
     }
 
@@ -289,6 +300,7 @@ fn read_and_parse(
         yaml_first_line: 1,
         body: 0..0,
         body_first_line: 1,
+        dropped: Vec::new(),
     };
     let text = match read_text(path) {
         Ok(t) => t,
@@ -325,25 +337,24 @@ fn read_and_parse(
         Err(d) => (None, vec![d]),
     };
     let (parsed, diags) = match kind {
-        Kind::Site => one(parse_yaml(&file, "site settings").map(Parsed::Site)),
+        Kind::Site => {
+            let lists: [(&str, ItemCheck); 2] = [
+                ("jurisdictions", item_check::<raw::RawJurisdiction>),
+                ("categories", item_check::<raw::RawCategory>),
+            ];
+            let (p, d) = parse_with_recovery(&mut file, "site settings", &lists);
+            (p.map(Parsed::Site), d)
+        }
         Kind::Report => one(parse_yaml(&file, "report front matter").map(Parsed::Report)),
         Kind::Pledges => {
-            let (p, d) = parse_with_recovery(
-                &file,
-                "pledge file",
-                "pledges",
-                |f: &mut RawPledgeFile, items| f.pledges = items,
-            );
+            let lists: [(&str, ItemCheck); 1] = [("pledges", item_check::<raw::RawPledge>)];
+            let (p, d) = parse_with_recovery(&mut file, "pledge file", &lists);
             (p.map(Parsed::Pledges), d)
         }
         Kind::News => one(parse_yaml(&file, "news front matter").map(Parsed::News)),
         Kind::Indicators => {
-            let (p, d) = parse_with_recovery(
-                &file,
-                "indicator file",
-                "indicators",
-                |f: &mut RawIndicatorFile, items| f.indicators = items,
-            );
+            let lists: [(&str, ItemCheck); 1] = [("indicators", item_check::<raw::RawIndicator>)];
+            let (p, d) = parse_with_recovery(&mut file, "indicator file", &lists);
             (p.map(Parsed::Indicators), d)
         }
         Kind::Page => one(parse_yaml(&file, "page front matter").map(Parsed::Page)),
@@ -351,14 +362,22 @@ fn read_and_parse(
     (file, parsed, diags)
 }
 
-/// Parse a file whose main part is a list (`pledges:`, `indicators:`). When the file as a whole
-/// does not parse, keep every list item that does, so that one bad item neither hides the errors
-/// of the others nor makes everything that refers to the good ones fail too.
-fn parse_with_recovery<T: DeserializeOwned, I: DeserializeOwned>(
-    file: &SourceFile,
+/// Checks that one list item deserialises; used only on the error path.
+type ItemCheck = fn(serde_yaml::Value) -> Result<(), serde_yaml::Error>;
+
+fn item_check<I: DeserializeOwned>(v: serde_yaml::Value) -> Result<(), serde_yaml::Error> {
+    serde_yaml::from_value::<I>(v).map(|_| ())
+}
+
+/// Parse a file made mostly of lists (`pledges:`, `indicators:`, `jurisdictions:`). When the
+/// file as a whole does not parse, drop only the list items that do not, report each of them,
+/// and keep the rest, so that one bad item neither hides the errors of the others nor makes
+/// everything that refers to the good ones fail too. Dropped items are remembered in the
+/// file so that later messages still point at the right lines.
+fn parse_with_recovery<T: DeserializeOwned>(
+    file: &mut SourceFile,
     what: &str,
-    list_key: &str,
-    set_items: impl Fn(&mut T, Vec<I>),
+    lists: &[(&str, ItemCheck)],
 ) -> (Option<T>, Vec<Diagnostic>) {
     let first = match parse_yaml::<T>(file, what) {
         Ok(t) => return (Some(t), Vec::new()),
@@ -370,36 +389,39 @@ fn parse_with_recovery<T: DeserializeOwned, I: DeserializeOwned>(
     else {
         return (None, diags);
     };
-    let items = match map.remove(list_key) {
-        Some(serde_yaml::Value::Sequence(items)) => items,
-        _ => return (None, diags),
-    };
-    map.insert(
-        serde_yaml::Value::String(list_key.to_string()),
-        serde_yaml::Value::Sequence(Vec::new()),
-    );
-    let Ok(mut head) = serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(map)) else {
-        return (None, diags);
-    };
-    // The item the whole-file error already points at (`pledges[3]...`).
-    let reported = diags[0]
-        .message
-        .strip_prefix(&format!("{list_key}["))
-        .and_then(|rest| rest.split(']').next())
-        .and_then(|n| n.parse::<usize>().ok());
-    let mut good = Vec::new();
-    for (i, v) in items.into_iter().enumerate() {
-        match serde_yaml::from_value::<I>(v) {
-            Ok(item) => good.push(item),
-            Err(e) if reported != Some(i) => {
-                let msg = format!("{list_key}[{i}]: {}", clean_yaml_message(&e.to_string()));
-                diags.push(file.error_at(&[locate::key(list_key), locate::idx(i)], msg));
+    let mut dropped = Vec::new();
+    for (list_key, check) in lists {
+        // The item the whole-file error already points at (`pledges[3]...`).
+        let reported = diags[0]
+            .message
+            .strip_prefix(&format!("{list_key}["))
+            .and_then(|rest| rest.split(']').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let Some(serde_yaml::Value::Sequence(items)) = map.get_mut(*list_key) else {
+            continue;
+        };
+        let all = std::mem::take(items);
+        for (i, v) in all.into_iter().enumerate() {
+            match check(v.clone()) {
+                Ok(()) => items.push(v),
+                Err(e) => {
+                    if reported != Some(i) {
+                        let msg =
+                            format!("{list_key}[{i}]: {}", clean_yaml_message(&e.to_string()));
+                        diags.push(file.error_at(&[locate::key(list_key), locate::idx(i)], msg));
+                    }
+                    dropped.push((list_key.to_string(), i));
+                }
             }
-            Err(_) => {}
         }
     }
-    set_items(&mut head, good);
-    (Some(head), diags)
+    match serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(map)) {
+        Ok(t) if !dropped.is_empty() => {
+            file.dropped = dropped;
+            (Some(t), diags)
+        }
+        _ => (None, diags),
+    }
 }
 
 /// Read a file as UTF-8 text: BOM removed, CRLF turned into LF; other encodings are errors.
@@ -517,6 +539,7 @@ mod tests {
             yaml_first_line: 2,
             body: 0..0,
             body_first_line: 6,
+            dropped: Vec::new(),
             text: text.clone(),
         };
         let d = parse_yaml::<RawNews>(&file, "news").unwrap_err();

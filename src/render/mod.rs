@@ -75,6 +75,10 @@ pub struct Renderer<'a> {
     by_status: Vec<Vec<usize>>,
     by_category: Vec<Vec<usize>>,
     by_jurisdiction: Vec<Vec<usize>>,
+    all_pledges: Vec<usize>,
+    reports_of: Vec<Vec<usize>>,
+    children_of: Vec<Vec<usize>>,
+    indicators_of: Vec<Vec<usize>>,
     news_newest_first: Vec<usize>,
 }
 
@@ -234,6 +238,21 @@ impl<'a> Renderer<'a> {
             by_category[p.category].push(i);
             by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
         }
+        let mut reports_of = vec![Vec::new(); site.jurisdictions.len()];
+        for (r, rep) in site.reports.iter().enumerate() {
+            reports_of[rep.jurisdiction].push(r);
+        }
+        let mut children_of = vec![Vec::new(); site.jurisdictions.len()];
+        for (k, j) in site.jurisdictions.iter().enumerate() {
+            if let Some(p) = j.parent {
+                children_of[p].push(k);
+            }
+        }
+        let mut indicators_of = vec![Vec::new(); site.jurisdictions.len()];
+        for (i, ind) in site.indicators.iter().enumerate() {
+            indicators_of[ind.jurisdiction].push(i);
+        }
+        let all_pledges = (0..site.pledges.len()).collect();
         let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
         news_newest_first.sort_by(|&a, &b| {
             site.news[b]
@@ -249,6 +268,10 @@ impl<'a> Renderer<'a> {
             by_status,
             by_category,
             by_jurisdiction,
+            all_pledges,
+            reports_of,
+            children_of,
+            indicators_of,
             news_newest_first,
         })
     }
@@ -423,8 +446,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("totals", &c.totals(0..site.pledges.len()));
                 let rows: Vec<_> = (0..site.jurisdictions.len())
                     .filter(|&j| {
-                        !self.by_jurisdiction[j].is_empty()
-                            || site.reports.iter().any(|r| r.jurisdiction == j)
+                        !self.by_jurisdiction[j].is_empty() || !self.reports_of[j].is_empty()
                     })
                     .map(|j| JurisdictionRow {
                         link: Link {
@@ -492,8 +514,7 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Pledges(n) => {
                 ctx.insert("title", &s.get("pledges_title"));
-                let all: Vec<usize> = (0..site.pledges.len()).collect();
-                self.list_page(&mut ctx, &all, "pledges/", *n);
+                self.list_page(&mut ctx, &self.all_pledges, "pledges/", *n);
                 ctx.insert("heading", &s.get("pledges_title"));
                 "list.html"
             }
@@ -605,20 +626,18 @@ impl<'a> Renderer<'a> {
                         url: c.url(&route::jurisdiction(site, p)),
                     }),
                 );
-                let children: Vec<Link> = site
-                    .jurisdictions
+                let children: Vec<Link> = self.children_of[*j]
                     .iter()
-                    .enumerate()
-                    .filter(|(_, x)| x.parent == Some(*j))
+                    .map(|&k| (k, &site.jurisdictions[k]))
                     .map(|(k, x)| Link {
                         title: x.name.clone(),
                         url: c.url(&route::jurisdiction(site, k)),
                     })
                     .collect();
                 ctx.insert("children", &children);
-                let reports: Vec<_> = (0..site.reports.len())
-                    .filter(|&r| site.reports[r].jurisdiction == *j)
-                    .map(|r| ReportRow {
+                let reports: Vec<_> = self.reports_of[*j]
+                    .iter()
+                    .map(|&r| ReportRow {
                         report: c.report(r),
                         totals: c.totals(site.reports[r].pledges.iter().copied()),
                     })
@@ -628,7 +647,7 @@ impl<'a> Renderer<'a> {
                     "totals",
                     &c.totals(self.by_jurisdiction[*j].iter().copied()),
                 );
-                let (years, rows) = c.indicator_rows(*j);
+                let (years, rows) = c.indicator_rows(&self.indicators_of[*j]);
                 ctx.insert("years", &years);
                 ctx.insert("indicators", &rows);
                 ctx.insert("compare_url", &c.url(&route::compare(site, *j)));
@@ -642,10 +661,10 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert("name", &jur.name);
                 ctx.insert("jurisdiction_url", &c.url(&route::jurisdiction(site, *j)));
-                let (years, rows) = c.indicator_rows(*j);
+                let (years, rows) = c.indicator_rows(&self.indicators_of[*j]);
                 ctx.insert("years", &years);
                 ctx.insert("indicators", &rows);
-                let (myears, mrows) = c.metric_rows(*j);
+                let (myears, mrows) = c.metric_rows(&self.by_jurisdiction[*j]);
                 ctx.insert("metric_years", &myears);
                 ctx.insert("metrics", &mrows);
                 "compare.html"

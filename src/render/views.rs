@@ -549,13 +549,10 @@ impl<'a> Ctx<'a> {
         markdown::render_html(&item.body, &marks, self.base).html
     }
 
-    pub fn indicator_rows(&self, j: usize) -> (Vec<i32>, Vec<IndicatorRow>) {
+    /// The indicator table of one jurisdiction, given the indices of its indicators.
+    pub fn indicator_rows(&self, indicators: &[usize]) -> (Vec<i32>, Vec<IndicatorRow>) {
         let site = self.site;
-        let inds: Vec<_> = site
-            .indicators
-            .iter()
-            .filter(|i| i.jurisdiction == j)
-            .collect();
+        let inds: Vec<_> = indicators.iter().map(|&i| &site.indicators[i]).collect();
         let mut years: Vec<i32> = inds
             .iter()
             .flat_map(|i| i.years.iter().map(|y| y.year))
@@ -613,15 +610,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Pledge metrics of a jurisdiction that recur in more than one year's report.
-    pub fn metric_rows(&self, j: usize) -> (Vec<i32>, Vec<MetricRow>) {
+    pub fn metric_rows(&self, pledges: &[usize]) -> (Vec<i32>, Vec<MetricRow>) {
         use std::collections::BTreeMap;
         let site = self.site;
         let mut by_metric: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
-        for (i, p) in site.pledges.iter().enumerate() {
+        for &i in pledges {
+            let p = &site.pledges[i];
             let r = &site.reports[p.report];
-            if r.jurisdiction != j {
-                continue;
-            }
             if let Some(t) = &p.target {
                 by_metric
                     .entry(t.metric.as_str())
