@@ -75,6 +75,8 @@ pub struct Mark {
     pub class: String,
     /// Tooltip / accessible description.
     pub title: Option<String>,
+    /// A short text label shown right after the highlight (so status is never colour alone).
+    pub label: Option<String>,
 }
 
 /// How quotes are normalised before matching: line breaks joined as in the rendered text.
@@ -576,7 +578,12 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
                     let s = m.range.start.max(range.start);
                     let e = m.range.end.min(range.end);
                     cuts.push((s, open_tag(m, m.range.start >= range.start, link_depth > 0)));
-                    cuts.push((e, close_tag(m, link_depth > 0).to_string()));
+                    let mut close = close_tag(m, link_depth > 0).to_string();
+                    if let Some(label) = m.label.as_ref().filter(|_| m.range.end <= range.end) {
+                        close
+                            .push_str(&format!("<span class=\"ql\">{}</span>", escape_html(label)));
+                    }
+                    cuts.push((e, close));
                     j += 1;
                 }
                 let mut k = ai;
@@ -752,6 +759,7 @@ mod tests {
             href: Some("/x/".into()),
             class: "q".into(),
             title: None,
+            label: None,
         };
         let html = render_html(md, &[mark], "").html;
         assert_eq!(
@@ -771,6 +779,7 @@ mod tests {
             href: Some("/p/".into()),
             class: "q".into(),
             title: None,
+            label: None,
         };
         let html = render_html(md, &[mark], "").html;
         assert_eq!(
@@ -788,6 +797,7 @@ mod tests {
             href: Some("/".into()),
             class: "q".into(),
             title: None,
+            label: None,
         };
         let html = render_html(md, &[m(0..6, "x"), m(3..9, "y")], "").html;
         assert_eq!(

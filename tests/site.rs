@@ -78,6 +78,79 @@ fn every_contract_url_is_built() {
 }
 
 #[test]
+fn each_pledge_has_a_json_twin_a_feed_and_an_embeddable_card() {
+    let (_d, out) = built();
+    let dir = out.join("pledges/alpha-2024/old-communities");
+    let twin: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("pledge.json")).unwrap()).unwrap();
+    let all = json(&out, "data/pledges.json");
+    assert_eq!(
+        &twin,
+        pledge(&all, "alpha-2024/old-communities"),
+        "the twin is the open-data row"
+    );
+    let feed = std::fs::read_to_string(dir.join("feed.xml")).unwrap();
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        3,
+        "one entry per history entry"
+    );
+    let embed =
+        std::fs::read_to_string(out.join("embed/pledges/alpha-2024/old-communities/index.html"))
+            .unwrap();
+    assert!(embed.contains(r#"href="https://example.org/sub/path/pledges/alpha-2024/old-communities/" target="_top""#), "{embed}");
+    assert!(!embed.contains("stylesheet"), "the card is self-contained");
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        !sitemap.contains("/embed/"),
+        "embed cards are not listed for search engines"
+    );
+}
+
+#[test]
+fn overdue_pledges_are_judged_against_the_data_date() {
+    let (_d, out) = built();
+    let page = std::fs::read_to_string(out.join("overdue/index.html")).unwrap();
+    // Data date: 2025-02-20 (the 2025 report). Past deadline, no verdict, no successor:
+    for id in [
+        "alpha-2024/cpi",
+        "alpha-2024/gdp",
+        "alpha-2024/projects",
+        "alpha-2024/investment",
+        "beta-2024/revenue",
+    ] {
+        assert!(
+            page.contains(&format!("/pledges/{id}/")),
+            "{id} should be overdue"
+        );
+    }
+    // Completed, partially completed, carried over, or not yet due are not:
+    for id in [
+        "alpha-2024/illegal-buildings",
+        "alpha-2024/parking",
+        "alpha-2024/heat-network",
+        "alpha-2023/heating-pipes",
+        "alpha-2025/heat-network",
+    ] {
+        assert!(
+            !page.contains(&format!("/pledges/{id}/\"")),
+            "{id} should not be overdue"
+        );
+    }
+    assert!(page.contains("2025-02-20"));
+}
+
+#[test]
+fn report_quotes_carry_a_text_label_not_only_colour() {
+    let (_d, out) = built();
+    let html = std::fs::read_to_string(out.join("reports/alpha-2024/index.html")).unwrap();
+    assert!(
+        html.contains(r#"完成200处以上违法建设拆除</a><span class="ql">已完成</span>"#),
+        "{html}"
+    );
+}
+
+#[test]
 fn computed_fields_follow_the_contract() {
     let (_d, out) = built();
     let all = json(&out, "data/pledges.json");

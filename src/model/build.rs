@@ -853,7 +853,14 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     if !e.list.is_empty() {
         return Err(e.list);
     }
+    let data_date = reports
+        .iter()
+        .map(|r| r.delivered)
+        .chain(news.iter().map(|n| n.date))
+        .chain(news.iter().flat_map(|n| n.updates.iter().map(|u| u.as_of)))
+        .max();
     Ok(Site {
+        data_date,
         config,
         jurisdictions,
         categories,

@@ -196,9 +196,110 @@ pub struct Site {
     pub news: Vec<News>,
     pub indicators: Vec<Indicator>,
     pub pages: Vec<Page>,
+    /// The date the data speaks for: the latest report, news or update date in the content.
+    /// "Overdue" is judged against it, never against the clock, so builds stay reproducible.
+    pub data_date: Option<Date>,
 }
 
+/// Where a quantified pledge stands against the calendar (序时进度).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    /// Share of the pledge's time (from Jan 1 of its year to its deadline) elapsed at `as_of`.
+    pub time_share: f64,
+    /// Share of the target reached by the current value.
+    pub target_share: f64,
+    pub state: ScheduleState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleState {
+    /// 超进度: more than 5 points ahead of the calendar.
+    Ahead,
+    /// 达进度: within 5 points of it.
+    OnSchedule,
+    /// 欠进度: more than 5 points behind.
+    Behind,
+    /// 已完成: the target is reached.
+    Done,
+}
+
+impl ScheduleState {
+    pub fn key(self) -> &'static str {
+        match self {
+            ScheduleState::Ahead => "ahead",
+            ScheduleState::OnSchedule => "on_schedule",
+            ScheduleState::Behind => "behind",
+            ScheduleState::Done => "done",
+        }
+    }
+}
+
+/// Whether a unit measures a rate (`%`, `个百分点`, `‰`): such targets are not reached bit by bit
+/// over the year, so neither a progress bar nor schedule progress means anything for them.
+pub fn is_rate(unit: &str) -> bool {
+    unit.contains('%') || unit.contains('％') || unit.contains('‰') || unit.contains("百分点")
+}
+
+/// Points of difference between time and target shares that still count as on schedule.
+pub const SCHEDULE_SLACK: f64 = 0.05;
+
 impl Site {
+    /// Schedule progress of a pledge: only for targets to reach (not `at_most` caps) with a
+    /// current value dated before the deadline.
+    pub fn schedule(&self, p: usize) -> Option<Schedule> {
+        let pl = &self.pledges[p];
+        let t = pl.target.as_ref()?;
+        let (value, as_of) = (pl.value?, pl.as_of?);
+        if t.qualifier == crate::types::Qualifier::AtMost
+            || t.value.get() <= 0.0
+            || is_rate(&t.unit)
+        {
+            return None;
+        }
+        let start = Date::start_of_year(self.reports[pl.report].year)?;
+        let span = start.days_until(pl.deadline);
+        if span <= 0 {
+            return None;
+        }
+        let time_share = (start.days_until(as_of) as f64 / span as f64).clamp(0.0, 1.0);
+        let target_share = (value.get() / t.value.get()).max(0.0);
+        let state = if pl.met == Some(true) {
+            ScheduleState::Done
+        } else if target_share > time_share + SCHEDULE_SLACK {
+            ScheduleState::Ahead
+        } else if target_share < time_share - SCHEDULE_SLACK {
+            ScheduleState::Behind
+        } else {
+            ScheduleState::OnSchedule
+        };
+        Some(Schedule {
+            time_share,
+            target_share,
+            state,
+        })
+    }
+
+    /// Pledges past their deadline at the data date, still unrated, not started or in progress,
+    /// and not carried into a later pledge: the silent drops.
+    pub fn overdue(&self) -> Vec<usize> {
+        let Some(today) = self.data_date else {
+            return Vec::new();
+        };
+        let mut out: Vec<usize> = (0..self.pledges.len())
+            .filter(|&i| {
+                let p = &self.pledges[i];
+                p.deadline < today
+                    && p.carried_to.is_none()
+                    && matches!(
+                        p.status,
+                        Status::Unrated | Status::NotStarted | Status::InProgress
+                    )
+            })
+            .collect();
+        out.sort_by_key(|&i| (self.pledges[i].deadline, i));
+        out
+    }
+
     /// Follow `carried_to` from `p` to the end of its chain, predecessors first.
     pub fn chain(&self, p: usize) -> Vec<usize> {
         let mut back = vec![p];

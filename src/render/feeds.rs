@@ -107,3 +107,52 @@ pub fn robots(site: &Site) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// `pledges/<r>/<p>/feed.xml`: one entry per history entry of the pledge, newest first.
+pub fn pledge_atom(site: &Site, s: &Strings, p: usize) -> Vec<u8> {
+    let base = &site.config.base_url;
+    let pl = &site.pledges[p];
+    let url = format!("{base}{}", route::pledge(site, p));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    out.push_str(&format!(
+        "<title>{}</title>\n",
+        esc(&format!("{} · {}", pl.title, site.config.title))
+    ));
+    out.push_str(&format!(
+        "<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<id>{}</id>\n",
+        esc(&url),
+        esc(&url),
+        esc(&url)
+    ));
+    let updated = pl
+        .history
+        .last()
+        .map(|h| h.date)
+        .unwrap_or(site.reports[pl.report].delivered);
+    out.push_str(&format!("<updated>{}</updated>\n", rfc3339(updated)));
+    for (k, h) in pl.history.iter().enumerate().rev() {
+        let link = match h.news {
+            Some(n) => format!("{base}{}", route::news(site, n)),
+            None => format!("{base}{}", route::report(site, pl.report)),
+        };
+        let mut summary = s.status(h.status);
+        if let Some(v) = h.value {
+            summary.push_str(&format!(" · {v}"));
+        }
+        if let Some(q) = &h.quote {
+            summary.push_str(&format!(" —— «{q}»"));
+        }
+        out.push_str(&format!(
+            "<entry><title>{}</title><link href=\"{}\"/><id>{}#history-{k}</id><updated>{}</updated><summary>{}</summary></entry>\n",
+            esc(&format!("{} · {}", s.status(h.status), pl.title)),
+            esc(&link),
+            esc(&url),
+            rfc3339(h.date),
+            esc(&summary)
+        ));
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
+}

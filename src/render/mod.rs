@@ -11,7 +11,7 @@ use crate::markdown;
 use crate::model::Site;
 use crate::types::Status;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use strings::Strings;
 use tera::{Context, Tera};
 use theme::{StaticSource, ThemeFiles};
@@ -38,6 +38,10 @@ pub enum PageKind {
     Pledges(usize),
     ReportPledges(usize),
     Pledge(usize),
+    /// The small framable card of a pledge.
+    Embed(usize),
+    /// Page n of pledges past their deadline with no verdict and no successor.
+    Overdue(usize),
     NewsList(usize),
     News(usize),
     Jurisdictions,
@@ -54,7 +58,14 @@ pub enum PageKind {
 /// One unit of rendering work.
 #[derive(Debug, Clone)]
 pub enum Job {
-    Html { route: String, kind: PageKind },
+    Html {
+        route: String,
+        kind: PageKind,
+    },
+    /// `pledges/<r>/<p>/pledge.json`: the pledge's open-data row.
+    PledgeJson(usize),
+    /// `pledges/<r>/<p>/feed.xml`: the pledge's status updates.
+    PledgeFeed(usize),
     Feed,
     Sitemap(Vec<String>),
     Robots,
@@ -79,6 +90,9 @@ pub struct Renderer<'a> {
     reports_of: Vec<Vec<usize>>,
     children_of: Vec<Vec<usize>>,
     indicators_of: Vec<Vec<usize>>,
+    /// Pledges by (jurisdiction, target metric), for year-over-year links.
+    same_metric: HashMap<(usize, &'a str), Vec<usize>>,
+    overdue: Vec<usize>,
     news_newest_first: Vec<usize>,
 }
 
@@ -253,6 +267,19 @@ impl<'a> Renderer<'a> {
             indicators_of[ind.jurisdiction].push(i);
         }
         let all_pledges = (0..site.pledges.len()).collect();
+        let mut same_metric: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+        for (i, p) in site.pledges.iter().enumerate() {
+            if let Some(t) = &p.target {
+                same_metric
+                    .entry((site.reports[p.report].jurisdiction, t.metric.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for list in same_metric.values_mut() {
+            list.sort_by_key(|&i| (site.reports[site.pledges[i].report].year, i));
+        }
+        let overdue = site.overdue();
         let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
         news_newest_first.sort_by(|&a, &b| {
             site.news[b]
@@ -272,6 +299,8 @@ impl<'a> Renderer<'a> {
             reports_of,
             children_of,
             indicators_of,
+            same_metric,
+            overdue,
             news_newest_first,
         })
     }
@@ -310,6 +339,13 @@ impl<'a> Renderer<'a> {
         }
         for p in 0..site.pledges.len() {
             html.push((route::pledge(site, p), PageKind::Pledge(p)));
+            html.push((
+                format!("embed/{}", route::pledge(site, p)),
+                PageKind::Embed(p),
+            ));
+        }
+        for n in 1..=pages_count(self.overdue.len(), PLEDGES_PER_PAGE) {
+            html.push((route::paged("overdue/", n), PageKind::Overdue(n)));
         }
         for n in 0..site.news.len() {
             html.push((route::news(site, n), PageKind::News(n)));
@@ -334,7 +370,11 @@ impl<'a> Renderer<'a> {
         for i in 0..site.pages.len() {
             html.push((route::page(site, i), PageKind::Page(i)));
         }
-        let mut routes: Vec<String> = html.iter().map(|(r, _)| r.clone()).collect();
+        let mut routes: Vec<String> = html
+            .iter()
+            .filter(|(_, k)| !matches!(k, PageKind::Embed(_)))
+            .map(|(r, _)| r.clone())
+            .collect();
         routes.sort();
         let mut jobs: Vec<Job> = html
             .into_iter()
@@ -344,6 +384,10 @@ impl<'a> Renderer<'a> {
             route: "404.html".into(),
             kind: PageKind::NotFound,
         });
+        for p in 0..site.pledges.len() {
+            jobs.push(Job::PledgeJson(p));
+            jobs.push(Job::PledgeFeed(p));
+        }
         jobs.extend([
             Job::Feed,
             Job::Sitemap(routes),
@@ -387,6 +431,19 @@ impl<'a> Renderer<'a> {
                 file(&path, html.into_bytes())
             }
             Job::Feed => file("feed.xml", feeds::atom(self.site, &self.strings)),
+            Job::PledgeJson(p) => {
+                let mut bytes = serde_json::to_vec_pretty(&data::pledge_row(self.site, *p))
+                    .expect("serialising plain data to memory cannot fail");
+                bytes.push(b'\n');
+                file(
+                    &format!("{}pledge.json", route::pledge(self.site, *p)),
+                    bytes,
+                )
+            }
+            Job::PledgeFeed(p) => file(
+                &format!("{}feed.xml", route::pledge(self.site, *p)),
+                feeds::pledge_atom(self.site, &self.strings, *p),
+            ),
             Job::Sitemap(routes) => file("sitemap.xml", feeds::sitemap(self.site, routes)),
             Job::Robots => file("robots.txt", feeds::robots(self.site)),
             Job::PledgesJson => file(
@@ -443,7 +500,18 @@ impl<'a> Renderer<'a> {
         let template = match kind {
             PageKind::Home => {
                 ctx.insert("title", &site.config.title);
-                ctx.insert("totals", &c.totals(0..site.pledges.len()));
+                let totals = c.totals(0..site.pledges.len());
+                ctx.insert("chart", &c.status_chart(&totals));
+                ctx.insert("totals", &totals);
+                let overdue: Vec<_> = self
+                    .overdue
+                    .iter()
+                    .take(HOME_LATEST)
+                    .map(|&i| c.card(i))
+                    .collect();
+                ctx.insert("overdue", &overdue);
+                ctx.insert("overdue_count", &self.overdue.len());
+                ctx.insert("data_date", &site.data_date.map(|d| d.to_string()));
                 let rows: Vec<_> = (0..site.jurisdictions.len())
                     .filter(|&j| {
                         !self.by_jurisdiction[j].is_empty() || !self.reports_of[j].is_empty()
@@ -537,12 +605,38 @@ impl<'a> Renderer<'a> {
                 );
                 "list.html"
             }
-            PageKind::Pledge(p) => {
-                let view = c.pledge(*p);
+            PageKind::Pledge(p) | PageKind::Embed(p) => {
+                let pl = &site.pledges[*p];
+                let same = pl
+                    .target
+                    .as_ref()
+                    .and_then(|t| {
+                        self.same_metric
+                            .get(&(site.reports[pl.report].jurisdiction, t.metric.as_str()))
+                    })
+                    .map_or(&[][..], |v| v.as_slice());
+                let view = c.pledge(*p, same);
                 ctx.insert("title", &view.card.title);
                 ctx.insert("description", &view.card.text);
                 ctx.insert("pledge", &view);
-                "pledge.html"
+                if matches!(kind, PageKind::Embed(_)) {
+                    "embed.html"
+                } else {
+                    "pledge.html"
+                }
+            }
+            PageKind::Overdue(n) => {
+                ctx.insert("title", &s.get("overdue_title"));
+                ctx.insert("heading", &s.get("overdue_title"));
+                ctx.insert(
+                    "intro",
+                    &s.get("overdue_intro").replace(
+                        "{date}",
+                        &site.data_date.map(|d| d.to_string()).unwrap_or_default(),
+                    ),
+                );
+                self.list_page(&mut ctx, &self.overdue, "overdue/", *n);
+                "list.html"
             }
             PageKind::NewsList(n) => {
                 ctx.insert("title", &s.get("news_title"));

@@ -131,6 +131,58 @@ pub struct PledgeView {
     pub carried_to: Option<Link>,
     pub tags: Vec<String>,
     pub draft: bool,
+    pub schedule: Option<ScheduleView>,
+    /// Pledges of the same jurisdiction with the same `target.metric` in other years.
+    pub same_metric: Vec<PledgeCard>,
+    pub json_url: String,
+    pub feed_url: String,
+    pub embed_url: String,
+}
+
+/// 序时进度: time elapsed against target reached.
+#[derive(Serialize)]
+pub struct ScheduleView {
+    pub time_pct: u32,
+    pub target_pct: u32,
+    pub state: &'static str,
+    pub label: String,
+    pub as_of: String,
+}
+
+/// A bar chart drawn as SVG at build time, with its numbers also given as text.
+#[derive(Serialize)]
+pub struct BarChart {
+    pub height: u32,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Serialize)]
+pub struct Bar {
+    pub key: &'static str,
+    pub label: String,
+    pub count: usize,
+    pub y: u32,
+    pub text_y: u32,
+    pub w: u32,
+    pub count_x: u32,
+}
+
+/// A small per-indicator trend chart: actual values as a line, targets as ticks.
+#[derive(Serialize)]
+pub struct Spark {
+    pub width: u32,
+    pub height: u32,
+    pub line: String,
+    pub actuals: Vec<Point>,
+    pub targets: Vec<Point>,
+    pub desc: String,
+}
+
+#[derive(Serialize)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+    pub provisional: bool,
 }
 
 /// The sentence around a quote, cut into before / quote / after.
@@ -197,6 +249,7 @@ pub struct CellView {
 
 #[derive(Serialize)]
 pub struct IndicatorRow {
+    pub spark: Option<Spark>,
     pub id: String,
     pub name: String,
     pub unit: String,
@@ -341,7 +394,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    pub fn pledge(&self, i: usize) -> PledgeView {
+    pub fn pledge(&self, i: usize, same_metric: &[usize]) -> PledgeView {
         let site = self.site;
         let p = &site.pledges[i];
         let r = &site.reports[p.report];
@@ -391,7 +444,12 @@ impl<'a> Ctx<'a> {
             url: self.url(&route::pledge(site, c)),
         };
         let progress = match (&p.target, p.value) {
-            (Some(t), Some(v)) if t.value.get() > 0.0 && v.get() >= 0.0 => {
+            (Some(t), Some(v))
+                if t.value.get() > 0.0
+                    && v.get() >= 0.0
+                    && !crate::model::is_rate(&t.unit)
+                    && t.qualifier != crate::types::Qualifier::AtMost =>
+            {
                 Some(((v.get() / t.value.get()) * 100.0).round().min(100.0) as u32)
             }
             _ => None,
@@ -436,6 +494,62 @@ impl<'a> Ctx<'a> {
             carried_to: p.carried_to.map(link),
             tags: p.tags.clone(),
             draft: p.draft,
+            schedule: site.schedule(i).map(|s| ScheduleView {
+                time_pct: (s.time_share * 100.0).round() as u32,
+                target_pct: (s.target_share * 100.0).round() as u32,
+                state: s.state.key(),
+                label: self.s.get(&format!("schedule_{}", s.state.key())),
+                as_of: p.as_of.map(|d| d.to_string()).unwrap_or_default(),
+            }),
+            same_metric: same_metric
+                .iter()
+                .filter(|&&o| o != i)
+                .map(|&o| self.card(o))
+                .collect(),
+            json_url: self.url(&format!("{}pledge.json", route::pledge(site, i))),
+            feed_url: self.url(&format!("{}feed.xml", route::pledge(site, i))),
+            embed_url: self.url(&format!("embed/{}", route::pledge(site, i))),
+        }
+    }
+
+    /// Pledge counts by status as a horizontal bar chart.
+    pub fn status_chart(&self, totals: &Totals) -> BarChart {
+        const ROW: u32 = 30;
+        const BAR_X: u32 = 100;
+        const BAR_MAX: u32 = 170;
+        let max = totals
+            .by_status
+            .iter()
+            .map(|c| c.count)
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let bars = totals
+            .by_status
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let w = if c.count == 0 {
+                    0
+                } else {
+                    ((c.count as f64 / max as f64) * BAR_MAX as f64)
+                        .round()
+                        .max(2.0) as u32
+                };
+                Bar {
+                    key: c.status.key,
+                    label: c.status.label.clone(),
+                    count: c.count,
+                    y: k as u32 * ROW + 6,
+                    text_y: k as u32 * ROW + 21,
+                    w,
+                    count_x: BAR_X + w + 6,
+                }
+            })
+            .collect();
+        BarChart {
+            height: totals.by_status.len() as u32 * ROW,
+            bars,
         }
     }
 
@@ -511,6 +625,7 @@ impl<'a> Ctx<'a> {
                     href: Some(self.url(&route::pledge(site, i))),
                     class: format!("q st-{}", p.status.key()),
                     title: Some(format!("{} · {}", p.title, self.s.status(p.status))),
+                    label: Some(self.s.status(p.status)),
                 }
             })
             .collect();
@@ -543,6 +658,7 @@ impl<'a> Ctx<'a> {
                     href: Some(self.url(&route::pledge(site, up.pledge))),
                     class: format!("ev st-{}", up.status.key()),
                     title: Some(format!("{} · {}", p.title, self.s.status(up.status))),
+                    label: None,
                 })
             })
             .collect();
@@ -591,6 +707,7 @@ impl<'a> Ctx<'a> {
                     })
                     .collect();
                 IndicatorRow {
+                    spark: self.spark(ind, &years),
                     id: ind.id.to_string(),
                     name: ind.name.clone(),
                     unit: ind.unit.clone(),
@@ -607,6 +724,89 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         (years, rows)
+    }
+
+    /// A trend chart for one indicator over `years` (shared by the table's columns).
+    fn spark(&self, ind: &crate::model::Indicator, years: &[i32]) -> Option<Spark> {
+        const W: f64 = 160.0;
+        const H: f64 = 48.0;
+        const PAD: f64 = 6.0;
+        let values: Vec<f64> = ind
+            .years
+            .iter()
+            .flat_map(|y| {
+                y.target
+                    .iter()
+                    .map(|t| t.value.get())
+                    .chain(y.actual.iter().map(|a| a.value.get()))
+            })
+            .collect();
+        if values.len() < 2 || years.len() < 2 {
+            return None;
+        }
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let x = |year: i32| {
+            let k = years.iter().position(|&y| y == year).unwrap_or(0) as f64;
+            PAD + k * (W - 2.0 * PAD) / (years.len() as f64 - 1.0)
+        };
+        let y = |v: f64| {
+            if hi > lo {
+                (H - PAD) - (v - lo) / (hi - lo) * (H - 2.0 * PAD)
+            } else {
+                H / 2.0
+            }
+        };
+        let round = |v: f64| (v * 10.0).round() / 10.0;
+        let mut actuals = Vec::new();
+        let mut targets = Vec::new();
+        let mut desc = vec![ind.name.clone()];
+        for yr in &ind.years {
+            let mut parts = Vec::new();
+            if let Some(t) = &yr.target {
+                targets.push(Point {
+                    x: round(x(yr.year)),
+                    y: round(y(t.value.get())),
+                    provisional: false,
+                });
+                parts.push(format!(
+                    "{} {}",
+                    self.s.get("col_target"),
+                    self.s.target(&num(t.value), &ind.unit, t.qualifier)
+                ));
+            }
+            if let Some(a) = &yr.actual {
+                actuals.push(Point {
+                    x: round(x(yr.year)),
+                    y: round(y(a.value.get())),
+                    provisional: yr.provisional,
+                });
+                let mut s = format!(
+                    "{} {}",
+                    self.s.get("col_actual"),
+                    self.s.value(&num(a.value), &ind.unit)
+                );
+                if yr.provisional {
+                    s.push_str(&format!("（{}）", self.s.get("state_provisional")));
+                }
+                parts.push(s);
+            }
+            desc.push(format!("{}：{}", yr.year, parts.join("，")));
+        }
+        let line = actuals
+            .iter()
+            .map(|p| format!("{},{}", p.x, p.y))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(Spark {
+            width: W as u32,
+            height: H as u32,
+            line,
+            actuals,
+            targets,
+            desc: desc.join("；"),
+        })
     }
 
     /// Pledge metrics of a jurisdiction that recur in more than one year's report.
