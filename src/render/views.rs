@@ -741,7 +741,12 @@ impl<'a> Ctx<'a> {
                     .chain(y.actual.iter().map(|a| a.value.get()))
             })
             .collect();
-        if values.len() < 2 || years.len() < 2 {
+        let years_with_data = ind
+            .years
+            .iter()
+            .filter(|y| y.target.is_some() || y.actual.is_some())
+            .count();
+        if values.len() < 2 || years_with_data < 2 {
             return None;
         }
         let (lo, hi) = values
