@@ -36,4 +36,34 @@ fn demo_portal_checks_and_builds_with_working_links() {
         .expect("pledge exists");
     assert_eq!(ib["value"], 590);
     assert_eq!(ib["met"], true);
+
+    // Budget: a pledge page's HTML plus the CSS it links stays under 50 KB uncompressed.
+    let mut worst = (0, String::new());
+    for e in walkdir::WalkDir::new(out.join("pledges")) {
+        let e = e.unwrap();
+        if e.file_name() != "index.html"
+            || e.path().parent().unwrap().parent().unwrap() == out.join("pledges")
+        {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        let css: usize = attr_values(&html, "href")
+            .into_iter()
+            .filter(|h| h.ends_with(".css"))
+            .map(|h| {
+                std::fs::metadata(out.join(h.trim_start_matches("/portal/")))
+                    .unwrap()
+                    .len() as usize
+            })
+            .sum();
+        if html.len() + css > worst.0 {
+            worst = (html.len() + css, e.path().display().to_string());
+        }
+    }
+    assert!(
+        worst.0 > 0 && worst.0 < 50_000,
+        "heaviest pledge page: {} bytes ({})",
+        worst.0,
+        worst.1
+    );
 }

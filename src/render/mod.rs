@@ -571,6 +571,7 @@ impl<'a> Renderer<'a> {
                 let report = c.report(*r);
                 ctx.insert("title", &report.title);
                 let (html, toc) = c.report_html(*r);
+                ctx.insert("has_code", &html.contains("<pre class=\"code\""));
                 ctx.insert("report", &report);
                 ctx.insert("body", &html);
                 ctx.insert("toc", &toc);
@@ -656,7 +657,9 @@ impl<'a> Renderer<'a> {
                 let item = &site.news[*n];
                 ctx.insert("title", &item.title);
                 ctx.insert("news", &c.news_item(*n));
-                ctx.insert("body", &c.news_html(*n));
+                let body = c.news_html(*n);
+                ctx.insert("has_code", &body.contains("<pre class=\"code\""));
+                ctx.insert("body", &body);
                 ctx.insert("source_url", &item.source_url);
                 ctx.insert("seed", &item.seed);
                 let js: Vec<Link> = item
@@ -817,6 +820,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("title", &page.title);
                 ctx.insert("description", &page.description);
                 let html = markdown::render_html(&page.body, &[], &site.config.base_path);
+                ctx.insert("has_code", &html.html.contains("<pre class=\"code\""));
                 ctx.insert("body", &html.html);
                 "page.html"
             }
