@@ -21,7 +21,12 @@ pub struct Summary {
     pub news: usize,
     pub millis: u128,
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in each phase, in milliseconds, for `--verbose`.
+    pub phases: Vec<(&'static str, u128)>,
 }
+
+/// Called with (files done, files in all) while output is rendered and written.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// Load and validate the site at `root`; every content error of the run at once.
 pub fn load_site(
@@ -57,6 +62,7 @@ fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>)
         news: site.news.len(),
         millis: start.elapsed().as_millis(),
         warnings,
+        phases: Vec::new(),
     }
 }
 
@@ -75,20 +81,40 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
+    build_with_progress(root, output, opts, None)
+}
+
+/// [`build`], reporting progress while files are rendered and written.
+pub fn build_with_progress(
+    root: &Path,
+    output: &Path,
+    opts: &BuildOptions,
+    progress: Option<Progress>,
+) -> Result<Summary> {
     let start = Instant::now();
     check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
+    let loaded_at = start.elapsed().as_millis();
     let r = renderer(root, &site)?;
     let jobs = r.jobs();
     let staging = Staging::create(output)?;
+    let total = jobs.len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
     let results: Vec<Result<u64, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let file = r.render(job)?;
             staging.write(&file)?;
+            if let Some(report) = progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n % 64 == 0 || n == total {
+                    report(n, total);
+                }
+            }
             Ok(file.bytes.len() as u64)
         })
         .collect();
+    let rendered_at = start.elapsed().as_millis();
     let mut errors = Vec::new();
     let mut bytes = 0;
     for res in results {
@@ -104,5 +130,10 @@ pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary>
     staging.commit()?;
     let mut s = summary(&site, &jobs, start, warnings);
     s.bytes = bytes;
+    s.phases = vec![
+        ("load and validate", loaded_at),
+        ("render and write", rendered_at - loaded_at),
+        ("swap into place", s.millis - rendered_at),
+    ];
     Ok(s)
 }

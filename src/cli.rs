@@ -1,9 +1,11 @@
 //! The command line: one Args struct per subcommand, each owning its `run`.
 
 use crate::build::{self, Summary};
+use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::BuildOptions;
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -17,8 +19,11 @@ pub struct Cli {
     #[arg(long, global = true, default_value = ".")]
     pub root: PathBuf,
     /// Print only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print warnings and the time of each build phase
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,13 +36,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, serve on 127.0.0.1, rebuild on change and reload the browser
     Serve(ServeArgs),
+    /// Create a new portal folder that builds at once
+    Init(InitArgs),
 }
 
-/// What a command has to say when it succeeds; `main` prints it.
+/// What a command has to say; `main` prints it and sets the exit code.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// Machine-readable output for stdout (`check --format json`).
+    pub stdout: Option<String>,
+    /// Human lines for stderr (summary).
     pub lines: Vec<String>,
     pub warnings: Vec<String>,
+    /// Whether the command failed although it produced an outcome (errors reported as JSON).
+    pub failed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -63,12 +75,43 @@ impl BuildArgs {
             drafts: self.drafts,
             base_url: self.base_url.clone(),
         };
-        let s = build::build(&cli.root, &output, &opts)?;
+        let bar = (!cli.quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} writing {pos}/{len} files {wide_bar} {elapsed}",
+                )
+                .expect("the template is valid"),
+            );
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
+            bar
+        });
+        let report = |done: u64, total: u64| {
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(done);
+            }
+        };
+        let result = build::build_with_progress(&cli.root, &output, &opts, Some(&report));
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        let s = result?;
         Ok(outcome(
+            cli,
             &s,
             format!("built {} into {}", describe(&s), output.display()),
         ))
     }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum Format {
+    /// `path:line:col: message` lines on stderr
+    #[default]
+    Text,
+    /// A JSON array of {path, line, column, severity, message} on stdout
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +119,13 @@ pub struct CheckArgs {
     /// Include pledges marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Output format of the problems found (json for editor integrations)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+fn json_diag(d: &Diagnostic, severity: &str) -> serde_json::Value {
+    serde_json::json!({"path": d.path, "line": d.line, "column": d.col, "severity": severity, "message": d.message})
 }
 
 impl CheckArgs {
@@ -84,11 +134,42 @@ impl CheckArgs {
             drafts: self.drafts,
             base_url: None,
         };
-        let s = build::check(&cli.root, &opts)?;
-        Ok(outcome(
-            &s,
-            format!("ok: {} checked, no errors", describe(&s)),
-        ))
+        let result = build::check(&cli.root, &opts);
+        match self.format {
+            Format::Text => {
+                let s = result?;
+                Ok(outcome(
+                    cli,
+                    &s,
+                    format!("ok: {} checked, no errors", describe(&s)),
+                ))
+            }
+            Format::Json => {
+                let (items, failed) = match result {
+                    Ok(s) => (
+                        s.warnings
+                            .iter()
+                            .map(|w| json_diag(w, "warning"))
+                            .collect::<Vec<_>>(),
+                        false,
+                    ),
+                    Err(e) => match e.downcast::<ContentErrors>() {
+                        Ok(errors) => (
+                            errors.0.iter().map(|d| json_diag(d, "error")).collect(),
+                            true,
+                        ),
+                        Err(other) => return Err(other),
+                    },
+                };
+                let text =
+                    serde_json::to_string_pretty(&items).expect("plain JSON values serialise");
+                Ok(Outcome {
+                    stdout: Some(text + "\n"),
+                    failed,
+                    ..Outcome::default()
+                })
+            }
+        }
     }
 }
 
@@ -118,6 +199,27 @@ impl ServeArgs {
     }
 }
 
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new site folder (must not exist, or be empty)
+    pub dir: PathBuf,
+}
+
+impl InitArgs {
+    pub fn run(&self, _cli: &Cli) -> Result<Outcome> {
+        let files = crate::init::init(&self.dir)?;
+        let mut lines: Vec<String> = files.iter().map(|f| format!("  created {f}")).collect();
+        lines.push(format!(
+            "new portal in {d}: `duixian --root {d} serve` to see it, `duixian --root {d} check` after each edit",
+            d = self.dir.display()
+        ));
+        Ok(Outcome {
+            lines,
+            ..Outcome::default()
+        })
+    }
+}
+
 fn describe(s: &Summary) -> String {
     format!(
         "{} reports, {} pledges, {} news items: {} pages",
@@ -125,16 +227,25 @@ fn describe(s: &Summary) -> String {
     )
 }
 
-fn outcome(s: &Summary, line: String) -> Outcome {
+fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
     let mb = s.bytes as f64 / 1_048_576.0;
     let line = if s.bytes > 0 {
         format!("{line} ({} files, {mb:.1} MiB) in {} ms", s.files, s.millis)
     } else {
         format!("{line} in {} ms", s.millis)
     };
+    let mut lines = vec![line];
+    if cli.verbose {
+        lines.extend(
+            s.phases
+                .iter()
+                .map(|(name, ms)| format!("  {name}: {ms} ms")),
+        );
+    }
     Outcome {
-        lines: vec![line],
+        lines,
         warnings: s.warnings.iter().map(|w| format!("warning: {w}")).collect(),
+        ..Outcome::default()
     }
 }
 
@@ -144,6 +255,7 @@ impl Cli {
             Command::Build(a) => a.run(self),
             Command::Check(a) => a.run(self),
             Command::Serve(a) => a.run(self),
+            Command::Init(a) => a.run(self),
         }
     }
 }

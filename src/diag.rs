@@ -61,3 +61,60 @@ impl fmt::Display for ContentErrors {
 }
 
 impl std::error::Error for ContentErrors {}
+
+/// The line a diagnostic points at, with a caret under the offending text (rustc style):
+///
+/// ```text
+///    15 |     category: urbna
+///       |               ^^^^^
+/// ```
+///
+/// `None` when the file cannot be read again or the line does not exist.
+pub fn snippet(root: &std::path::Path, d: &Diagnostic) -> Option<String> {
+    let bytes = std::fs::read(root.join(&d.path)).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let line = text
+        .lines()
+        .nth(d.line.checked_sub(1)?)?
+        .trim_end_matches('\r');
+    let chars: Vec<char> = line.chars().collect();
+    let start = d.col.saturating_sub(1).min(chars.len());
+    let len = chars[start..]
+        .iter()
+        .take_while(|c| !c.is_whitespace())
+        .count()
+        .max(1);
+    // Wide (CJK) characters take two columns in a terminal.
+    let width = |cs: &[char]| -> usize {
+        cs.iter()
+            .map(|&c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+            .sum()
+    };
+    let pad = width(&chars[..start]);
+    let under = width(&chars[start..(start + len).min(chars.len())]).max(1);
+    let num = d.line.to_string();
+    let gutter = " ".repeat(num.len());
+    Some(format!(
+        " {num} | {line}\n {gutter} | {}{}",
+        " ".repeat(pad),
+        "^".repeat(under)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_underlines_the_value_counting_wide_characters() {
+        let dir = std::env::temp_dir().join(format!("duixian-snippet-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("x.yaml"), "a: 1\n  text: 改造老旧小区 category\n").unwrap();
+        let d = Diagnostic::new("x.yaml", 2, 9, "m");
+        assert_eq!(
+            snippet(&dir, &d).unwrap(),
+            " 2 |   text: 改造老旧小区 category\n   |         ^^^^^^^^^^^^"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,134 @@
+//! `duixian init`: a new portal folder that builds at once, with one example of every file kind.
+
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+
+/// The starter files, relative to the new site folder.
+pub const STARTER: &[(&str, &str)] = &[
+    (
+        "site.yaml",
+        r#"title: 政府工作报告履约追踪
+base_url: https://example.org/          # where the site will be published; may carry a path
+language: zh-Hans                      # zh-Hans | zh-Hant | en
+theme: default                         # built into duixian; copy it to themes/default/ to change it
+description: 逐条追踪政府工作报告中的承诺及其落实情况
+jurisdictions:
+  - id: sample-city
+    name: 示例市
+categories:
+  - id: economy
+    name: 经济发展
+  - id: urban
+    name: 城市建设
+"#,
+    ),
+    (
+        "content/reports/sample-city-2025.md",
+        r#"---
+jurisdiction: sample-city
+year: 2025
+title: 2025年示例市人民政府工作报告
+delivered: 2025-02-20
+speaker: 市长 某某
+---
+## 一、2025年主要预期目标
+
+地区生产总值增长6%左右。
+
+## 二、2025年重点工作安排
+
+### (一) 提升城市品质
+
+改造老旧小区50个，新建供热管网15公里。
+"#,
+    ),
+    (
+        "content/pledges/sample-city-2025.yaml",
+        r#"report: sample-city-2025
+pledges:
+  - id: gdp-growth
+    text: 地区生产总值增长6%左右          # verbatim from the report
+    title: 生产总值增长6%左右
+    category: economy
+    target: {metric: 地区生产总值增长, value: 6, unit: "%", qualifier: about}
+  - id: old-communities
+    text: 改造老旧小区50个
+    category: urban
+    target: {metric: 老旧小区改造, value: 50, unit: 个, qualifier: exact}
+  - id: heating-pipes
+    text: 新建供热管网15公里
+    category: urban
+    target: {metric: 供热管网, value: 15, unit: 公里}
+"#,
+    ),
+    (
+        "content/news/sample-mid-year.md",
+        r#"---
+title: 上半年老旧小区改造过半
+date: 2025-07-10
+source: 示例日报
+jurisdictions: [sample-city]
+updates:
+  - pledge: sample-city-2025/old-communities
+    status: in_progress
+    value: 28
+    as_of: 2025-06-30
+    quote: 已完成老旧小区改造28个
+---
+截至6月底，全市已完成老旧小区改造28个，其余项目正在施工。
+"#,
+    ),
+    (
+        "content/indicators/sample-city.yaml",
+        r#"jurisdiction: sample-city
+indicators:
+  - id: gdp-growth
+    name: 地区生产总值增长
+    unit: "%"
+    better: higher
+    years:
+      2025:
+        target: {value: 6, qualifier: about, source: sample-city-2025}
+"#,
+    ),
+    (
+        "content/pages/about.md",
+        r#"---
+title: 关于本站
+weight: 1
+---
+本站逐条追踪政府工作报告中的承诺：每条承诺链接到报告原文，每次状态变化都有新闻原文为证。
+"#,
+    ),
+    (
+        "seeds/README.md",
+        "Raw source documents (newspaper text) that the content was taken from.\n",
+    ),
+    (".gitignore", "/output\n/.duixian-*\n"),
+];
+
+/// Write the starter site into `dir`, which must not exist or be empty. Returns the files written.
+pub fn init(dir: &Path) -> Result<Vec<String>> {
+    if dir.exists() {
+        let mut entries =
+            std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "`{}` is not empty: `duixian init` only writes into a new or empty folder",
+                dir.display()
+            );
+        }
+    }
+    let mut written = Vec::new();
+    for (rel, text) in STARTER {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        std::fs::write(&path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        written.push(rel.to_string());
+    }
+    Ok(written)
+}

@@ -1,0 +1,89 @@
+//! Command-line behaviour beyond build: `init`, `check --format json`, `--verbose`, `--quiet`.
+
+mod common;
+use common::*;
+
+#[test]
+fn init_writes_a_portal_that_checks_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-portal");
+    let o = duixian(&["init", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("created content/pledges/sample-city-2025.yaml"));
+    let o = duixian(&["--root", site.to_str().unwrap(), "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    build_ok(&site, &site.join("output"), &[]);
+    assert!(
+        site.join("output/pledges/sample-city-2025/old-communities/index.html")
+            .is_file()
+    );
+    // The built-in theme is used: nothing was copied into the new folder.
+    assert!(!site.join("themes").exists());
+    let again = duixian(&["init", site.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("is not empty"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn check_json_lists_every_problem_for_editors() {
+    let o = duixian(&[
+        "--root",
+        fixture("broken").to_str().unwrap(),
+        "check",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    let text = std::fs::read_to_string(fixture("broken-expected-errors.txt")).unwrap();
+    let expected_lines = text.lines().filter(|l| !l.starts_with("error:")).count();
+    assert_eq!(items.as_array().unwrap().len(), expected_lines);
+    let first = &items[0];
+    for k in ["path", "line", "column", "severity", "message"] {
+        assert!(first.get(k).is_some(), "missing {k} in {first}");
+    }
+    assert_eq!(first["severity"], "error");
+    let ok = duixian(&[
+        "--root",
+        fixture("full").to_str().unwrap(),
+        "check",
+        "--format",
+        "json",
+    ]);
+    assert!(ok.status.success());
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "[]");
+}
+
+#[test]
+fn verbose_shows_phases_and_quiet_shows_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = duixian(&[
+        "--root",
+        fixture("full").to_str().unwrap(),
+        "-v",
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("load and validate:") && err.contains("render and write:"),
+        "{err}"
+    );
+    let o = duixian(&[
+        "--root",
+        fixture("full").to_str().unwrap(),
+        "-q",
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+}
