@@ -81,7 +81,7 @@ pub fn snippet(root: &std::path::Path, d: &Diagnostic) -> Option<String> {
     let start = d.col.saturating_sub(1).min(chars.len());
     let len = chars[start..]
         .iter()
-        .take_while(|c| !c.is_whitespace())
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']' | '#'))
         .count()
         .max(1);
     // Wide (CJK) characters take two columns in a terminal.
