@@ -455,3 +455,38 @@ fn a_root_base_url_needs_no_prefix() {
     let broken = broken_links(&out, "/", "https://accountability.example/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn interface_language_follows_site_yaml() {
+    for (lang, completed, html_lang) in [
+        ("en", "Completed", "en"),
+        ("zh-Hant", "已完成", "zh-Hant"),
+        ("zh-Hans", "已完成", "zh-Hans"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        copy_tree(&fixture("full"), &site);
+        let yaml = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+        std::fs::write(
+            site.join("site.yaml"),
+            yaml.replace("language: zh-Hans", &format!("language: {lang}")),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        build_ok(&site, &out, &[]);
+        let page =
+            std::fs::read_to_string(out.join("pledges/alpha-2024/illegal-buildings/index.html"))
+                .unwrap();
+        assert!(
+            page.contains(&format!("<html lang=\"{html_lang}\">")),
+            "{lang}"
+        );
+        assert!(
+            page.contains(&format!(">{completed}</a>")),
+            "{lang}: status label"
+        );
+        if lang == "zh-Hant" {
+            assert!(page.contains("狀態記錄"), "traditional strings are used");
+        }
+    }
+}
