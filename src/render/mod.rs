@@ -512,28 +512,9 @@ impl<'a> Renderer<'a> {
                 ctx.insert("overdue", &overdue);
                 ctx.insert("overdue_count", &self.overdue.len());
                 ctx.insert("data_date", &site.data_date.map(|d| d.to_string()));
-                let rows: Vec<_> = (0..site.jurisdictions.len())
-                    .filter(|&j| {
-                        !self.by_jurisdiction[j].is_empty() || !self.reports_of[j].is_empty()
-                    })
-                    .map(|j| JurisdictionRow {
-                        link: Link {
-                            title: site.jurisdictions[j].name.clone(),
-                            url: c.url(&route::jurisdiction(site, j)),
-                        },
-                        totals: c.totals(self.by_jurisdiction[j].iter().copied()),
-                    })
-                    .collect();
+                let rows = self.jurisdiction_rows(true);
                 ctx.insert("jurisdictions", &rows);
-                let cats: Vec<_> = (0..site.categories.len())
-                    .map(|k| JurisdictionRow {
-                        link: Link {
-                            title: site.categories[k].name.clone(),
-                            url: c.url(&route::category(site, k)),
-                        },
-                        totals: c.totals(self.by_category[k].iter().copied()),
-                    })
-                    .collect();
+                let cats = self.category_rows();
                 ctx.insert("categories", &cats);
                 let news: Vec<_> = self
                     .news_newest_first
@@ -700,15 +681,7 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Jurisdictions => {
                 ctx.insert("title", &s.get("jurisdictions_title"));
-                let rows: Vec<_> = (0..site.jurisdictions.len())
-                    .map(|j| JurisdictionRow {
-                        link: Link {
-                            title: site.jurisdictions[j].name.clone(),
-                            url: c.url(&route::jurisdiction(site, j)),
-                        },
-                        totals: c.totals(self.by_jurisdiction[j].iter().copied()),
-                    })
-                    .collect();
+                let rows = self.jurisdiction_rows(false);
                 ctx.insert("rows", &rows);
                 "jurisdictions.html"
             }
@@ -768,15 +741,7 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Categories => {
                 ctx.insert("title", &s.get("categories_title"));
-                let rows: Vec<_> = (0..site.categories.len())
-                    .map(|k| JurisdictionRow {
-                        link: Link {
-                            title: site.categories[k].name.clone(),
-                            url: c.url(&route::category(site, k)),
-                        },
-                        totals: c.totals(self.by_category[k].iter().copied()),
-                    })
-                    .collect();
+                let rows = self.category_rows();
                 ctx.insert("rows", &rows);
                 ctx.insert("heading", &s.get("categories_title"));
                 "index_list.html"
@@ -832,6 +797,39 @@ impl<'a> Renderer<'a> {
         (template, ctx)
     }
 
+    /// One row per jurisdiction (all, or only those with reports or pledges) with its totals.
+    fn jurisdiction_rows(&self, only_active: bool) -> Vec<TotalsRow> {
+        let (site, c) = (self.site, self.ctx());
+        (0..site.jurisdictions.len())
+            .filter(|&j| {
+                !only_active
+                    || !self.by_jurisdiction[j].is_empty()
+                    || !self.reports_of[j].is_empty()
+            })
+            .map(|j| TotalsRow {
+                link: Link {
+                    title: site.jurisdictions[j].name.clone(),
+                    url: c.url(&route::jurisdiction(site, j)),
+                },
+                totals: c.totals(self.by_jurisdiction[j].iter().copied()),
+            })
+            .collect()
+    }
+
+    /// One row per category with its totals.
+    fn category_rows(&self) -> Vec<TotalsRow> {
+        let (site, c) = (self.site, self.ctx());
+        (0..site.categories.len())
+            .map(|k| TotalsRow {
+                link: Link {
+                    title: site.categories[k].name.clone(),
+                    url: c.url(&route::category(site, k)),
+                },
+                totals: c.totals(self.by_category[k].iter().copied()),
+            })
+            .collect()
+    }
+
     /// The newest status updates across the site.
     fn latest_updates(&self, n: usize) -> Vec<LatestUpdate> {
         let c = self.ctx();
@@ -858,7 +856,7 @@ fn status_pos(s: Status) -> usize {
 }
 
 #[derive(Serialize)]
-struct JurisdictionRow {
+struct TotalsRow {
     link: Link,
     totals: views::Totals,
 }
