@@ -194,7 +194,11 @@ impl ImportArgs {
         let done = import::import(&cli.root, &req)?;
         Ok(Outcome {
             lines: done.summary(&cli.root, &self.file),
-            warnings: done.warnings.iter().map(|w| format!("warning: {w}")).collect(),
+            warnings: done
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
         })
     }
 }
@@ -214,12 +218,8 @@ pub struct ExtractArgs {
 
 impl ExtractArgs {
     pub fn run(&self, cli: &Cli) -> Result<Outcome> {
-        let done = editor::extract::extract(
-            &cli.root,
-            &self.report,
-            self.output.as_deref(),
-            self.force,
-        )?;
+        let done =
+            editor::extract::extract(&cli.root, &self.report, self.output.as_deref(), self.force)?;
         Ok(Outcome {
             lines: done.summary(&cli.root),
             warnings: Vec::new(),
@@ -284,7 +284,7 @@ impl NewArgs {
         )];
         if !written.todo.is_empty() {
             lines.push(format!(
-                "  to do: fill in `{}`; `duixian check` rejects the file until then",
+                "  to do: fill in `{}` (marked TODO in the file)",
                 written.todo.join("`, `")
             ));
         }

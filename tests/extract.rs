@@ -34,6 +34,9 @@ struct Gold {
     /// Which occurrence of `text` in the rendered report (1-based).
     #[serde(default)]
     occurrence: Option<usize>,
+    /// The editor's category, where the reference has one (not part of the gold standard).
+    #[serde(default)]
+    category: Option<String>,
 }
 
 /// What the extractor scored against a gold list.
@@ -45,9 +48,13 @@ struct Score {
     /// Proposals matching a gold entry, required or optional.
     true_proposals: usize,
     fields_right: usize,
+    /// Matched proposals whose reference has a category, and how many agree with it.
+    with_category: usize,
+    category_right: usize,
     misses: Vec<String>,
     false_alarms: Vec<String>,
     wrong_fields: Vec<String>,
+    other_category: Vec<String>,
 }
 
 impl Score {
@@ -73,10 +80,19 @@ impl Score {
             self.fields_right,
             self.true_proposals
         );
+        if self.with_category > 0 {
+            s.push_str(&format!(
+                "  category as the editor's: {:.1}% ({}/{})\n",
+                100.0 * self.category_right as f64 / self.with_category as f64,
+                self.category_right,
+                self.with_category
+            ));
+        }
         for (what, list) in [
             ("missed", &self.misses),
             ("false alarm", &self.false_alarms),
             ("wrong field", &self.wrong_fields),
+            ("other category", &self.other_category),
         ] {
             for l in list {
                 s.push_str(&format!("  {what}: {l}\n"));
@@ -94,7 +110,12 @@ fn locate(index: &TextIndex, g: &Gold) -> (std::ops::Range<usize>, Option<usize>
         .text
         .match_indices(&text)
         .nth(n - 1)
-        .unwrap_or_else(|| panic!("gold text «{}» (occurrence {n}) is not in the report", g.text))
+        .unwrap_or_else(|| {
+            panic!(
+                "gold text «{}» (occurrence {n}) is not in the report",
+                g.text
+            )
+        })
         .0;
     let span = start..start + text.len();
     // The number: the value written out, not inside a longer number.
@@ -131,8 +152,19 @@ fn score(index: &TextIndex, gold: &[Gold], proposals: &[Proposal]) -> Score {
                 if !g.optional {
                     s.found_required += 1;
                 }
+                if let Some(c) = &g.category {
+                    s.with_category += 1;
+                    s.category_right += usize::from(*c == p.category);
+                    if *c != p.category {
+                        s.other_category
+                            .push(format!("«{}»: {} (editor: {c})", p.text, p.category));
+                    }
+                }
                 let q = &p.quantity;
-                if (q.value - g.value).abs() < 1e-9 && q.unit == g.unit && q.qualifier == g.qualifier {
+                if (q.value - g.value).abs() < 1e-9
+                    && q.unit == g.unit
+                    && q.qualifier == g.qualifier
+                {
                     s.fields_right += 1;
                 } else {
                     s.wrong_fields.push(format!(
@@ -200,6 +232,10 @@ fn extract_meets_its_targets_on_the_gold_standard_of_seed_001() {
     assert!(s.recall() >= 0.99, "{report}");
     assert!(s.precision() >= 0.97, "{report}");
     assert!(s.field_accuracy() >= 0.99, "{report}");
+    // For information: the demo editor's own pledge file for this report as the reference
+    // (its texts, choices and categories are the editor's, not the gold standard's).
+    let s = score(&index, &editor_targets("luohe-2024"), &proposals);
+    println!("{}", s.report("seed 001 (demo editor's pledge file)"));
 }
 
 /// The editor's path: import the raw newspaper page of seed 001, then extract from the result.
@@ -211,8 +247,18 @@ fn extract_from_the_imported_seed_001_meets_the_same_targets() {
     let site = dir.path().to_str().unwrap();
     let seed = dir.path().join("seeds/001_f03fcbf8b818b135.txt");
     let o = duixian(&[
-        "--root", site, "import", seed.to_str().unwrap(), "--report", "luohe-2024",
-        "--jurisdiction", "luohe", "--year", "2024", "--delivered", "2024-02-21",
+        "--root",
+        site,
+        "import",
+        seed.to_str().unwrap(),
+        "--report",
+        "luohe-2024",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
+        "--delivered",
+        "2024-02-21",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let gold: GoldFile = serde_yaml::from_str(
@@ -238,6 +284,7 @@ struct EditorFile {
 #[derive(Debug, Deserialize)]
 struct EditorPledge {
     text: String,
+    category: String,
     #[serde(default)]
     target: Option<EditorTarget>,
 }
@@ -255,24 +302,7 @@ struct EditorTarget {
 /// pledge file another editor wrote by hand, which may itself have left quantities out.
 #[test]
 fn extract_on_the_unseen_zhanhe_report_against_the_editors_pledge_file() {
-    let file: EditorFile = serde_yaml::from_str(
-        &std::fs::read_to_string(root().join("content/pledges/zhanhe-2026.yaml")).unwrap(),
-    )
-    .unwrap();
-    let gold: Vec<Gold> = file
-        .pledges
-        .into_iter()
-        .filter_map(|p| {
-            p.target.map(|t| Gold {
-                text: p.text,
-                value: t.value,
-                unit: t.unit,
-                qualifier: t.qualifier,
-                optional: false,
-                occurrence: None,
-            })
-        })
-        .collect();
+    let gold = editor_targets("zhanhe-2026");
     let (index, proposals) = proposals_for("zhanhe-2026");
     let s = score(&index, &gold, &proposals);
     let report = s.report("zhanhe-2026 (unseen, editor's file)");
@@ -282,6 +312,28 @@ fn extract_on_the_unseen_zhanhe_report_against_the_editors_pledge_file() {
     assert!(s.recall() >= 0.90, "{report}");
     assert!(s.precision() >= 0.85, "{report}");
     assert!(s.field_accuracy() >= 0.95, "{report}");
+}
+
+/// The targets of the demo's hand-written pledge file for `report`, as a reference.
+fn editor_targets(report: &str) -> Vec<Gold> {
+    let file: EditorFile = serde_yaml::from_str(
+        &std::fs::read_to_string(root().join(format!("content/pledges/{report}.yaml"))).unwrap(),
+    )
+    .unwrap();
+    file.pledges
+        .into_iter()
+        .filter_map(|p| {
+            p.target.map(|t| Gold {
+                text: p.text,
+                value: t.value,
+                unit: t.unit,
+                qualifier: t.qualifier,
+                optional: false,
+                occurrence: None,
+                category: Some(p.category),
+            })
+        })
+        .collect()
 }
 
 /// A copy of the demo portal (content, seeds, site.yaml) in a temporary folder.
@@ -298,8 +350,17 @@ fn check_accepts_the_drafts_of_both_demo_reports_with_and_without_draft_marks() 
     let dir = demo_copy();
     let site = dir.path().to_str().unwrap();
     for report in ["luohe-2024", "zhanhe-2026"] {
-        let out = dir.path().join(format!("content/pledges/{report}-draft.yaml"));
-        let o = duixian(&["--root", site, "extract", report, "--output", out.to_str().unwrap()]);
+        let out = dir
+            .path()
+            .join(format!("content/pledges/{report}-draft.yaml"));
+        let o = duixian(&[
+            "--root",
+            site,
+            "extract",
+            report,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(stderr(&o).contains("draft pledges in"), "{}", stderr(&o));
         let y = std::fs::read_to_string(&out).unwrap();
@@ -312,12 +373,18 @@ fn check_accepts_the_drafts_of_both_demo_reports_with_and_without_draft_marks() 
     let o = duixian(&["--root", site, "check", "--drafts"]);
     assert!(o.status.success(), "check --drafts:\n{}", stderr(&o));
     for report in ["luohe-2024", "zhanhe-2026"] {
-        let out = dir.path().join(format!("content/pledges/{report}-draft.yaml"));
+        let out = dir
+            .path()
+            .join(format!("content/pledges/{report}-draft.yaml"));
         let y = std::fs::read_to_string(&out).unwrap();
         std::fs::write(&out, y.replace("    draft: true\n", "")).unwrap();
     }
     let o = duixian(&["--root", site, "check"]);
-    assert!(o.status.success(), "check without draft marks:\n{}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "check without draft marks:\n{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -333,7 +400,11 @@ fn extract_refuses_to_replace_an_existing_pledge_file() {
     assert_eq!(std::fs::read(&file).unwrap(), before);
     let o = duixian(&["--root", site, "extract", "no-such-report"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("no report `no-such-report`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no report `no-such-report`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -344,7 +415,9 @@ fn extract_writes_the_default_pledge_file_when_there_is_none() {
     let o = duixian(&["--root", site, "extract", "zhanhe-2026"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let y = std::fs::read_to_string(dir.path().join("content/pledges/zhanhe-2026.yaml")).unwrap();
-    assert!(y.starts_with("# Draft pledges proposed by `duixian extract` from content/reports/zhanhe-2026.md."));
+    assert!(y.starts_with(
+        "# Draft pledges proposed by `duixian extract` from content/reports/zhanhe-2026.md."
+    ));
     assert!(y.contains("\nreport: zhanhe-2026\npledges:\n"));
     let o = duixian(&["--root", site, "check", "--drafts"]);
     assert!(o.status.success(), "{}", stderr(&o));

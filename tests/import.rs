@@ -23,13 +23,7 @@ fn seed(dir: &Path, prefix: &str) -> PathBuf {
     std::fs::read_dir(dir.join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .starts_with(prefix)
-        })
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
         .unwrap()
 }
 
@@ -39,35 +33,69 @@ fn seed_args() -> Vec<(&'static str, Vec<&'static str>, &'static str)> {
         (
             "000",
             vec![
-                "--news", "report-card", "--date", "2024-12-31", "--jurisdiction", "luohe",
-                "--title", "说了算：政府工作报告就是对全市人民承诺的责任书",
+                "--news",
+                "report-card",
+                "--date",
+                "2024-12-31",
+                "--jurisdiction",
+                "luohe",
+                "--title",
+                "说了算：政府工作报告就是对全市人民承诺的责任书",
             ],
             "content/news/report-card.md",
         ),
         (
             "001",
             vec![
-                "--report", "luohe-2024", "--jurisdiction", "luohe", "--year", "2024",
-                "--delivered", "2024-02-21", "--source", "漯河日报",
+                "--report",
+                "luohe-2024",
+                "--jurisdiction",
+                "luohe",
+                "--year",
+                "2024",
+                "--delivered",
+                "2024-02-21",
+                "--source",
+                "漯河日报",
             ],
             "content/reports/luohe-2024.md",
         ),
         (
             "002",
             vec![
-                "--report", "zhanhe-2026", "--jurisdiction", "zhanhe", "--year", "2026",
-                "--delivered", "2026-02-26",
+                "--report",
+                "zhanhe-2026",
+                "--jurisdiction",
+                "zhanhe",
+                "--year",
+                "2026",
+                "--delivered",
+                "2026-02-26",
             ],
             "content/reports/zhanhe-2026.md",
         ),
         (
             "003",
-            vec!["--news", "page-2023-12", "--date", "2023-12-20", "--title", "漯河日报2023年12月的一个版面"],
+            vec![
+                "--news",
+                "page-2023-12",
+                "--date",
+                "2023-12-20",
+                "--title",
+                "漯河日报2023年12月的一个版面",
+            ],
             "content/news/page-2023-12.md",
         ),
         (
             "004",
-            vec!["--news", "reform-2024", "--date", "2024-10-01", "--title", "河南漯河：改革風勁破浪行"],
+            vec![
+                "--news",
+                "reform-2024",
+                "--date",
+                "2024-10-01",
+                "--title",
+                "河南漯河：改革風勁破浪行",
+            ],
             "content/news/reform-2024.md",
         ),
     ]
@@ -91,11 +119,19 @@ fn all_five_seeds_import_and_the_site_checks() {
         let o = import(dir.path(), &seed(dir.path(), prefix), &args);
         assert!(o.status.success(), "seed {prefix}:\n{}", stderr(&o));
         assert!(dir.path().join(out).is_file(), "seed {prefix}: no {out}");
-        assert!(stderr(&o).contains(&format!("into {out}")), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("into {out}")),
+            "{}",
+            stderr(&o)
+        );
     }
     let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
     assert!(o.status.success(), "check:\n{}", stderr(&o));
-    assert!(stderr(&o).contains("2 reports, 0 pledges, 3 news items"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 reports, 0 pledges, 3 news items"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -128,7 +164,11 @@ fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
         "{}",
         stderr(&o)
     );
-    assert!(stderr(&o).contains("to do: fill in `date`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("to do: fill in `date`"),
+        "{}",
+        stderr(&o)
+    );
     let written = std::fs::read_to_string(dir.path().join("content/news/card.md")).unwrap();
     let split = frontmatter::split(&written).unwrap();
     assert!(split.yaml.contains("title: 说了算：政府工作报告就是对\n"));
@@ -155,21 +195,38 @@ fn the_summary_of_each_seed_matches_its_snapshot() {
     for (prefix, args, _) in seed_args() {
         let o = import(dir.path(), &seed(dir.path(), prefix), &args);
         assert!(o.status.success(), "seed {prefix}:\n{}", stderr(&o));
-        all.push_str(&format!("$ duixian import seeds/{prefix}_… {}\n", args.join(" ")));
+        all.push_str(&format!(
+            "$ duixian import seeds/{prefix}_… {}\n",
+            args.join(" ")
+        ));
         all.push_str(&stderr(&o).replace(dir.path().to_str().unwrap(), "<site>"));
         all.push('\n');
     }
-    snapshot(&root().join("tests/fixtures/import-expected/summaries.txt"), &all);
+    snapshot(
+        &root().join("tests/fixtures/import-expected/summaries.txt"),
+        &all,
+    );
     // The cleaned report of seed 001 in full: paragraphs, headings, joins.
-    let written = std::fs::read_to_string(dir.path().join("content/reports/luohe-2024.md")).unwrap();
-    snapshot(&root().join("tests/fixtures/import-expected/luohe-2024.md"), &written);
+    let written =
+        std::fs::read_to_string(dir.path().join("content/reports/luohe-2024.md")).unwrap();
+    snapshot(
+        &root().join("tests/fixtures/import-expected/luohe-2024.md"),
+        &written,
+    );
 }
 
 #[test]
 fn existing_files_are_kept_unless_forced() {
     let dir = empty_site();
     let input_path = seed(dir.path(), "001");
-    let args = ["--report", "luohe-2024", "--jurisdiction", "luohe", "--year", "2024"];
+    let args = [
+        "--report",
+        "luohe-2024",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
+    ];
     assert!(import(dir.path(), &input_path, &args).status.success());
     let path = dir.path().join("content/reports/luohe-2024.md");
     std::fs::write(&path, "edited by hand").unwrap();
@@ -181,7 +238,11 @@ fn existing_files_are_kept_unless_forced() {
     let mut forced = args.to_vec();
     forced.push("--force");
     assert!(import(dir.path(), &input_path, &forced).status.success());
-    assert!(std::fs::read_to_string(&path).unwrap().starts_with("---\njurisdiction: luohe\n"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("---\njurisdiction: luohe\n")
+    );
 }
 
 #[test]
@@ -218,24 +279,64 @@ fn bad_requests_are_explained() {
     assert!(!o.status.success());
     // Ids and dates are checked at the boundary.
     let o = duixian(&[
-        "--root", site, "import", s, "--report", "Luohe 2024", "--jurisdiction", "luohe", "--year", "2024",
+        "--root",
+        site,
+        "import",
+        s,
+        "--report",
+        "Luohe 2024",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
     ]);
     assert!(stderr(&o).contains("invalid id"), "{}", stderr(&o));
-    let o = duixian(&["--root", site, "import", s, "--news", "x", "--date", "2024-02-30"]);
+    let o = duixian(&[
+        "--root",
+        site,
+        "import",
+        s,
+        "--news",
+        "x",
+        "--date",
+        "2024-02-30",
+    ]);
     assert!(stderr(&o).contains("invalid date"), "{}", stderr(&o));
     // A missing input file is named.
     let o = duixian(&[
-        "--root", site, "import", "nope.txt", "--report", "a", "--jurisdiction", "luohe", "--year", "2024",
+        "--root",
+        site,
+        "import",
+        "nope.txt",
+        "--report",
+        "a",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("nope.txt"), "{}", stderr(&o));
     // A news text whose first paragraph is no headline needs --title.
     let o = import(dir.path(), &seed(dir.path(), "003"), &["--news", "page"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("give the news title with --title"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("give the news title with --title"),
+        "{}",
+        stderr(&o)
+    );
     // An unknown jurisdiction without --title: no title can be built.
     let o = duixian(&[
-        "--root", site, "import", s, "--report", "x-2024", "--jurisdiction", "nowhere", "--year", "2024",
+        "--root",
+        site,
+        "import",
+        s,
+        "--report",
+        "x-2024",
+        "--jurisdiction",
+        "nowhere",
+        "--year",
+        "2024",
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("--title"), "{}", stderr(&o));

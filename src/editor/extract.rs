@@ -56,7 +56,11 @@ const CLAUSE_ENDS: &[char] = &['，', '；', '。', '！', '？', '：', ',', ';
 
 /// Propose the quantified pledges of a report body's rendered text. `taken` are pledge ids
 /// already used for the report.
-pub fn propose(index: &TextIndex, categories: &[Category], taken: &BTreeSet<String>) -> Vec<Proposal> {
+pub fn propose(
+    index: &TextIndex,
+    categories: &[Category],
+    taken: &BTreeSet<String>,
+) -> Vec<Proposal> {
     let text = index.text.as_str();
     let chains = heading_chains(index);
     let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
@@ -72,7 +76,10 @@ pub fn propose(index: &TextIndex, categories: &[Category], taken: &BTreeSet<Stri
         let Some(h) = index.headings.iter().rposition(|h| h.offset <= start) else {
             continue;
         };
-        if chains[h].iter().any(|&a| index.headings[a].text.contains("回顾")) {
+        if chains[h]
+            .iter()
+            .any(|&a| index.headings[a].text.contains("回顾"))
+        {
             continue;
         }
         for clause in clauses(block) {
@@ -228,7 +235,9 @@ fn make_unique(
         if is_unique(&span) {
             return (span, true);
         }
-        let block_end = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
+        let block_end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
         let block_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
         // Forward: through the next clause end.
         let forward = text[span.end..block_end]
@@ -244,9 +253,9 @@ fn make_unique(
         // Backward: from the previous clause's start.
         let before = &text[block_start..span.start];
         let mut cut = before.trim_end_matches(CLAUSE_ENDS);
-        cut = &cut[..cut.rfind(CLAUSE_ENDS).map_or(0, |i| {
-            i + cut[i..].chars().next().map_or(1, char::len_utf8)
-        })];
+        cut = &cut[..cut
+            .rfind(CLAUSE_ENDS)
+            .map_or(0, |i| i + cut[i..].chars().next().map_or(1, char::len_utf8))];
         let back = block_start + cut.len()..span.end;
         if back.start < span.start && free(&back) {
             span = back;
@@ -316,7 +325,13 @@ fn choose_category(headings: &[&str], cats: &[Category], df: &BTreeMap<String, u
     };
     let cat_words: Vec<BTreeSet<String>> = cats
         .iter()
-        .map(|c| bigrams(&format!("{} {}", c.name, c.description.as_deref().unwrap_or(""))))
+        .map(|c| {
+            bigrams(&format!(
+                "{} {}",
+                c.name,
+                c.description.as_deref().unwrap_or("")
+            ))
+        })
         .collect();
     for h in headings {
         let words = bigrams(h);
@@ -396,7 +411,12 @@ pub struct Extracted {
 }
 
 /// Read report `id` of the site at `root`, propose its pledges and write them as a draft file.
-pub fn extract(root: &Path, id: &ReportId, output: Option<&Path>, force: bool) -> Result<Extracted> {
+pub fn extract(
+    root: &Path,
+    id: &ReportId,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<Extracted> {
     let (index, report_rel) = report_index(root, id)?;
     let site = read_site(root)?;
     let categories: Vec<Category> = site
@@ -433,7 +453,8 @@ pub fn report_index(root: &Path, id: &ReportId) -> Result<(TextIndex, String)> {
     if !path.is_file() {
         bail!("no report `{id}`: `{rel}` does not exist");
     }
-    let text = crate::content::read_text(&path).map_err(|(l, c, m)| anyhow::anyhow!("{rel}:{l}:{c}: {m}"))?;
+    let text = crate::content::read_text(&path)
+        .map_err(|(l, c, m)| anyhow::anyhow!("{rel}:{l}:{c}: {m}"))?;
     let split = crate::content::frontmatter::split(&text)
         .map_err(|e| anyhow::anyhow!("{rel}:{}:1: {}", e.line, e.message))?;
     Ok((text_index(split.body), rel))
@@ -503,7 +524,6 @@ impl Extracted {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -530,7 +550,9 @@ mod tests {
 
     #[test]
     fn clauses_with_two_targets_become_two_non_overlapping_pledges() {
-        let p = run("## 三、重点工作\n\n### (四) 提升城市品质\n\n新建供热管网20公里，热交换站38座，新增供热面积700万平方米以上、主城区供热覆盖率达到75%以上。解决7000户2万余名群众用水安全问题。\n");
+        let p = run(
+            "## 三、重点工作\n\n### (四) 提升城市品质\n\n新建供热管网20公里，热交换站38座，新增供热面积700万平方米以上、主城区供热覆盖率达到75%以上。解决7000户2万余名群众用水安全问题。\n",
+        );
         let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -553,7 +575,9 @@ mod tests {
 
     #[test]
     fn review_sections_and_text_before_the_first_heading_are_skipped() {
-        let p = run("去年完成投资100亿元。\n\n## 一、2023年工作回顾\n\n### (一) 经济\n\n增长8%。\n\n## 二、主要目标\n\n生产总值增长7%左右。\n");
+        let p = run(
+            "去年完成投资100亿元。\n\n## 一、2023年工作回顾\n\n### (一) 经济\n\n增长8%。\n\n## 二、主要目标\n\n生产总值增长7%左右。\n",
+        );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].text, "生产总值增长7%左右");
         assert_eq!(p[0].category, "economy");
@@ -561,7 +585,9 @@ mod tests {
 
     #[test]
     fn subjects_before_fenbie_and_the_field_of_a_rank_are_not_targets() {
-        let p = run("## 三、工作\n\n推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上。空气质量排名跻身全国168个重点城市前120名、全省前6名。\n");
+        let p = run(
+            "## 三、工作\n\n推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上。空气质量排名跻身全国168个重点城市前120名、全省前6名。\n",
+        );
         let v: Vec<(f64, &str)> = p
             .iter()
             .map(|p| (p.quantity.value, p.text.as_str()))
@@ -569,7 +595,10 @@ mod tests {
         assert_eq!(
             v,
             [
-                (20.0, "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上"),
+                (
+                    20.0,
+                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上"
+                ),
                 (10.0, "10%以上"),
                 (120.0, "空气质量排名跻身全国168个重点城市前120名"),
                 (6.0, "全省前6名")
@@ -603,7 +632,9 @@ mod tests {
         assert_eq!(heading_number("二十一、附则"), Some(21));
         assert_eq!(heading_number("1．强化谋划"), Some(1));
         assert_eq!(heading_number("政府工作报告"), None);
-        let idx = text_index("## (一) 构建“顶天立地”创新体系，塑造发展新动能新优势\n\n## (七) 推动绿色低碳发展\n");
+        let idx = text_index(
+            "## (一) 构建“顶天立地”创新体系，塑造发展新动能新优势\n\n## (七) 推动绿色低碳发展\n",
+        );
         let df = bigram_doc_freq(&idx);
         // `创新` occurs in one heading, `发展` in two: innovation wins over industry.
         assert_eq!(
@@ -633,7 +664,10 @@ mod tests {
         assert_eq!(raw.pledges.len(), 2);
         assert!(raw.pledges.iter().all(|p| p.draft));
         let t = raw.pledges[1].target.as_ref().unwrap();
-        assert_eq!((t.value.get(), t.unit.as_str(), t.qualifier), (3.0, "%", crate::types::Qualifier::AtLeast));
+        assert_eq!(
+            (t.value.get(), t.unit.as_str(), t.qualifier),
+            (3.0, "%", crate::types::Qualifier::AtLeast)
+        );
         assert!(y.contains("# a range in the text; the other bound is 5"));
     }
 }

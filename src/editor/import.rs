@@ -84,7 +84,10 @@ pub struct Cleaned {
 impl Cleaned {
     /// The body's paragraphs (headings included), in order.
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
-        self.body.split("\n\n").map(str::trim).filter(|p| !p.is_empty())
+        self.body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
     }
 }
 
@@ -245,8 +248,7 @@ pub fn clean(text: &str) -> Cleaned {
 
 /// Whether paragraph `next` continues `prev` across the blank line between them (rule 3).
 fn continues(prev: &Para, next: &Para, column_width: Option<usize>) -> bool {
-    if prev.is_heading() || next.is_heading() || prev.ends_before_jump || next.starts_after_jump
-    {
+    if prev.is_heading() || next.is_heading() || prev.ends_before_jump || next.starts_after_jump {
         return false;
     }
     if !ends_open(&prev.text) || starts_block(&next.text) {
@@ -261,9 +263,7 @@ fn continues(prev: &Para, next: &Para, column_width: Option<usize>) -> bool {
                     ',', '.', ';', ':',
                 ])
         }
-        None => prev
-            .last_line
-            .contains(['，', '、', '；', ',', ';']),
+        None => prev.last_line.contains(['，', '、', '；', ',', ';']),
     }
 }
 
@@ -362,7 +362,8 @@ pub fn numbered_heading(text: &str) -> Option<u8> {
         .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?'))
         .any(|(i, c)| i + c.len_utf8() < text.len());
     let last = text.chars().last()?;
-    (n <= 50 && !inner_end && !matches!(last, '，' | '、' | '：' | '；' | ',' | ':')).then_some(level)
+    (n <= 50 && !inner_end && !matches!(last, '，' | '、' | '：' | '；' | ',' | ':'))
+        .then_some(level)
 }
 
 /// The level implied by the numbering at the start of `text`, if any.
@@ -375,13 +376,13 @@ fn numbering_level(text: &str) -> Option<u8> {
         return rest.starts_with('、').then_some(2);
     }
     // （一） (一) （1） (1)
-    if let Some(rest) = text
-        .strip_prefix('（')
-        .or_else(|| text.strip_prefix('('))
-    {
+    if let Some(rest) = text.strip_prefix('（').or_else(|| text.strip_prefix('(')) {
         let cn = count_cn(rest);
         let (n, level) = if cn > 0 {
-            (rest.char_indices().nth(cn).map_or(rest.len(), |(i, _)| i), 3)
+            (
+                rest.char_indices().nth(cn).map_or(rest.len(), |(i, _)| i),
+                3,
+            )
         } else {
             (rest.chars().take_while(char::is_ascii_digit).count(), 4)
         };
@@ -394,8 +395,10 @@ fn numbering_level(text: &str) -> Option<u8> {
         let mut it = rest.chars();
         let sep = it.next()?;
         let next = it.next()?;
-        return (matches!(sep, '．' | '.' | '、') && !next.is_ascii_digit() && !next.is_whitespace())
-            .then_some(4);
+        return (matches!(sep, '．' | '.' | '、')
+            && !next.is_ascii_digit()
+            && !next.is_whitespace())
+        .then_some(4);
     }
     None
 }
@@ -412,7 +415,10 @@ pub fn drop_markers(s: &str) -> (String, Vec<String>) {
             i += len;
             continue;
         }
-        let c = rest.chars().next().expect("i is below len, on a char boundary");
+        let c = rest
+            .chars()
+            .next()
+            .expect("i is below len, on a char boundary");
         out.push(c);
         i += c.len_utf8();
     }
@@ -589,7 +595,10 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
             };
             let (title, from) = match (&req.title, name) {
                 (Some(t), _) => (t.trim().to_string(), TitleFrom::Flag),
-                (None, Some(name)) => (format!("{year}年{name}人民政府工作报告"), TitleFrom::Jurisdiction),
+                (None, Some(name)) => (
+                    format!("{year}年{name}人民政府工作报告"),
+                    TitleFrom::Jurisdiction,
+                ),
                 (None, None) => bail!(
                     "give the report's title with --title (site.yaml names no jurisdiction `{jurisdiction}` to build one from)"
                 ),
@@ -599,7 +608,9 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
             match delivered {
                 Some(d) => fm.push_str(&format!("delivered: {d}\n")),
                 None => {
-                    fm.push_str("delivered: YYYY-MM-DD  # TODO: the date the report was delivered\n");
+                    fm.push_str(
+                        "delivered: YYYY-MM-DD  # TODO: the date the report was delivered\n",
+                    );
                     todo.push("delivered");
                 }
             }
@@ -794,7 +805,10 @@ mod tests {
     #[test]
     fn lines_of_a_paragraph_join_without_space_except_between_latin_words() {
         let c = clean("改造老旧小区68\n个，新建供热管网\nand\nthe 2024\n年 12\n345\n");
-        assert_eq!(c.body, "改造老旧小区68个，新建供热管网and the 2024年 12345\n");
+        assert_eq!(
+            c.body,
+            "改造老旧小区68个，新建供热管网and the 2024年 12345\n"
+        );
         assert_eq!(c.changes.lines_joined, 5);
     }
 
@@ -802,7 +816,10 @@ mod tests {
     fn a_paragraph_broken_by_a_blank_line_is_joined_when_it_stops_mid_sentence() {
         let text = "做好今年工作总的要求是，全面贯彻落实党的二十\n\n届二中全会精神。\n\n下一段。\n";
         let c = clean(text);
-        assert_eq!(c.body, "做好今年工作总的要求是，全面贯彻落实党的二十届二中全会精神。\n\n下一段。\n");
+        assert_eq!(
+            c.body,
+            "做好今年工作总的要求是，全面贯彻落实党的二十届二中全会精神。\n\n下一段。\n"
+        );
         assert_eq!(c.changes.blank_joins.len(), 1);
         assert_eq!(c.changes.blank_joins[0].line, 3);
     }
@@ -846,7 +863,9 @@ mod tests {
                 "三四五六七八九十一二三四五六七。\n\n"
             });
         }
-        text.push_str("市领导调研医疗保障工作\n\n本报讯（记者 王） 12\n月19日，市政协召开提案工作会议。\n");
+        text.push_str(
+            "市领导调研医疗保障工作\n\n本报讯（记者 王） 12\n月19日，市政协召开提案工作会议。\n",
+        );
         let c = clean(&text);
         assert!(c.changes.column_width.is_some());
         assert!(c.paragraphs().any(|p| p == "市领导调研医疗保障工作"));
@@ -864,7 +883,10 @@ mod tests {
         let c = clean(text);
         assert_eq!(
             c.paragraphs().collect::<Vec<_>>(),
-            ["以高品质生态环境增强市民幸福感", "请国务院派工作组前往灾区指导。"]
+            [
+                "以高品质生态环境增强市民幸福感",
+                "请国务院派工作组前往灾区指导。"
+            ]
         );
         assert_eq!(c.changes.markers[0].line, 3);
         // The marker on a line of its own, after a paragraph that stops mid-sentence.

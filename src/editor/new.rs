@@ -1,9 +1,10 @@
 //! New: write a correctly shaped news file, or append a pledge entry to a report's pledge file,
 //! for an editor to fill in — never replacing what exists.
 //!
-//! Fields the command line does not give are written as placeholders that `duixian check`
-//! rejects (`date: YYYY-MM-DD`, a `text` that is not in the report), so a file cannot be
-//! published half-filled; optional fields are written as comments showing their shape.
+//! Fields the command line does not give are written as placeholders marked `TODO`; those
+//! `duixian check` can judge are placeholders it rejects (`date: YYYY-MM-DD`, a `text` that is
+//! not in the report), so a new file cannot be published before it is opened. Optional fields
+//! are written as comments showing their shape.
 
 use super::extract::report_index;
 use super::quantity;
@@ -96,11 +97,7 @@ fn any_pledge(root: &Path) -> Option<String> {
         .into_iter()
         .filter_map(|p| crate::content::read_text(&p).ok())
         .filter_map(|t| serde_yaml::from_str::<RawPledgeFile>(&t).ok())
-        .find_map(|f| {
-            f.pledges
-                .first()
-                .map(|p| format!("{}/{}", f.report, p.id))
-        })
+        .find_map(|f| f.pledges.first().map(|p| format!("{}/{}", f.report, p.id)))
 }
 
 /// Append a pledge entry for `pledge` to its report's pledge file (created when there is none).
@@ -122,7 +119,9 @@ pub fn pledge(
         ),
         None => match known.first() {
             Some(c) => c.clone(),
-            None => bail!("site.yaml defines no categories: add one first, pledges need a category"),
+            None => {
+                bail!("site.yaml defines no categories: add one first, pledges need a category")
+            }
         },
     };
     let mut todo = Vec::new();
@@ -207,8 +206,12 @@ pub fn pledge(
         });
     };
     let (path, old, parsed) = &files[k];
-    let new = append_entry(old, &entry)
-        .with_context(|| format!("cannot append to `{}`: add the entry by hand", shown(root, path)))?;
+    let new = append_entry(old, &entry).with_context(|| {
+        format!(
+            "cannot append to `{}`: add the entry by hand",
+            shown(root, path)
+        )
+    })?;
     check_appended(&new, pledge, parsed.pledges.len() + 1)?;
     write_file(path, &new, true)?;
     Ok(Written {
@@ -232,9 +235,7 @@ fn list_or_none(v: &[String]) -> String {
 /// The pledge file text with `entry` (indented two spaces) added to its `pledges:` list.
 fn append_entry(old: &str, entry: &str) -> Result<String> {
     let lines: Vec<&str> = old.lines().collect();
-    let Some(at) = lines.iter().position(|l| {
-        l.starts_with("pledges:")
-    }) else {
+    let Some(at) = lines.iter().position(|l| l.starts_with("pledges:")) else {
         let mut s = old.trim_end().to_string();
         s.push_str("\npledges:\n");
         s.push_str(entry);
@@ -296,10 +297,21 @@ mod tests {
 
     #[test]
     fn entries_are_appended_to_the_list_with_its_indentation() {
-        let two = append_entry("report: r\npledges:\n  - id: a\n    text: x\n    category: urban\n\n", ENTRY).unwrap();
+        let two = append_entry(
+            "report: r\npledges:\n  - id: a\n    text: x\n    category: urban\n\n",
+            ENTRY,
+        )
+        .unwrap();
         assert!(two.ends_with("category: urban\n  - id: new\n    text: 新\n    category: urban\n"));
-        let zero = append_entry("report: r\npledges:\n- id: a\n  text: x\n  category: urban\n", ENTRY).unwrap();
-        assert!(zero.ends_with("\n- id: new\n  text: 新\n  category: urban\n"), "{zero}");
+        let zero = append_entry(
+            "report: r\npledges:\n- id: a\n  text: x\n  category: urban\n",
+            ENTRY,
+        )
+        .unwrap();
+        assert!(
+            zero.ends_with("\n- id: new\n  text: 新\n  category: urban\n"),
+            "{zero}"
+        );
         let empty = append_entry("report: r\npledges: []\n", ENTRY).unwrap();
         assert_eq!(empty, format!("report: r\npledges:\n{ENTRY}"));
         for y in [&two, &zero, &empty] {

@@ -43,9 +43,9 @@ pub struct Quantity {
 /// Count words: a number before one of these and a noun counts that noun (`22个项目`).
 const COUNT_WORDS: &[&str] = &[
     "个", "家", "项", "条", "座", "栋", "幢", "处", "户", "人次", "人", "名", "位", "场", "种",
-    "套", "间", "台", "辆", "艘", "架", "所", "次", "批", "件", "张", "株", "棵", "只", "头",
-    "羽", "部", "册", "篇", "款", "块", "片", "根", "盏", "支", "组", "轮", "床", "层", "级",
-    "类", "宗", "笔", "份", "门", "期", "户次", "场次", "家次", "人日",
+    "套", "间", "台", "辆", "艘", "架", "所", "次", "批", "件", "张", "株", "棵", "只", "头", "羽",
+    "部", "册", "篇", "款", "块", "片", "根", "盏", "支", "组", "轮", "床", "层", "级", "类", "宗",
+    "笔", "份", "门", "期", "户次", "场次", "家次", "人日",
 ];
 
 /// Units of measure.
@@ -85,10 +85,25 @@ const MEASURES: &[&str] = &[
 const MAGNITUDES: &[&str] = &["万亿", "万", "亿", "千", "百"];
 
 const AT_LEAST_BEFORE: &[&str] = &[
-    "不少于", "不低于", "不小于", "超过", "突破", "高于", "多于", "大于", "超",
+    "不少于",
+    "不低于",
+    "不小于",
+    "超过",
+    "突破",
+    "高于",
+    "多于",
+    "大于",
+    "超",
 ];
 const AT_MOST_BEFORE: &[&str] = &[
-    "不超过", "不高于", "不多于", "低于", "少于", "小于", "控制在", "控制到",
+    "不超过",
+    "不高于",
+    "不多于",
+    "低于",
+    "少于",
+    "小于",
+    "控制在",
+    "控制到",
 ];
 const ABOUT_BEFORE: &[&str] = &["大约", "约", "近"];
 
@@ -145,7 +160,8 @@ pub fn find(clause: &str) -> Vec<Quantity> {
         let Some(unit) = unit else {
             // A bare number followed by `、` and another number may share that number's unit.
             let after = skip_space(clause, num_end);
-            if clause[after..].starts_with('、') && number_at(clause, after + '、'.len_utf8()).is_some()
+            if clause[after..].starts_with('、')
+                && number_at(clause, after + '、'.len_utf8()).is_some()
             {
                 pending.push((start, num_end, value));
             } else {
@@ -221,7 +237,8 @@ fn follows_in_list(clause: &str, prev_end: usize, next_start: usize) -> bool {
 
 /// Before and after words together: a direction beats `about`; after beats before otherwise.
 fn combine(pre: Option<Qualifier>, post: Option<Qualifier>) -> Qualifier {
-    let dir = |q: Option<Qualifier>| q.filter(|q| matches!(q, Qualifier::AtLeast | Qualifier::AtMost));
+    let dir =
+        |q: Option<Qualifier>| q.filter(|q| matches!(q, Qualifier::AtLeast | Qualifier::AtMost));
     dir(post)
         .or(dir(pre))
         .or(post)
@@ -280,7 +297,9 @@ fn parse_unit(s: &str, at: usize) -> Option<Unit> {
             let rest = &s[i..];
             let ends = rest.is_empty()
                 || rest.starts_with(['、', '，', '。', '；', ',', ';'])
-                || ["以上", "以下", "以内", "左右"].iter().any(|w| rest.starts_with(w));
+                || ["以上", "以下", "以内", "左右"]
+                    .iter()
+                    .any(|w| rest.starts_with(w));
             if !ends {
                 return None;
             }
@@ -427,7 +446,8 @@ fn to_ascii_digit(c: char) -> char {
 /// Past a run of digits, letters and joining signs (`1+1+4+N`, `7—11`).
 fn skip_number_run(s: &str, mut i: usize) -> usize {
     while let Some(c) = s[i..].chars().next() {
-        if c.is_ascii_alphanumeric() || ('０'..='９').contains(&c) || "+-—.．~～".contains(c) {
+        if c.is_ascii_alphanumeric() || ('０'..='９').contains(&c) || "+-—.．~～".contains(c)
+        {
             i += c.len_utf8();
         } else {
             break;
@@ -460,9 +480,7 @@ fn quoted_mask(s: &str) -> Vec<bool> {
             _ => {}
         }
         let inside = depth > 0 || ascii_open;
-        for b in i..i + c.len_utf8() {
-            mask[b] = inside;
-        }
+        mask[i..i + c.len_utf8()].fill(inside);
     }
     mask
 }
@@ -494,9 +512,18 @@ mod tests {
 
     #[test]
     fn magnitudes_join_the_unit_and_spaces_are_allowed() {
-        assert_eq!(q("新增供热面积700万平方米以上"), one(700.0, "万平方米", AtLeast));
-        assert_eq!(q("技术合同成交额完成 5 亿元以上"), one(5.0, "亿元", AtLeast));
-        assert_eq!(q("确保投资总额始终保持在2万亿元以上"), one(2.0, "万亿元", AtLeast));
+        assert_eq!(
+            q("新增供热面积700万平方米以上"),
+            one(700.0, "万平方米", AtLeast)
+        );
+        assert_eq!(
+            q("技术合同成交额完成 5 亿元以上"),
+            one(5.0, "亿元", AtLeast)
+        );
+        assert_eq!(
+            q("确保投资总额始终保持在2万亿元以上"),
+            one(2.0, "万亿元", AtLeast)
+        );
         assert_eq!(q("节能量超过3万吨标准煤"), one(3.0, "万吨标准煤", AtLeast));
         assert_eq!(q("新改建农村公路80公里以上"), one(80.0, "公里", AtLeast));
         assert_eq!(q("新建改造线路500千米"), one(500.0, "千米", Exact));
@@ -539,14 +566,23 @@ mod tests {
     #[test]
     fn ranges_take_the_lower_bound_unless_capped() {
         let r = find("新增1~2 个");
-        assert_eq!((r[0].value, r[0].other_bound, r[0].qualifier), (1.0, Some(2.0), AtLeast));
+        assert_eq!(
+            (r[0].value, r[0].other_bound, r[0].qualifier),
+            (1.0, Some(2.0), AtLeast)
+        );
         assert_eq!(r[0].unit, "个");
         let r = find("增长3—5%");
-        assert_eq!((r[0].value, r[0].other_bound, r[0].qualifier), (3.0, Some(5.0), AtLeast));
+        assert_eq!(
+            (r[0].value, r[0].other_bound, r[0].qualifier),
+            (3.0, Some(5.0), AtLeast)
+        );
         let r = find("增长3%—5%");
         assert_eq!((r[0].value, r[0].unit.as_str()), (3.0, "%"));
         let r = find("涨幅控制在3%至5%");
-        assert_eq!((r[0].value, r[0].other_bound, r[0].qualifier), (5.0, Some(3.0), AtMost));
+        assert_eq!(
+            (r[0].value, r[0].other_bound, r[0].qualifier),
+            (5.0, Some(3.0), AtMost)
+        );
         assert_eq!(r.len(), 1);
     }
 
@@ -578,9 +614,18 @@ mod tests {
 
     #[test]
     fn descriptors_of_the_counted_thing_are_left_out() {
-        assert_eq!(q("进出口额5000万元以上企业超过35家"), one(35.0, "家", AtLeast));
-        assert_eq!(q("村集体收入20万元以上的村占比达到50%"), one(50.0, "%", Exact));
-        assert_eq!(q("新建改造10千伏及以下线路500千米"), one(500.0, "千米", Exact));
+        assert_eq!(
+            q("进出口额5000万元以上企业超过35家"),
+            one(35.0, "家", AtLeast)
+        );
+        assert_eq!(
+            q("村集体收入20万元以上的村占比达到50%"),
+            one(50.0, "%", Exact)
+        );
+        assert_eq!(
+            q("新建改造10千伏及以下线路500千米"),
+            one(500.0, "千米", Exact)
+        );
         // A count before its noun is the target itself.
         assert_eq!(q("实施22个餐饮美食项目"), one(22.0, "个", Exact));
         assert_eq!(q("1个以上开发区进入示范序列"), one(1.0, "个", AtLeast));
@@ -597,15 +642,24 @@ mod tests {
         );
         assert_eq!(
             q("外贸进出口额、跨境电商交易额分别突破60亿元、35亿元"),
-            vec![(60.0, "亿元".to_string(), AtLeast), (35.0, "亿元".to_string(), AtLeast)]
+            vec![
+                (60.0, "亿元".to_string(), AtLeast),
+                (35.0, "亿元".to_string(), AtLeast)
+            ]
         );
         assert_eq!(
             q("分别增长20%以上、10%以上"),
-            vec![(20.0, "%".to_string(), AtLeast), (10.0, "%".to_string(), AtLeast)]
+            vec![
+                (20.0, "%".to_string(), AtLeast),
+                (10.0, "%".to_string(), AtLeast)
+            ]
         );
         assert_eq!(
             q("发放小额贷款1000万户2500万元"),
-            vec![(1000.0, "万户".to_string(), Exact), (2500.0, "万元".to_string(), Exact)]
+            vec![
+                (1000.0, "万户".to_string(), Exact),
+                (2500.0, "万元".to_string(), Exact)
+            ]
         );
     }
 
