@@ -438,8 +438,11 @@ pub fn extract(
         .unwrap_or_else(|| root.join("content/pledges").join(format!("{id}.yaml")));
     if output.is_none() && path.exists() && !force {
         bail!(
-            "`{}` already exists: write the drafts elsewhere with --output content/pledges/{id}-draft.yaml, or replace the file with --force",
-            shown(root, &path)
+            "`{}` already exists: write the drafts elsewhere with --output {}, or replace the file with --force",
+            shown(root, &path),
+            root.join("content/pledges")
+                .join(format!("{id}-draft.yaml"))
+                .display()
         );
     }
     write_file(&path, &to_yaml(id.as_str(), &report_rel, &proposals), force)?;

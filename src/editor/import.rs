@@ -951,6 +951,14 @@ mod tests {
     }
 
     #[test]
+    fn crlf_line_endings_are_read_like_lf() {
+        assert_eq!(
+            clean("改造\r\n小区。\r\n\r\n下一段。\r\n").body,
+            "改造小区。\n\n下一段。\n"
+        );
+    }
+
+    #[test]
     fn empty_input_gives_an_empty_body() {
         assert_eq!(clean("").body, "");
         assert_eq!(clean("\n \n\u{3000}\n").body, "");

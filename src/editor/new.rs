@@ -275,6 +275,10 @@ fn append_entry(old: &str, entry: &str) -> Result<String> {
     let mut s = out.join("\n");
     s.push('\n');
     s.push_str(&entry);
+    // Keep the file's line endings.
+    if old.contains("\r\n") {
+        s = s.replace('\n', "\r\n");
+    }
     Ok(s)
 }
 
@@ -318,6 +322,17 @@ mod tests {
             let f: RawPledgeFile = serde_yaml::from_str(y).unwrap();
             assert_eq!(f.pledges.last().unwrap().id.as_str(), "new");
         }
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let out = append_entry(
+            "report: r\r\npledges:\r\n  - id: a\r\n    text: x\r\n",
+            ENTRY,
+        )
+        .unwrap();
+        assert_eq!(out.matches("\r\n").count(), out.matches('\n').count());
+        assert!(out.ends_with("  - id: new\r\n    text: 新\r\n    category: urban\r\n"));
     }
 
     #[test]
