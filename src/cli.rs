@@ -147,11 +147,11 @@ pub struct ImportArgs {
     /// text's first paragraph, when it reads as a headline)
     #[arg(long)]
     pub title: Option<String>,
-    /// Date the report was delivered, YYYY-MM-DD (left as a placeholder to fill in if absent)
-    #[arg(long, value_parser = Date::parse, conflicts_with = "news")]
+    /// Date the report was delivered (left as a placeholder to fill in if absent)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse, conflicts_with = "news")]
     pub delivered: Option<Date>,
-    /// Date the news was published, YYYY-MM-DD (left as a placeholder to fill in if absent)
-    #[arg(long, value_parser = Date::parse, conflicts_with = "report")]
+    /// Date the news was published (left as a placeholder to fill in if absent)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse, conflicts_with = "report")]
     pub date: Option<Date>,
     /// Where the text was published (front matter `source`)
     #[arg(long)]
@@ -245,10 +245,11 @@ pub enum NewCommand {
 pub struct NewNewsArgs {
     #[arg(value_parser = NewsSlug::parse)]
     pub slug: NewsSlug,
+    /// The headline (left as a placeholder to fill in if absent)
     #[arg(long)]
     pub title: Option<String>,
-    /// Publication date, YYYY-MM-DD (left as a placeholder to fill in if absent)
-    #[arg(long, value_parser = Date::parse)]
+    /// Publication date (left as a placeholder to fill in if absent)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse)]
     pub date: Option<Date>,
 }
 
