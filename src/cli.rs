@@ -2,9 +2,11 @@
 
 use crate::build::{self, Summary};
 use crate::diag::{ContentErrors, Diagnostic};
+use crate::editor::{self, import};
 use crate::model::BuildOptions;
+use crate::types::{CategoryId, Date, JurisdictionId, NewsSlug, PledgeRef, ReportId};
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -38,6 +40,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new portal folder that builds at once
     Init(InitArgs),
+    /// Turn a newspaper text into a report or news file
+    Import(ImportArgs),
+    /// Propose a report's quantified pledges as a draft pledge file
+    Extract(ExtractArgs),
+    /// Write a news file or a pledge entry to fill in
+    New(NewArgs),
 }
 
 /// What a command has to say; `main` prints it and sets the exit code.
@@ -220,6 +228,179 @@ impl InitArgs {
     }
 }
 
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("kind").required(true).args(["report", "news"])))]
+pub struct ImportArgs {
+    /// The text file to import (UTF-8)
+    pub file: PathBuf,
+    /// Import as report `content/reports/<ID>.md`
+    #[arg(long, value_name = "ID", value_parser = ReportId::parse, requires_all = ["jurisdiction", "year"])]
+    pub report: Option<ReportId>,
+    /// Import as news `content/news/<SLUG>.md`
+    #[arg(long, value_name = "SLUG", value_parser = NewsSlug::parse)]
+    pub news: Option<NewsSlug>,
+    /// The report's jurisdiction (an id in site.yaml); for news, the one it is about
+    #[arg(long, value_name = "ID", value_parser = JurisdictionId::parse)]
+    pub jurisdiction: Option<JurisdictionId>,
+    /// The year whose work the report plans
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2999), conflicts_with = "news")]
+    pub year: Option<i32>,
+    /// Title (report default: `<year>年<jurisdiction name>人民政府工作报告`; news default: the
+    /// text's first paragraph, when it reads as a headline)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Date the report was delivered (left as a placeholder to fill in if absent)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse, conflicts_with = "news")]
+    pub delivered: Option<Date>,
+    /// Date the news was published (left as a placeholder to fill in if absent)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse, conflicts_with = "report")]
+    pub date: Option<Date>,
+    /// Where the text was published (front matter `source`)
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Write here instead of the default path
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl ImportArgs {
+    pub fn run(&self, cli: &Cli) -> Result<Outcome> {
+        let kind = match (&self.report, &self.news) {
+            (Some(id), _) => import::Kind::Report {
+                id: id.clone(),
+                jurisdiction: self
+                    .jurisdiction
+                    .clone()
+                    .expect("clap requires --jurisdiction with --report"),
+                year: self.year.expect("clap requires --year with --report"),
+                delivered: self.delivered,
+            },
+            (None, Some(slug)) => import::Kind::News {
+                slug: slug.clone(),
+                date: self.date,
+                jurisdictions: self.jurisdiction.iter().cloned().collect(),
+            },
+            (None, None) => unreachable!("clap requires --report or --news"),
+        };
+        let req = import::Request {
+            input: self.file.clone(),
+            kind,
+            title: self.title.clone(),
+            source: self.source.clone(),
+            output: self.output.clone(),
+            force: self.force,
+        };
+        let done = import::import(&cli.root, &req)?;
+        Ok(Outcome {
+            lines: done.summary(&cli.root, &self.file),
+            warnings: done
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
+            ..Outcome::default()
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The report to read (`content/reports/<REPORT>.md`)
+    #[arg(value_parser = ReportId::parse)]
+    pub report: ReportId,
+    /// Write the drafts here (default: content/pledges/<REPORT>.yaml, which must not exist)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl ExtractArgs {
+    pub fn run(&self, cli: &Cli) -> Result<Outcome> {
+        let done =
+            editor::extract::extract(&cli.root, &self.report, self.output.as_deref(), self.force)?;
+        Ok(Outcome {
+            lines: done.summary(&cli.root),
+            warnings: Vec::new(),
+            ..Outcome::default()
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(subcommand)]
+    pub what: NewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write content/news/<SLUG>.md to fill in
+    News(NewNewsArgs),
+    /// Append an entry for <REPORT>/<PLEDGE> to the report's pledge file
+    Pledge(NewPledgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewNewsArgs {
+    #[arg(value_parser = NewsSlug::parse)]
+    pub slug: NewsSlug,
+    /// The headline (left as a placeholder to fill in if absent)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Publication date (left as a placeholder to fill in if absent)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse)]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewPledgeArgs {
+    /// `<report-id>/<pledge-id>`
+    #[arg(value_parser = PledgeRef::parse)]
+    pub pledge: PledgeRef,
+    /// The pledge's sentence, verbatim from the report (checked now; its number fills `target`)
+    #[arg(long)]
+    pub text: Option<String>,
+    /// A category of site.yaml (default: the first)
+    #[arg(long, value_parser = CategoryId::parse)]
+    pub category: Option<CategoryId>,
+}
+
+impl NewArgs {
+    pub fn run(&self, cli: &Cli) -> Result<Outcome> {
+        let (written, what) = match &self.what {
+            NewCommand::News(a) => (
+                editor::new::news(&cli.root, &a.slug, a.title.as_deref(), a.date)?,
+                format!("news `{}`", a.slug),
+            ),
+            NewCommand::Pledge(a) => (
+                editor::new::pledge(&cli.root, &a.pledge, a.text.as_deref(), a.category.as_ref())?,
+                format!("pledge `{}`", a.pledge),
+            ),
+        };
+        let verb = if written.created { "wrote" } else { "appended" };
+        let mut lines = vec![format!(
+            "{verb} {what} in {}",
+            editor::shown(&cli.root, &written.path)
+        )];
+        if !written.todo.is_empty() {
+            lines.push(format!(
+                "  to do: fill in `{}` (marked TODO in the file)",
+                written.todo.join("`, `")
+            ));
+        }
+        Ok(Outcome {
+            lines,
+            warnings: Vec::new(),
+            ..Outcome::default()
+        })
+    }
+}
+
 fn describe(s: &Summary) -> String {
     format!(
         "{} reports, {} pledges, {} news items: {} pages",
@@ -256,6 +437,9 @@ impl Cli {
             Command::Check(a) => a.run(self),
             Command::Serve(a) => a.run(self),
             Command::Init(a) => a.run(self),
+            Command::Import(a) => a.run(self),
+            Command::Extract(a) => a.run(self),
+            Command::New(a) => a.run(self),
         }
     }
 }

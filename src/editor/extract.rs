@@ -1,0 +1,676 @@
+//! Extract: propose a report's quantified pledges as draft pledge entries, read from the
+//! rendered text of its body.
+//!
+//! - **Where**: under the report's headings, leaving out sections whose heading (or a parent
+//!   heading) contains `回顾` (the review of the past year) and text before the first heading.
+//! - **Clauses**: each paragraph is cut at `，；。！？：`; a clause is one pledge per quantity
+//!   found in it (see [`super::quantity`]). A clause with several quantities is cut into
+//!   non-overlapping texts, each ending after its quantity (`新建供热管网20公里` |
+//!   `热交换站38座`); the last runs to the clause end. In a clause with `分别` (respectively),
+//!   quantities before `分别` describe the subjects (`35家“管涌工程”…企业年产值分别增长20%以上`)
+//!   and are left out; so are the other quantities of a clause that holds a rank (`全国168个
+//!   重点城市前120名`).
+//! - **Text**: the clause as it stands in the rendered text, so `duixian check` finds it. When
+//!   the same words occur earlier in the report, the text is lengthened by the next (or else the
+//!   previous) clause until it is unique, without running into another proposal.
+//! - **Id**: the numbers of the section headings and a sequence, `3-1-04` for the fourth in
+//!   `三、…` / `(一) …`; an id already used in the report's pledge files gets a suffix.
+//! - **Category**: the site category sharing the most (rare) two-character words with the
+//!   nearest heading, then its parents; the first category when none shares any.
+
+use super::quantity::{self, Quantity};
+use super::{files_with_ext, read_site, shown, write_file, yaml_str};
+use crate::markdown::{TextIndex, text_index};
+use crate::types::ReportId;
+use anyhow::{Result, bail};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A site category, as the extractor sees it.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// One proposed pledge.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub id: String,
+    pub text: String,
+    /// Where `text` stands in the rendered text.
+    pub span: Range<usize>,
+    /// Whether `text` first occurs at `span` (else `check` links the earlier occurrence).
+    pub unique: bool,
+    pub category: String,
+    /// The nearest heading above the text.
+    pub section: Option<String>,
+    pub quantity: Quantity,
+    /// Where the quantity stands in the rendered text.
+    pub quantity_span: Range<usize>,
+}
+
+const CLAUSE_ENDS: &[char] = &['，', '；', '。', '！', '？', '：', ',', ';', '!', '?', '\n'];
+
+/// Propose the quantified pledges of a report body's rendered text. `taken` are pledge ids
+/// already used for the report.
+pub fn propose(
+    index: &TextIndex,
+    categories: &[Category],
+    taken: &BTreeSet<String>,
+) -> Vec<Proposal> {
+    let text = index.text.as_str();
+    let chains = heading_chains(index);
+    let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
+    let doc_freq = bigram_doc_freq(index);
+    let mut found: Vec<(usize, Range<usize>, Quantity, Range<usize>)> = Vec::new();
+    let mut block_start = 0;
+    for block in text.split('\n') {
+        let start = block_start;
+        block_start += block.len() + 1;
+        if block.trim().is_empty() || heading_offsets.contains(&start) {
+            continue;
+        }
+        let Some(h) = index.headings.iter().rposition(|h| h.offset <= start) else {
+            continue;
+        };
+        if chains[h]
+            .iter()
+            .any(|&a| index.headings[a].text.contains("回顾"))
+        {
+            continue;
+        }
+        for clause in clauses(block) {
+            let abs = start + clause.start..start + clause.end;
+            for (piece, q) in pieces(&block[clause.clone()]) {
+                let piece_abs = abs.start + piece.start..abs.start + piece.end;
+                let q_abs = abs.start + q.span.start..abs.start + q.span.end;
+                found.push((h, piece_abs, q, q_abs));
+            }
+        }
+    }
+
+    let spans: Vec<Range<usize>> = found.iter().map(|f| f.1.clone()).collect();
+    let mut seq: HashMap<usize, usize> = HashMap::new();
+    let mut used: BTreeSet<String> = taken.clone();
+    let mut out = Vec::with_capacity(found.len());
+    for (k, (h, span, q, q_span)) in found.into_iter().enumerate() {
+        let (span, unique) = make_unique(text, span, k, &spans);
+        let n = seq.entry(h).or_insert(0);
+        *n += 1;
+        let path: Vec<String> = chains[h]
+            .iter()
+            .filter_map(|&a| heading_number(&index.headings[a].text))
+            .map(|n| n.to_string())
+            .collect();
+        let base = if path.is_empty() {
+            format!("p-{:02}", n)
+        } else {
+            format!("{}-{:02}", path.join("-"), n)
+        };
+        let mut id = base.clone();
+        let mut suffix = 1;
+        while used.contains(&id) {
+            suffix += 1;
+            id = format!("{base}-{suffix}");
+        }
+        used.insert(id.clone());
+        let heading_texts: Vec<&str> = chains[h]
+            .iter()
+            .rev()
+            .map(|&a| index.headings[a].text.as_str())
+            .collect();
+        out.push(Proposal {
+            id,
+            text: text[span.clone()].to_string(),
+            span,
+            unique,
+            category: choose_category(&heading_texts, categories, &doc_freq),
+            section: Some(index.headings[h].text.clone()),
+            quantity: q,
+            quantity_span: q_span,
+        });
+    }
+    out
+}
+
+/// For each heading, its chain of headings from the top level down to itself.
+fn heading_chains(index: &TextIndex) -> Vec<Vec<usize>> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(index.headings.len());
+    for (i, h) in index.headings.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&t| index.headings[t].level >= h.level)
+        {
+            stack.pop();
+        }
+        stack.push(i);
+        out.push(stack.clone());
+    }
+    out
+}
+
+/// The clauses of a block, as byte ranges without their ending punctuation or outer spaces.
+fn clauses(block: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in block.char_indices() {
+        if CLAUSE_ENDS.contains(&c) {
+            push_trimmed(&mut out, block, start..i);
+            start = i + c.len_utf8();
+        }
+    }
+    push_trimmed(&mut out, block, start..block.len());
+    out
+}
+
+fn push_trimmed(out: &mut Vec<Range<usize>>, s: &str, r: Range<usize>) {
+    let piece = &s[r.clone()];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if lead + trail < piece.len() {
+        out.push(r.start + lead..r.end - trail);
+    }
+}
+
+/// The pledge texts of one clause with their quantities (byte ranges within the clause).
+fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity)> {
+    let mut qs = quantity::find(clause);
+    // `分别`: quantities before it name the subjects.
+    if let Some(at) = clause.find("分别")
+        && qs.iter().any(|q| q.span.start > at)
+    {
+        qs.retain(|q| q.span.start > at);
+    }
+    // A rank: the other numbers describe the ranked field.
+    if let Some(r) = qs.iter().position(|q| q.rank) {
+        let rank_start = qs[r].span.start;
+        qs.retain(|q| q.rank || q.span.start > rank_start);
+    }
+    let mut out = Vec::with_capacity(qs.len());
+    let mut start = 0;
+    for (k, q) in qs.iter().enumerate() {
+        let end = match qs.get(k + 1) {
+            None => clause.len(),
+            // End at the last `、` between this quantity and the next, else right after it.
+            Some(next) => clause[q.span.end..next.span.start]
+                .rfind('、')
+                .map_or(q.span.end, |i| q.span.end + i),
+        };
+        let piece = trim_range(clause, start..end);
+        out.push((piece, q.clone()));
+        start = end;
+        // Skip the separator that ends this piece.
+        if clause[start..].starts_with('、') {
+            start += '、'.len_utf8();
+        }
+    }
+    out
+}
+
+fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
+    let piece = &s[r.clone()];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    r.start + lead..(r.end - trail).max(r.start + lead)
+}
+
+/// Lengthen `span` until its text first occurs there, without overlapping another proposal.
+fn make_unique(
+    text: &str,
+    mut span: Range<usize>,
+    me: usize,
+    all: &[Range<usize>],
+) -> (Range<usize>, bool) {
+    let is_unique = |s: &Range<usize>| text.find(&text[s.clone()]) == Some(s.start);
+    let free = |s: &Range<usize>| {
+        all.iter()
+            .enumerate()
+            .all(|(k, o)| k == me || o.end <= s.start || o.start >= s.end)
+    };
+    for _ in 0..3 {
+        if is_unique(&span) {
+            return (span, true);
+        }
+        let block_end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
+        let block_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        // Forward: through the next clause end.
+        let forward = text[span.end..block_end]
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| CLAUSE_ENDS.contains(&c))
+            .map_or(block_end, |(i, _)| span.end + i);
+        let ahead = span.start..forward;
+        if forward > span.end && free(&ahead) {
+            span = ahead;
+            continue;
+        }
+        // Backward: from the previous clause's start.
+        let before = &text[block_start..span.start];
+        let mut cut = before.trim_end_matches(CLAUSE_ENDS);
+        cut = &cut[..cut
+            .rfind(CLAUSE_ENDS)
+            .map_or(0, |i| i + cut[i..].chars().next().map_or(1, char::len_utf8))];
+        let back = block_start + cut.len()..span.end;
+        if back.start < span.start && free(&back) {
+            span = back;
+            continue;
+        }
+        break;
+    }
+    let unique = is_unique(&span);
+    (span, unique)
+}
+
+/// The number of a heading's numbering: `三、…` → 3, `(一) …` → 1, `1．…` → 1.
+pub fn heading_number(h: &str) -> Option<u32> {
+    let s = h.trim_start_matches(['(', '（']);
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() {
+        return digits.parse().ok();
+    }
+    let cn: String = s
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .collect();
+    let rest = &s[cn.len()..];
+    if cn.is_empty() || !rest.starts_with(['、', ')', '）']) {
+        return None;
+    }
+    chinese_number(&cn)
+}
+
+/// `一` … `九十九`.
+fn chinese_number(s: &str) -> Option<u32> {
+    let d = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
+    let cs: Vec<char> = s.chars().collect();
+    match cs.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => d(*c),
+        ['十', u] => Some(10 + d(*u)?),
+        [t, '十'] => Some(d(*t)? * 10),
+        [t, '十', u] => Some(d(*t)? * 10 + d(*u)?),
+        _ => None,
+    }
+}
+
+fn bigrams(s: &str) -> BTreeSet<String> {
+    let cs: Vec<char> = s.chars().collect();
+    cs.windows(2)
+        .filter(|w| w.iter().all(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))
+        .map(|w| w.iter().collect())
+        .collect()
+}
+
+/// In how many of the report's headings each two-character word occurs.
+fn bigram_doc_freq(index: &TextIndex) -> BTreeMap<String, usize> {
+    let mut df = BTreeMap::new();
+    for h in &index.headings {
+        for b in bigrams(&h.text) {
+            *df.entry(b).or_insert(0) += 1;
+        }
+    }
+    df
+}
+
+/// The category for a pledge under `headings` (nearest first).
+fn choose_category(headings: &[&str], cats: &[Category], df: &BTreeMap<String, usize>) -> String {
+    let Some(first) = cats.first() else {
+        return String::new();
+    };
+    let cat_words: Vec<BTreeSet<String>> = cats
+        .iter()
+        .map(|c| {
+            bigrams(&format!(
+                "{} {}",
+                c.name,
+                c.description.as_deref().unwrap_or("")
+            ))
+        })
+        .collect();
+    for h in headings {
+        let words = bigrams(h);
+        let mut best: Option<(f64, usize)> = None;
+        for (i, cw) in cat_words.iter().enumerate() {
+            let score: f64 = words
+                .intersection(cw)
+                .map(|w| 1.0 / df.get(w).copied().unwrap_or(1).max(1) as f64)
+                .sum();
+            if score > 0.0 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            return cats[i].id.clone();
+        }
+    }
+    first.id.clone()
+}
+
+/// Draft pledge-file YAML for `proposals` of `report`.
+pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
+    let mut y = format!(
+        "# Draft pledges proposed by `duixian extract` from {source}.\n\
+         # Each entry is a draft: check its text, target and category, give it a meaningful id,\n\
+         # add a title or metric if you like, then delete `draft: true` to publish it.\n\
+         report: {report}\n"
+    );
+    if proposals.is_empty() {
+        y.push_str("pledges: []\n");
+        return y;
+    }
+    y.push_str("pledges:\n");
+    let mut section: Option<&str> = None;
+    for p in proposals {
+        if p.section.as_deref() != section {
+            section = p.section.as_deref();
+            if let Some(s) = section {
+                y.push_str(&format!("\n  # ---- {s} ----\n"));
+            }
+        }
+        let q = &p.quantity;
+        y.push_str(&format!("  - id: {}\n", yaml_str(&p.id)));
+        y.push_str(&format!("    text: {}\n", yaml_str(&p.text)));
+        if !p.unique {
+            y.push_str(
+                "    # this text also occurs earlier in the report: lengthen it so that it is unique\n",
+            );
+        }
+        y.push_str(&format!("    category: {}\n", yaml_str(&p.category)));
+        if let Some(other) = q.other_bound {
+            y.push_str(&format!(
+                "    # a range in the text; the other bound is {}\n",
+                number(other)
+            ));
+        }
+        y.push_str(&format!(
+            "    target: {{value: {}, unit: {}, qualifier: {}}}\n",
+            number(q.value),
+            yaml_str(&q.unit),
+            q.qualifier.key()
+        ));
+        y.push_str("    draft: true\n");
+    }
+    y
+}
+
+fn number(v: f64) -> String {
+    crate::types::Num(v).to_string()
+}
+
+/// What `extract` wrote.
+#[derive(Debug)]
+pub struct Extracted {
+    pub path: PathBuf,
+    pub proposals: Vec<Proposal>,
+}
+
+/// Read report `id` of the site at `root`, propose its pledges and write them as a draft file.
+pub fn extract(
+    root: &Path,
+    id: &ReportId,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<Extracted> {
+    let (index, report_rel) = report_index(root, id)?;
+    let site = read_site(root)?;
+    let categories: Vec<Category> = site
+        .categories
+        .iter()
+        .map(|c| Category {
+            id: c.id.to_string(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+        })
+        .collect();
+    if categories.is_empty() {
+        bail!("site.yaml defines no categories: add at least one, pledges need a category");
+    }
+    let taken = pledge_ids(root, id.as_str());
+    let proposals = propose(&index, &categories, &taken);
+    let path = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.join("content/pledges").join(format!("{id}.yaml")));
+    if output.is_none() && path.exists() && !force {
+        bail!(
+            "`{}` already exists: write the drafts elsewhere with --output {}, or replace the file with --force",
+            shown(root, &path),
+            root.join("content/pledges")
+                .join(format!("{id}-draft.yaml"))
+                .display()
+        );
+    }
+    write_file(&path, &to_yaml(id.as_str(), &report_rel, &proposals), force)?;
+    Ok(Extracted { path, proposals })
+}
+
+/// The rendered text of report `id`'s body, and the report's path relative to `root`.
+pub fn report_index(root: &Path, id: &ReportId) -> Result<(TextIndex, String)> {
+    let path = root.join("content/reports").join(format!("{id}.md"));
+    let rel = shown(root, &path);
+    if !path.is_file() {
+        bail!("no report `{id}`: `{rel}` does not exist");
+    }
+    let text = crate::content::read_text(&path)
+        .map_err(|(l, c, m)| anyhow::anyhow!("{rel}:{l}:{c}: {m}"))?;
+    let split = crate::content::frontmatter::split(&text)
+        .map_err(|e| anyhow::anyhow!("{rel}:{}:1: {}", e.line, e.message))?;
+    Ok((text_index(split.body), rel))
+}
+
+/// Pledge ids already used for `report` in the site's pledge files (files that do not parse
+/// are skipped: `check` reports them).
+pub fn pledge_ids(root: &Path, report: &str) -> BTreeSet<String> {
+    #[derive(serde::Deserialize)]
+    struct Ids {
+        report: String,
+        #[serde(default)]
+        pledges: Vec<IdOnly>,
+    }
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        id: String,
+    }
+    files_with_ext(&root.join("content/pledges"), &["yaml", "yml"], false)
+        .into_iter()
+        .filter_map(|p| crate::content::read_text(&p).ok())
+        .filter_map(|t| serde_yaml::from_str::<Ids>(&t).ok())
+        .filter(|f| f.report == report)
+        .flat_map(|f| f.pledges.into_iter().map(|p| p.id))
+        .collect()
+}
+
+impl Extracted {
+    /// What was written, by section, for the command's output.
+    pub fn summary(&self, root: &Path) -> Vec<String> {
+        let n = self.proposals.len();
+        let mut lines = vec![format!(
+            "proposed {n} draft pledge{} in {}",
+            if n == 1 { "" } else { "s" },
+            shown(root, &self.path)
+        )];
+        let mut by_section: Vec<(String, usize)> = Vec::new();
+        for p in &self.proposals {
+            let s = p.section.clone().unwrap_or_default();
+            match by_section.last_mut() {
+                Some((last, k)) if *last == s => *k += 1,
+                _ => by_section.push((s, 1)),
+            }
+        }
+        for (s, k) in by_section {
+            lines.push(format!("  {k:>3}  {s}"));
+        }
+        let ranges = self
+            .proposals
+            .iter()
+            .filter(|p| p.quantity.other_bound.is_some())
+            .count();
+        let dup = self.proposals.iter().filter(|p| !p.unique).count();
+        if ranges > 0 {
+            lines.push(format!("  {ranges} range(s): value is the lower bound (upper when capped), noted in a comment"));
+        }
+        if dup > 0 {
+            lines.push(format!(
+                "  {dup} text(s) also occur earlier in the report: lengthen them (marked with a comment)"
+            ));
+        }
+        lines.push(
+            "  review each entry, then delete `draft: true`; `duixian check --drafts` validates them now"
+                .to_string(),
+        );
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cats() -> Vec<Category> {
+        [
+            ("economy", "主要预期目标"),
+            ("innovation", "科技创新"),
+            ("industry", "产业发展"),
+            ("urban", "城市建设与管理"),
+        ]
+        .into_iter()
+        .map(|(id, name)| Category {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+        })
+        .collect()
+    }
+
+    fn run(md: &str) -> Vec<Proposal> {
+        propose(&text_index(md), &cats(), &BTreeSet::new())
+    }
+
+    #[test]
+    fn clauses_with_two_targets_become_two_non_overlapping_pledges() {
+        let p = run(
+            "## 三、重点工作\n\n### (四) 提升城市品质\n\n新建供热管网20公里，热交换站38座，新增供热面积700万平方米以上、主城区供热覆盖率达到75%以上。解决7000户2万余名群众用水安全问题。\n",
+        );
+        let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "新建供热管网20公里",
+                "热交换站38座",
+                "新增供热面积700万平方米以上",
+                "主城区供热覆盖率达到75%以上",
+                "解决7000户",
+                "2万余名群众用水安全问题"
+            ]
+        );
+        for w in p.windows(2) {
+            assert!(w[0].span.end <= w[1].span.start);
+        }
+        assert_eq!(p[0].id, "3-4-01");
+        assert_eq!(p[5].id, "3-4-06");
+        assert!(p.iter().all(|p| p.category == "urban"));
+    }
+
+    #[test]
+    fn review_sections_and_text_before_the_first_heading_are_skipped() {
+        let p = run(
+            "去年完成投资100亿元。\n\n## 一、2023年工作回顾\n\n### (一) 经济\n\n增长8%。\n\n## 二、主要目标\n\n生产总值增长7%左右。\n",
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].text, "生产总值增长7%左右");
+        assert_eq!(p[0].category, "economy");
+    }
+
+    #[test]
+    fn subjects_before_fenbie_and_the_field_of_a_rank_are_not_targets() {
+        let p = run(
+            "## 三、工作\n\n推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上。空气质量排名跻身全国168个重点城市前120名、全省前6名。\n",
+        );
+        let v: Vec<(f64, &str)> = p
+            .iter()
+            .map(|p| (p.quantity.value, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            v,
+            [
+                (
+                    20.0,
+                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上"
+                ),
+                (10.0, "10%以上"),
+                (120.0, "空气质量排名跻身全国168个重点城市前120名"),
+                (6.0, "全省前6名")
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_texts_are_lengthened_until_unique() {
+        let md = "## 三、工作\n\n### (二) 产业\n\n发布标准3个以上，力争年底产业链规模达到30亿元。围绕食品包装产业链，培育企业2家以上。力争年底产业链规模达到30亿元。围绕电力装备产业链，推动发展。\n";
+        let p = run(md);
+        let t: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "发布标准3个以上",
+                "力争年底产业链规模达到30亿元",
+                "培育企业2家以上",
+                "力争年底产业链规模达到30亿元。围绕电力装备产业链"
+            ]
+        );
+        assert!(p.iter().all(|p| p.unique));
+        assert_eq!(p[0].category, "industry");
+    }
+
+    #[test]
+    fn heading_numbers_and_categories() {
+        assert_eq!(heading_number("三、2024年重点工作安排"), Some(3));
+        assert_eq!(heading_number("(一) 构建创新体系"), Some(1));
+        assert_eq!(heading_number("（十二）其他"), Some(12));
+        assert_eq!(heading_number("二十一、附则"), Some(21));
+        assert_eq!(heading_number("1．强化谋划"), Some(1));
+        assert_eq!(heading_number("政府工作报告"), None);
+        let idx = text_index(
+            "## (一) 构建“顶天立地”创新体系，塑造发展新动能新优势\n\n## (七) 推动绿色低碳发展\n",
+        );
+        let df = bigram_doc_freq(&idx);
+        // `创新` occurs in one heading, `发展` in two: innovation wins over industry.
+        assert_eq!(
+            choose_category(&[&idx.headings[0].text], &cats(), &df),
+            "innovation"
+        );
+        assert_eq!(choose_category(&["其他"], &cats(), &df), "economy");
+    }
+
+    #[test]
+    fn ids_already_taken_get_a_suffix() {
+        let taken: BTreeSet<String> = ["2-01".to_string()].into();
+        let p = propose(
+            &text_index("## 二、目标\n\n增长7%左右，增长8%。\n"),
+            &cats(),
+            &taken,
+        );
+        assert_eq!(p[0].id, "2-01-2");
+        assert_eq!(p[1].id, "2-02");
+    }
+
+    #[test]
+    fn yaml_output_parses_as_a_pledge_file() {
+        let p = run("## 二、目标\n\n生产总值增长7%左右，增长3—5%。\n");
+        let y = to_yaml("r-2024", "content/reports/r-2024.md", &p);
+        let raw: crate::content::raw::RawPledgeFile = serde_yaml::from_str(&y).unwrap();
+        assert_eq!(raw.pledges.len(), 2);
+        assert!(raw.pledges.iter().all(|p| p.draft));
+        let t = raw.pledges[1].target.as_ref().unwrap();
+        assert_eq!(
+            (t.value.get(), t.unit.as_str(), t.qualifier),
+            (3.0, "%", crate::types::Qualifier::AtLeast)
+        );
+        assert!(y.contains("# a range in the text; the other bound is 5"));
+    }
+}

@@ -1,0 +1,966 @@
+//! Import: clean a newspaper text into a Markdown body — lines that columns broke are joined,
+//! page-jump markers dropped and the report's numbered headings marked — changing no other
+//! character.
+//!
+//! The rules, in the order they run:
+//!
+//! 1. Page-jump markers such as `(上接01版)`, `（下转第3版）`, `(转A2版)` are dropped wherever
+//!    they stand; a line left empty by that counts as blank.
+//! 2. Each line is trimmed (ASCII and full-width spaces). Consecutive non-blank lines form a
+//!    paragraph and are joined: without a space, except between two Latin letters or digits
+//!    (`and` / `the` → `and the`), and never between two digits (a number split by a column).
+//!    A Markdown heading line (`## …`) always stands alone.
+//! 3. A paragraph that ends mid-sentence is joined with the next one across the blank line
+//!    (newspaper columns and page layout also break paragraphs with empty lines). "Ends
+//!    mid-sentence" means: its last character is not a sentence end (`。！？；：…—` or a closing
+//!    quote or bracket right after one), neither paragraph is a heading, the next one does not
+//!    start like a new block (Markdown syntax, `——`, `■`) or with a `上接` marker, and the last
+//!    line was cut by the column: in narrow-column text (most paragraphs have several lines) its
+//!    width is at least 80% of the column width, the median width of lines inside paragraphs,
+//!    and it holds some punctuation (a headline is as wide as the column, but has none);
+//!    in text with one line per paragraph it contains clause punctuation (`，、；`), so that a
+//!    title, caption or byline (`河南漯河：改革風勁破浪行`, `圖片來源：…`) is never glued to
+//!    what follows.
+//! 4. A paragraph shaped like a heading (at most 50 characters, no sentence end inside it, not
+//!    ending in a comma or colon) that starts `一、` becomes `## `, `（一）`/`(一)` becomes `### `,
+//!    and `1．`/`（1）` becomes `#### `. A Markdown heading already in the text keeps its text;
+//!    its level is corrected when the text starts with one of those numberings.
+
+use super::{files_with_ext, read_site, seed_name, shown, write_file, yaml_str};
+use crate::types::{Date, JurisdictionId, NewsSlug, ReportId};
+use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+/// A page-jump marker that was dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    /// 1-based line of the input.
+    pub line: usize,
+    pub text: String,
+}
+
+/// Two paragraphs joined across a blank line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlankJoin {
+    /// 1-based input line where the second paragraph started.
+    pub line: usize,
+    /// The end of the first paragraph and the start of the second, a few characters each.
+    pub before: String,
+    pub after: String,
+}
+
+/// A heading recognised by its numbering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingFound {
+    pub line: usize,
+    pub level: u8,
+    pub text: String,
+    /// The level it had when the input already marked it as a Markdown heading.
+    pub was: Option<u8>,
+}
+
+/// What [`clean`] changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Line breaks removed inside paragraphs.
+    pub lines_joined: usize,
+    /// Paragraphs joined across a blank line.
+    pub blank_joins: Vec<BlankJoin>,
+    pub markers: Vec<Marker>,
+    pub headings: Vec<HeadingFound>,
+    /// The column width (in half-width cells) used to judge paragraph ends, when the text is
+    /// set in narrow columns.
+    pub column_width: Option<usize>,
+}
+
+/// A cleaned Markdown body and what was changed to get it.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    /// Paragraphs separated by one blank line; ends with a newline (empty input: empty).
+    pub body: String,
+    pub changes: Changes,
+}
+
+impl Cleaned {
+    /// The body's paragraphs (headings included), in order.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+    }
+}
+
+#[derive(Debug)]
+struct Para {
+    first_line: usize,
+    text: String,
+    /// The last input line, trimmed, as it was before joining.
+    last_line: String,
+    /// Already a Markdown heading in the input: its level.
+    atx: Option<u8>,
+    /// Shaped like a numbered heading: its level.
+    numbered: Option<u8>,
+    starts_after_jump: bool,
+    ends_before_jump: bool,
+}
+
+impl Para {
+    fn is_heading(&self) -> bool {
+        self.atx.is_some() || self.numbered.is_some()
+    }
+}
+
+/// Clean `text` (UTF-8, any line endings) into a Markdown body.
+pub fn clean(text: &str) -> Cleaned {
+    let mut changes = Changes::default();
+    let mut paras: Vec<Para> = Vec::new();
+    let mut current: Option<Para> = None;
+    // Widths of lines that are followed by another line of the same paragraph.
+    let mut inner_widths: Vec<usize> = Vec::new();
+    // A `上接` marker on a line of its own: the next paragraph continues another page.
+    let mut jump_in_pending = false;
+    let flush = |current: &mut Option<Para>, paras: &mut Vec<Para>| {
+        if let Some(mut p) = current.take() {
+            p.numbered = p.atx.map_or_else(|| numbered_heading(&p.text), |_| None);
+            paras.push(p);
+        }
+    };
+    for (i, raw_line) in text.split('\n').enumerate() {
+        let line_no = i + 1;
+        let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let (without, found) = drop_markers(raw_line);
+        let had_jump_in = found.iter().any(|m| is_jump_in(m));
+        let had_jump_out = found.iter().any(|m| !is_jump_in(m));
+        let leading_jump = had_jump_in && starts_with_marker(raw_line);
+        changes.markers.extend(found.into_iter().map(|text| Marker {
+            line: line_no,
+            text,
+        }));
+        let line = without.trim();
+        if line.is_empty() {
+            flush(&mut current, &mut paras);
+            if had_jump_out && let Some(p) = paras.last_mut() {
+                p.ends_before_jump = true;
+            }
+            jump_in_pending |= had_jump_in;
+            continue;
+        }
+        let leading_jump = leading_jump || std::mem::take(&mut jump_in_pending);
+        if let Some(level) = atx_level(line) {
+            flush(&mut current, &mut paras);
+            current = Some(Para {
+                first_line: line_no,
+                text: line.to_string(),
+                last_line: line.to_string(),
+                atx: Some(level),
+                numbered: None,
+                starts_after_jump: leading_jump,
+                ends_before_jump: had_jump_out,
+            });
+            flush(&mut current, &mut paras);
+            continue;
+        }
+        match current.as_mut() {
+            Some(p) => {
+                inner_widths.push(width(&p.last_line));
+                push_joined(&mut p.text, line);
+                p.last_line = line.to_string();
+                p.ends_before_jump |= had_jump_out;
+                changes.lines_joined += 1;
+            }
+            None => {
+                current = Some(Para {
+                    first_line: line_no,
+                    text: line.to_string(),
+                    last_line: line.to_string(),
+                    atx: None,
+                    numbered: None,
+                    starts_after_jump: leading_jump,
+                    ends_before_jump: had_jump_out,
+                })
+            }
+        }
+    }
+    flush(&mut current, &mut paras);
+
+    // Narrow columns: enough lines inside paragraphs to know the column width.
+    if inner_widths.len() >= 10 && inner_widths.len() * 2 >= paras.len() {
+        inner_widths.sort_unstable();
+        changes.column_width = Some(inner_widths[inner_widths.len() / 2]);
+    }
+
+    let mut merged: Vec<Para> = Vec::with_capacity(paras.len());
+    for p in paras {
+        if let Some(prev) = merged.last_mut()
+            && continues(prev, &p, changes.column_width)
+        {
+            changes.blank_joins.push(BlankJoin {
+                line: p.first_line,
+                before: tail(&prev.text, 12),
+                after: head(&p.text, 12),
+            });
+            push_joined(&mut prev.text, &p.text);
+            prev.last_line = p.last_line;
+            prev.ends_before_jump = p.ends_before_jump;
+            continue;
+        }
+        merged.push(p);
+    }
+
+    let mut out: Vec<String> = Vec::with_capacity(merged.len());
+    for p in merged {
+        let text = match (p.atx, p.numbered) {
+            (Some(was), _) => {
+                let inner = p.text.trim_start_matches('#').trim();
+                match numbered_heading(inner) {
+                    Some(level) => {
+                        changes.headings.push(HeadingFound {
+                            line: p.first_line,
+                            level,
+                            text: inner.to_string(),
+                            was: Some(was),
+                        });
+                        format!("{} {inner}", "#".repeat(level as usize))
+                    }
+                    None => p.text,
+                }
+            }
+            (None, Some(level)) => {
+                changes.headings.push(HeadingFound {
+                    line: p.first_line,
+                    level,
+                    text: p.text.clone(),
+                    was: None,
+                });
+                format!("{} {}", "#".repeat(level as usize), p.text)
+            }
+            (None, None) => p.text,
+        };
+        out.push(text);
+    }
+    let mut body = out.join("\n\n");
+    if !body.is_empty() {
+        body.push('\n');
+    }
+    Cleaned { body, changes }
+}
+
+/// Whether paragraph `next` continues `prev` across the blank line between them (rule 3).
+fn continues(prev: &Para, next: &Para, column_width: Option<usize>) -> bool {
+    if prev.is_heading() || next.is_heading() || prev.ends_before_jump || next.starts_after_jump {
+        return false;
+    }
+    if !ends_open(&prev.text) || starts_block(&next.text) {
+        return false;
+    }
+    match column_width {
+        // Headlines are set as wide as the column too, but without punctuation.
+        Some(w) => {
+            width(&prev.last_line) * 5 >= w * 4
+                && prev.last_line.contains([
+                    '，', '。', '、', '；', '：', '“', '”', '‘', '’', '（', '）', '！', '？', '…',
+                    ',', '.', ';', ':',
+                ])
+        }
+        None => prev.last_line.contains(['，', '、', '；', ',', ';']),
+    }
+}
+
+/// Whether `text` stops mid-sentence.
+fn ends_open(text: &str) -> bool {
+    const END: &[char] = &['。', '！', '？', '!', '?', '…', '；', ';', '：', ':', '—'];
+    const CLOSE: &[char] = &['”', '’', '」', '』', '）', ')', '》', '】', ']', '*'];
+    let mut rev = text.chars().rev();
+    let Some(last) = rev.next() else {
+        return false;
+    };
+    if END.contains(&last) {
+        return false;
+    }
+    if CLOSE.contains(&last) {
+        // A closing quote or bracket ends a sentence only right after a sentence end.
+        for c in rev {
+            if CLOSE.contains(&c) {
+                continue;
+            }
+            return !END.contains(&c);
+        }
+        return false;
+    }
+    true
+}
+
+/// Whether a paragraph starts like a new block rather than a continuation.
+fn starts_block(text: &str) -> bool {
+    let first = text.chars().next().unwrap_or(' ');
+    if matches!(
+        first,
+        '#' | '>' | '-' | '*' | '+' | '|' | '`' | '—' | '■' | '●' | '◆' | '▲' | '★' | '□' | '○'
+    ) {
+        return true;
+    }
+    // An ordered-list marker: digits, `.` or `)`, then a space.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && {
+        let rest = &text[digits..];
+        (rest.starts_with(". ") || rest.starts_with(") ")) && digits <= 9
+    }
+}
+
+/// Append `next` to `text`, with a space only between two Latin words.
+fn push_joined(text: &mut String, next: &str) {
+    if let (Some(a), Some(b)) = (text.chars().last(), next.chars().next())
+        && needs_space(a, b)
+    {
+        text.push(' ');
+    }
+    text.push_str(next);
+}
+
+fn needs_space(a: char, b: char) -> bool {
+    let latin = |c: char| c.is_ascii_alphanumeric();
+    if a.is_ascii_digit() && b.is_ascii_digit() {
+        return false;
+    }
+    (latin(a) || matches!(a, ',' | '.' | ';' | ':' | '!' | '?' | ')' | '%'))
+        && (latin(b) || b == '(')
+}
+
+/// Display width in half-width cells: ASCII 1, everything else 2.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn tail(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    s.chars().skip(count.saturating_sub(n)).collect()
+}
+
+fn head(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// The level of a Markdown ATX heading line (`# ` to `###### `).
+fn atx_level(line: &str) -> Option<u8> {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let rest = &line[hashes..];
+    ((1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])))
+        .then_some(hashes as u8)
+}
+
+const CN_DIGITS: &[char] = &[
+    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '〇', '零', '两',
+];
+
+/// The heading level of a paragraph shaped like a numbered heading (rule 4).
+pub fn numbered_heading(text: &str) -> Option<u8> {
+    let level = numbering_level(text)?;
+    let n = text.chars().count();
+    let inner_end = text
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?'))
+        .any(|(i, c)| i + c.len_utf8() < text.len());
+    let last = text.chars().last()?;
+    (n <= 50 && !inner_end && !matches!(last, '，' | '、' | '：' | '；' | ',' | ':'))
+        .then_some(level)
+}
+
+/// The level implied by the numbering at the start of `text`, if any.
+fn numbering_level(text: &str) -> Option<u8> {
+    let count_cn = |s: &str| s.chars().take_while(|c| CN_DIGITS.contains(c)).count();
+    // 一、
+    let n = count_cn(text);
+    if n > 0 {
+        let rest: &str = &text[text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)..];
+        return rest.starts_with('、').then_some(2);
+    }
+    // （一） (一) （1） (1)
+    if let Some(rest) = text.strip_prefix('（').or_else(|| text.strip_prefix('(')) {
+        let cn = count_cn(rest);
+        let (n, level) = if cn > 0 {
+            (
+                rest.char_indices().nth(cn).map_or(rest.len(), |(i, _)| i),
+                3,
+            )
+        } else {
+            (rest.chars().take_while(char::is_ascii_digit).count(), 4)
+        };
+        return (n > 0 && rest[n..].starts_with(['）', ')'])).then_some(level);
+    }
+    // 1． 1. 1、 followed by text (not a decimal such as 2.3%)
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits <= 2 {
+        let rest = &text[digits..];
+        let mut it = rest.chars();
+        let sep = it.next()?;
+        let next = it.next()?;
+        return (matches!(sep, '．' | '.' | '、')
+            && !next.is_ascii_digit()
+            && !next.is_whitespace())
+        .then_some(4);
+    }
+    None
+}
+
+/// `s` without its page-jump markers, and the markers removed.
+pub fn drop_markers(s: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(s.len());
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        if let Some(len) = marker_len(rest) {
+            found.push(rest[..len].to_string());
+            i += len;
+            continue;
+        }
+        let c = rest
+            .chars()
+            .next()
+            .expect("i is below len, on a char boundary");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    (out, found)
+}
+
+fn starts_with_marker(line: &str) -> bool {
+    marker_len(line.trim_start()).is_some()
+}
+
+/// A marker that says where the text came from (`上接`), rather than where it goes (`下转`).
+fn is_jump_in(marker: &str) -> bool {
+    marker.contains('接') || marker.contains('续')
+}
+
+/// The byte length of a page-jump marker at the start of `s`: an opening bracket, `上接`,
+/// `下转`, `接`, `转` or `续`, an optional `第`, a page number (digits, full-width digits or
+/// Chinese numerals, optionally after a capital letter), `版`, a closing bracket.
+fn marker_len(s: &str) -> Option<usize> {
+    let mut i = 0;
+    let bump = |i: &mut usize, c: char| *i += c.len_utf8();
+    let peek = |i: usize| s[i..].chars().next();
+    let skip_ws = |i: &mut usize| {
+        while let Some(c) = s[*i..].chars().next() {
+            if !c.is_whitespace() {
+                break;
+            }
+            *i += c.len_utf8();
+        }
+    };
+    match peek(i)? {
+        c @ ('(' | '（') => bump(&mut i, c),
+        _ => return None,
+    }
+    skip_ws(&mut i);
+    let word = ["上接", "下转", "接", "转", "续"]
+        .into_iter()
+        .find(|w| s[i..].starts_with(w))?;
+    i += word.len();
+    skip_ws(&mut i);
+    if let Some(c @ '第') = peek(i) {
+        bump(&mut i, c);
+        skip_ws(&mut i);
+    }
+    if let Some(c) = peek(i)
+        && c.is_ascii_uppercase()
+    {
+        bump(&mut i, c);
+    }
+    let mut digits = 0;
+    while let Some(c) = peek(i) {
+        let is_num = c.is_ascii_digit() || ('０'..='９').contains(&c) || CN_DIGITS.contains(&c);
+        if !is_num || digits == 3 {
+            break;
+        }
+        bump(&mut i, c);
+        digits += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    skip_ws(&mut i);
+    match peek(i)? {
+        c @ '版' => bump(&mut i, c),
+        _ => return None,
+    }
+    skip_ws(&mut i);
+    match peek(i)? {
+        c @ (')' | '）') => bump(&mut i, c),
+        _ => return None,
+    }
+    Some(i)
+}
+
+/// The non-whitespace characters of a Markdown body or input text, without the `#` marks that
+/// open heading lines: what [`clean`] promises to keep, apart from the markers it drops.
+pub fn kept_chars(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let l = l.trim_start();
+            match atx_level(l) {
+                Some(_) => l.trim_start_matches('#'),
+                None => l,
+            }
+        })
+        .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+        .collect()
+}
+
+/// What to import and as what.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Report {
+        id: ReportId,
+        jurisdiction: JurisdictionId,
+        year: i32,
+        delivered: Option<Date>,
+    },
+    News {
+        slug: NewsSlug,
+        date: Option<Date>,
+        jurisdictions: Vec<JurisdictionId>,
+    },
+}
+
+/// An import request, as the command line gives it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub input: PathBuf,
+    pub kind: Kind,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    /// Where to write; default `content/reports/<id>.md` or `content/news/<slug>.md`.
+    pub output: Option<PathBuf>,
+    pub force: bool,
+}
+
+/// Where a file's title came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TitleFrom {
+    Flag,
+    /// Built from the year and the jurisdiction's name in site.yaml.
+    Jurisdiction,
+    /// The text's first paragraph, moved out of the body.
+    FirstParagraph,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub path: PathBuf,
+    pub title: String,
+    pub title_from: TitleFrom,
+    pub changes: Changes,
+    /// Front-matter fields left as placeholders that `check` rejects until filled in.
+    pub todo: Vec<&'static str>,
+    pub warnings: Vec<String>,
+}
+
+/// Import `req.input` into the site at `root`: clean it, add front matter, write the file.
+pub fn import(root: &Path, req: &Request) -> Result<Imported> {
+    let text = crate::content::read_text(&req.input)
+        .map_err(|(l, c, m)| anyhow::anyhow!("{}:{l}:{c}: {m}", req.input.display()))?;
+    let mut cleaned = clean(&text);
+    if cleaned.body.is_empty() {
+        bail!("`{}` has no text to import", req.input.display());
+    }
+    let site = read_site(root);
+    let mut warnings = Vec::new();
+    let seed = seed_name(root, &req.input);
+    let mut todo = Vec::new();
+    let mut fm = String::from("---\n");
+    let (path, title, title_from) = match &req.kind {
+        Kind::Report {
+            id,
+            jurisdiction,
+            year,
+            delivered,
+        } => {
+            let name = match &site {
+                Ok(s) => {
+                    let j = s.jurisdictions.iter().find(|j| j.id == *jurisdiction);
+                    if j.is_none() {
+                        warnings.push(format!(
+                            "jurisdiction `{jurisdiction}` is not in site.yaml: add it there, or `duixian check` will reject the report"
+                        ));
+                    }
+                    j.map(|j| j.name.clone())
+                }
+                Err(e) => {
+                    warnings.push(format!("{e:#}"));
+                    None
+                }
+            };
+            let (title, from) = match (&req.title, name) {
+                (Some(t), _) => (t.trim().to_string(), TitleFrom::Flag),
+                (None, Some(name)) => (
+                    format!("{year}年{name}人民政府工作报告"),
+                    TitleFrom::Jurisdiction,
+                ),
+                (None, None) => bail!(
+                    "give the report's title with --title (site.yaml names no jurisdiction `{jurisdiction}` to build one from)"
+                ),
+            };
+            fm.push_str(&format!("jurisdiction: {jurisdiction}\nyear: {year}\n"));
+            fm.push_str(&format!("title: {}\n", yaml_str(&title)));
+            match delivered {
+                Some(d) => fm.push_str(&format!("delivered: {d}\n")),
+                None => {
+                    fm.push_str(
+                        "delivered: YYYY-MM-DD  # TODO: the date the report was delivered\n",
+                    );
+                    todo.push("delivered");
+                }
+            }
+            let path = req
+                .output
+                .clone()
+                .unwrap_or_else(|| root.join("content/reports").join(format!("{id}.md")));
+            (path, title, from)
+        }
+        Kind::News {
+            slug,
+            date,
+            jurisdictions,
+        } => {
+            let (title, from) = match &req.title {
+                Some(t) => (t.trim().to_string(), TitleFrom::Flag),
+                None => match headline(&cleaned.body) {
+                    Some((t, rest)) => {
+                        let t = t.to_string();
+                        cleaned.body = rest.to_string();
+                        (t, TitleFrom::FirstParagraph)
+                    }
+                    None => bail!(
+                        "give the news title with --title: the first paragraph «{}» does not look like a headline",
+                        head(cleaned.paragraphs().next().unwrap_or(""), 30)
+                    ),
+                },
+            };
+            fm.push_str(&format!("title: {}\n", yaml_str(&title)));
+            match date {
+                Some(d) => fm.push_str(&format!("date: {d}\n")),
+                None => {
+                    fm.push_str("date: YYYY-MM-DD  # TODO: the date the article was published\n");
+                    todo.push("date");
+                }
+            }
+            if !jurisdictions.is_empty() {
+                let list: Vec<&str> = jurisdictions.iter().map(|j| j.as_str()).collect();
+                fm.push_str(&format!("jurisdictions: [{}]\n", list.join(", ")));
+            }
+            let default = root.join("content/news").join(format!("{slug}.md"));
+            let path = req.output.clone().unwrap_or(default);
+            if let Some(other) = news_slug_in_use(root, slug.as_str(), &path) {
+                bail!(
+                    "news slug `{slug}` is already used by {}: slugs are unique across content/news",
+                    shown(root, &other)
+                );
+            }
+            (path, title, from)
+        }
+    };
+    if let Some(s) = &req.source {
+        fm.push_str(&format!("source: {}\n", yaml_str(s)));
+    }
+    if let Some(s) = &seed {
+        fm.push_str(&format!("seed: {}\n", yaml_str(s)));
+    }
+    fm.push_str("---\n\n");
+    fm.push_str(&cleaned.body);
+    write_file(&path, &fm, req.force)?;
+    Ok(Imported {
+        path,
+        title,
+        title_from,
+        changes: cleaned.changes,
+        todo,
+        warnings,
+    })
+}
+
+/// The first paragraph of `body` when it reads as a headline (short, no sentence end inside,
+/// not a heading), and the body without it.
+fn headline(body: &str) -> Option<(&str, &str)> {
+    let (first, rest) = body.split_once("\n\n")?;
+    let n = first.chars().count();
+    let ok = (2..=40).contains(&n)
+        && !first.starts_with('#')
+        && !first.contains(['。', '！', '？', '；', '!', '?']);
+    ok.then_some((first.trim(), rest))
+}
+
+/// Another news file that already uses `slug` (a file at `path` itself does not count).
+fn news_slug_in_use(root: &Path, slug: &str, path: &Path) -> Option<PathBuf> {
+    files_with_ext(&root.join("content/news"), &["md"], true)
+        .into_iter()
+        .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(slug) && p != path)
+}
+
+impl Imported {
+    /// A few lines telling the editor what was written and what was changed.
+    pub fn summary(&self, root: &Path, input: &Path) -> Vec<String> {
+        let c = &self.changes;
+        let mut lines = vec![format!(
+            "imported {} into {}",
+            input.display(),
+            shown(root, &self.path)
+        )];
+        let levels = |l: u8| c.headings.iter().filter(|h| h.level == l).count();
+        let heading_counts: Vec<String> = (2..=4)
+            .filter(|&l| levels(l) > 0)
+            .map(|l| format!("{} {}", levels(l), "#".repeat(l as usize)))
+            .collect();
+        lines.push(format!(
+            "  joined {} broken line{} ({} across a blank line), dropped {} page-jump marker{}, marked {} heading{}{}",
+            c.lines_joined + c.blank_joins.len(),
+            plural(c.lines_joined + c.blank_joins.len()),
+            c.blank_joins.len(),
+            c.markers.len(),
+            plural(c.markers.len()),
+            c.headings.len(),
+            plural(c.headings.len()),
+            if heading_counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", heading_counts.join(", "))
+            }
+        ));
+        for m in &c.markers {
+            lines.push(format!("  line {}: dropped {}", m.line, m.text));
+        }
+        for j in &c.blank_joins {
+            lines.push(format!(
+                "  line {}: joined across a blank line: …{}|{}…",
+                j.line, j.before, j.after
+            ));
+        }
+        for h in &c.headings {
+            let was = h
+                .was
+                .filter(|&w| w != h.level)
+                .map(|w| format!(" (was {})", "#".repeat(w as usize)))
+                .unwrap_or_default();
+            lines.push(format!(
+                "  line {}: {} {}{was}",
+                h.line,
+                "#".repeat(h.level as usize),
+                h.text
+            ));
+        }
+        match self.title_from {
+            TitleFrom::Flag => {}
+            TitleFrom::Jurisdiction => lines.push(format!(
+                "  title «{}» built from site.yaml (use --title to set another)",
+                self.title
+            )),
+            TitleFrom::FirstParagraph => lines.push(format!(
+                "  title «{}» taken from the first paragraph (use --title to set another)",
+                self.title
+            )),
+        }
+        if !self.todo.is_empty() {
+            lines.push(format!(
+                "  to do: fill in `{}` in the front matter; `duixian check` rejects the file until then",
+                self.todo.join("`, `")
+            ));
+        }
+        lines
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_in_half_and_full_width_forms_are_dropped() {
+        for m in [
+            "(上接01版)",
+            "（上接01版）",
+            "(下转03版)",
+            "（下转第3版）",
+            "( 上接 第 一 版 )",
+            "(转A2版)",
+            "（接１２版）",
+            "(续2版)",
+        ] {
+            let (out, found) = drop_markers(&format!("前文{m}后文"));
+            assert_eq!(out, "前文后文", "{m}");
+            assert_eq!(found, vec![m.to_string()]);
+        }
+        for not in ["(上接)", "(上接01)", "(一)", "(见01版", "（转载）"] {
+            let (out, found) = drop_markers(not);
+            assert_eq!(out, not);
+            assert!(found.is_empty(), "{not}");
+        }
+    }
+
+    #[test]
+    fn lines_of_a_paragraph_join_without_space_except_between_latin_words() {
+        let c = clean("改造老旧小区68\n个，新建供热管网\nand\nthe 2024\n年 12\n345\n");
+        assert_eq!(
+            c.body,
+            "改造老旧小区68个，新建供热管网and the 2024年 12345\n"
+        );
+        assert_eq!(c.changes.lines_joined, 5);
+    }
+
+    #[test]
+    fn a_paragraph_broken_by_a_blank_line_is_joined_when_it_stops_mid_sentence() {
+        let text = "做好今年工作总的要求是，全面贯彻落实党的二十\n\n届二中全会精神。\n\n下一段。\n";
+        let c = clean(text);
+        assert_eq!(
+            c.body,
+            "做好今年工作总的要求是，全面贯彻落实党的二十届二中全会精神。\n\n下一段。\n"
+        );
+        assert_eq!(c.changes.blank_joins.len(), 1);
+        assert_eq!(c.changes.blank_joins[0].line, 3);
+    }
+
+    #[test]
+    fn titles_and_bylines_without_punctuation_are_not_glued_to_the_next_paragraph() {
+        let text = "——2026年2月26日在湛河区第六届人民代表大会  \n第六次会议上\n\n湛河区人民政府区长 马培翼\n\n各位代表：\n\n现在，我代表区人民政府。";
+        let c = clean(text);
+        assert_eq!(
+            c.paragraphs().collect::<Vec<_>>(),
+            [
+                "——2026年2月26日在湛河区第六届人民代表大会第六次会议上",
+                "湛河区人民政府区长 马培翼",
+                "各位代表：",
+                "现在，我代表区人民政府。"
+            ]
+        );
+        assert!(c.changes.blank_joins.is_empty());
+    }
+
+    #[test]
+    fn a_closing_quote_ends_a_paragraph_only_after_a_sentence_end() {
+        assert!(!ends_open("他说：“好。”"));
+        assert!(ends_open("全面梳理存量土地，“一地一策”"));
+        assert!(!ends_open("各位代表："));
+        assert!(ends_open("新增智能车间(工厂)"));
+        let c = clean("全面梳理存量土地，“一地一策”\n\n专班推进，高效盘活。");
+        assert_eq!(c.body, "全面梳理存量土地，“一地一策”专班推进，高效盘活。\n");
+    }
+
+    #[test]
+    fn in_narrow_columns_a_short_last_line_ends_the_paragraph() {
+        // Ten full lines make the column width known; the headline's short line is kept apart.
+        let mut text = String::new();
+        for i in 0..6 {
+            text.push_str("一二三四五六七八九十一二三四五六\n七八九十一二三四五六七八九十一二\n");
+            // The first five stop mid-word at the end of a full line; the sixth ends a sentence.
+            text.push_str(if i < 5 {
+                "三四五六七八九十一二三，五六七八\n\n"
+            } else {
+                "三四五六七八九十一二三四五六七。\n\n"
+            });
+        }
+        text.push_str(
+            "市领导调研医疗保障工作\n\n本报讯（记者 王） 12\n月19日，市政协召开提案工作会议。\n",
+        );
+        let c = clean(&text);
+        assert!(c.changes.column_width.is_some());
+        assert!(c.paragraphs().any(|p| p == "市领导调研医疗保障工作"));
+        assert!(
+            c.paragraphs()
+                .any(|p| p == "本报讯（记者 王） 12月19日，市政协召开提案工作会议。")
+        );
+        // Full-width last lines ending mid-word are continued across the blank line.
+        assert_eq!(c.changes.blank_joins.len(), 5);
+    }
+
+    #[test]
+    fn a_continued_story_is_not_joined_to_the_headline_above_it() {
+        let text = "以高品质生态环境增强市民幸福感\n\n（上接01版）请国务院派工作组前往灾\n区指导。";
+        let c = clean(text);
+        assert_eq!(
+            c.paragraphs().collect::<Vec<_>>(),
+            [
+                "以高品质生态环境增强市民幸福感",
+                "请国务院派工作组前往灾区指导。"
+            ]
+        );
+        assert_eq!(c.changes.markers[0].line, 3);
+        // The marker on a line of its own, after a paragraph that stops mid-sentence.
+        let c = clean("灾区各项工作，正在紧张\n\n（上接01版）\n\n我市蓬勃的发展势头。");
+        assert_eq!(c.paragraphs().count(), 2);
+        let c = clean("前一版的文字，到此\n\n(下转03版)\n\n另一篇，开头。");
+        assert_eq!(c.paragraphs().count(), 2);
+    }
+
+    #[test]
+    fn in_narrow_columns_a_headline_as_wide_as_the_column_stands_alone() {
+        let mut text = String::new();
+        for _ in 0..6 {
+            text.push_str("一二三四五六七八九十一二三，五六\n七八九十一二三四五六七八九十一二\n三四五六七八九十一二三四五六七。\n\n");
+        }
+        text.push_str("精准对接长三角 跑出发展加速度\n\n主题教育整改整治工作开展以来，\n我市各单位认真学习。\n");
+        let c = clean(&text);
+        assert!(c.changes.column_width.is_some());
+        assert!(c.paragraphs().any(|p| p == "精准对接长三角 跑出发展加速度"));
+    }
+
+    #[test]
+    fn numbered_headings_become_markdown_headings() {
+        let text = "二、2024年工作总体要求和主要目标\n\n(一) 构建“顶天立地”创新体系，塑造发展新动能新优势\n\n（二）坚持聚链成群\n\n1．强化项目谋划\n\n(八) 民生福祉日益增进。财政民生支出172.3亿元，39项省、市定民生实事顺利完成。\n\n2.3%左右，规上工业增加值增长8%以上。\n";
+        let c = clean(text);
+        assert_eq!(
+            c.paragraphs().collect::<Vec<_>>(),
+            [
+                "## 二、2024年工作总体要求和主要目标",
+                "### (一) 构建“顶天立地”创新体系，塑造发展新动能新优势",
+                "### （二）坚持聚链成群",
+                "#### 1．强化项目谋划",
+                "(八) 民生福祉日益增进。财政民生支出172.3亿元，39项省、市定民生实事顺利完成。",
+                "2.3%左右，规上工业增加值增长8%以上。",
+            ]
+        );
+        assert_eq!(c.changes.headings.len(), 4);
+    }
+
+    #[test]
+    fn markdown_headings_keep_their_text_and_get_the_level_of_their_numbering() {
+        let c = clean("# 政府工作报告\n\n#### （四）民生福祉\n### 三、2026 年重点工作安排\n正文。");
+        assert_eq!(
+            c.paragraphs().collect::<Vec<_>>(),
+            [
+                "# 政府工作报告",
+                "### （四）民生福祉",
+                "## 三、2026 年重点工作安排",
+                "正文。"
+            ]
+        );
+        assert_eq!(c.changes.headings[0].was, Some(4));
+    }
+
+    #[test]
+    fn kept_characters_are_those_of_the_input_minus_markers() {
+        let input = "  政府工作报告\n\n(上接01版)\n\n二、主要目标\n\n生产总值增长\n7%左右。(下转03版)\n## （一）标题\n5#机组";
+        let c = clean(input);
+        let (unmarked, _) = drop_markers(input);
+        assert_eq!(kept_chars(&c.body), kept_chars(&unmarked));
+        assert_eq!(c.changes.markers.len(), 2);
+    }
+
+    #[test]
+    fn crlf_line_endings_are_read_like_lf() {
+        assert_eq!(
+            clean("改造\r\n小区。\r\n\r\n下一段。\r\n").body,
+            "改造小区。\n\n下一段。\n"
+        );
+    }
+
+    #[test]
+    fn empty_input_gives_an_empty_body() {
+        assert_eq!(clean("").body, "");
+        assert_eq!(clean("\n \n\u{3000}\n").body, "");
+    }
+}

@@ -1,0 +1,343 @@
+//! New: write a correctly shaped news file, or append a pledge entry to a report's pledge file,
+//! for an editor to fill in — never replacing what exists.
+//!
+//! Fields the command line does not give are written as placeholders marked `TODO`; those
+//! `duixian check` can judge are placeholders it rejects (`date: YYYY-MM-DD`, a `text` that is
+//! not in the report), so a new file cannot be published before it is opened. Optional fields
+//! are written as comments showing their shape.
+
+use super::extract::report_index;
+use super::quantity;
+use super::{files_with_ext, read_site, shown, write_file, yaml_str};
+use crate::content::raw::RawPledgeFile;
+use crate::markdown::{explain_missing, normalize_quote};
+use crate::types::{CategoryId, Date, NewsSlug, PledgeRef, Status};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// What a `new` command wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub path: PathBuf,
+    /// Fields left as placeholders.
+    pub todo: Vec<&'static str>,
+    /// The file was created (a pledge may be appended to an existing file).
+    pub created: bool,
+}
+
+/// Write `content/news/<slug>.md` for the site at `root`.
+pub fn news(
+    root: &Path,
+    slug: &NewsSlug,
+    title: Option<&str>,
+    date: Option<Date>,
+) -> Result<Written> {
+    let news_dir = root.join("content/news");
+    if let Some(other) = files_with_ext(&news_dir, &["md"], true)
+        .into_iter()
+        .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(slug.as_str()))
+    {
+        bail!(
+            "news slug `{slug}` is already used by {}: nothing was written",
+            shown(root, &other)
+        );
+    }
+    let site = read_site(root).ok();
+    let jurisdiction = site
+        .as_ref()
+        .and_then(|s| s.jurisdictions.first())
+        .map_or("jurisdiction-id".to_string(), |j| j.id.to_string());
+    let example = any_pledge(root).unwrap_or_else(|| "report-id/pledge-id".to_string());
+    let mut todo = Vec::new();
+    let mut y = String::from("---\n");
+    match title {
+        Some(t) => y.push_str(&format!("title: {}\n", yaml_str(t.trim()))),
+        None => {
+            y.push_str("title: 标题（待填写）  # TODO: the article's headline\n");
+            todo.push("title");
+        }
+    }
+    match date {
+        Some(d) => y.push_str(&format!("date: {d}\n")),
+        None => {
+            y.push_str("date: YYYY-MM-DD  # TODO: the date the article was published\n");
+            todo.push("date");
+        }
+    }
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
+    y.push_str(&format!(
+        "# source: 报纸或网站名称\n\
+         # source_url: https://\n\
+         # seed: 文件名.txt                 # the file in seeds/ the text was taken from\n\
+         # summary: 一句话摘要\n\
+         # jurisdictions: [{jurisdiction}]\n\
+         # pledges: [{example}]      # pledges this news mentions\n\
+         # updates:                         # evidence that changes a pledge's status\n\
+         #   - pledge: {example}\n\
+         #     status: in_progress          # {}\n\
+         #     value: 0                     # optional: progress in the target's unit\n\
+         #     as_of: YYYY-MM-DD            # optional; default: the news date\n\
+         #     quote: 照录下文中的原句         # evidence, verbatim from the body below\n\
+         ---\n\n\
+         正文（照录原文，只合并断行）。\n",
+        statuses.join(" | ")
+    ));
+    let path = news_dir.join(format!("{slug}.md"));
+    write_file(&path, &y, false)?;
+    Ok(Written {
+        path,
+        todo,
+        created: true,
+    })
+}
+
+/// Some pledge of the site, `report/pledge`, to show in examples.
+fn any_pledge(root: &Path) -> Option<String> {
+    files_with_ext(&root.join("content/pledges"), &["yaml", "yml"], false)
+        .into_iter()
+        .filter_map(|p| crate::content::read_text(&p).ok())
+        .filter_map(|t| serde_yaml::from_str::<RawPledgeFile>(&t).ok())
+        .find_map(|f| f.pledges.first().map(|p| format!("{}/{}", f.report, p.id)))
+}
+
+/// Append a pledge entry for `pledge` to its report's pledge file (created when there is none).
+pub fn pledge(
+    root: &Path,
+    pledge: &PledgeRef,
+    text: Option<&str>,
+    category: Option<&CategoryId>,
+) -> Result<Written> {
+    let report = pledge.report.as_str();
+    let (index, report_rel) = report_index(root, &pledge.report)?;
+    let site = read_site(root)?;
+    let known: Vec<String> = site.categories.iter().map(|c| c.id.to_string()).collect();
+    let category = match category {
+        Some(c) if known.iter().any(|k| k == c.as_str()) => c.to_string(),
+        Some(c) => bail!(
+            "unknown category `{c}`: site.yaml defines {}",
+            list_or_none(&known)
+        ),
+        None => match known.first() {
+            Some(c) => c.clone(),
+            None => {
+                bail!("site.yaml defines no categories: add one first, pledges need a category")
+            }
+        },
+    };
+    let mut todo = Vec::new();
+    let text_line = match text {
+        Some(t) => {
+            let q = normalize_quote(t);
+            if !index.text.contains(&q) {
+                bail!(
+                    "text does not occur in report `{report}` ({report_rel}): «{q}» ({})",
+                    explain_missing(&index.text, &q)
+                );
+            }
+            format!("    text: {}\n", yaml_str(&q))
+        }
+        None => {
+            todo.push("text");
+            "    text: 照录报告原文（待填写）  # TODO: the pledge's sentence, verbatim from the report\n".to_string()
+        }
+    };
+    // A target prefilled from the text when it holds exactly one quantity.
+    let found = text.map(quantity::find).unwrap_or_default();
+    let target_line = match found.as_slice() {
+        [q] => format!(
+            "    target: {{value: {}, unit: {}, qualifier: {}}}  # metric: optional name to compare across years\n",
+            crate::types::Num(q.value),
+            yaml_str(&q.unit),
+            q.qualifier.key()
+        ),
+        _ => "    # target: {metric: 指标名, value: 0, unit: 个, qualifier: exact}  # exact | about | at_least | at_most\n".to_string(),
+    };
+    let entry = format!(
+        "  - id: {id}\n{text_line}    category: {category}  # {cats}\n\
+         {target_line}\
+         \x20   # title: 短标题\n\
+         \x20   # department: 责任单位\n\
+         \x20   # deadline: YYYY-MM-DD          # default: Dec 31 of the report's year\n\
+         \x20   # status: unrated               # starting status: {statuses}\n\
+         \x20   # tags: []\n",
+        id = pledge.pledge,
+        cats = known.join(" | "),
+        statuses = Status::ALL
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+
+    // The report's pledge files; the new entry goes into `<report>.yaml` if it is one of them.
+    let mut files: Vec<(PathBuf, String, RawPledgeFile)> = Vec::new();
+    for p in files_with_ext(&root.join("content/pledges"), &["yaml", "yml"], false) {
+        let Ok(t) = crate::content::read_text(&p) else {
+            continue;
+        };
+        if let Ok(f) = serde_yaml::from_str::<RawPledgeFile>(&t)
+            && f.report.as_str() == report
+        {
+            files.push((p, t, f));
+        }
+    }
+    if let Some((p, _, _)) = files
+        .iter()
+        .find(|(_, _, f)| f.pledges.iter().any(|x| x.id == pledge.pledge))
+    {
+        bail!(
+            "pledge `{pledge}` already exists in {}: nothing was written",
+            shown(root, p)
+        );
+    }
+    let preferred = root.join("content/pledges").join(format!("{report}.yaml"));
+    let target = files
+        .iter()
+        .position(|(p, _, _)| *p == preferred)
+        .or(if files.is_empty() { None } else { Some(0) });
+    let Some(k) = target else {
+        let y = format!("report: {report}\npledges:\n{entry}");
+        check_appended(&y, pledge, 1)?;
+        write_file(&preferred, &y, false)?;
+        return Ok(Written {
+            path: preferred,
+            todo,
+            created: true,
+        });
+    };
+    let (path, old, parsed) = &files[k];
+    let new = append_entry(old, &entry).with_context(|| {
+        format!(
+            "cannot append to `{}`: add the entry by hand",
+            shown(root, path)
+        )
+    })?;
+    check_appended(&new, pledge, parsed.pledges.len() + 1)?;
+    write_file(path, &new, true)?;
+    Ok(Written {
+        path: path.clone(),
+        todo,
+        created: false,
+    })
+}
+
+fn list_or_none(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The pledge file text with `entry` (indented two spaces) added to its `pledges:` list.
+fn append_entry(old: &str, entry: &str) -> Result<String> {
+    let lines: Vec<&str> = old.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.starts_with("pledges:")) else {
+        let mut s = old.trim_end().to_string();
+        s.push_str("\npledges:\n");
+        s.push_str(entry);
+        return Ok(s);
+    };
+    let after_key = lines[at]["pledges:".len()..].trim();
+    // `pledges` must be the last top-level key, so that appending lands in its list.
+    let later_key = lines[at + 1..].iter().any(|l| {
+        let first = l.chars().next();
+        first.is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
+    });
+    if later_key {
+        bail!("`pledges:` is not the last key of the file");
+    }
+    let value = after_key.split(" #").next().unwrap_or("").trim();
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match value {
+        "" => {}
+        "[]" => out[at] = "pledges:".to_string(),
+        _ => bail!("`pledges:` is written in flow style"),
+    }
+    // Items written at column 0 (`- id:`) take the new entry at column 0 too.
+    let zero = lines[at + 1..].iter().any(|l| l.starts_with("- "));
+    let entry = if zero {
+        entry
+            .lines()
+            .map(|l| l.strip_prefix("  ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    } else {
+        entry.to_string()
+    };
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    let mut s = out.join("\n");
+    s.push('\n');
+    s.push_str(&entry);
+    // Keep the file's line endings.
+    if old.contains("\r\n") {
+        s = s.replace('\n', "\r\n");
+    }
+    Ok(s)
+}
+
+/// The new file text parses as a pledge file whose last entry is the new pledge.
+fn check_appended(y: &str, pledge: &PledgeRef, count: usize) -> Result<()> {
+    let f: RawPledgeFile =
+        serde_yaml::from_str(y).context("the file would not parse after appending (a bug)")?;
+    let ok = f.pledges.len() == count && f.pledges.last().is_some_and(|p| p.id == pledge.pledge);
+    if !ok {
+        bail!("the entry would not land in the `pledges:` list: add it by hand");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRY: &str = "  - id: new\n    text: 新\n    category: urban\n";
+
+    #[test]
+    fn entries_are_appended_to_the_list_with_its_indentation() {
+        let two = append_entry(
+            "report: r\npledges:\n  - id: a\n    text: x\n    category: urban\n\n",
+            ENTRY,
+        )
+        .unwrap();
+        assert!(two.ends_with("category: urban\n  - id: new\n    text: 新\n    category: urban\n"));
+        let zero = append_entry(
+            "report: r\npledges:\n- id: a\n  text: x\n  category: urban\n",
+            ENTRY,
+        )
+        .unwrap();
+        assert!(
+            zero.ends_with("\n- id: new\n  text: 新\n  category: urban\n"),
+            "{zero}"
+        );
+        let empty = append_entry("report: r\npledges: []\n", ENTRY).unwrap();
+        assert_eq!(empty, format!("report: r\npledges:\n{ENTRY}"));
+        for y in [&two, &zero, &empty] {
+            let f: RawPledgeFile = serde_yaml::from_str(y).unwrap();
+            assert_eq!(f.pledges.last().unwrap().id.as_str(), "new");
+        }
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let out = append_entry(
+            "report: r\r\npledges:\r\n  - id: a\r\n    text: x\r\n",
+            ENTRY,
+        )
+        .unwrap();
+        assert_eq!(out.matches("\r\n").count(), out.matches('\n').count());
+        assert!(out.ends_with("  - id: new\r\n    text: 新\r\n    category: urban\r\n"));
+    }
+
+    #[test]
+    fn files_where_appending_is_unsafe_are_refused() {
+        assert!(append_entry("pledges:\n  - id: a\nreport: r\n", ENTRY).is_err());
+        assert!(append_entry("report: r\npledges: [{id: a}]\n", ENTRY).is_err());
+    }
+}

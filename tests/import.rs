@@ -1,0 +1,345 @@
+//! `duixian import`: all five seed documents import, the results pass `check`, every character
+//! but the page-jump markers is kept, the summary says what changed, and nothing is overwritten.
+
+mod common;
+use common::*;
+use duixian::content::frontmatter;
+use duixian::editor::import::{drop_markers, kept_chars};
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An empty site with the demo's site.yaml and seeds.
+fn empty_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_tree(&root().join("seeds"), &dir.path().join("seeds"));
+    dir
+}
+
+fn seed(dir: &Path, prefix: &str) -> PathBuf {
+    std::fs::read_dir(dir.join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
+        .unwrap()
+}
+
+/// The five seeds, each with the arguments an editor would give.
+fn seed_args() -> Vec<(&'static str, Vec<&'static str>, &'static str)> {
+    vec![
+        (
+            "000",
+            vec![
+                "--news",
+                "report-card",
+                "--date",
+                "2024-12-31",
+                "--jurisdiction",
+                "luohe",
+                "--title",
+                "说了算：政府工作报告就是对全市人民承诺的责任书",
+            ],
+            "content/news/report-card.md",
+        ),
+        (
+            "001",
+            vec![
+                "--report",
+                "luohe-2024",
+                "--jurisdiction",
+                "luohe",
+                "--year",
+                "2024",
+                "--delivered",
+                "2024-02-21",
+                "--source",
+                "漯河日报",
+            ],
+            "content/reports/luohe-2024.md",
+        ),
+        (
+            "002",
+            vec![
+                "--report",
+                "zhanhe-2026",
+                "--jurisdiction",
+                "zhanhe",
+                "--year",
+                "2026",
+                "--delivered",
+                "2026-02-26",
+            ],
+            "content/reports/zhanhe-2026.md",
+        ),
+        (
+            "003",
+            vec![
+                "--news",
+                "page-2023-12",
+                "--date",
+                "2023-12-20",
+                "--title",
+                "漯河日报2023年12月的一个版面",
+            ],
+            "content/news/page-2023-12.md",
+        ),
+        (
+            "004",
+            vec![
+                "--news",
+                "reform-2024",
+                "--date",
+                "2024-10-01",
+                "--title",
+                "河南漯河：改革風勁破浪行",
+            ],
+            "content/news/reform-2024.md",
+        ),
+    ]
+}
+
+fn import(site: &Path, seed_file: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "--root",
+        site.to_str().unwrap(),
+        "import",
+        seed_file.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    duixian(&all)
+}
+
+#[test]
+fn all_five_seeds_import_and_the_site_checks() {
+    let dir = empty_site();
+    for (prefix, args, out) in seed_args() {
+        let o = import(dir.path(), &seed(dir.path(), prefix), &args);
+        assert!(o.status.success(), "seed {prefix}:\n{}", stderr(&o));
+        assert!(dir.path().join(out).is_file(), "seed {prefix}: no {out}");
+        assert!(
+            stderr(&o).contains(&format!("into {out}")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
+    assert!(o.status.success(), "check:\n{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 reports, 0 pledges, 3 news items"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn every_character_is_kept_except_the_dropped_markers() {
+    let dir = empty_site();
+    for (prefix, args, out) in seed_args() {
+        let input_path = seed(dir.path(), prefix);
+        let o = import(dir.path(), &input_path, &args);
+        assert!(o.status.success(), "seed {prefix}:\n{}", stderr(&o));
+        let input = std::fs::read_to_string(&input_path).unwrap();
+        let (without_markers, _) = drop_markers(&input);
+        let written = std::fs::read_to_string(dir.path().join(out)).unwrap();
+        let body = frontmatter::split(&written).unwrap().body;
+        assert_eq!(
+            kept_chars(body),
+            kept_chars(&without_markers),
+            "seed {prefix}: the body's characters differ from the input's"
+        );
+    }
+}
+
+#[test]
+fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
+    let dir = empty_site();
+    let input_path = seed(dir.path(), "000");
+    let o = import(dir.path(), &input_path, &["--news", "card"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("title «说了算：政府工作报告就是对» taken from the first paragraph"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("to do: fill in `date`"),
+        "{}",
+        stderr(&o)
+    );
+    let written = std::fs::read_to_string(dir.path().join("content/news/card.md")).unwrap();
+    let split = frontmatter::split(&written).unwrap();
+    assert!(split.yaml.contains("title: 说了算：政府工作报告就是对\n"));
+    assert!(split.yaml.contains("date: YYYY-MM-DD  # TODO"));
+    let input = std::fs::read_to_string(&input_path).unwrap();
+    assert_eq!(
+        format!("说了算：政府工作报告就是对{}", kept_chars(split.body)),
+        kept_chars(&input)
+    );
+    // The date placeholder is rejected where it stands.
+    let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("content/news/card.md:3:7: date: invalid date `YYYY-MM-DD`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_summary_of_each_seed_matches_its_snapshot() {
+    let dir = empty_site();
+    let mut all = String::new();
+    for (prefix, args, _) in seed_args() {
+        let o = import(dir.path(), &seed(dir.path(), prefix), &args);
+        assert!(o.status.success(), "seed {prefix}:\n{}", stderr(&o));
+        all.push_str(&format!(
+            "$ duixian import seeds/{prefix}_… {}\n",
+            args.join(" ")
+        ));
+        all.push_str(&stderr(&o).replace(dir.path().to_str().unwrap(), "<site>"));
+        all.push('\n');
+    }
+    snapshot(
+        &root().join("tests/fixtures/import-expected/summaries.txt"),
+        &all,
+    );
+    // The cleaned report of seed 001 in full: paragraphs, headings, joins.
+    let written =
+        std::fs::read_to_string(dir.path().join("content/reports/luohe-2024.md")).unwrap();
+    snapshot(
+        &root().join("tests/fixtures/import-expected/luohe-2024.md"),
+        &written,
+    );
+}
+
+#[test]
+fn existing_files_are_kept_unless_forced() {
+    let dir = empty_site();
+    let input_path = seed(dir.path(), "001");
+    let args = [
+        "--report",
+        "luohe-2024",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
+    ];
+    assert!(import(dir.path(), &input_path, &args).status.success());
+    let path = dir.path().join("content/reports/luohe-2024.md");
+    std::fs::write(&path, "edited by hand").unwrap();
+    let o = import(dir.path(), &input_path, &args);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited by hand");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert!(import(dir.path(), &input_path, &forced).status.success());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("---\njurisdiction: luohe\n")
+    );
+}
+
+#[test]
+fn a_news_slug_used_anywhere_under_news_is_refused() {
+    let dir = empty_site();
+    let nested = dir.path().join("content/news/2024");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(nested.join("card.md"), "x").unwrap();
+    let o = import(
+        dir.path(),
+        &seed(dir.path(), "000"),
+        &["--news", "card", "--date", "2024-12-31"],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("news slug `card` is already used by content/news/2024/card.md"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_requests_are_explained() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let seed1 = seed(dir.path(), "001");
+    let s = seed1.to_str().unwrap();
+    // --report needs --jurisdiction and --year.
+    let o = duixian(&["--root", site, "import", s, "--report", "luohe-2024"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--jurisdiction"), "{}", stderr(&o));
+    // Exactly one of --report and --news.
+    let o = duixian(&["--root", site, "import", s]);
+    assert!(!o.status.success());
+    // Ids and dates are checked at the boundary.
+    let o = duixian(&[
+        "--root",
+        site,
+        "import",
+        s,
+        "--report",
+        "Luohe 2024",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
+    ]);
+    assert!(stderr(&o).contains("invalid id"), "{}", stderr(&o));
+    let o = duixian(&[
+        "--root",
+        site,
+        "import",
+        s,
+        "--news",
+        "x",
+        "--date",
+        "2024-02-30",
+    ]);
+    assert!(stderr(&o).contains("invalid date"), "{}", stderr(&o));
+    // A missing input file is named.
+    let o = duixian(&[
+        "--root",
+        site,
+        "import",
+        "nope.txt",
+        "--report",
+        "a",
+        "--jurisdiction",
+        "luohe",
+        "--year",
+        "2024",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nope.txt"), "{}", stderr(&o));
+    // A news text whose first paragraph is no headline needs --title.
+    let o = import(dir.path(), &seed(dir.path(), "003"), &["--news", "page"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("give the news title with --title"),
+        "{}",
+        stderr(&o)
+    );
+    // An unknown jurisdiction without --title: no title can be built.
+    let o = duixian(&[
+        "--root",
+        site,
+        "import",
+        s,
+        "--report",
+        "x-2024",
+        "--jurisdiction",
+        "nowhere",
+        "--year",
+        "2024",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--title"), "{}", stderr(&o));
+    // Nothing was written by any of these.
+    assert!(!dir.path().join("content").exists());
+}
