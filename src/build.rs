@@ -76,11 +76,11 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
-    check_output_dir(root, output)?;
+    let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
     let r = renderer(root, &site)?;
     let jobs = r.jobs();
-    let staging = Staging::create(output)?;
+    let staging = Staging::create(&output)?;
     let results: Vec<Result<u64, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees.
 #![allow(dead_code)]
 
+pub mod generate;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
