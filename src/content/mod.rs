@@ -99,8 +99,9 @@ impl Loaded {
     }
 }
 
+/// What a content file is, by where it sits in the site folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Site,
     Report,
     Pledges,
@@ -288,12 +289,8 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn read_and_parse(
-    kind: Kind,
-    path: &Path,
-    rel: String,
-) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
-    let empty = |rel: String| SourceFile {
+fn empty_file(rel: String) -> SourceFile {
+    SourceFile {
         rel,
         text: String::new(),
         yaml: 0..0,
@@ -301,16 +298,46 @@ fn read_and_parse(
         body: 0..0,
         body_first_line: 1,
         dropped: Vec::new(),
-    };
-    let text = match read_text(path) {
-        Ok(t) => t,
+    }
+}
+
+fn read_and_parse(
+    kind: Kind,
+    path: &Path,
+    rel: String,
+) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
+    match read_text(path) {
+        Ok(text) => parse_text(kind, rel, text),
         Err((line, col, msg)) => {
             let d = Diagnostic::new(&rel, line, col, msg);
-            return (empty(rel), None, vec![d]);
+            (empty_file(rel), None, vec![d])
         }
-    };
+    }
+}
+
+/// Decode and parse the bytes of one content file of `kind` exactly as [`load`] does; returns
+/// the file, its diagnostics, and whether it gave a raw struct. For fuzzing and tests.
+pub fn parse_bytes(kind: Kind, rel: &str, bytes: Vec<u8>) -> (SourceFile, Vec<Diagnostic>, bool) {
+    match decode(bytes) {
+        Ok(text) => {
+            let (file, parsed, diags) = parse_text(kind, rel.to_string(), text);
+            (file, diags, parsed.is_some())
+        }
+        Err((line, col, msg)) => (
+            empty_file(rel.to_string()),
+            vec![Diagnostic::new(rel, line, col, msg)],
+            false,
+        ),
+    }
+}
+
+fn parse_text(
+    kind: Kind,
+    rel: String,
+    text: String,
+) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
     let is_markdown = matches!(kind, Kind::Report | Kind::News | Kind::Page);
-    let mut file = empty(rel);
+    let mut file = empty_file(rel);
     if is_markdown {
         match frontmatter::split(&text) {
             Ok(s) => {
@@ -426,20 +453,45 @@ fn parse_with_recovery<T: DeserializeOwned>(
 
 /// Read a file as UTF-8 text: BOM removed, CRLF turned into LF; other encodings are errors.
 pub fn read_text(path: &Path) -> Result<String, (usize, usize, String)> {
-    let meta = std::fs::metadata(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err((
+    read_text_limited(path, MAX_FILE_BYTES)
+}
+
+/// [`read_text`] with the size limit given. Never reads more than `max + 1` bytes, even from a
+/// file that grows while it is read or that reports no size.
+pub fn read_text_limited(path: &Path, max: u64) -> Result<String, (usize, usize, String)> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| (1, 1, format!("cannot read: {e}"));
+    let too_big = |len: u64| {
+        (
             1,
             1,
             format!(
-                "file is {} MiB; content files are limited to {} MiB",
-                meta.len() >> 20,
-                MAX_FILE_BYTES >> 20
+                "file is {}, over the limit of {} for content files",
+                size(len),
+                size(max)
             ),
-        ));
+        )
+    };
+    let f = std::fs::File::open(path).map_err(cannot)?;
+    let len = f.metadata().map_err(cannot)?.len();
+    if len > max {
+        return Err(too_big(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
     decode(bytes)
+}
+
+/// A file size for messages: whole MiB when large, else bytes.
+fn size(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Decode bytes as UTF-8 text (see [`read_text`]).
