@@ -128,7 +128,17 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     };
     let mut jobs: Vec<(Kind, PathBuf, String, String)> = Vec::new();
     let site_yaml = root.join("site.yaml");
-    if site_yaml.is_file() {
+    let link_error = |rel: &str| {
+        Diagnostic::new(
+            rel,
+            1,
+            1,
+            "is a symbolic link: duixian does not follow links inside the site folder; put the real file or folder here",
+        )
+    };
+    if is_link(&site_yaml) {
+        errors.push(link_error("site.yaml"));
+    } else if site_yaml.is_file() {
         jobs.push((Kind::Site, site_yaml, "site.yaml".into(), "site".into()));
     } else {
         errors.push(Diagnostic::new(
@@ -151,6 +161,17 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     ];
     for (dir, kind, exts) in kinds {
         let base = content.join(dir);
+        if is_link(&content) || is_link(&base) {
+            let rel = if is_link(&content) {
+                "content".to_string()
+            } else {
+                format!("content/{dir}")
+            };
+            if !errors.iter().any(|d| d.path == rel) {
+                errors.push(link_error(&rel));
+            }
+            continue;
+        }
         if !base.is_dir() {
             continue;
         }
@@ -281,6 +302,11 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     (loaded, errors)
 }
 
+/// Whether `path` is a symbolic link (not followed: its target may lie anywhere).
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// `path` relative to `root`, `/`-separated, for messages.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
@@ -359,6 +385,17 @@ fn parse_text(
         file.yaml = 0..text.len();
     }
     file.text = text;
+    if let Some((line, col)) = too_deep(file.yaml_text()) {
+        let d = Diagnostic::new(
+            &file.rel,
+            line + file.yaml_first_line - 1,
+            col,
+            format!(
+                "YAML nested more than {MAX_FLOW_DEPTH} levels deep in [ ] or {{ }}: not read (is a bracket missing its pair?)"
+            ),
+        );
+        return (file, None, vec![d]);
+    }
     let one = |r: Result<Parsed, Diagnostic>| match r {
         Ok(p) => (Some(p), Vec::new()),
         Err(d) => (None, vec![d]),
@@ -387,6 +424,33 @@ fn parse_text(
         Kind::Page => one(parse_yaml(&file, "page front matter").map(Parsed::Page)),
     };
     (file, parsed, diags)
+}
+
+/// The deepest nesting of `[ ]` and `{ }` read in a YAML text. The YAML scanner spends time
+/// proportional to the depth on every token, so deeper nesting could stall a build.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where `yaml` first nests brackets deeper than [`MAX_FLOW_DEPTH`] (1-based line, column).
+/// Counts every bracket, even in quotes and comments, so that no quoting trick hides depth;
+/// real content never has that many unclosed brackets.
+fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1, 0);
+    for c in yaml.chars() {
+        col += 1;
+        match c {
+            '\n' => (line, col) = (line + 1, 0),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, col));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Checks that one list item deserialises; used only on the error path.
@@ -578,6 +642,42 @@ mod tests {
                 .unwrap_err()
                 .2
                 .contains("UTF-16")
+        );
+    }
+
+    #[test]
+    fn deep_bracket_nesting_is_refused_before_parsing() {
+        let ok = format!(
+            "a: {}1{}",
+            "[".repeat(MAX_FLOW_DEPTH),
+            "]".repeat(MAX_FLOW_DEPTH)
+        );
+        assert_eq!(too_deep(&ok), None);
+        let deep = format!("a: 1\nb: {}", "[{".repeat(1000));
+        assert_eq!(too_deep(&deep), Some((2, 4 + MAX_FLOW_DEPTH)));
+        // Closed brackets do not add up, quoted or not.
+        assert_eq!(too_deep(&"a: '[x]' [1] {b: 2}\n".repeat(1000)), None);
+        let (_, diags, parsed) = parse_bytes(Kind::Pledges, "p.yaml", deep.into_bytes());
+        assert!(!parsed);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].message.contains("nested more than"),
+            "{}",
+            diags[0]
+        );
+    }
+
+    #[test]
+    fn the_size_limit_is_checked_before_and_while_reading() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f.md");
+        std::fs::write(&p, "x".repeat(1000)).unwrap();
+        assert_eq!(read_text_limited(&p, 1000).unwrap().len(), 1000);
+        let (line, col, msg) = read_text_limited(&p, 999).unwrap_err();
+        assert_eq!((line, col), (1, 1));
+        assert_eq!(
+            msg,
+            "file is 1000 bytes, over the limit of 999 bytes for content files"
         );
     }
 
