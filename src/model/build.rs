@@ -544,13 +544,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         let r = &doc.raw;
         check_seed(&mut e, doc.file, &r.seed, loaded);
         if let Some(u) = &r.source_url
-            && !(u.starts_with("https://") || u.starts_with("http://"))
+            && let Err(msg) = check_source_url(u)
         {
-            e.at(
-                doc.file,
-                &[key("source_url")],
-                "source_url must be an http:// or https:// address",
-            );
+            e.at(doc.file, &[key("source_url")], msg);
         }
         let mut js = Vec::new();
         for (i, j) in r.jurisdictions.iter().enumerate() {
@@ -907,6 +903,24 @@ pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
     Ok((url, path))
 }
 
+/// A news item's `source_url`: an http(s) address without characters that a URL must encode.
+fn check_source_url(u: &str) -> Result<(), String> {
+    if !(u.starts_with("https://") || u.starts_with("http://")) {
+        return Err("source_url must be an http:// or https:// address".into());
+    }
+    let bad = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
+    };
+    if let Some(c) = u.chars().find(|&c| bad(c)) {
+        return Err(format!(
+            "source_url contains {c:?}, which an address cannot contain: copy the address from the browser's address bar"
+        ));
+    }
+    Ok(())
+}
+
 fn check_seed(e: &mut Errors, file: FileId, seed: &Option<String>, loaded: &Loaded) {
     if let Some(s) = seed
         && (s.contains(['/', '\\']) || s.starts_with('.') || !loaded.seeds.contains(s))
@@ -1070,6 +1084,20 @@ mod tests {
             first_occurrences(hay, &["乙丙", "甲乙", "丁", "甲乙"]),
             vec![Some(3), Some(0), None, Some(0)]
         );
+    }
+
+    #[test]
+    fn source_urls_are_plain_addresses() {
+        assert!(check_source_url("https://example.org/新闻/1?a=b&c='d'#e").is_ok());
+        assert!(check_source_url("ftp://example.org/").is_err());
+        for bad in [
+            "https://x/\"><script>",
+            "https://x/a b",
+            "https://x/\\y",
+            "https://x/\n",
+        ] {
+            assert!(check_source_url(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
