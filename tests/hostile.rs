@@ -337,3 +337,28 @@ fn a_source_url_with_markup_is_an_error() {
         stderr(&o)
     );
 }
+
+/// No path escapes: every file a build writes is named from validated ids and stays inside the
+/// output folder, whatever the content says.
+#[test]
+fn output_paths_stay_inside_the_output_folder() {
+    use duixian::render::{Renderer, theme};
+    for name in ["hostile", "full"] {
+        let root = fixture(name);
+        let (site, _) =
+            duixian::build::load_site(&root, &duixian::model::BuildOptions::default()).unwrap();
+        let r = Renderer::new(&site, theme::load(&root, &site.config.theme).unwrap()).unwrap();
+        for job in r.jobs() {
+            let path = r.render(&job).unwrap().path;
+            let p = Path::new(&path);
+            assert!(
+                p.is_relative()
+                    && !path.contains('\\')
+                    && path
+                        .split('/')
+                        .all(|s| !s.is_empty() && s != "." && s != ".."),
+                "{name}: output path `{path}`"
+            );
+        }
+    }
+}
