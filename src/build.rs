@@ -92,12 +92,12 @@ pub fn build_with_progress(
     progress: Option<Progress>,
 ) -> Result<Summary> {
     let start = Instant::now();
-    check_output_dir(root, output)?;
+    let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
     let loaded_at = start.elapsed().as_millis();
     let r = renderer(root, &site)?;
     let jobs = r.jobs();
-    let staging = Staging::create(output)?;
+    let staging = Staging::create(&output)?;
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let results: Vec<Result<u64, Diagnostic>> = jobs

@@ -8,7 +8,7 @@
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 use std::sync::OnceLock;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::html::ClassStyle;
 use syntect::parsing::SyntaxSet;
 
 /// The CSS class prefix of highlighted code tokens.
@@ -495,6 +495,7 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
     let mut ai = 0;
     let mut link_depth = 0usize;
     let mut code: Option<(Option<String>, String)> = None;
+    let mut highlight_budget = highlight_limits::PER_DOCUMENT;
     for ev in events(md, link_prefix) {
         // Code blocks are collected and highlighted as one piece.
         if let Some((lang, buf)) = code.as_mut() {
@@ -506,7 +507,7 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     w.step(&ev);
-                    let html = highlight_code(lang.as_deref(), buf);
+                    let html = highlight_code_within(lang.as_deref(), buf, &mut highlight_budget);
                     out.push(Event::Html(html.into()));
                     code = None;
                     continue;
@@ -637,8 +638,26 @@ fn syntax_set() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// Limits on code highlighting. The grammars' regular expressions cost time that grows faster
+/// than the input on long lines and deep nesting, so code beyond these is shown as plain text:
+/// a pasted log or minified script cannot stall a build, and the output stays deterministic.
+pub mod highlight_limits {
+    /// Longest line (bytes) of a block that is highlighted.
+    pub const LINE: usize = 200;
+    /// Deepest scope nesting a block may reach while highlighted.
+    pub const DEPTH: usize = 32;
+    /// Bytes of code highlighted per document; later blocks are plain.
+    pub const PER_DOCUMENT: usize = 32 * 1024;
+}
+
 /// Highlight a fenced code block with CSS classes; unknown languages are escaped plain text.
 pub fn highlight_code(lang: Option<&str>, code: &str) -> String {
+    highlight_code_within(lang, code, &mut highlight_limits::PER_DOCUMENT.clone())
+}
+
+/// [`highlight_code`], drawing the block's size from `budget` (bytes left for this document);
+/// blocks over any limit of [`highlight_limits`] are plain text.
+pub fn highlight_code_within(lang: Option<&str>, code: &str, budget: &mut usize) -> String {
     let lang_attr = lang
         .map(|l| format!(" class=\"language-{}\"", escape_html(l)))
         .unwrap_or_default();
@@ -651,35 +670,47 @@ pub fn highlight_code(lang: Option<&str>, code: &str) -> String {
     });
     let ss = syntax_set();
     let syntax = alias.and_then(|l| ss.find_syntax_by_token(l));
-    let body = match syntax {
+    let within_limits =
+        code.len() <= *budget && code.split('\n').all(|l| l.len() <= highlight_limits::LINE);
+    let body = match syntax.filter(|_| within_limits) {
         None => escape_html(code),
         Some(syntax) => {
-            let mut html_gen = ClassedHTMLGenerator::new_with_class_style(
-                syntax,
-                ss,
-                ClassStyle::SpacedPrefixed {
-                    prefix: CODE_CLASS_PREFIX,
-                },
-            );
-            let mut ok = true;
-            for line in syntect::util::LinesWithEndings::from(code) {
-                if html_gen
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_err()
-                {
-                    ok = false;
-                    break;
-                }
-            }
-            if ok {
-                html_gen.finalize()
-            } else {
-                escape_html(code)
-            }
+            *budget -= code.len();
+            classed(syntax, ss, code).unwrap_or_else(|| escape_html(code))
         }
     };
     // tabindex: a block that can scroll sideways must be reachable from the keyboard.
     format!("<pre class=\"code\" tabindex=\"0\"><code{lang_attr}>{body}</code></pre>\n")
+}
+
+/// `code` as HTML spans with CSS classes, or `None` if the grammar fails or nests too deep.
+fn classed(
+    syntax: &syntect::parsing::SyntaxReference,
+    ss: &SyntaxSet,
+    code: &str,
+) -> Option<String> {
+    use syntect::html::line_tokens_to_classed_spans;
+    use syntect::parsing::{ParseState, ScopeStack};
+    let style = ClassStyle::SpacedPrefixed {
+        prefix: CODE_CLASS_PREFIX,
+    };
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 2);
+    let mut open: isize = 0;
+    for line in syntect::util::LinesWithEndings::from(code) {
+        let ops = state.parse_line(line, ss).ok()?;
+        let (spans, delta) = line_tokens_to_classed_spans(line, &ops, style, &mut stack).ok()?;
+        if stack.len() > highlight_limits::DEPTH {
+            return None;
+        }
+        open += delta;
+        html.push_str(&spans);
+    }
+    for _ in 0..open.max(0) {
+        html.push_str("</span>");
+    }
+    Some(html)
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under `prefers-color-scheme`.
@@ -794,7 +825,15 @@ pub fn explain_missing(text: &str, quote: &str) -> String {
     let at = text.find(prefix).unwrap_or(0);
     let after: String = text[at + matched..].chars().take(12).collect();
     let expected: String = quote[matched..].chars().take(12).collect();
-    format!("the text has «{prefix}» but continues «{after}», not «{expected}»")
+    // A long common part is shown by its end, where the two part ways.
+    let n = prefix.chars().count();
+    let shown = if n > 24 {
+        let tail: String = prefix.chars().skip(n - 24).collect();
+        format!("…{tail}")
+    } else {
+        prefix.to_string()
+    };
+    format!("the text has «{shown}» but continues «{after}», not «{expected}»")
 }
 
 #[cfg(test)]
@@ -925,9 +964,40 @@ mod tests {
     }
 
     #[test]
+    fn code_over_the_highlighting_limits_is_plain_text() {
+        let long_line = format!("x = {}\n", "1 + ".repeat(highlight_limits::LINE));
+        let html = highlight_code(Some("python"), &long_line);
+        assert!(!html.contains("class=\"hl-"), "{html}");
+        assert!(html.contains("x = 1 + 1"), "{html}");
+        let nested = "x = [".repeat(highlight_limits::DEPTH * 2);
+        assert!(!highlight_code(Some("python"), &nested).contains("class=\"hl-"));
+        // The budget is per document: a block that no longer fits is plain, a small one after
+        // it still fits.
+        let block = "import json\n".repeat(highlight_limits::PER_DOCUMENT / 12 / 2 + 1);
+        let md = format!(
+            "```python\n{block}```\n\n```python\n{block}```\n\n```python\nimport os\n```\n"
+        );
+        let html = render_html(&md, &[], "").html;
+        let blocks: Vec<&str> = html.split("<pre class=\"code\"").skip(1).collect();
+        let highlighted: Vec<bool> = blocks.iter().map(|b| b.contains("class=\"hl-")).collect();
+        assert_eq!(highlighted, vec![true, false, true]);
+        assert!(highlight_code(Some("python"), "import json\n").contains("class=\"hl-"));
+    }
+
+    #[test]
     fn explains_where_a_quote_diverges() {
         let msg = explain_missing("改造老旧小区68个", "改造老旧小区86个");
         assert!(msg.contains("«改造老旧小区»"), "{msg}");
+        // A long common part is cut to its end, however long the quote.
+        let long = "长".repeat(100_000);
+        let msg = explain_missing(&format!("{long}甲"), &format!("{long}乙"));
+        assert_eq!(
+            msg,
+            format!(
+                "the text has «…{}» but continues «甲», not «乙»",
+                "长".repeat(24)
+            )
+        );
     }
 
     #[test]

@@ -1,137 +1,256 @@
 //! Writing the output folder: every file into a staging folder beside it, swapped in only when
 //! the whole build succeeded, so a failed or killed build leaves the previous output as it was.
+//!
+//! The swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux, so the output folder is at
+//! every instant either the complete previous site or the complete new one. Elsewhere (or on a
+//! file system without it) the previous output is moved aside first, and a build killed
+//! between the two renames is repaired by the next one, which moves it back. Each running
+//! build holds a lock on its staging folder; the next build removes only unlocked leftovers.
 
 use crate::diag::Diagnostic;
 use crate::render::OutputFile;
 use anyhow::{Context as _, Result, bail};
+use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The file duixian leaves in every output folder it writes; only such folders are replaced.
 pub const MARKER: &str = ".duixian-output";
 
 /// Refuse output folders whose replacement would destroy something duixian did not write.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|c| c.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        };
-        normalize(&p)
+/// Returns the output path with every symbolic link resolved: the folder that will be replaced.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    check_output_dir_with_home(root, output, home.as_deref())
+}
+
+/// [`check_output_dir`] with the home folder given (tests pass their own).
+pub fn check_output_dir_with_home(
+    root: &Path,
+    output: &Path,
+    home: Option<&Path>,
+) -> Result<PathBuf> {
+    let shown = output.display();
+    if let Ok(meta) = std::fs::symlink_metadata(output)
+        && meta.file_type().is_symlink()
+        && std::fs::metadata(output).is_err()
+    {
+        bail!(
+            "output `{shown}` is a symbolic link to nothing: remove it or choose another --output"
+        );
+    }
+    let out = resolve(output).with_context(|| format!("cannot resolve output `{shown}`"))?;
+    let root =
+        resolve(root).with_context(|| format!("cannot resolve site `{}`", root.display()))?;
+    let is_link = out.as_path() != absolute(output).as_path();
+    let via = if is_link {
+        format!(" (`{}` leads there)", output.display())
+    } else {
+        String::new()
     };
-    let (root, out) = (abs(root), abs(output));
-    let home = std::env::var_os("HOME").map(PathBuf::from).map(|h| abs(&h));
+    let out_shown = out.display();
     if out.parent().is_none() {
         bail!(
-            "refusing to use `{}` as the output folder: it is the file system root",
-            out.display()
+            "refusing to use `{out_shown}` as the output folder{via}: it is the file system root"
         );
     }
     if root.starts_with(&out) {
-        bail!(
-            "refusing to use `{}` as the output folder: it contains the site itself",
-            out.display()
-        );
+        let what = if root == out {
+            "it is the site folder itself"
+        } else {
+            "it contains the site folder"
+        };
+        bail!("refusing to use `{out_shown}` as the output folder{via}: {what}");
     }
     for inside in ["content", "themes", "templates", "static", "seeds"] {
         if out.starts_with(root.join(inside)) {
             bail!(
-                "refusing to use `{}` as the output folder: it is inside the site's {inside}/ folder",
-                out.display()
+                "refusing to use `{out_shown}` as the output folder{via}: it is inside the site's {inside}/ folder"
             );
         }
     }
-    if home.as_deref() == Some(out.as_path()) {
+    if let Some(home) = home.and_then(|h| resolve(h).ok())
+        && home.starts_with(&out)
+    {
         bail!(
-            "refusing to use your home folder `{}` as the output folder",
-            out.display()
+            "refusing to use `{out_shown}` as the output folder{via}: it is or contains your home folder `{}`",
+            home.display()
         );
     }
-    if out.is_file() {
+    check_replaceable(&out)?;
+    Ok(out)
+}
+
+/// Whether `out` may be replaced: missing, empty, or a folder carrying duixian's marker.
+fn check_replaceable(out: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
         bail!("output `{}` is a file, not a folder", out.display());
     }
-    if out.is_dir() && !out.join(MARKER).is_file() {
-        let non_empty = std::fs::read_dir(&out)
-            .with_context(|| format!("cannot read `{}`", out.display()))?
-            .next()
-            .is_some();
-        if non_empty {
-            bail!(
-                "refusing to replace `{}`: it is not empty and was not written by duixian (no {MARKER} file). Choose another --output or empty it yourself",
-                out.display()
-            );
-        }
+    if out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let non_empty = std::fs::read_dir(out)
+        .with_context(|| format!("cannot read `{}`", out.display()))?
+        .next()
+        .is_some();
+    if non_empty {
+        bail!(
+            "refusing to replace `{}`: it is not empty and was not written by duixian (no {MARKER} file). Choose another --output or empty it yourself",
+            out.display()
+        );
     }
     Ok(())
 }
 
-/// Lexically clean `.` and `..` so that the checks above compare like with like.
-fn normalize(p: &Path) -> PathBuf {
+/// `p` made absolute against the current folder, `.` and `..` removed lexically.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
-            std::path::Component::ParentDir => {
+            Component::ParentDir => {
                 out.pop();
             }
-            std::path::Component::CurDir => {}
+            Component::CurDir => {}
             other => out.push(other.as_os_str()),
         }
     }
     out
 }
 
+/// The real path of `p`: symbolic links resolved in the part that exists, the rest appended.
+fn resolve(p: &Path) -> std::io::Result<PathBuf> {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
+    let mut existing = p.as_path();
+    let mut rest: Vec<Component> = Vec::new();
+    loop {
+        match std::fs::canonicalize(existing) {
+            Ok(real) => {
+                let mut out = real;
+                for c in rest.iter().rev() {
+                    match c {
+                        Component::ParentDir => {
+                            out.pop();
+                        }
+                        Component::CurDir => {}
+                        other => out.push(other.as_os_str()),
+                    }
+                }
+                return Ok(out);
+            }
+            Err(e) => {
+                let (Some(parent), Some(last)) =
+                    (existing.parent(), existing.components().next_back())
+                else {
+                    return Err(e);
+                };
+                rest.push(last);
+                existing = parent;
+            }
+        }
+    }
+}
+
 /// A staging folder beside `output`; leftovers of earlier killed builds are removed first.
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
+    /// Held while the build runs, so that a concurrent build does not take this folder for a
+    /// leftover; released by the operating system if the process dies.
+    _lock: lock::DirLock,
 }
 
-fn sibling(output: &Path, tag: &str) -> Result<PathBuf> {
-    let name = output
+const TMP: &str = "tmp";
+const OLD: &str = "old";
+
+fn folder_name(output: &Path) -> Result<String> {
+    Ok(output
         .file_name()
         .context("output path has no folder name")?
         .to_string_lossy()
-        .into_owned();
+        .into_owned())
+}
+
+fn sibling(output: &Path, tag: &str) -> Result<PathBuf> {
+    let name = folder_name(output)?;
     let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(parent.join(format!(".duixian-{tag}-{name}-{}", std::process::id())))
 }
 
+/// Remove what killed builds left beside `output`: staging folders, and a previous output that
+/// was moved aside; if the output itself is missing, that previous output is put back instead.
+fn recover_leftovers(parent: &Path, name: &str, output: &Path) {
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        for tag in [TMP, OLD] {
+            let prefix = format!(".duixian-{tag}-{name}-");
+            if let Some(pid) = n.strip_prefix(&prefix)
+                && !pid.is_empty()
+                && pid.chars().all(|c| c.is_ascii_digit())
+            {
+                found.push((tag.to_string(), e.path()));
+            }
+        }
+    }
+    // A previous output moved aside comes back first, so that the output is never lost.
+    found.sort_by_key(|(tag, _)| tag != OLD);
+    for (tag, path) in found {
+        // A folder locked by a running build is not a leftover.
+        let Some(_held) = lock::DirLock::try_acquire(&path) else {
+            continue;
+        };
+        if tag == OLD
+            && std::fs::symlink_metadata(output).is_err()
+            && std::fs::rename(&path, output).is_ok()
+        {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
 impl Staging {
     pub fn create(output: &Path) -> Result<Staging> {
-        let name = output
-            .file_name()
-            .context("output path has no folder name")?
-            .to_string_lossy()
-            .into_owned();
+        let name = folder_name(output)?;
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create `{}`", parent.display()))?;
-        // Remove leftovers of builds that were killed: `.duixian-tmp-<name>-<pid>` / `-old-`.
-        if let Ok(rd) = std::fs::read_dir(&parent) {
-            for e in rd.flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                for tag in ["tmp", "old"] {
-                    let prefix = format!(".duixian-{tag}-{name}-");
-                    if n.starts_with(&prefix)
-                        && n[prefix.len()..].chars().all(|c| c.is_ascii_digit())
-                    {
-                        let _ = std::fs::remove_dir_all(e.path());
-                    }
-                }
-            }
+        recover_leftovers(&parent, &name, output);
+        let dir = sibling(output, TMP)?;
+        if dir.exists() {
+            // Only possible if this process id was used by a killed build before.
+            let _ = std::fs::remove_dir_all(&dir);
         }
-        let dir = sibling(output, "tmp")?;
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create staging folder `{}`", dir.display()))?;
+        let lock = lock::DirLock::try_acquire(&dir)
+            .with_context(|| format!("cannot lock staging folder `{}`", dir.display()))?;
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            _lock: lock,
         })
     }
 
@@ -149,7 +268,7 @@ impl Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(fail)?;
         }
-        let mut f = std::fs::File::create(&path).map_err(fail)?;
+        let mut f = File::create(&path).map_err(fail)?;
         f.write_all(&file.bytes).map_err(fail)?;
         Ok(())
     }
@@ -161,20 +280,51 @@ impl Staging {
             "This folder is written by duixian build; it is replaced whole by every build.\n",
         )
         .context("cannot write the output marker")?;
-        let old = sibling(&self.output, "old")?;
-        let had_old = self.output.exists();
-        if had_old {
-            std::fs::rename(&self.output, &old).with_context(|| {
+        // The output may have changed while the site was rendered: check it again.
+        if let Err(e) = check_replaceable(&self.output) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(e);
+        }
+        if std::fs::symlink_metadata(&self.output).is_err() {
+            return std::fs::rename(&self.dir, &self.output).with_context(|| {
                 format!(
-                    "cannot move the previous output `{}` aside",
+                    "cannot move the new output into `{}`",
                     self.output.display()
                 )
-            })?;
+            });
         }
-        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
-            if had_old {
-                let _ = std::fs::rename(&old, &self.output);
+        match exchange(&self.dir, &self.output) {
+            Ok(true) => {
+                // The staging folder now holds the previous output. If removing it fails or
+                // is cut short, the next build removes the rest.
+                let _ = std::fs::remove_dir_all(&self.dir);
+                Ok(())
             }
+            Ok(false) => self.move_aside_and_rename(),
+            Err(e) => Err(e).with_context(|| {
+                format!(
+                    "cannot swap the new output into `{}`",
+                    self.output.display()
+                )
+            }),
+        }
+    }
+
+    /// The portable swap: previous output aside, new one in, previous one removed. A kill
+    /// between the first two steps is repaired by [`recover_leftovers`].
+    fn move_aside_and_rename(&self) -> Result<()> {
+        let old = sibling(&self.output, OLD)?;
+        // Lock the previous output before it becomes `old`, so that a concurrent build does not
+        // take it for a leftover in the moment before the new output is in place.
+        let held = lock::DirLock::try_acquire(&self.output);
+        std::fs::rename(&self.output, &old).with_context(|| {
+            format!(
+                "cannot move the previous output `{}` aside",
+                self.output.display()
+            )
+        })?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            let _ = std::fs::rename(&old, &self.output);
             return Err(e).with_context(|| {
                 format!(
                     "cannot move the new output into `{}`",
@@ -182,16 +332,218 @@ impl Staging {
                 )
             });
         }
-        if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| {
-                format!("cannot remove the previous output `{}`", old.display())
-            })?;
-        }
+        drop(held);
+        let _ = std::fs::remove_dir_all(&old);
         Ok(())
     }
 
     /// Give up: remove the staging folder, leaving the output untouched.
     pub fn abandon(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Atomically exchange two folders. `Ok(false)` when the system or file system cannot.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+#[cfg(unix)]
+mod lock {
+    //! An advisory `flock` on a folder, released when the holder exits or is killed.
+    use std::fs::File;
+    use std::path::Path;
+
+    pub struct DirLock(#[allow(dead_code)] File);
+
+    impl DirLock {
+        /// Lock the folder at `path`; `None` if another process holds it or it cannot be opened.
+        pub fn try_acquire(path: &Path) -> Option<DirLock> {
+            use rustix::fs::{FlockOperation, flock};
+            let f = File::open(path).ok()?;
+            flock(&f, FlockOperation::NonBlockingLockExclusive).ok()?;
+            Some(DirLock(f))
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod lock {
+    //! No folder locks here: every leftover is taken for a killed build's.
+    use std::path::Path;
+
+    pub struct DirLock;
+
+    impl DirLock {
+        pub fn try_acquire(_path: &Path) -> Option<DirLock> {
+            Some(DirLock)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn build_into(output: &Path, text: &str) {
+        let s = Staging::create(output).unwrap();
+        s.write(&file("index.html", text)).unwrap();
+        s.commit().unwrap();
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".duixian-"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn commit_replaces_the_output_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        build_into(&out, "one");
+        std::fs::write(out.join("stale.html"), "x").unwrap();
+        build_into(&out, "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("stale.html").exists());
+        assert!(out.join(MARKER).is_file());
+        assert!(leftovers(d.path()).is_empty(), "{:?}", leftovers(d.path()));
+    }
+
+    #[test]
+    fn portable_swap_also_replaces_the_output() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        build_into(&out, "one");
+        let s = Staging::create(&out).unwrap();
+        s.write(&file("index.html", "two")).unwrap();
+        std::fs::write(s.dir.join(MARKER), "").unwrap();
+        s.move_aside_and_rename().unwrap();
+        drop(s);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(leftovers(d.path()).is_empty(), "{:?}", leftovers(d.path()));
+    }
+
+    #[test]
+    fn a_build_killed_between_the_portable_renames_is_repaired() {
+        // The state a kill leaves after `output → old` and before `staging → output`.
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        build_into(&out, "previous");
+        let old = d.path().join(".duixian-old-out-4242");
+        let tmp = d.path().join(".duixian-tmp-out-4242");
+        std::fs::rename(&out, &old).unwrap();
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(tmp.join("index.html"), "half").unwrap();
+        // The next build starts, puts the previous output back, clears the staging leftover...
+        let s = Staging::create(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert_eq!(
+            leftovers(d.path()),
+            vec![format!(".duixian-tmp-out-{}", std::process::id())]
+        );
+        // ...and if it fails, the previous output is still there.
+        s.abandon();
+        assert!(out.join(MARKER).is_file());
+        assert!(leftovers(d.path()).is_empty());
+    }
+
+    #[test]
+    fn a_leftover_beside_a_complete_output_is_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        build_into(&out, "new");
+        for n in [".duixian-old-out-7", ".duixian-tmp-out-8"] {
+            std::fs::create_dir_all(d.path().join(n).join("sub")).unwrap();
+        }
+        // Not ours: other names are never touched.
+        std::fs::create_dir_all(d.path().join(".duixian-tmp-out-x1")).unwrap();
+        std::fs::create_dir_all(d.path().join(".duixian-tmp-other-9")).unwrap();
+        build_into(&out, "newer");
+        assert_eq!(
+            leftovers(d.path()),
+            vec![".duixian-tmp-other-9", ".duixian-tmp-out-x1"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "newer"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_staging_folder_of_a_running_build_is_left_alone() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        let busy = d.path().join(".duixian-tmp-out-99999999");
+        std::fs::create_dir_all(&busy).unwrap();
+        let held = lock::DirLock::try_acquire(&busy).expect("lock a fresh folder");
+        build_into(&out, "x");
+        assert!(busy.is_dir(), "a locked staging folder was removed");
+        drop(held);
+        build_into(&out, "y");
+        assert!(!busy.exists(), "an unlocked leftover was kept");
+    }
+
+    #[test]
+    fn commit_refuses_an_output_that_became_foreign_meanwhile() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        let s = Staging::create(&out).unwrap();
+        s.write(&file("index.html", "x")).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("thesis.txt"), "mine").unwrap();
+        let err = s.commit().unwrap_err().to_string();
+        assert!(err.contains("not written by duixian"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
+            "mine"
+        );
+        assert!(leftovers(d.path()).is_empty());
+    }
+
+    #[test]
+    fn resolve_keeps_missing_tails_and_cleans_dots() {
+        let d = tempfile::tempdir().unwrap();
+        let real = std::fs::canonicalize(d.path()).unwrap();
+        assert_eq!(
+            resolve(&d.path().join("a/./b/../c")).unwrap(),
+            real.join("a/c")
+        );
+        std::fs::create_dir_all(d.path().join("x/y")).unwrap();
+        assert_eq!(resolve(&d.path().join("x/y/..")).unwrap(), real.join("x"));
     }
 }

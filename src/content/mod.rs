@@ -99,8 +99,9 @@ impl Loaded {
     }
 }
 
+/// What a content file is, by where it sits in the site folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Site,
     Report,
     Pledges,
@@ -127,7 +128,17 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     };
     let mut jobs: Vec<(Kind, PathBuf, String, String)> = Vec::new();
     let site_yaml = root.join("site.yaml");
-    if site_yaml.is_file() {
+    let link_error = |rel: &str| {
+        Diagnostic::new(
+            rel,
+            1,
+            1,
+            "is a symbolic link: duixian does not follow links inside the site folder; put the real file or folder here",
+        )
+    };
+    if is_link(&site_yaml) {
+        errors.push(link_error("site.yaml"));
+    } else if site_yaml.is_file() {
         jobs.push((Kind::Site, site_yaml, "site.yaml".into(), "site".into()));
     } else {
         errors.push(Diagnostic::new(
@@ -150,6 +161,17 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     ];
     for (dir, kind, exts) in kinds {
         let base = content.join(dir);
+        if is_link(&content) || is_link(&base) {
+            let rel = if is_link(&content) {
+                "content".to_string()
+            } else {
+                format!("content/{dir}")
+            };
+            if !errors.iter().any(|d| d.path == rel) {
+                errors.push(link_error(&rel));
+            }
+            continue;
+        }
         if !base.is_dir() {
             continue;
         }
@@ -280,6 +302,11 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     (loaded, errors)
 }
 
+/// Whether `path` is a symbolic link (not followed: its target may lie anywhere).
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// `path` relative to `root`, `/`-separated, for messages.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
@@ -288,12 +315,8 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn read_and_parse(
-    kind: Kind,
-    path: &Path,
-    rel: String,
-) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
-    let empty = |rel: String| SourceFile {
+fn empty_file(rel: String) -> SourceFile {
+    SourceFile {
         rel,
         text: String::new(),
         yaml: 0..0,
@@ -301,16 +324,46 @@ fn read_and_parse(
         body: 0..0,
         body_first_line: 1,
         dropped: Vec::new(),
-    };
-    let text = match read_text(path) {
-        Ok(t) => t,
+    }
+}
+
+fn read_and_parse(
+    kind: Kind,
+    path: &Path,
+    rel: String,
+) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
+    match read_text(path) {
+        Ok(text) => parse_text(kind, rel, text),
         Err((line, col, msg)) => {
             let d = Diagnostic::new(&rel, line, col, msg);
-            return (empty(rel), None, vec![d]);
+            (empty_file(rel), None, vec![d])
         }
-    };
+    }
+}
+
+/// Decode and parse the bytes of one content file of `kind` exactly as [`load`] does; returns
+/// the file, its diagnostics, and whether it gave a raw struct. For fuzzing and tests.
+pub fn parse_bytes(kind: Kind, rel: &str, bytes: Vec<u8>) -> (SourceFile, Vec<Diagnostic>, bool) {
+    match decode(bytes) {
+        Ok(text) => {
+            let (file, parsed, diags) = parse_text(kind, rel.to_string(), text);
+            (file, diags, parsed.is_some())
+        }
+        Err((line, col, msg)) => (
+            empty_file(rel.to_string()),
+            vec![Diagnostic::new(rel, line, col, msg)],
+            false,
+        ),
+    }
+}
+
+fn parse_text(
+    kind: Kind,
+    rel: String,
+    text: String,
+) -> (SourceFile, Option<Parsed>, Vec<Diagnostic>) {
     let is_markdown = matches!(kind, Kind::Report | Kind::News | Kind::Page);
-    let mut file = empty(rel);
+    let mut file = empty_file(rel);
     if is_markdown {
         match frontmatter::split(&text) {
             Ok(s) => {
@@ -332,6 +385,17 @@ fn read_and_parse(
         file.yaml = 0..text.len();
     }
     file.text = text;
+    if let Some((line, col)) = too_deep(file.yaml_text()) {
+        let d = Diagnostic::new(
+            &file.rel,
+            line + file.yaml_first_line - 1,
+            col,
+            format!(
+                "YAML nested more than {MAX_FLOW_DEPTH} levels deep in [ ] or {{ }}: not read (is a bracket missing its pair?)"
+            ),
+        );
+        return (file, None, vec![d]);
+    }
     let one = |r: Result<Parsed, Diagnostic>| match r {
         Ok(p) => (Some(p), Vec::new()),
         Err(d) => (None, vec![d]),
@@ -360,6 +424,33 @@ fn read_and_parse(
         Kind::Page => one(parse_yaml(&file, "page front matter").map(Parsed::Page)),
     };
     (file, parsed, diags)
+}
+
+/// The deepest nesting of `[ ]` and `{ }` read in a YAML text. The YAML scanner spends time
+/// proportional to the depth on every token, so deeper nesting could stall a build.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where `yaml` first nests brackets deeper than [`MAX_FLOW_DEPTH`] (1-based line, column).
+/// Counts every bracket, even in quotes and comments, so that no quoting trick hides depth;
+/// real content never has that many unclosed brackets.
+fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1, 0);
+    for c in yaml.chars() {
+        col += 1;
+        match c {
+            '\n' => (line, col) = (line + 1, 0),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, col));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Checks that one list item deserialises; used only on the error path.
@@ -426,20 +517,45 @@ fn parse_with_recovery<T: DeserializeOwned>(
 
 /// Read a file as UTF-8 text: BOM removed, CRLF turned into LF; other encodings are errors.
 pub fn read_text(path: &Path) -> Result<String, (usize, usize, String)> {
-    let meta = std::fs::metadata(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err((
+    read_text_limited(path, MAX_FILE_BYTES)
+}
+
+/// [`read_text`] with the size limit given. Never reads more than `max + 1` bytes, even from a
+/// file that grows while it is read or that reports no size.
+pub fn read_text_limited(path: &Path, max: u64) -> Result<String, (usize, usize, String)> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| (1, 1, format!("cannot read: {e}"));
+    let too_big = |len: u64| {
+        (
             1,
             1,
             format!(
-                "file is {} MiB; content files are limited to {} MiB",
-                meta.len() >> 20,
-                MAX_FILE_BYTES >> 20
+                "file is {}, over the limit of {} for content files",
+                size(len),
+                size(max)
             ),
-        ));
+        )
+    };
+    let f = std::fs::File::open(path).map_err(cannot)?;
+    let len = f.metadata().map_err(cannot)?.len();
+    if len > max {
+        return Err(too_big(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| (1, 1, format!("cannot read: {e}")))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
     decode(bytes)
+}
+
+/// A file size for messages: whole MiB when large, else bytes.
+fn size(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Decode bytes as UTF-8 text (see [`read_text`]).
@@ -526,6 +642,42 @@ mod tests {
                 .unwrap_err()
                 .2
                 .contains("UTF-16")
+        );
+    }
+
+    #[test]
+    fn deep_bracket_nesting_is_refused_before_parsing() {
+        let ok = format!(
+            "a: {}1{}",
+            "[".repeat(MAX_FLOW_DEPTH),
+            "]".repeat(MAX_FLOW_DEPTH)
+        );
+        assert_eq!(too_deep(&ok), None);
+        let deep = format!("a: 1\nb: {}", "[{".repeat(1000));
+        assert_eq!(too_deep(&deep), Some((2, 4 + MAX_FLOW_DEPTH)));
+        // Closed brackets do not add up, quoted or not.
+        assert_eq!(too_deep(&"a: '[x]' [1] {b: 2}\n".repeat(1000)), None);
+        let (_, diags, parsed) = parse_bytes(Kind::Pledges, "p.yaml", deep.into_bytes());
+        assert!(!parsed);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].message.contains("nested more than"),
+            "{}",
+            diags[0]
+        );
+    }
+
+    #[test]
+    fn the_size_limit_is_checked_before_and_while_reading() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f.md");
+        std::fs::write(&p, "x".repeat(1000)).unwrap();
+        assert_eq!(read_text_limited(&p, 1000).unwrap().len(), 1000);
+        let (line, col, msg) = read_text_limited(&p, 999).unwrap_err();
+        assert_eq!((line, col), (1, 1));
+        assert_eq!(
+            msg,
+            "file is 1000 bytes, over the limit of 999 bytes for content files"
         );
     }
 

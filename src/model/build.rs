@@ -544,13 +544,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         let r = &doc.raw;
         check_seed(&mut e, doc.file, &r.seed, loaded);
         if let Some(u) = &r.source_url
-            && !(u.starts_with("https://") || u.starts_with("http://"))
+            && let Err(msg) = check_source_url(u)
         {
-            e.at(
-                doc.file,
-                &[key("source_url")],
-                "source_url must be an http:// or https:// address",
-            );
+            e.at(doc.file, &[key("source_url")], msg);
         }
         let mut js = Vec::new();
         for (i, j) in r.jurisdictions.iter().enumerate() {
@@ -907,6 +903,24 @@ pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
     Ok((url, path))
 }
 
+/// A news item's `source_url`: an http(s) address without characters that a URL must encode.
+fn check_source_url(u: &str) -> Result<(), String> {
+    if !(u.starts_with("https://") || u.starts_with("http://")) {
+        return Err("source_url must be an http:// or https:// address".into());
+    }
+    let bad = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
+    };
+    if let Some(c) = u.chars().find(|&c| bad(c)) {
+        return Err(format!(
+            "source_url contains {c:?}, which an address cannot contain: copy the address from the browser's address bar"
+        ));
+    }
+    Ok(())
+}
+
 fn check_seed(e: &mut Errors, file: FileId, seed: &Option<String>, loaded: &Loaded) {
     if let Some(s) = seed
         && (s.contains(['/', '\\']) || s.starts_with('.') || !loaded.seeds.contains(s))
@@ -919,25 +933,38 @@ fn check_seed(e: &mut Errors, file: FileId, seed: &Option<String>, loaded: &Load
     }
 }
 
-/// Leftmost first occurrence of each needle in `hay` (byte offset), in one pass.
+/// Needles longer than this are searched one by one: an automaton's size grows with them.
+const LONG_NEEDLE: usize = 4096;
+
+/// Leftmost first occurrence of each needle in `hay` (byte offset), in one pass for the short
+/// ones and in linear time per long one.
 pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
     let mut out = vec![None; needles.len()];
-    if needles.is_empty() {
+    let short: Vec<usize> = (0..needles.len())
+        .filter(|&i| needles[i].len() <= LONG_NEEDLE)
+        .collect();
+    for (i, n) in needles.iter().enumerate() {
+        if n.len() > LONG_NEEDLE {
+            out[i] = hay.find(n);
+        }
+    }
+    if short.is_empty() {
         return out;
     }
+    let patterns: Vec<&str> = short.iter().map(|&i| needles[i]).collect();
     let Ok(ac) = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        .build(needles)
+        .build(&patterns)
     else {
         // Fall back to one search per needle if the automaton cannot be built.
-        for (i, n) in needles.iter().enumerate() {
-            out[i] = hay.find(n);
+        for &i in &short {
+            out[i] = hay.find(needles[i]);
         }
         return out;
     };
-    let mut remaining = needles.len();
+    let mut remaining = short.len();
     for m in ac.find_overlapping_iter(hay) {
-        let slot = &mut out[m.pattern().as_usize()];
+        let slot = &mut out[short[m.pattern().as_usize()]];
         if slot.is_none() {
             *slot = Some(m.start());
             remaining -= 1;
@@ -947,9 +974,9 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
         }
     }
     // Identical needles share one pattern id in the automaton's eyes only if deduplicated; fill any gaps.
-    for (i, n) in needles.iter().enumerate() {
-        if out[i].is_none() && hay.contains(n) {
-            out[i] = hay.find(n);
+    for &i in &short {
+        if out[i].is_none() && hay.contains(needles[i]) {
+            out[i] = hay.find(needles[i]);
         }
     }
     out
@@ -1056,6 +1083,31 @@ mod tests {
         assert_eq!(
             first_occurrences(hay, &["乙丙", "甲乙", "丁", "甲乙"]),
             vec![Some(3), Some(0), None, Some(0)]
+        );
+    }
+
+    #[test]
+    fn source_urls_are_plain_addresses() {
+        assert!(check_source_url("https://example.org/新闻/1?a=b&c='d'#e").is_ok());
+        assert!(check_source_url("ftp://example.org/").is_err());
+        for bad in [
+            "https://x/\"><script>",
+            "https://x/a b",
+            "https://x/\\y",
+            "https://x/\n",
+        ] {
+            assert!(check_source_url(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn long_needles_are_found_without_an_automaton() {
+        let long = "长".repeat(LONG_NEEDLE);
+        let hay = format!("前{long}后");
+        let missing = format!("{long}无");
+        assert_eq!(
+            first_occurrences(&hay, &[&long, "后", &missing]),
+            vec![Some(3), Some(3 + long.len()), None]
         );
     }
 

@@ -404,7 +404,12 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|h| {
                 let news = h.news.map(|n| {
-                    let anchor = h.update.map(|u| format!("#u_{u}")).unwrap_or_default();
+                    // Only an update with a quote has its anchor (the highlighted evidence).
+                    let anchor = h
+                        .update
+                        .filter(|_| h.quote.is_some())
+                        .map(|u| format!("#u_{u}"))
+                        .unwrap_or_default();
                     Link {
                         title: site.news[n].title.clone(),
                         url: format!("{}{anchor}", self.url(&route::news(site, n))),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees.
 #![allow(dead_code)]
 
+pub mod generate;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -97,102 +99,100 @@ pub fn snapshot(path: &Path, actual: &str) {
     }
 }
 
-/// Values of `attr="..."` attributes in an HTML text.
-pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
-    let needle = format!(" {attr}=\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        let after = &rest[i + needle.len()..];
-        let end = after.find('"').unwrap_or(after.len());
-        out.push(&after[..end]);
-        rest = &after[end..];
-    }
-    out
+/// Values of the `attr` attributes of every element, as a browser parses the HTML (text that
+/// merely looks like an attribute, such as escaped markup shown from content, does not count).
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    scraper::Html::parse_document(html)
+        .root_element()
+        .descendent_elements()
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
 }
 
 /// Check every internal link and fragment of a built site; returns the broken ones.
 pub fn broken_links(out: &Path, base_path: &str, base_url: &str) -> Vec<String> {
     let files = tree(out);
-    let ids: BTreeMap<&str, Vec<String>> = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| {
-            (
-                p.as_str(),
-                attr_values(std::str::from_utf8(b).unwrap(), "id")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            )
-        })
-        .collect();
+    // Per page: its ids and its links (href, src), each page parsed once as a browser would.
+    let mut ids: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut links: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (p, b) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let doc = scraper::Html::parse_document(std::str::from_utf8(b).unwrap());
+        for e in doc.root_element().descendent_elements() {
+            let v = e.value();
+            if let Some(id) = v.attr("id") {
+                ids.entry(p.as_str()).or_default().push(id.to_string());
+            }
+            for attr in ["href", "src"] {
+                if let Some(l) = v.attr(attr) {
+                    links.entry(p.as_str()).or_default().push(l.to_string());
+                }
+            }
+        }
+    }
     let mut broken = Vec::new();
-    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = std::str::from_utf8(bytes).unwrap();
-        for attr in ["href", "src"] {
-            for raw in attr_values(html, attr) {
-                let link = raw.replace("&amp;", "&");
-                let local = if let Some(rest) = link.strip_prefix(base_url) {
-                    format!("{base_path}{rest}")
+    for (page, page_links) in &links {
+        let page = page.to_string();
+        for raw in page_links {
+            let link = raw.clone();
+            let local = if let Some(rest) = link.strip_prefix(base_url) {
+                format!("{base_path}{rest}")
+            } else {
+                link.clone()
+            };
+            let (path, frag) = match local.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                None => (local.clone(), None),
+            };
+            let target = if path.is_empty() {
+                page.clone()
+            } else if let Some(rest) = path.strip_prefix(base_path) {
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
                 } else {
-                    link.clone()
-                };
-                let (path, frag) = match local.split_once('#') {
-                    Some((p, f)) => (p.to_string(), Some(f.to_string())),
-                    None => (local.clone(), None),
-                };
-                let target = if path.is_empty() {
-                    page.clone()
-                } else if let Some(rest) = path.strip_prefix(base_path) {
-                    if rest.is_empty() || rest.ends_with('/') {
-                        format!("{rest}index.html")
-                    } else {
-                        rest.to_string()
-                    }
-                } else if path.starts_with("http://")
-                    || path.starts_with("https://")
-                    || path.starts_with("mailto:")
-                {
-                    continue;
-                } else if path.starts_with('/') {
-                    broken.push(format!(
-                        "{page}: link `{raw}` does not start with the base path {base_path}"
-                    ));
-                    continue;
-                } else {
-                    // Relative to the page's folder.
-                    let mut segs: Vec<&str> = page.split('/').collect();
-                    segs.pop();
-                    for seg in path.split('/') {
-                        match seg {
-                            ".." => {
-                                segs.pop();
-                            }
-                            "." | "" => {}
-                            s => segs.push(s),
+                    rest.to_string()
+                }
+            } else if path.starts_with("http://")
+                || path.starts_with("https://")
+                || path.starts_with("mailto:")
+            {
+                continue;
+            } else if path.starts_with('/') {
+                broken.push(format!(
+                    "{page}: link `{raw}` does not start with the base path {base_path}"
+                ));
+                continue;
+            } else {
+                // Relative to the page's folder.
+                let mut segs: Vec<&str> = page.split('/').collect();
+                segs.pop();
+                for seg in path.split('/') {
+                    match seg {
+                        ".." => {
+                            segs.pop();
                         }
+                        "." | "" => {}
+                        s => segs.push(s),
                     }
-                    let joined = segs.join("/");
-                    if path.ends_with('/') {
-                        format!("{joined}/index.html")
-                            .trim_start_matches('/')
-                            .to_string()
-                    } else {
-                        joined
-                    }
-                };
-                if !files.contains_key(&target) {
-                    broken.push(format!("{page}: `{raw}` → missing {target}"));
-                    continue;
                 }
-                if let Some(f) = frag.filter(|f| !f.is_empty())
-                    && !ids
-                        .get(target.as_str())
-                        .is_some_and(|list| list.contains(&f))
-                {
-                    broken.push(format!("{page}: `{raw}` → no id `{f}` in {target}"));
+                let joined = segs.join("/");
+                if path.ends_with('/') {
+                    format!("{joined}/index.html")
+                        .trim_start_matches('/')
+                        .to_string()
+                } else {
+                    joined
                 }
+            };
+            if !files.contains_key(&target) {
+                broken.push(format!("{page}: `{raw}` → missing {target}"));
+                continue;
+            }
+            if let Some(f) = frag.filter(|f| !f.is_empty())
+                && !ids
+                    .get(target.as_str())
+                    .is_some_and(|list| list.contains(&f))
+            {
+                broken.push(format!("{page}: `{raw}` → no id `{f}` in {target}"));
             }
         }
     }

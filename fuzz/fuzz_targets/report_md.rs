@@ -1,0 +1,6 @@
+//! One `content/reports/f.md` through decoding, front matter, YAML and per-item recovery, as the loader reads it.
+#![no_main]
+use duixian::content::Kind;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| duixian_fuzz::parse(Kind::Report, "content/reports/f.md", data));

@@ -1,0 +1,208 @@
+//! Never destroy what duixian did not write: `build` refuses every output folder whose
+//! replacement would lose someone's work, by path and through symbolic links, and says why.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    base: PathBuf,
+    site: PathBuf,
+    home: PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize(dir.path()).unwrap();
+    let site = base.join("site");
+    copy_tree(&fixture("full"), &site);
+    let home = base.join("home");
+    std::fs::create_dir_all(home.join("Documents")).unwrap();
+    std::fs::write(home.join("Documents/thesis.txt"), "years of work").unwrap();
+    Setup {
+        _dir: dir,
+        base,
+        site,
+        home,
+    }
+}
+
+/// Run `duixian build --output <output>` on the site with HOME set to the setup's home.
+fn build_to(s: &Setup, output: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_duixian"))
+        .env("HOME", &s.home)
+        .args(["--root", s.site.to_str().unwrap(), "build", "--output"])
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
+/// The build into `output` fails with `message`, and nothing under `base` changes.
+fn refused(s: &Setup, output: &Path, message: &str) {
+    let before = tree(&s.base);
+    let o = build_to(s, output);
+    let err = stderr(&o);
+    assert!(
+        !o.status.success(),
+        "--output {} was accepted",
+        output.display()
+    );
+    assert!(
+        err.contains(message),
+        "--output {}: expected «{message}» in:\n{err}",
+        output.display()
+    );
+    assert!(
+        tree(&s.base) == before,
+        "--output {} changed files",
+        output.display()
+    );
+}
+
+#[cfg(unix)]
+fn link(target: &Path, at: &Path) {
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+#[test]
+fn refuses_the_site_folder() {
+    let s = setup();
+    refused(&s, &s.site, "it is the site folder itself");
+    refused(
+        &s,
+        &s.site.join("content/.."),
+        "it is the site folder itself",
+    );
+}
+
+#[test]
+fn refuses_folders_of_the_site() {
+    let s = setup();
+    refused(
+        &s,
+        &s.site.join("content"),
+        "inside the site's content/ folder",
+    );
+    refused(
+        &s,
+        &s.site.join("content/news/2024"),
+        "inside the site's content/ folder",
+    );
+    refused(
+        &s,
+        &s.site.join("content/new-folder"),
+        "inside the site's content/ folder",
+    );
+    refused(&s, &s.site.join("seeds"), "inside the site's seeds/ folder");
+    refused(&s, &s.site.join("site.yaml"), "is a file, not a folder");
+}
+
+#[test]
+fn refuses_parents_of_the_site() {
+    let s = setup();
+    refused(&s, &s.base, "it contains the site folder");
+    refused(&s, &s.site.join(".."), "it contains the site folder");
+    refused(&s, Path::new("/"), "it is the file system root");
+}
+
+#[test]
+fn refuses_the_home_folder_and_its_parents() {
+    let s = setup();
+    refused(&s, &s.home, "your home folder");
+    // An empty home is still home.
+    let s2 = setup();
+    std::fs::remove_dir_all(s2.home.join("Documents")).unwrap();
+    refused(&s2, &s2.home, "your home folder");
+    // A folder above home (here it also holds the site, but home is named first).
+    refused(&s, &s.base, "contains the site folder");
+}
+
+#[test]
+fn refuses_a_non_empty_folder_without_the_marker() {
+    let s = setup();
+    refused(&s, &s.home.join("Documents"), "not written by duixian");
+    let hidden = s.base.join("hidden");
+    std::fs::create_dir_all(&hidden).unwrap();
+    std::fs::write(hidden.join(".keep"), "").unwrap();
+    refused(&s, &hidden, "not written by duixian");
+}
+
+#[test]
+fn accepts_new_empty_and_own_folders() {
+    let s = setup();
+    let out = s.base.join("out");
+    assert!(build_to(&s, &out).status.success(), "a new folder");
+    assert!(out.join(".duixian-output").is_file());
+    assert!(
+        build_to(&s, &out).status.success(),
+        "its own earlier output"
+    );
+    let empty = s.base.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    assert!(build_to(&s, &empty).status.success(), "an empty folder");
+    let inside = s.site.join("output");
+    assert!(
+        build_to(&s, &inside).status.success(),
+        "the default <site>/output"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_followed_before_judging() {
+    let s = setup();
+    let l = |name: &str| s.base.join(name);
+    link(&s.site, &l("to-site"));
+    refused(&s, &l("to-site"), "it is the site folder itself");
+    link(&s.site.join("content"), &l("to-content"));
+    refused(&s, &l("to-content"), "inside the site's content/ folder");
+    refused(
+        &s,
+        &l("to-content").join("fresh"),
+        "inside the site's content/ folder",
+    );
+    link(&s.base, &l("to-base"));
+    refused(&s, &l("to-base"), "it contains the site folder");
+    link(Path::new("/"), &l("to-root"));
+    refused(&s, &l("to-root"), "it is the file system root");
+    link(&s.home, &l("to-home"));
+    refused(&s, &l("to-home"), "your home folder");
+    link(&s.home.join("Documents"), &l("to-docs"));
+    refused(&s, &l("to-docs"), "not written by duixian");
+    // `..` after a link climbs from where the link leads, as the operating system does.
+    link(&s.site.join("content/news"), &l("to-news"));
+    refused(
+        &s,
+        &l("to-news").join(".."),
+        "inside the site's content/ folder",
+    );
+    link(&s.base.join("nowhere"), &l("dangling"));
+    refused(&s, &l("dangling"), "symbolic link to nothing");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_an_earlier_output_is_kept_and_its_target_rebuilt() {
+    let s = setup();
+    let real = s.base.join("www");
+    assert!(build_to(&s, &real).status.success());
+    std::fs::write(real.join("stale.html"), "old").unwrap();
+    let l = s.base.join("current");
+    link(&real, &l);
+    let o = build_to(&s, &l);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&l)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced by a folder"
+    );
+    assert!(real.join("index.html").is_file());
+    assert!(
+        !real.join("stale.html").exists(),
+        "the link's target was not rebuilt"
+    );
+}

