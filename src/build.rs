@@ -23,6 +23,17 @@ pub struct Summary {
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each phase, in milliseconds, for `--verbose`.
     pub phases: Vec<(&'static str, u128)>,
+    /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
+    pub leftover: Option<std::path::PathBuf>,
+}
+
+/// When the previous output is removed after the new one is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cleanup {
+    /// Before `build` returns.
+    Now,
+    /// By the caller, from [`Summary::leftover`] (the next build removes it otherwise).
+    Later,
 }
 
 /// Called with (files done, files in all) while output is rendered and written.
@@ -63,6 +74,7 @@ fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>)
         millis: start.elapsed().as_millis(),
         warnings,
         phases: Vec::new(),
+        leftover: None,
     }
 }
 
@@ -81,7 +93,7 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
-    build_with_progress(root, output, opts, None)
+    build_with_progress(root, output, opts, None, Cleanup::Now)
 }
 
 /// [`build`], reporting progress while files are rendered and written.
@@ -90,6 +102,7 @@ pub fn build_with_progress(
     output: &Path,
     opts: &BuildOptions,
     progress: Option<Progress>,
+    cleanup: Cleanup,
 ) -> Result<Summary> {
     let start = Instant::now();
     let output = check_output_dir(root, output)?;
@@ -127,9 +140,16 @@ pub fn build_with_progress(
         staging.abandon();
         return Err(ContentErrors::new(errors).into());
     }
-    staging.commit()?;
+    let leftover = match cleanup {
+        Cleanup::Now => {
+            staging.commit()?;
+            None
+        }
+        Cleanup::Later => staging.commit_keeping_old()?,
+    };
     let mut s = summary(&site, &jobs, start, warnings);
     s.bytes = bytes;
+    s.leftover = leftover;
     s.phases = vec![
         ("load and validate", loaded_at),
         ("render and write", rendered_at - loaded_at),

@@ -100,7 +100,13 @@ impl BuildArgs {
                 b.set_position(done);
             }
         };
-        let result = build::build_with_progress(&cli.root, &output, &opts, Some(&report));
+        let result = build::build_with_progress(
+            &cli.root,
+            &output,
+            &opts,
+            Some(&report),
+            build::Cleanup::Now,
+        );
         if let Some(b) = &bar {
             b.finish_and_clear();
         }

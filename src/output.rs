@@ -275,6 +275,16 @@ impl Staging {
 
     /// Replace the output folder with the staging folder.
     pub fn commit(self) -> Result<()> {
+        if let Some(old) = self.commit_keeping_old()? {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    /// [`Staging::commit`], but hand back the folder that now holds the previous output instead
+    /// of removing it, for callers that remove it later (`serve` does, after the reload). If it
+    /// is never removed, the next build removes it as an unlocked leftover.
+    pub fn commit_keeping_old(self) -> Result<Option<PathBuf>> {
         std::fs::write(
             self.dir.join(MARKER),
             "This folder is written by duixian build; it is replaced whole by every build.\n",
@@ -286,21 +296,20 @@ impl Staging {
             return Err(e);
         }
         if std::fs::symlink_metadata(&self.output).is_err() {
-            return std::fs::rename(&self.dir, &self.output).with_context(|| {
-                format!(
-                    "cannot move the new output into `{}`",
-                    self.output.display()
-                )
-            });
+            return std::fs::rename(&self.dir, &self.output)
+                .map(|()| None)
+                .with_context(|| {
+                    format!(
+                        "cannot move the new output into `{}`",
+                        self.output.display()
+                    )
+                });
         }
         match exchange(&self.dir, &self.output) {
-            Ok(true) => {
-                // The staging folder now holds the previous output. If removing it fails or
-                // is cut short, the next build removes the rest.
-                let _ = std::fs::remove_dir_all(&self.dir);
-                Ok(())
-            }
-            Ok(false) => self.move_aside_and_rename(),
+            // The staging folder now holds the previous output. If removing it fails or is cut
+            // short, the next build removes the rest.
+            Ok(true) => Ok(Some(self.dir.clone())),
+            Ok(false) => self.move_aside_and_rename().map(Some),
             Err(e) => Err(e).with_context(|| {
                 format!(
                     "cannot swap the new output into `{}`",
@@ -312,7 +321,7 @@ impl Staging {
 
     /// The portable swap: previous output aside, new one in, previous one removed. A kill
     /// between the first two steps is repaired by [`recover_leftovers`].
-    fn move_aside_and_rename(&self) -> Result<()> {
+    fn move_aside_and_rename(&self) -> Result<PathBuf> {
         let old = sibling(&self.output, OLD)?;
         // Lock the previous output before it becomes `old`, so that a concurrent build does not
         // take it for a leftover in the moment before the new output is in place.
@@ -333,8 +342,7 @@ impl Staging {
             });
         }
         drop(held);
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
+        Ok(old)
     }
 
     /// Give up: remove the staging folder, leaving the output untouched.

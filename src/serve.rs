@@ -31,11 +31,17 @@ document.body.appendChild(o);}o.textContent="duixian: build failed — showing t
 
 fn rebuild(root: &Path, out: &Path, opts: &BuildOptions, shared: &Shared, quiet: bool) {
     let start = Instant::now();
-    let result = build::build(root, out, opts);
+    // The previous output is removed after open pages are told to reload, not before.
+    let result = build::build_with_progress(root, out, opts, None, build::Cleanup::Later);
     let (lock, cvar) = &**shared;
     let mut st = lock.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(s) => {
+            if let Some(old) = s.leftover.clone() {
+                std::thread::spawn(move || {
+                    let _ = std::fs::remove_dir_all(old);
+                });
+            }
             if !quiet {
                 eprintln!(
                     "rebuilt {} pages in {} ms",
