@@ -4,10 +4,12 @@ use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::{self, BuildOptions, Site};
 use crate::output::{Staging, check_output_dir};
-use crate::render::{Job, Renderer, theme};
+use crate::render::{Job, OutputFile, Renderer, theme};
+use crate::search::{Indexer, SearchPage};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Instant;
 
 /// What a successful run did, for the one-line summary.
@@ -19,6 +21,8 @@ pub struct Summary {
     pub pledges: usize,
     pub reports: usize,
     pub news: usize,
+    /// Pages in the search index (0 when the theme has no search page, and for `check`).
+    pub indexed: usize,
     pub millis: u128,
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each phase, in milliseconds, for `--verbose`.
@@ -71,6 +75,7 @@ fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>)
         pledges: site.pledges.len(),
         reports: site.reports.len(),
         news: site.news.len(),
+        indexed: 0,
         millis: start.elapsed().as_millis(),
         warnings,
         phases: Vec::new(),
@@ -90,6 +95,10 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     }
     Ok(summary(&site, &jobs, start, warnings))
 }
+
+/// Jobs rendered between two hand-overs to the search indexer: this bounds how many rendered
+/// pages wait in memory for it, while it indexes one batch as the next one renders.
+const SEARCH_BATCH: usize = 256;
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
@@ -113,33 +122,85 @@ pub fn build_with_progress(
     let staging = Staging::create(&output)?;
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
-    let results: Vec<Result<u64, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let file = r.render(job)?;
-            staging.write(&file)?;
-            if let Some(report) = progress {
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 64 == 0 || n == total {
-                    report(n, total);
+    let mut rendered_at = 0;
+    let (mut bytes, mut errors, index) = std::thread::scope(|scope| {
+        // Batches go to the indexer in job order, so the index is the same on every build.
+        let (tx, rx) = mpsc::sync_channel::<Vec<SearchPage>>(1);
+        let indexer = r.has_search().then(|| scope.spawn(move || index_pages(rx)));
+        let mut bytes = 0;
+        let mut errors = Vec::new();
+        for batch in jobs.chunks(SEARCH_BATCH) {
+            let results: Vec<Result<(u64, Option<SearchPage>), Diagnostic>> = batch
+                .par_iter()
+                .map(|job| {
+                    let file = r.render(job)?;
+                    staging.write(&file)?;
+                    if let Some(report) = progress {
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if n % 64 == 0 || n == total {
+                            report(n, total);
+                        }
+                    }
+                    let len = file.bytes.len() as u64;
+                    let page = match (&indexer, r.search_facets(job)) {
+                        (Some(_), Some(facets)) => String::from_utf8(file.bytes)
+                            .ok()
+                            .map(|html| SearchPage::new(file.path, html, facets)),
+                        _ => None,
+                    };
+                    Ok((len, page))
+                })
+                .collect();
+            let mut pages = Vec::new();
+            for res in results {
+                match res {
+                    Ok((b, page)) => {
+                        bytes += b;
+                        pages.extend(page);
+                    }
+                    Err(d) => errors.push(d),
                 }
             }
-            Ok(file.bytes.len() as u64)
-        })
-        .collect();
-    let rendered_at = start.elapsed().as_millis();
-    let mut errors = Vec::new();
-    let mut bytes = 0;
-    for res in results {
-        match res {
-            Ok(b) => bytes += b,
-            Err(d) => errors.push(d),
+            // A closed channel means the indexer stopped on an error, which join reports.
+            if errors.is_empty() && !pages.is_empty() {
+                let _ = tx.send(pages);
+            }
+        }
+        drop(tx);
+        rendered_at = start.elapsed().as_millis();
+        let index = indexer.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer crashed")))
+        });
+        (bytes, errors, index)
+    });
+    let indexed_at = start.elapsed().as_millis();
+    let mut index_files = 0;
+    let mut indexed = 0;
+    if errors.is_empty() {
+        match index {
+            Some(Ok((pages, files))) => {
+                indexed = pages;
+                index_files = files.len();
+                for file in &files {
+                    match staging.write(file) {
+                        Ok(()) => bytes += file.bytes.len() as u64,
+                        Err(d) => errors.push(d),
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                staging.abandon();
+                return Err(e);
+            }
+            None => {}
         }
     }
     if !errors.is_empty() {
         staging.abandon();
         return Err(ContentErrors::new(errors).into());
     }
+    let written_at = start.elapsed().as_millis();
     let leftover = match cleanup {
         Cleanup::Now => {
             staging.commit()?;
@@ -149,11 +210,27 @@ pub fn build_with_progress(
     };
     let mut s = summary(&site, &jobs, start, warnings);
     s.bytes = bytes;
+    s.files += index_files;
+    s.indexed = indexed;
     s.leftover = leftover;
     s.phases = vec![
         ("load and validate", loaded_at),
         ("render and write", rendered_at - loaded_at),
-        ("swap into place", s.millis - rendered_at),
+        ("finish the search index", indexed_at - rendered_at),
+        ("write the search index", written_at - indexed_at),
+        ("swap into place", s.millis - written_at),
     ];
     Ok(s)
+}
+
+/// Index the pages that arrive, in order; the number of pages and the index files.
+fn index_pages(rx: mpsc::Receiver<Vec<SearchPage>>) -> Result<(usize, Vec<OutputFile>)> {
+    let mut indexer = Indexer::new()?;
+    for batch in rx {
+        for page in batch {
+            indexer.add(page)?;
+        }
+    }
+    let pages = indexer.pages();
+    Ok((pages, indexer.finish()?))
 }

@@ -2,7 +2,8 @@
 //! reports, the pledges in them, the evidence of what was done, and yearly indicators.
 //!
 //! The pipeline runs one way: [`content`] loads files into raw structs, [`model`] validates
-//! them into a linked site, [`render`] turns that into output files, [`output`] writes them.
+//! them into a linked site, [`render`] turns that into output files, [`search`] indexes the
+//! searchable ones, [`output`] writes them.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
@@ -15,5 +16,6 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod types;

@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod feeds;
+pub mod search;
 pub mod strings;
 pub mod theme;
 pub mod views;
@@ -52,6 +53,7 @@ pub enum PageKind {
     Status(Status, usize),
     Compare(usize),
     Page(usize),
+    Search,
     NotFound,
 }
 
@@ -190,6 +192,12 @@ impl<'a> Renderer<'a> {
                 url: ctx.url("jurisdictions/"),
             },
         ];
+        if tera.contains_template(search::TEMPLATE) {
+            nav.push(Link {
+                title: strings.get("nav_search"),
+                url: ctx.url("search/"),
+            });
+        }
         let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
         page_order.sort_by_key(|&i| {
             (
@@ -370,6 +378,9 @@ impl<'a> Renderer<'a> {
         for i in 0..site.pages.len() {
             html.push((route::page(site, i), PageKind::Page(i)));
         }
+        if self.has_search() {
+            html.push(("search/".into(), PageKind::Search));
+        }
         let mut routes: Vec<String> = html
             .iter()
             .filter(|(_, k)| !matches!(k, PageKind::Embed(_)))
@@ -497,6 +508,14 @@ impl<'a> Renderer<'a> {
         let mut ctx = Context::new();
         ctx.insert("route", route_);
         ctx.insert("canonical", &format!("{}{}", site.config.base_url, route_));
+        // The main element of pages in the search index is what the index holds of them.
+        ctx.insert(
+            "searchable",
+            &matches!(
+                kind,
+                PageKind::Pledge(_) | PageKind::Report(_) | PageKind::News(_)
+            ),
+        );
         let template = match kind {
             PageKind::Home => {
                 ctx.insert("title", &site.config.title);
@@ -788,6 +807,11 @@ impl<'a> Renderer<'a> {
                 ctx.insert("has_code", &html.html.contains("<pre class=\"code\""));
                 ctx.insert("body", &html.html);
                 "page.html"
+            }
+            PageKind::Search => {
+                ctx.insert("title", &s.get("search_title"));
+                ctx.insert("search", &self.search_view());
+                search::TEMPLATE
             }
             PageKind::NotFound => {
                 ctx.insert("title", &s.get("not_found_title"));

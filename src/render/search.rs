@@ -1,0 +1,163 @@
+//! The search side of rendering: which pages are searchable and under which facets, and the
+//! view of the `/search/` page (its filter choices, the script and index locations).
+
+use super::{Job, PageKind, Renderer};
+use crate::search::{BUNDLE_DIR, Facets};
+use crate::types::Status;
+use chrono::Datelike;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The template of the search page; a theme without it gets neither the page nor an index.
+pub const TEMPLATE: &str = "search.html";
+
+/// One choice of a filter: the value in the index and URL, and the label shown.
+#[derive(Serialize)]
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// A filter of the search form, named as in the index (`status`, `year` …).
+#[derive(Serialize)]
+pub struct Filter {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<FilterOption>,
+}
+
+/// What `search.html` sees.
+#[derive(Serialize)]
+pub struct SearchView {
+    /// URL of Pagefind's folder (`<base>pagefind/`), ending in `/`.
+    pub bundle_url: String,
+    /// The site's base path, which result URLs are relative to.
+    pub base: String,
+    pub filters: Vec<Filter>,
+    pub pledges_url: String,
+}
+
+impl Renderer<'_> {
+    /// Whether the theme has a search page (and so the build writes a search index).
+    pub fn has_search(&self) -> bool {
+        self.tera.contains_template(TEMPLATE)
+    }
+
+    /// The facets of a searchable page (pledge, report, news); `None` for any other job.
+    pub fn search_facets(&self, job: &Job) -> Option<Facets> {
+        let Job::Html { kind, .. } = job else {
+            return None;
+        };
+        let site = self.site;
+        let s = &self.strings;
+        let jid = |j: usize| site.jurisdictions[j].id.to_string();
+        Some(match *kind {
+            PageKind::Pledge(p) => {
+                let pledge = &site.pledges[p];
+                let report = &site.reports[pledge.report];
+                Facets {
+                    kind: "pledge",
+                    status: Some(pledge.status.key()),
+                    category: Some(site.categories[pledge.category].id.to_string()),
+                    years: vec![report.year],
+                    jurisdictions: vec![jid(report.jurisdiction)],
+                    kind_label: s.get("search_kind_pledge"),
+                    status_label: Some(s.status(pledge.status)),
+                }
+            }
+            PageKind::Report(r) => {
+                let report = &site.reports[r];
+                Facets {
+                    kind: "report",
+                    years: vec![report.year],
+                    jurisdictions: vec![jid(report.jurisdiction)],
+                    kind_label: s.get("search_kind_report"),
+                    ..Facets::default()
+                }
+            }
+            PageKind::News(n) => {
+                let item = &site.news[n];
+                // Its own jurisdictions and those of the pledges it names.
+                let named = item
+                    .pledges
+                    .iter()
+                    .chain(item.updates.iter().map(|u| &u.pledge))
+                    .map(|&p| site.reports[site.pledges[p].report].jurisdiction);
+                let js: BTreeSet<usize> = item.jurisdictions.iter().copied().chain(named).collect();
+                Facets {
+                    kind: "news",
+                    years: vec![item.date.0.year()],
+                    jurisdictions: js.into_iter().map(jid).collect(),
+                    kind_label: s.get("search_kind_news"),
+                    ..Facets::default()
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// The search page's view: filters offer only values that occur among searchable pages.
+    pub(super) fn search_view(&self) -> SearchView {
+        let site = self.site;
+        let s = &self.strings;
+        let c = self.ctx();
+        let opt = |value: String, label: String| FilterOption { value, label };
+        let kinds = ["pledge", "report", "news"]
+            .iter()
+            .map(|k| opt(k.to_string(), s.get(&format!("search_kind_{k}"))))
+            .collect();
+        let statuses = Status::ALL
+            .iter()
+            .filter(|&&st| self.site.pledges.iter().any(|p| p.status == st))
+            .map(|&st| opt(st.key().to_string(), s.status(st)))
+            .collect();
+        let years: BTreeSet<i32> = site
+            .reports
+            .iter()
+            .map(|r| r.year)
+            .chain(site.news.iter().map(|n| n.date.0.year()))
+            .collect();
+        let years = years
+            .into_iter()
+            .rev()
+            .map(|y| opt(y.to_string(), y.to_string()))
+            .collect();
+        let used: BTreeSet<usize> = site
+            .reports
+            .iter()
+            .map(|r| r.jurisdiction)
+            .chain(site.news.iter().flat_map(|n| n.jurisdictions.iter().copied()))
+            .collect();
+        let jurisdictions = (0..site.jurisdictions.len())
+            .filter(|j| used.contains(j))
+            .map(|j| {
+                let x = &site.jurisdictions[j];
+                opt(x.id.to_string(), x.name.clone())
+            })
+            .collect();
+        let categories = site
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| site.pledges.iter().any(|p| p.category == *k))
+            .map(|(_, x)| opt(x.id.to_string(), x.name.clone()))
+            .collect();
+        let filter = |name: &'static str, options: Vec<FilterOption>| Filter {
+            name,
+            label: s.get(&format!("search_filter_{name}")),
+            options,
+        };
+        SearchView {
+            bundle_url: c.url(&format!("{BUNDLE_DIR}/")),
+            base: site.config.base_path.clone(),
+            filters: vec![
+                filter("kind", kinds),
+                filter("status", statuses),
+                filter("year", years),
+                filter("jurisdiction", jurisdictions),
+                filter("category", categories),
+            ],
+            pledges_url: c.url("pledges/"),
+        }
+    }
+}
