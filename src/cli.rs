@@ -428,6 +428,9 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
                 .iter()
                 .map(|(name, ms)| format!("  {name}: {ms} ms")),
         );
+        if s.indexed > 0 {
+            lines.push(format!("  pages in the search index: {}", s.indexed));
+        }
     }
     Outcome {
         lines,

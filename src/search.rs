@@ -79,7 +79,10 @@ impl Indexer {
         let html = with_facets(&page.html, &page.facets);
         drop(page.html);
         self.runtime
-            .block_on(self.index.add_html_file(Some(page.path.clone()), None, html))
+            .block_on(
+                self.index
+                    .add_html_file(Some(page.path.clone()), None, html),
+            )
             .with_context(|| format!("cannot index `{}` for search", page.path))?;
         self.pages += 1;
         Ok(())

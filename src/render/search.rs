@@ -126,7 +126,11 @@ impl Renderer<'_> {
             .reports
             .iter()
             .map(|r| r.jurisdiction)
-            .chain(site.news.iter().flat_map(|n| n.jurisdictions.iter().copied()))
+            .chain(
+                site.news
+                    .iter()
+                    .flat_map(|n| n.jurisdictions.iter().copied()),
+            )
             .collect();
         let jurisdictions = (0..site.jurisdictions.len())
             .filter(|j| used.contains(j))
