@@ -165,3 +165,92 @@ impl Renderer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::load_site;
+    use crate::model::BuildOptions;
+    use crate::render::theme;
+    use std::path::Path;
+
+    /// Facets of every searchable page of the full fixture, by route; and how many pledges,
+    /// reports and news items the fixture has.
+    fn full_fixture() -> (Vec<(String, Facets)>, [usize; 3]) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full");
+        let (site, _) = load_site(&root, &BuildOptions::default()).expect("the fixture builds");
+        let files = theme::load(&root, &site.config.theme).expect("the theme loads");
+        let r = Renderer::new(&site, files).expect("the templates parse");
+        assert!(r.has_search());
+        let counts = [site.pledges.len(), site.reports.len(), site.news.len()];
+        let facets = r
+            .jobs()
+            .iter()
+            .filter_map(|job| {
+                let facets = r.search_facets(job)?;
+                let Job::Html { route, .. } = job else {
+                    unreachable!("only pages have facets")
+                };
+                Some((route.clone(), facets))
+            })
+            .collect();
+        (facets, counts)
+    }
+
+    #[test]
+    fn pledges_reports_and_news_are_searchable_and_nothing_else() {
+        let (all, counts) = full_fixture();
+        // One page per pledge (`pledges/<report>/<id>/`), report and news item, of its kind.
+        for ((kind, folder, slashes), count) in [
+            ("pledge", "pledges/", 3),
+            ("report", "reports/", 2),
+            ("news", "news/", 2),
+        ]
+        .into_iter()
+        .zip(counts)
+        {
+            let pages: Vec<&String> = all
+                .iter()
+                .filter(|(_, f)| f.kind == kind)
+                .map(|(route, _)| route)
+                .collect();
+            assert_eq!(pages.len(), count, "{kind} pages: {pages:?}");
+            assert!(
+                pages
+                    .iter()
+                    .all(|r| r.starts_with(folder) && r.matches('/').count() == slashes),
+                "{kind} pages: {pages:?}"
+            );
+        }
+        assert_eq!(all.len(), counts.iter().sum::<usize>());
+    }
+
+    #[test]
+    fn news_is_filed_under_the_places_of_the_pledges_it_updates() {
+        let (all, _) = full_fixture();
+        let (_, mid_year) = all
+            .iter()
+            .find(|(route, _)| route == "news/mid-year/")
+            .expect("the fixture's mid-year news");
+        // It names no jurisdiction itself, only updates of alpha-2024 pledges.
+        assert_eq!(mid_year.jurisdictions, ["alpha"]);
+        assert_eq!(mid_year.years, [2024]);
+        assert_eq!(mid_year.status, None);
+        assert_eq!(mid_year.kind_label, "动态");
+    }
+
+    #[test]
+    fn a_pledge_is_filed_under_its_status_category_year_and_place() {
+        let (all, _) = full_fixture();
+        let (_, p) = all
+            .iter()
+            .find(|(route, _)| route == "pledges/alpha-2024/illegal-buildings/")
+            .expect("the fixture's illegal-buildings pledge");
+        assert_eq!(p.kind, "pledge");
+        assert_eq!(p.status, Some("completed"));
+        assert_eq!(p.status_label.as_deref(), Some("已完成"));
+        assert_eq!(p.years, [2024]);
+        assert_eq!(p.jurisdictions, ["alpha"]);
+        assert_eq!(p.category.as_deref(), Some("urban"));
+    }
+}
