@@ -19,7 +19,10 @@ fn main() -> std::process::ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("manifest") if args.len() == 2 => manifest(Path::new(&args[1])),
         Some("run") => run(&args[1..]),
-        _ => Err("usage: io-floor manifest OUTPUT | io-floor run --input SITE --manifest FILE --out DIR".into()),
+        _ => Err(
+            "usage: io-floor manifest OUTPUT | io-floor run --input SITE --manifest FILE --out DIR"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -90,20 +93,22 @@ fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
     let biggest = files.iter().map(|f| f.0).max().unwrap_or(0) as usize;
     let filler = vec![b'x'; biggest];
-    files.par_iter().try_for_each(|&(len, rel)| {
-        let path = staging.join(rel);
-        let mut f = match std::fs::File::create(&path) {
-            Ok(f) => f,
-            Err(_) => {
-                if let Some(p) = path.parent() {
-                    std::fs::create_dir_all(p)?;
+    files
+        .par_iter()
+        .try_for_each(|&(len, rel)| {
+            let path = staging.join(rel);
+            let mut f = match std::fs::File::create(&path) {
+                Ok(f) => f,
+                Err(_) => {
+                    if let Some(p) = path.parent() {
+                        std::fs::create_dir_all(p)?;
+                    }
+                    std::fs::File::create(&path)?
                 }
-                std::fs::File::create(&path)?
-            }
-        };
-        f.write_all(&filler[..len as usize])
-    })
-    .map_err(|e| e.to_string())?;
+            };
+            f.write_all(&filler[..len as usize])
+        })
+        .map_err(|e| e.to_string())?;
 
     // Swap it in and remove the previous output.
     let had_old = out.exists();

@@ -497,12 +497,18 @@ mod tests {
         let s = Staging::create(&out).unwrap();
         s.write(&file("index.html", "two")).unwrap();
         std::fs::write(s.dir.join(MARKER), "").unwrap();
-        s.move_aside_and_rename().unwrap();
+        // It hands the previous output back; `commit` removes it (`serve` after the reload).
+        let old = s.move_aside_and_rename().unwrap();
         drop(s);
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "two"
         );
+        assert_eq!(
+            leftovers(d.path()),
+            vec![old.file_name().unwrap().to_string_lossy().into_owned()]
+        );
+        remove_tree(&old).unwrap();
         assert!(leftovers(d.path()).is_empty(), "{:?}", leftovers(d.path()));
     }
 
