@@ -704,6 +704,23 @@ const REVIEW_SENTENCES: &[&str] = &[
     "我们也清醒看到，经济发展中还存在不少困难和问题，产业结构不优、创新能力不强等短板依然突出",
 ];
 
+const WORK_SENTENCES: &[&str] = &[
+    "坚持把发展经济的着力点放在实体经济上，持续推动传统产业高端化、智能化、绿色化改造",
+    "完善项目谋划、储备、建设、投产全周期服务机制，实行重点项目“一项目一专班”",
+    "健全县级领导分包联系制度，及时协调解决用地、资金、环评等要素制约",
+    "统筹城市地上地下、新区老城建设，补齐市政基础设施和公共服务设施短板",
+    "深入推进以人为核心的新型城镇化，促进农业转移人口市民化",
+    "坚持农业农村优先发展，压紧压实耕地保护和粮食安全责任",
+    "持续深入打好污染防治攻坚战，加强细颗粒物和臭氧协同控制",
+    "兜牢兜实基层“三保”底线，确保财政民生支出只增不减",
+    "实施基础教育扩优提质行动，推动义务教育优质均衡发展",
+    "深化医药卫生体制改革，推动优质医疗资源扩容下沉和区域均衡布局",
+    "持续深化“放管服”改革，打造市场化法治化国际化一流营商环境",
+    "坚持和发展新时代“枫桥经验”，健全矛盾纠纷多元化解机制",
+    "加强安全生产风险隐患排查整治，坚决遏制重特大事故发生",
+    "推动有效市场和有为政府更好结合，激发各类经营主体活力",
+];
+
 const LEADS: &[&str] = &[
     "坚持稳中求进工作总基调",
     "聚焦群众急难愁盼",
@@ -937,9 +954,9 @@ fn report_body(rng: &mut Rng, r: &ReportGen, jur: &Jur) -> String {
     let year = r.year;
     let mut md = String::with_capacity(24 * 1024);
     let _ = writeln!(md, "## 一、{}年工作回顾\n", year - 1);
-    for _ in 0..4 {
+    for _ in 0..10 {
         let mut p = String::new();
-        for _ in 0..3 {
+        for _ in 0..4 {
             p.push_str(rng.word(REVIEW_SENTENCES));
             let kind = rng.pick(KINDS);
             let _ = write!(
@@ -972,8 +989,20 @@ fn report_body(rng: &mut Rng, r: &ReportGen, jur: &Jur) -> String {
         }
         let _ = writeln!(md, "### （{}）{heading}\n", CHINESE_NUMERALS[n % 10]);
         n += 1;
-        for chunk in here.chunks(3) {
+        for _ in 0..2 {
+            let _ = writeln!(
+                md,
+                "{}。{}。{}。{}。\n",
+                rng.word(WORK_SENTENCES),
+                rng.word(REVIEW_SENTENCES),
+                rng.word(WORK_SENTENCES),
+                rng.word(WORK_SENTENCES)
+            );
+        }
+        for chunk in here.chunks(2) {
             let mut p = String::new();
+            p.push_str(rng.word(WORK_SENTENCES));
+            p.push('。');
             p.push_str(rng.word(LEADS));
             for pl in chunk {
                 p.push('，');
@@ -981,6 +1010,8 @@ fn report_body(rng: &mut Rng, r: &ReportGen, jur: &Jur) -> String {
             }
             p.push('，');
             p.push_str(rng.word(TAILS));
+            p.push('。');
+            p.push_str(rng.word(WORK_SENTENCES));
             p.push('。');
             let _ = writeln!(md, "{p}\n");
         }
@@ -1171,8 +1202,9 @@ fn portal(w: &mut Writer, rng: &mut Rng, pledges: usize, news: usize) -> io::Res
         let mut ups = String::new();
         let _ = write!(
             body,
-            "本报讯 {}。{}。\n\n",
+            "本报讯 {}。{}。{}。\n\n",
             rng.word(NEWS_FILLER),
+            rng.word(WORK_SENTENCES),
             rng.word(NEWS_FILLER)
         );
         for p in &updated {
@@ -1200,7 +1232,8 @@ fn portal(w: &mut Writer, rng: &mut Rng, pledges: usize, news: usize) -> io::Res
             );
             let _ = write!(
                 body,
-                "{}，{evidence}，{}。{}。\n\n",
+                "{}。{}，{evidence}，{}。{}。\n\n",
+                rng.word(WORK_SENTENCES),
                 rng.word(LEADS),
                 rng.word(TAILS),
                 rng.word(NEWS_FILLER)
@@ -1211,10 +1244,25 @@ fn portal(w: &mut Writer, rng: &mut Rng, pledges: usize, news: usize) -> io::Res
             }
             let _ = writeln!(ups, "    quote: {}", yaml_str(&evidence));
         }
+        let _ = write!(
+            body,
+            "{}。{}。{}，{}。\n\n",
+            rng.word(NEWS_FILLER),
+            rng.word(WORK_SENTENCES),
+            rng.word(LEADS),
+            rng.word(TAILS)
+        );
         if rng.chance(40) {
             let _ = write!(body, "## 下一步工作\n\n");
         }
-        let _ = writeln!(body, "{}。{}。", rng.word(NEWS_FILLER), rng.word(TAILS));
+        let _ = writeln!(
+            body,
+            "{}。{}，{}。{}。",
+            rng.word(NEWS_FILLER),
+            rng.word(WORK_SENTENCES),
+            rng.word(TAILS),
+            rng.word(NEWS_FILLER)
+        );
         let mut front = format!(
             "---\ntitle: {}\ndate: {date}\nsource: {}{}\njurisdictions: [{}]\n",
             yaml_str(&title),
