@@ -3,10 +3,13 @@
 # I/O floor of the same work; writes BENCHMARKS.md at the repository root.
 #
 #   bash benches/run.sh [--skip-100k] [--runs N] [--large-runs N] [--large-disk-runs N]
-#                       [--sizes "1000 10000 100000"] [--work DIR] [--out FILE]
+#                       [--large-targets "tmpfs disk"] [--sizes "1000 10000 100000"]
+#                       [--work DIR] [--out FILE]
 #
 # --runs: timed runs per measurement at 1k and 10k (default 5; the median is reported);
-# --large-runs / --large-disk-runs: the same at 100k with output on tmpfs / on disk (default 5).
+# --large-runs / --large-disk-runs: the same at 100k with output on tmpfs / on disk (default 5);
+# --large-targets: where the 100k outputs go (default both; on this machine's shared disk one
+# 100k-pledge build writes and removes ~600k files, many minutes per run).
 # Inputs and the on-disk outputs go under --work (default target/bench, on the repository's
 # disk); tmpfs outputs under /dev/shm/duixian-bench. Every build replaces the previous output
 # of the same measurement (one warm-up run first, under /usr/bin/time for the peak RSS), as a
@@ -18,6 +21,7 @@ ROOT=$(pwd)
 RUNS=5
 LARGE_RUNS=5
 LARGE_DISK_RUNS=""
+LARGE_TARGETS="tmpfs disk"
 SKIP_LARGE=0
 SIZES="1000 10000 100000"
 WORK="$ROOT/target/bench"
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift ;;
     --large-runs) LARGE_RUNS=$2; shift ;;
     --large-disk-runs) LARGE_DISK_RUNS=$2; shift ;;
+    --large-targets) LARGE_TARGETS=$2; shift ;;
     --work) WORK=$2; shift ;;
     --out) OUT_MD=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -93,7 +98,8 @@ floor() {
 for size in $SIZES; do
   runs=$RUNS
   disk_runs=$RUNS
-  if [ "$size" = 100000 ]; then runs=$LARGE_RUNS; disk_runs=$LARGE_DISK_RUNS; fi
+  targets="tmpfs disk"
+  if [ "$size" = 100000 ]; then runs=$LARGE_RUNS; disk_runs=$LARGE_DISK_RUNS; targets=$LARGE_TARGETS; fi
 
   # ---- plain workload: duixian and Hugo
   in="$WORK/in/plain-$size"
@@ -101,7 +107,7 @@ for size in $SIZES; do
     rm -rf "$in"
     "$GEN" --plain "$size" --seed 1 --out "$in"
   fi
-  for target in tmpfs disk; do
+  for target in $targets; do
     if [ $target = tmpfs ]; then base=$SHM; r=$runs; else base="$WORK/out"; r=$disk_runs; fi
     mkdir -p "$base"
     rm -rf "$base/plain-$size-duixian" "$base/plain-$size-hugo"
@@ -119,7 +125,7 @@ for size in $SIZES; do
     rm -rf "$in"
     "$GEN" --pledges "$size" --news $((size * 2)) --seed 1 --out "$in"
   fi
-  for target in tmpfs disk; do
+  for target in $targets; do
     if [ $target = tmpfs ]; then base=$SHM; r=$runs; else base="$WORK/out"; r=$disk_runs; fi
     mkdir -p "$base"
     rm -rf "$base/portal-$size-duixian"
@@ -143,6 +149,7 @@ echo "== writing $OUT_MD"
   echo "HYPERFINE=$(hyperfine --version)"
   echo "COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock benches/*.rs themes || echo ' (with uncommitted changes)')"
   echo "SKIPPED_LARGE=$SKIP_LARGE"
+  echo "LARGE_TARGETS=$LARGE_TARGETS"
 } >"$WORK/env.txt"
 free -h >"$WORK/free.txt"
 df -h "$WORK" /dev/shm >"$WORK/df.txt"
