@@ -4,6 +4,9 @@ use duixian::cli::Cli;
 use duixian::diag::{ContentErrors, snippet};
 use std::io::IsTerminal;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.run() {

@@ -39,7 +39,7 @@ fn rebuild(root: &Path, out: &Path, opts: &BuildOptions, shared: &Shared, quiet:
         Ok(s) => {
             if let Some(old) = s.leftover.clone() {
                 std::thread::spawn(move || {
-                    let _ = std::fs::remove_dir_all(old);
+                    let _ = crate::output::remove_tree(&old);
                 });
             }
             if !quiet {

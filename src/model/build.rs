@@ -11,7 +11,7 @@ use crate::content::{Doc, FileId, Loaded};
 use crate::diag::Diagnostic;
 use crate::markdown::{explain_missing, normalize_quote, text_index};
 use crate::types::{PledgeRef, is_valid_id};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -952,8 +952,11 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
         return out;
     }
     let patterns: Vec<&str> = short.iter().map(|&i| needles[i]).collect();
+    // One search per automaton: a contiguous NFA is built several times faster than the DFA
+    // that the builder would pick for a few dozen patterns, and searches one report as fast.
     let Ok(ac) = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(&patterns)
     else {
         // Fall back to one search per needle if the automaton cannot be built.

@@ -16,50 +16,63 @@ fn rfc3339(d: Date) -> String {
 /// `feed.xml`: news items and the status updates they carry, newest first.
 pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
     let base = &site.config.base_url;
-    // (date, tie-break key, entry xml)
-    let mut entries: Vec<(Date, String, String)> = Vec::new();
+    // Choose the newest entries first, then write only those: (date, tie-break key, news, update).
+    let mut chosen: Vec<(Date, String, usize, Option<usize>)> = Vec::new();
     for (n, item) in site.news.iter().enumerate() {
-        let url = format!("{base}{}", route::news(site, n));
-        let summary = item
-            .summary
-            .clone()
-            .unwrap_or_else(|| item.index.text.chars().take(200).collect());
-        entries.push((
-            item.date,
-            format!("n:{}", item.slug),
-            format!(
-                "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
-                esc(&item.title),
-                esc(&url),
-                esc(&url),
-                rfc3339(item.date),
-                esc(&summary)
-            ),
-        ));
+        chosen.push((item.date, format!("n:{}", item.slug), n, None));
         for (u, up) in item.updates.iter().enumerate() {
-            let p = &site.pledges[up.pledge];
-            let purl = format!("{base}{}", route::pledge(site, up.pledge));
-            let id = format!("{url}#u_{u}");
-            let mut text = format!("{}：{}", s.status(up.status), p.title);
-            if let Some(q) = &up.quote {
-                text.push_str(&format!(" —— «{q}»"));
-            }
-            entries.push((
+            chosen.push((
                 up.as_of.max(item.date),
                 format!("u:{}:{u:06}", item.slug),
-                format!(
-                    "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
-                    esc(&format!("{} · {}", s.status(up.status), p.title)),
-                    esc(&purl),
-                    esc(&id),
-                    rfc3339(up.as_of.max(item.date)),
-                    esc(&text)
-                ),
+                n,
+                Some(u),
             ));
         }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.truncate(FEED_ENTRIES);
+    chosen.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    chosen.truncate(FEED_ENTRIES);
+    let entries: Vec<(Date, String)> = chosen
+        .into_iter()
+        .map(|(date, _, n, update)| {
+            let item = &site.news[n];
+            let url = format!("{base}{}", route::news(site, n));
+            let xml = match update {
+                None => {
+                    let summary = item
+                        .summary
+                        .clone()
+                        .unwrap_or_else(|| item.index.text.chars().take(200).collect());
+                    format!(
+                        "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
+                        esc(&item.title),
+                        esc(&url),
+                        esc(&url),
+                        rfc3339(item.date),
+                        esc(&summary)
+                    )
+                }
+                Some(u) => {
+                    let up = &item.updates[u];
+                    let p = &site.pledges[up.pledge];
+                    let purl = format!("{base}{}", route::pledge(site, up.pledge));
+                    let id = format!("{url}#u_{u}");
+                    let mut text = format!("{}：{}", s.status(up.status), p.title);
+                    if let Some(q) = &up.quote {
+                        text.push_str(&format!(" —— «{q}»"));
+                    }
+                    format!(
+                        "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
+                        esc(&format!("{} · {}", s.status(up.status), p.title)),
+                        esc(&purl),
+                        esc(&id),
+                        rfc3339(date),
+                        esc(&text)
+                    )
+                }
+            };
+            (date, xml)
+        })
+        .collect();
     let updated = entries
         .first()
         .map(|e| e.0)
@@ -77,7 +90,7 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
     if let Some(d) = updated {
         out.push_str(&format!("<updated>{}</updated>\n", rfc3339(d)));
     }
-    for (_, _, e) in entries {
+    for (_, e) in entries {
         out.push_str(&e);
     }
     out.push_str("</feed>\n");

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use strings::Strings;
 use tera::{Context, Tera};
 use theme::{StaticSource, ThemeFiles};
-use views::{Ctx, Link, route};
+use views::{Ctx, Link, Shared, SharedViews, route};
 
 pub const PLEDGES_PER_PAGE: usize = 50;
 pub const NEWS_PER_PAGE: usize = 20;
@@ -96,6 +96,7 @@ pub struct Renderer<'a> {
     same_metric: HashMap<(usize, &'a str), Vec<usize>>,
     overdue: Vec<usize>,
     news_newest_first: Vec<usize>,
+    shared: SharedViews,
 }
 
 #[derive(Serialize)]
@@ -169,10 +170,12 @@ impl<'a> Renderer<'a> {
                 )]);
             }
         }
+        let shared = SharedViews::new(site);
         let ctx = Ctx {
             site,
             s: &strings,
             base: &site.config.base_path,
+            shared: &shared,
         };
         let mut nav = vec![
             Link {
@@ -310,6 +313,7 @@ impl<'a> Renderer<'a> {
             same_metric,
             overdue,
             news_newest_first,
+            shared,
         })
     }
 
@@ -318,6 +322,7 @@ impl<'a> Renderer<'a> {
             site: self.site,
             s: &self.strings,
             base: &self.site.config.base_path,
+            shared: &self.shared,
         }
     }
 
@@ -431,15 +436,19 @@ impl<'a> Renderer<'a> {
                     format!("{route}index.html")
                 };
                 let (template, ctx) = self.page_context(route, kind);
-                let html = self.tera.render(template, &ctx).map_err(|e| {
-                    Diagnostic::new(
-                        format!("templates/{template}"),
-                        1,
-                        1,
-                        format!("rendering /{route}: {}", error_chain(&e)),
-                    )
-                })?;
-                file(&path, html.into_bytes())
+                // Straight into bytes: `render` would check the UTF-8 of every page again.
+                let mut html = Vec::with_capacity(16 * 1024);
+                self.tera
+                    .render_to(template, &ctx, &mut html)
+                    .map_err(|e| {
+                        Diagnostic::new(
+                            format!("templates/{template}"),
+                            1,
+                            1,
+                            format!("rendering /{route}: {}", error_chain(&e)),
+                        )
+                    })?;
+                file(&path, html)
             }
             Job::Feed => file("feed.xml", feeds::atom(self.site, &self.strings)),
             Job::PledgeJson(p) => {
@@ -617,8 +626,8 @@ impl<'a> Renderer<'a> {
                     })
                     .map_or(&[][..], |v| v.as_slice());
                 let view = c.pledge(*p, same);
-                ctx.insert("title", &view.card.title);
-                ctx.insert("description", &view.card.text);
+                ctx.insert("title", &pl.title);
+                ctx.insert("description", &pl.text);
                 ctx.insert("pledge", &view);
                 if matches!(kind, PageKind::Embed(_)) {
                     "embed.html"
@@ -895,7 +904,7 @@ struct ReportRow {
 struct UpdateView {
     anchor: String,
     has_quote: bool,
-    pledge: views::PledgeCard,
+    pledge: Shared<views::PledgeCard>,
     status: views::StatusView,
     value: Option<String>,
     as_of: String,
@@ -904,10 +913,10 @@ struct UpdateView {
 
 #[derive(Serialize)]
 struct LatestUpdate {
-    pledge: views::PledgeCard,
+    pledge: Shared<views::PledgeCard>,
     status: views::StatusView,
     date: String,
-    news: views::NewsItem,
+    news: Shared<views::NewsItem>,
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -5,6 +5,8 @@ use crate::markdown::{self, Mark};
 use crate::model::{Pledge, Site, SourceRef};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
+use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made.
 pub mod route {
@@ -46,11 +48,71 @@ pub mod route {
     }
 }
 
-/// Shared helpers for building views: the site, its strings and the base path.
+/// Shared helpers for building views: the site, its strings, the base path, and the views that
+/// many pages show, built once.
 pub struct Ctx<'a> {
     pub site: &'a Site,
     pub s: &'a Strings,
     pub base: &'a str,
+    pub shared: &'a SharedViews,
+}
+
+/// A view serialised for templates once and shared by every page that shows it: cloning it
+/// copies a pointer, and Tera takes the serialised value as it is instead of serialising the view
+/// again. Templates see exactly the fields of `T`.
+pub struct Shared<T> {
+    value: tera::Value,
+    view: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared {
+            value: self.value.clone(),
+            view: PhantomData,
+        }
+    }
+}
+
+impl<T: Serialize> Shared<T> {
+    pub fn new(view: &T) -> Self {
+        Shared {
+            value: tera::Value::from_serializable(view),
+            view: PhantomData,
+        }
+    }
+}
+
+impl<T> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+/// The views a pledge card or news list repeats on thousands of pages, each made on first use.
+pub struct SharedViews {
+    statuses: Vec<OnceLock<Shared<StatusView>>>,
+    reports: Vec<OnceLock<Shared<Link>>>,
+    jurisdictions: Vec<OnceLock<Shared<Link>>>,
+    categories: Vec<OnceLock<Shared<Link>>>,
+    cards: Vec<OnceLock<Shared<PledgeCard>>>,
+    news: Vec<OnceLock<Shared<NewsItem>>>,
+}
+
+impl SharedViews {
+    pub fn new(site: &Site) -> Self {
+        fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
+            (0..n).map(|_| OnceLock::new()).collect()
+        }
+        SharedViews {
+            statuses: slots(Status::ALL.len()),
+            reports: slots(site.reports.len()),
+            jurisdictions: slots(site.jurisdictions.len()),
+            categories: slots(site.categories.len()),
+            cards: slots(site.pledges.len()),
+            news: slots(site.news.len()),
+        }
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -67,17 +129,17 @@ pub struct StatusView {
     pub url: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 pub struct PledgeCard {
     pub id: String,
     pub url: String,
     pub title: String,
     pub text: String,
-    pub status: StatusView,
+    pub status: Shared<StatusView>,
     pub year: i32,
-    pub report: Link,
-    pub jurisdiction: Link,
-    pub category: Link,
+    pub report: Shared<Link>,
+    pub jurisdiction: Shared<Link>,
+    pub category: Shared<Link>,
     pub deadline: String,
     pub target: Option<String>,
     pub value: Option<String>,
@@ -88,7 +150,7 @@ pub struct PledgeCard {
 #[derive(Serialize)]
 pub struct HistoryView {
     pub date: String,
-    pub status: StatusView,
+    pub status: Shared<StatusView>,
     pub value: Option<String>,
     pub quote: Option<String>,
     pub news: Option<Link>,
@@ -116,7 +178,7 @@ pub struct NewsItem {
 
 #[derive(Serialize)]
 pub struct PledgeView {
-    pub card: PledgeCard,
+    pub card: Shared<PledgeCard>,
     pub quote_url: String,
     pub sentence: SentenceView,
     pub section: Option<Link>,
@@ -125,7 +187,7 @@ pub struct PledgeView {
     pub as_of: Option<String>,
     pub progress: Option<u32>,
     pub history: Vec<HistoryView>,
-    pub news: Vec<NewsItem>,
+    pub news: Vec<Shared<NewsItem>>,
     pub chain: Vec<ChainItem>,
     pub carried_from: Vec<Link>,
     pub carried_to: Option<Link>,
@@ -133,7 +195,7 @@ pub struct PledgeView {
     pub draft: bool,
     pub schedule: Option<ScheduleView>,
     /// Pledges of the same jurisdiction with the same `target.metric` in other years.
-    pub same_metric: Vec<PledgeCard>,
+    pub same_metric: Vec<Shared<PledgeCard>>,
     pub json_url: String,
     pub feed_url: String,
     pub embed_url: String,
@@ -267,7 +329,7 @@ pub struct MetricRow {
 #[derive(Serialize)]
 pub struct MetricCell {
     pub year: i32,
-    pub pledges: Vec<PledgeCard>,
+    pub pledges: Vec<Shared<PledgeCard>>,
 }
 
 #[derive(Serialize)]
@@ -320,6 +382,46 @@ impl<'a> Ctx<'a> {
         Status::ALL.iter().map(|&s| self.status(s)).collect()
     }
 
+    /// [`Ctx::status`], made once per build.
+    pub fn shared_status(&self, s: Status) -> Shared<StatusView> {
+        self.shared.statuses[status_index(s)]
+            .get_or_init(|| Shared::new(&self.status(s)))
+            .clone()
+    }
+
+    fn report_link(&self, r: usize) -> Shared<Link> {
+        self.shared.reports[r]
+            .get_or_init(|| {
+                Shared::new(&Link {
+                    title: self.site.reports[r].title.clone(),
+                    url: self.url(&route::report(self.site, r)),
+                })
+            })
+            .clone()
+    }
+
+    fn jurisdiction_link(&self, j: usize) -> Shared<Link> {
+        self.shared.jurisdictions[j]
+            .get_or_init(|| {
+                Shared::new(&Link {
+                    title: self.site.jurisdictions[j].name.clone(),
+                    url: self.url(&route::jurisdiction(self.site, j)),
+                })
+            })
+            .clone()
+    }
+
+    fn category_link(&self, c: usize) -> Shared<Link> {
+        self.shared.categories[c]
+            .get_or_init(|| {
+                Shared::new(&Link {
+                    title: self.site.categories[c].name.clone(),
+                    url: self.url(&route::category(self.site, c)),
+                })
+            })
+            .clone()
+    }
+
     fn target_text(&self, p: &Pledge) -> Option<String> {
         p.target
             .as_ref()
@@ -331,30 +433,27 @@ impl<'a> Ctx<'a> {
         v.map(|v| self.s.value(&num(v), unit))
     }
 
-    pub fn card(&self, i: usize) -> PledgeCard {
+    /// The card of pledge `i`, made once per build.
+    pub fn card(&self, i: usize) -> Shared<PledgeCard> {
+        self.shared.cards[i]
+            .get_or_init(|| Shared::new(&self.make_card(i)))
+            .clone()
+    }
+
+    fn make_card(&self, i: usize) -> PledgeCard {
         let site = self.site;
         let p = &site.pledges[i];
         let r = &site.reports[p.report];
-        let j = r.jurisdiction;
         PledgeCard {
             id: p.full_id.clone(),
             url: self.url(&route::pledge(site, i)),
             title: p.title.clone(),
             text: p.text.clone(),
-            status: self.status(p.status),
+            status: self.shared_status(p.status),
             year: r.year,
-            report: Link {
-                title: r.title.clone(),
-                url: self.url(&route::report(site, p.report)),
-            },
-            jurisdiction: Link {
-                title: site.jurisdictions[j].name.clone(),
-                url: self.url(&route::jurisdiction(site, j)),
-            },
-            category: Link {
-                title: site.categories[p.category].name.clone(),
-                url: self.url(&route::category(site, p.category)),
-            },
+            report: self.report_link(p.report),
+            jurisdiction: self.jurisdiction_link(r.jurisdiction),
+            category: self.category_link(p.category),
             deadline: p.deadline.to_string(),
             target: self.target_text(p),
             value: self.value_text(p, p.value),
@@ -363,7 +462,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn news_item(&self, n: usize) -> NewsItem {
+    /// The list entry of news item `n`, made once per build.
+    pub fn news_item(&self, n: usize) -> Shared<NewsItem> {
+        self.shared.news[n]
+            .get_or_init(|| Shared::new(&self.make_news_item(n)))
+            .clone()
+    }
+
+    fn make_news_item(&self, n: usize) -> NewsItem {
         let item = &self.site.news[n];
         NewsItem {
             title: item.title.clone(),
@@ -417,7 +523,7 @@ impl<'a> Ctx<'a> {
                 });
                 HistoryView {
                     date: h.date.to_string(),
-                    status: self.status(h.status),
+                    status: self.shared_status(h.status),
                     value: self.value_text(p, h.value),
                     quote: h.quote.clone(),
                     news,
