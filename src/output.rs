@@ -453,12 +453,18 @@ mod tests {
         let s = Staging::create(&out).unwrap();
         s.write(&file("index.html", "two")).unwrap();
         std::fs::write(s.dir.join(MARKER), "").unwrap();
-        s.move_aside_and_rename().unwrap();
+        let old = s.move_aside_and_rename().unwrap();
         drop(s);
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "two"
         );
+        // The previous output is handed back for the caller to remove.
+        assert_eq!(
+            std::fs::read_to_string(old.join("index.html")).unwrap(),
+            "one"
+        );
+        std::fs::remove_dir_all(old).unwrap();
         assert!(leftovers(d.path()).is_empty(), "{:?}", leftovers(d.path()));
     }
 
