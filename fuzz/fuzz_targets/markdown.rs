@@ -48,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
                     href: (k != 1).then(|| format!("/p/{k}/")),
                     class: "q".into(),
                     title: Some(format!("\"{q}\" <t>")),
+                    label: (k != 2).then(|| format!("<{k}> & \"x\"")),
                 });
             }
             None => {

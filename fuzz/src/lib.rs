@@ -7,7 +7,9 @@ use duixian::markdown::is_safe_url;
 /// diagnostic points at a line of the file.
 pub fn parse(kind: Kind, rel: &str, data: &[u8]) {
     let (file, diags, _parsed) = parse_bytes(kind, rel, data.to_vec());
-    let lines = file.text.split('\n').count().max(1);
+    // Lines of the decoded text, or of the raw bytes when they could not be decoded.
+    let raw_lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+    let lines = file.text.split('\n').count().max(raw_lines);
     for d in &diags {
         assert_eq!(d.path, rel);
         assert!(d.line >= 1 && d.col >= 1, "{d}");
@@ -37,7 +39,15 @@ pub fn assert_html_inert(html: &str) {
         assert!(
             !matches!(
                 name.as_str(),
-                "script" | "style" | "iframe" | "object" | "embed" | "base" | "form" | "meta" | "link"
+                "script"
+                    | "style"
+                    | "iframe"
+                    | "object"
+                    | "embed"
+                    | "base"
+                    | "form"
+                    | "meta"
+                    | "link"
             ),
             "element <{name}> in {html:?}"
         );

@@ -515,7 +515,7 @@ fn parse_with_recovery<T: DeserializeOwned>(
     }
 }
 
-/// Read a file as UTF-8 text: BOM removed, CRLF turned into LF; other encodings are errors.
+/// Read a file as UTF-8 text: BOM removed, CRLF and CR turned into LF; other encodings are errors.
 pub fn read_text(path: &Path) -> Result<String, (usize, usize, String)> {
     read_text_limited(path, MAX_FILE_BYTES)
 }
@@ -585,7 +585,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize, String)> {
         text.drain(..3);
     }
     if text.contains('\r') {
-        text = text.replace("\r\n", "\n");
+        // CRLF, and a lone CR (old Mac files) that YAML and editors also count as a line break.
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
     }
     Ok(text)
 }
@@ -630,6 +631,8 @@ mod tests {
     #[test]
     fn decode_accepts_bom_and_crlf() {
         assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap(), "a\nb");
+        // A lone CR is a line break too (YAML counts it as one), so positions agree.
+        assert_eq!(decode(b"a\rb\r\n\rc".to_vec()).unwrap(), "a\nb\n\nc");
     }
 
     #[test]
@@ -643,6 +646,16 @@ mod tests {
                 .2
                 .contains("UTF-16")
         );
+    }
+
+    /// Regression (fuzz, frontmatter target): YAML counts a lone CR as a line break, the rest
+    /// of duixian did not, so positions pointed past the end of the file.
+    #[test]
+    fn lone_cr_line_breaks_count_as_lines() {
+        let bytes = b"report: r\rpledges:\r  - id: a\r    bogus: 1\r".to_vec();
+        let (file, diags, _) = parse_bytes(Kind::Pledges, "p.yaml", bytes);
+        assert_eq!(file.text.lines().count(), 4);
+        assert_eq!(diags[0].line, 4, "{}", diags[0]);
     }
 
     #[test]

@@ -370,6 +370,17 @@ pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
         if p.section.as_deref() != section {
             section = p.section.as_deref();
             if let Some(s) = section {
+                // A comment ends at a line break, and YAML refuses control characters.
+                let s: String = s
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
                 y.push_str(&format!("\n  # ---- {s} ----\n"));
             }
         }
@@ -672,5 +683,15 @@ mod tests {
             (3.0, "%", crate::types::Qualifier::AtLeast)
         );
         assert!(y.contains("# a range in the text; the other bound is 5"));
+    }
+
+    /// Regression (fuzz, extract target): a heading with a control character went raw into the
+    /// section comment, and the draft file did not parse.
+    #[test]
+    fn headings_with_control_characters_stay_inside_their_comment() {
+        let p = run("## 二、目标\u{0}\u{2028}x: 1\n\n生产总值增长7%左右。\n");
+        let y = to_yaml("r-2024", "content/reports/r-2024.md", &p);
+        let raw: crate::content::raw::RawPledgeFile = serde_yaml::from_str(&y).unwrap();
+        assert_eq!(raw.pledges.len(), 1);
     }
 }
