@@ -15,7 +15,7 @@ use syntect::parsing::SyntaxSet;
 pub const CODE_CLASS_PREFIX: &str = "hl-";
 
 /// A heading of a body: its text, level, where it starts in the rendered text, and its anchor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
@@ -24,7 +24,7 @@ pub struct Heading {
 }
 
 /// The rendered text of a body (blocks separated by `\n`) and its headings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct TextIndex {
     pub text: String,
     pub headings: Vec<Heading>,

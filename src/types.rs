@@ -199,6 +199,13 @@ impl<'de> Deserialize<'de> for Date {
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Num(pub f64);
 
+/// By bits: equal numbers as written hash alike (used to notice what changed between builds).
+impl std::hash::Hash for Num {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.to_bits().hash(h);
+    }
+}
+
 impl Num {
     pub fn get(self) -> f64 {
         self.0

@@ -5,13 +5,16 @@ pub mod locate;
 pub mod raw;
 
 use crate::diag::Diagnostic;
+use crate::markdown::{TextIndex, text_index};
 use locate::{Seg, locate};
 use raw::{RawIndicatorFile, RawNews, RawPage, RawPledgeFile, RawReport, RawSite};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 use walkdir::WalkDir;
 
 /// Largest content file read, so that a stray dump cannot exhaust memory.
@@ -36,6 +39,9 @@ pub struct SourceFile {
     pub body_first_line: usize,
     /// List items dropped because they did not parse, as (list key, original index), ascending.
     pub dropped: Vec<(String, usize)>,
+    /// The rendered text of the Markdown body, made on first use and kept with the file, so
+    /// that `serve` does not render unchanged bodies again.
+    body_index: OnceLock<Arc<TextIndex>>,
 }
 
 impl SourceFile {
@@ -45,6 +51,13 @@ impl SourceFile {
 
     pub fn body_text(&self) -> &str {
         &self.text[self.body.clone()]
+    }
+
+    /// The rendered text and headings of the Markdown body ([`text_index`]), made once.
+    pub fn body_index(&self) -> Arc<TextIndex> {
+        self.body_index
+            .get_or_init(|| Arc::new(text_index(self.body_text())))
+            .clone()
     }
 
     /// A diagnostic at the YAML value found at `path` (or its nearest existing parent).
@@ -81,7 +94,7 @@ pub struct Doc<T> {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub root: PathBuf,
-    pub files: Vec<SourceFile>,
+    pub files: Vec<Arc<SourceFile>>,
     pub site: Option<Doc<RawSite>>,
     pub reports: Vec<Doc<RawReport>>,
     pub pledge_files: Vec<Doc<RawPledgeFile>>,
@@ -110,6 +123,7 @@ pub enum Kind {
     Page,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Site(RawSite),
     Report(RawReport),
@@ -119,8 +133,31 @@ enum Parsed {
     Page(RawPage),
 }
 
+/// What one file gave when it was last read, kept by [`Cache`].
+struct Cached {
+    len: u64,
+    modified: Option<SystemTime>,
+    file: Arc<SourceFile>,
+    parsed: Option<Parsed>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Files read by earlier loads, by path, so that a later load (`serve` after an edit) reads and
+/// parses again only the files whose size or modification time changed.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<PathBuf, Cached>,
+    /// Files read again (not taken from the cache) by the last load.
+    pub last_read: usize,
+}
+
 /// Read every file of the site at `root`. Returns all that parsed plus every error met on the way.
 pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
+    load_cached(root, &mut Cache::default())
+}
+
+/// [`load`], taking unchanged files from `cache` and leaving this load's files in it.
+pub fn load_cached(root: &Path, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut loaded = Loaded {
         root: root.to_path_buf(),
@@ -249,15 +286,49 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         }
     }
 
-    let results: Vec<(SourceFile, Option<Parsed>, Vec<Diagnostic>, String)> = jobs
+    let old = std::mem::take(&mut cache.files);
+    let results: Vec<(PathBuf, Cached, bool, String)> = jobs
         .into_par_iter()
         .map(|(kind, path, rel, stem)| {
+            let meta = std::fs::metadata(&path).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            if let Some(c) = old.get(&path)
+                && meta.is_some()
+                && c.len == len
+                && c.modified == modified
+                && c.file.rel == rel
+            {
+                let again = Cached {
+                    len,
+                    modified,
+                    file: c.file.clone(),
+                    parsed: c.parsed.clone(),
+                    diags: c.diags.clone(),
+                };
+                return (path, again, false, stem);
+            }
             let (file, parsed, diags) = read_and_parse(kind, &path, rel);
-            (file, parsed, diags, stem)
+            let fresh = Cached {
+                len,
+                modified,
+                file: Arc::new(file),
+                parsed,
+                diags,
+            };
+            (path, fresh, true, stem)
         })
         .collect();
+    drop(old);
+    cache.last_read = results.iter().filter(|r| r.2).count();
 
-    for (i, (file, parsed, diags, stem)) in results.into_iter().enumerate() {
+    for (i, (path, cached, _, stem)) in results.into_iter().enumerate() {
+        let (file, parsed, diags) = (
+            cached.file.clone(),
+            cached.parsed.clone(),
+            cached.diags.clone(),
+        );
+        cache.files.insert(path, cached);
         let id = FileId(i);
         loaded.files.push(file);
         errors.extend(diags);
@@ -324,6 +395,7 @@ fn empty_file(rel: String) -> SourceFile {
         body: 0..0,
         body_first_line: 1,
         dropped: Vec::new(),
+        body_index: OnceLock::new(),
     }
 }
 
@@ -706,6 +778,7 @@ mod tests {
             body_first_line: 6,
             dropped: Vec::new(),
             text: text.clone(),
+            body_index: OnceLock::new(),
         };
         let d = parse_yaml::<RawNews>(&file, "news").unwrap_err();
         assert_eq!((d.line, d.col), (4, 1), "{d}");

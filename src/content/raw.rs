@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// `site.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
     pub title: String,
@@ -30,7 +30,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawJurisdiction {
     pub id: JurisdictionId,
@@ -39,7 +39,7 @@ pub struct RawJurisdiction {
     pub parent: Option<JurisdictionId>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCategory {
     pub id: CategoryId,
@@ -49,7 +49,7 @@ pub struct RawCategory {
 }
 
 /// Front matter of `content/reports/<id>.md`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub jurisdiction: JurisdictionId,
@@ -67,7 +67,7 @@ pub struct RawReport {
 }
 
 /// `content/pledges/*.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPledgeFile {
     pub report: ReportId,
@@ -75,7 +75,7 @@ pub struct RawPledgeFile {
     pub pledges: Vec<RawPledge>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPledge {
     pub id: PledgeLocalId,
@@ -99,7 +99,7 @@ pub struct RawPledge {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
     #[serde(default)]
@@ -112,7 +112,7 @@ pub struct RawTarget {
 }
 
 /// Front matter of `content/news/**/<slug>.md`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNews {
     pub title: String,
@@ -134,7 +134,7 @@ pub struct RawNews {
     pub updates: Vec<RawUpdate>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpdate {
     pub pledge: PledgeRef,
@@ -148,7 +148,7 @@ pub struct RawUpdate {
 }
 
 /// `content/indicators/<jurisdiction>.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicatorFile {
     pub jurisdiction: JurisdictionId,
@@ -156,7 +156,7 @@ pub struct RawIndicatorFile {
     pub indicators: Vec<RawIndicator>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
     pub id: IndicatorId,
@@ -171,7 +171,7 @@ pub struct RawIndicator {
     pub years: BTreeMap<i32, RawIndicatorYear>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicatorYear {
     #[serde(default)]
@@ -180,7 +180,7 @@ pub struct RawIndicatorYear {
     pub actual: Option<RawIndicatorActual>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicatorTarget {
     pub value: Num,
@@ -190,7 +190,7 @@ pub struct RawIndicatorTarget {
     pub source: Option<Slug>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicatorActual {
     pub value: Num,
@@ -201,7 +201,7 @@ pub struct RawIndicatorActual {
 }
 
 /// Front matter of `content/pages/**/*.md`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPage {
     pub title: String,

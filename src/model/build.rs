@@ -9,7 +9,7 @@ use crate::content::locate::{Seg, idx, key};
 use crate::content::raw::RawPledge;
 use crate::content::{Doc, FileId, Loaded};
 use crate::diag::Diagnostic;
-use crate::markdown::{explain_missing, normalize_quote, text_index};
+use crate::markdown::{explain_missing, normalize_quote};
 use crate::types::{PledgeRef, is_valid_id};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
@@ -219,9 +219,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         report_docs.push(doc);
     }
     report_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
-    let indexes: Vec<TextIndex> = report_docs
+    let indexes: Vec<Arc<TextIndex>> = report_docs
         .par_iter()
-        .map(|d| text_index(loaded.file(d.file).body_text()))
+        .map(|d| loaded.file(d.file).body_index())
         .collect();
     let mut reports: Vec<Report> = Vec::new();
     let mut report_ix: HashMap<&str, usize> = HashMap::new();
@@ -533,9 +533,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         news_docs.push((doc, true));
     }
     news_docs.sort_by(|a, b| a.0.stem.cmp(&b.0.stem).then(b.1.cmp(&a.1)));
-    let news_index: Vec<TextIndex> = news_docs
+    let news_index: Vec<Arc<TextIndex>> = news_docs
         .par_iter()
-        .map(|(d, _)| text_index(loaded.file(d.file).body_text()))
+        .map(|(d, _)| loaded.file(d.file).body_index())
         .collect();
     let mut news: Vec<News> = Vec::new();
     let mut news_ix: HashMap<&str, usize> = HashMap::new();

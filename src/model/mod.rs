@@ -11,6 +11,7 @@ use crate::types::{
     Qualifier, ReportId, Status,
 };
 use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -25,21 +26,21 @@ pub struct SiteConfig {
     pub about_tolerance: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Jurisdiction {
     pub id: JurisdictionId,
     pub name: String,
     pub parent: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Category {
     pub id: CategoryId,
     pub name: String,
     pub description: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Report {
     pub id: ReportId,
     pub jurisdiction: usize,
@@ -51,12 +52,12 @@ pub struct Report {
     pub source: Option<String>,
     pub seed: Option<String>,
     pub body: String,
-    pub index: TextIndex,
+    pub index: Arc<TextIndex>,
     /// Its pledges, in the order their quotes appear in the text.
     pub pledges: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Target {
     pub metric: String,
     pub value: Num,
@@ -64,7 +65,7 @@ pub struct Target {
     pub qualifier: Qualifier,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct HistoryEntry {
     pub date: Date,
     pub status: Status,
@@ -76,7 +77,7 @@ pub struct HistoryEntry {
     pub quote: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Pledge {
     pub report: usize,
     pub id: PledgeLocalId,
@@ -105,7 +106,7 @@ pub struct Pledge {
     pub news: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Update {
     pub pledge: usize,
     pub status: Status,
@@ -115,7 +116,7 @@ pub struct Update {
     pub quote_range: Option<Range<usize>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct News {
     pub slug: NewsSlug,
     pub title: String,
@@ -129,23 +130,23 @@ pub struct News {
     /// Every pledge it mentions or updates, by index, sorted.
     pub pledges: Vec<usize>,
     pub body: String,
-    pub index: TextIndex,
+    pub index: Arc<TextIndex>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceRef {
     Report(usize),
     News(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct IndicatorTarget {
     pub value: Num,
     pub qualifier: Qualifier,
     pub source: Option<SourceRef>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct IndicatorActual {
     pub value: Num,
     pub as_of: Option<Date>,
@@ -173,7 +174,7 @@ pub struct Indicator {
     pub years: Vec<IndicatorYear>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Page {
     /// Path under `pages/` without `.md` (`about`, `guide/data`); the URL is `/<path>/`.
     pub path: String,

@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod feeds;
+pub mod fingerprint;
 pub mod search;
 pub mod strings;
 pub mod theme;
@@ -420,21 +421,31 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// The path of a job's output file, relative to the output folder.
+    pub fn path_of(&self, job: &Job) -> String {
+        let site = self.site;
+        match job {
+            Job::Html { route, .. } if route.ends_with(".html") => route.clone(),
+            Job::Html { route, .. } => format!("{route}index.html"),
+            Job::Feed => "feed.xml".into(),
+            Job::PledgeJson(p) => format!("{}pledge.json", route::pledge(site, *p)),
+            Job::PledgeFeed(p) => format!("{}feed.xml", route::pledge(site, *p)),
+            Job::Sitemap(_) => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+            Job::PledgesJson => "data/pledges.json".into(),
+            Job::PledgesCsv => "data/pledges.csv".into(),
+            Job::IndicatorsJson => "data/indicators.json".into(),
+            Job::IndicatorsCsv => "data/indicators.csv".into(),
+            Job::CodeCss => "syntax.css".into(),
+            Job::Static(path, _) => path.clone(),
+        }
+    }
+
     /// Render one job into its output file.
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
-        let file = |path: &str, bytes: Vec<u8>| {
-            Ok(OutputFile {
-                path: path.to_string(),
-                bytes,
-            })
-        };
-        match job {
+        let path = self.path_of(job);
+        let bytes = match job {
             Job::Html { route, kind } => {
-                let path = if route.ends_with(".html") {
-                    route.clone()
-                } else {
-                    format!("{route}index.html")
-                };
                 let (template, ctx) = self.page_context(route, kind);
                 // Straight into bytes: `render` would check the UTF-8 of every page again.
                 let mut html = Vec::with_capacity(16 * 1024);
@@ -448,52 +459,38 @@ impl<'a> Renderer<'a> {
                             format!("rendering /{route}: {}", error_chain(&e)),
                         )
                     })?;
-                file(&path, html)
+                html
             }
-            Job::Feed => file("feed.xml", feeds::atom(self.site, &self.strings)),
+            Job::Feed => feeds::atom(self.site, &self.strings),
             Job::PledgeJson(p) => {
                 let mut bytes = serde_json::to_vec_pretty(&data::pledge_row(self.site, *p))
                     .expect("serialising plain data to memory cannot fail");
                 bytes.push(b'\n');
-                file(
-                    &format!("{}pledge.json", route::pledge(self.site, *p)),
-                    bytes,
-                )
+                bytes
             }
-            Job::PledgeFeed(p) => file(
-                &format!("{}feed.xml", route::pledge(self.site, *p)),
-                feeds::pledge_atom(self.site, &self.strings, *p),
+            Job::PledgeFeed(p) => feeds::pledge_atom(self.site, &self.strings, *p),
+            Job::Sitemap(routes) => feeds::sitemap(self.site, routes),
+            Job::Robots => feeds::robots(self.site),
+            Job::PledgesJson => data::json_lines(
+                (0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)),
             ),
-            Job::Sitemap(routes) => file("sitemap.xml", feeds::sitemap(self.site, routes)),
-            Job::Robots => file("robots.txt", feeds::robots(self.site)),
-            Job::PledgesJson => file(
-                "data/pledges.json",
-                data::json_lines(
-                    (0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)),
-                ),
-            ),
-            Job::PledgesCsv => file("data/pledges.csv", data::pledges_csv(self.site)),
-            Job::IndicatorsJson => file(
-                "data/indicators.json",
-                data::json_lines(data::indicator_rows(self.site).into_iter()),
-            ),
-            Job::IndicatorsCsv => file("data/indicators.csv", data::indicators_csv(self.site)),
-            Job::CodeCss => file("syntax.css", markdown::code_css().into_bytes()),
-            Job::Static(path, src) => {
-                let bytes = match src {
-                    StaticSource::Embedded(b) => b.to_vec(),
-                    StaticSource::Disk(p) => std::fs::read(p).map_err(|e| {
-                        Diagnostic::new(
-                            p.to_string_lossy(),
-                            1,
-                            1,
-                            format!("cannot read static file: {e}"),
-                        )
-                    })?,
-                };
-                file(path, bytes)
-            }
-        }
+            Job::PledgesCsv => data::pledges_csv(self.site),
+            Job::IndicatorsJson => data::json_lines(data::indicator_rows(self.site).into_iter()),
+            Job::IndicatorsCsv => data::indicators_csv(self.site),
+            Job::CodeCss => markdown::code_css().into_bytes(),
+            Job::Static(_, src) => match src {
+                StaticSource::Embedded(b) => b.to_vec(),
+                StaticSource::Disk(p) => std::fs::read(p).map_err(|e| {
+                    Diagnostic::new(
+                        p.to_string_lossy(),
+                        1,
+                        1,
+                        format!("cannot read static file: {e}"),
+                    )
+                })?,
+            },
+        };
+        Ok(OutputFile { path, bytes })
     }
 
     fn list_page(&self, ctx: &mut Context, all: &[usize], first_route: &str, n: usize) {

@@ -27,6 +27,25 @@ pub struct ThemeFiles {
     pub i18n: BTreeMap<String, String>,
 }
 
+impl ThemeFiles {
+    /// A hash of everything in the theme, read from disk for files there; two loads of an
+    /// unchanged theme give the same number within one process.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.templates.hash(&mut h);
+        self.i18n.hash(&mut h);
+        for (path, src) in &self.statics {
+            path.hash(&mut h);
+            match src {
+                StaticSource::Embedded(b) => b.hash(&mut h),
+                StaticSource::Disk(p) => std::fs::read(p).ok().hash(&mut h),
+            }
+        }
+        h.finish()
+    }
+}
+
 fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
