@@ -48,7 +48,16 @@ pub fn load_site(
     root: &Path,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
-    let (loaded, mut errors) = content::load(root);
+    load_site_cached(root, opts, &mut content::Cache::default())
+}
+
+/// [`load_site`], reading only the files that changed since the loads that filled `cache`.
+pub fn load_site_cached(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: &mut content::Cache,
+) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
+    let (loaded, mut errors) = content::load_cached(root, cache);
     match model::build(&loaded, opts) {
         Ok(site) if errors.is_empty() => Ok((site, loaded.warnings)),
         Ok(_) => Err(ContentErrors::new(errors)),
@@ -60,8 +69,18 @@ pub fn load_site(
 }
 
 fn renderer<'a>(root: &Path, site: &'a Site) -> Result<Renderer<'a>, ContentErrors> {
+    Ok(renderer_and_theme(root, site)?.0)
+}
+
+/// The renderer of `site` and the fingerprint of its theme's files.
+pub fn renderer_and_theme<'a>(
+    root: &Path,
+    site: &'a Site,
+) -> Result<(Renderer<'a>, u64), ContentErrors> {
     let files = theme::load(root, &site.config.theme).map_err(ContentErrors::new)?;
-    Renderer::new(site, files).map_err(ContentErrors::new)
+    let fingerprint = files.fingerprint();
+    let r = Renderer::new(site, files).map_err(ContentErrors::new)?;
+    Ok((r, fingerprint))
 }
 
 fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>) -> Summary {
@@ -116,10 +135,25 @@ pub fn build_with_progress(
     let start = Instant::now();
     let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
-    let loaded_at = start.elapsed().as_millis();
     let r = renderer(root, &site)?;
     let jobs = r.jobs();
-    let staging = Staging::create(&output)?;
+    write_all(&r, &jobs, &output, progress, cleanup, start, warnings)
+}
+
+/// Render every job of `r` into a staging folder and swap it in place of `output` (a folder
+/// that [`check_output_dir`] accepted); `start` is when the build began, for the summary.
+pub fn write_all(
+    r: &Renderer,
+    jobs: &[Job],
+    output: &Path,
+    progress: Option<Progress>,
+    cleanup: Cleanup,
+    start: Instant,
+    warnings: Vec<Diagnostic>,
+) -> Result<Summary> {
+    let site = r.site;
+    let loaded_at = start.elapsed().as_millis();
+    let staging = Staging::create(output)?;
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let mut rendered_at = 0;
@@ -208,7 +242,7 @@ pub fn build_with_progress(
         }
         Cleanup::Later => staging.commit_keeping_old()?,
     };
-    let mut s = summary(&site, &jobs, start, warnings);
+    let mut s = summary(site, jobs, start, warnings);
     s.bytes = bytes;
     s.files += index_files;
     s.indexed = indexed;

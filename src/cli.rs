@@ -208,6 +208,7 @@ impl ServeArgs {
             self.drafts,
             self.exit_after,
             cli.quiet,
+            cli.verbose,
         )?;
         Ok(Outcome::default())
     }

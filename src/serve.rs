@@ -3,7 +3,7 @@
 //! last good build stays served and the errors show in the terminal and over the page.
 #![allow(clippy::print_stderr)]
 
-use crate::build;
+use crate::incremental::Session;
 use crate::model::BuildOptions;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
@@ -29,25 +29,37 @@ let o=document.getElementById("duixian-errors");if(d.errors){if(!o){o=document.c
 o.style.cssText="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;background:#3b0a0a;color:#fff;font:13px/1.4 monospace;white-space:pre-wrap;z-index:99999";
 document.body.appendChild(o);}o.textContent="duixian: build failed — showing the last good build\n\n"+d.errors;}else if(o){o.remove();}});})();</script>"#;
 
-fn rebuild(root: &Path, out: &Path, opts: &BuildOptions, shared: &Shared, quiet: bool) {
+fn rebuild(session: &mut Session, shared: &Shared, quiet: bool, verbose: bool) {
     let start = Instant::now();
-    // The previous output is removed after open pages are told to reload, not before.
-    let result = build::build_with_progress(root, out, opts, None, build::Cleanup::Later);
+    // The previous output of a full rebuild is removed after open pages are told to reload.
+    let result = session.rebuild();
     let (lock, cvar) = &**shared;
     let mut st = lock.lock().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok(s) => {
-            if let Some(old) = s.leftover.clone() {
+        Ok(done) => {
+            if let Some(old) = done.summary.leftover.clone() {
                 std::thread::spawn(move || {
                     let _ = crate::output::remove_tree(&old);
                 });
             }
             if !quiet {
-                eprintln!(
-                    "rebuilt {} pages in {} ms",
-                    s.pages,
-                    start.elapsed().as_millis()
-                );
+                let ms = start.elapsed().as_millis();
+                if done.full {
+                    eprintln!(
+                        "built {} pages ({} files) in {ms} ms",
+                        done.summary.pages, done.written
+                    );
+                } else {
+                    eprintln!(
+                        "rebuilt {} changed files ({} content files read) in {ms} ms",
+                        done.written, done.read
+                    );
+                }
+                if verbose {
+                    for (phase, ms) in &done.summary.phases {
+                        eprintln!("  {phase}: {ms} ms");
+                    }
+                }
             }
             st.errors = None;
         }
@@ -71,6 +83,7 @@ pub fn serve(
     drafts: bool,
     exit_after: Option<u64>,
     quiet: bool,
+    verbose: bool,
 ) -> Result<()> {
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
@@ -85,7 +98,8 @@ pub fn serve(
         base_url: Some(format!("http://127.0.0.1:{port}/")),
     };
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    rebuild(root, &out, &opts, &shared, quiet);
+    let mut session = Session::new(root, &out, opts);
+    rebuild(&mut session, &shared, quiet, verbose);
     eprintln!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
         root.display()
@@ -109,7 +123,7 @@ pub fn serve(
         }
     }
     {
-        let (root, out, shared) = (root.to_path_buf(), out.clone(), shared.clone());
+        let shared = shared.clone();
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut relevant = is_relevant(&first);
@@ -118,7 +132,7 @@ pub fn serve(
                     relevant |= is_relevant(&more);
                 }
                 if relevant {
-                    rebuild(&root, &out, &opts, &shared, quiet);
+                    rebuild(&mut session, &shared, quiet, verbose);
                 }
             }
         });

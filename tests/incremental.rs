@@ -1,0 +1,227 @@
+//! `serve`'s incremental rebuilds (`duixian::incremental::Session`): after every kind of edit,
+//! the served folder holds exactly the bytes a fresh full build of the edited site gives (the
+//! search index aside, which only full rebuilds write), and content edits re-render only the
+//! files they affect.
+
+mod common;
+use common::*;
+use duixian::incremental::Session;
+use duixian::model::BuildOptions;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn opts() -> BuildOptions {
+    BuildOptions {
+        drafts: false,
+        base_url: Some("http://127.0.0.1:1234/".into()),
+    }
+}
+
+/// The output tree without the search index and duixian's marker.
+fn served(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut t = tree(dir);
+    t.retain(|k, _| {
+        !k.starts_with(&format!("{}/", duixian::search::BUNDLE_DIR)) && !k.starts_with(".duixian")
+    });
+    t
+}
+
+fn full_build(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    duixian::build::build(site, &out, &opts()).expect("the edited site builds");
+    served(&out)
+}
+
+fn edit(site: &Path, rel: &str, from: &str, to: &str) {
+    let p = site.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} does not contain {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+fn assert_same(session_out: &Path, site: &Path, what: &str) {
+    let got = served(session_out);
+    let want = full_build(site);
+    let differ: Vec<&String> = want
+        .iter()
+        .filter(|(k, v)| got.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .chain(got.keys().filter(|k| !want.contains_key(*k)))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "after {what}: the served files differ from a full build: {differ:?}"
+    );
+}
+
+#[test]
+fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    let first = s.rebuild().unwrap();
+    assert!(first.full);
+    let total = first.written;
+    assert_same(&out, &site, "the first build");
+
+    // Content edits: incremental, and only a few files written.
+    let cases: &[(&str, &str, &str, &str, usize)] = &[
+        (
+            "a news body edit",
+            "content/news/mid-year.md",
+            "上半年，全市",
+            "今年上半年，全市",
+            25,
+        ),
+        (
+            "a news update's status",
+            "content/news/mid-year.md",
+            "    status: in_progress\n    value: 1200",
+            "    status: completed\n    value: 1200",
+            60,
+        ),
+        (
+            "a news update that changes a pledge's status",
+            "content/news/2024/report-card.md",
+            "    status: completed\n    value: 590",
+            "    status: in_progress\n    value: 590",
+            60,
+        ),
+        (
+            "a news update's value that decides met",
+            "content/news/2024/report-card.md",
+            "value: 68\n    as_of",
+            "value: 60\n    as_of",
+            60,
+        ),
+        (
+            "a pledge title",
+            "content/pledges/alpha-2024.yaml",
+            "title: 拆除违法建设200处以上",
+            "title: 拆除违法建设两百处以上",
+            60,
+        ),
+        (
+            "a pledge target",
+            "content/pledges/alpha-2024.yaml",
+            "value: 68, unit: 个",
+            "value: 70, unit: 个",
+            60,
+        ),
+        (
+            "an indicator value",
+            "content/indicators/alpha.yaml",
+            "actual: {value: 7.1, source: alpha-2024}",
+            "actual: {value: 7.2, source: alpha-2024}",
+            20,
+        ),
+        (
+            "a page body",
+            "content/pages/about.md",
+            "本站追踪",
+            "本网站追踪",
+            3,
+        ),
+    ];
+    for &(what, rel, from, to, at_most) in cases {
+        edit(&site, rel, from, to);
+        let r = s.rebuild().unwrap();
+        assert!(!r.full, "{what} should not need a full rebuild");
+        assert_eq!(r.read, 1, "{what}: only the edited file is read again");
+        assert!(
+            r.written >= 1 && r.written <= at_most,
+            "{what}: wrote {} of {total} files, expected at most {at_most}: {:?}",
+            r.written,
+            r.paths
+        );
+        assert_same(&out, &site, what);
+    }
+
+    // A rebuild with nothing changed writes nothing.
+    let r = s.rebuild().unwrap();
+    assert_eq!((r.full, r.written, r.read), (false, 0, 0));
+
+    // A broken edit fails and leaves the served files alone; the fix gives a full build's bytes.
+    let before = served(&out);
+    edit(
+        &site,
+        "content/news/mid-year.md",
+        "status: completed",
+        "status: finished",
+    );
+    assert!(s.rebuild().is_err());
+    assert_eq!(
+        served(&out),
+        before,
+        "a failed rebuild changed the served files"
+    );
+    edit(
+        &site,
+        "content/news/mid-year.md",
+        "status: finished",
+        "status: in_progress",
+    );
+    assert!(!s.rebuild().unwrap().full);
+    assert_same(&out, &site, "fixing a broken edit");
+
+    // Site-wide changes: full rebuilds.
+    let news = site.join("content/news/added.md");
+    std::fs::write(
+        &news,
+        "---\ntitle: 新增一条\ndate: 2024-08-01\n---\n八月新闻正文，内容足够长以便生成摘要文字。\n",
+    )
+    .unwrap();
+    assert!(s.rebuild().unwrap().full, "an added news item");
+    assert_same(&out, &site, "adding a news item");
+    std::fs::remove_file(&news).unwrap();
+    assert!(s.rebuild().unwrap().full, "a removed news item");
+    assert_same(&out, &site, "removing a news item");
+    edit(&site, "site.yaml", "title: ", "title: 新");
+    assert!(s.rebuild().unwrap().full, "a site title");
+    assert_same(&out, &site, "the site title");
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let page = duixian::render::theme::DEFAULT_THEME
+        .get_file("templates/page.html")
+        .unwrap()
+        .contents_utf8()
+        .unwrap();
+    std::fs::write(
+        templates.join("page.html"),
+        page.replacen("</h1>", "</h1><p>override</p>", 1),
+    )
+    .unwrap();
+    assert!(s.rebuild().unwrap().full, "a template override");
+    assert_same(&out, &site, "a template override");
+}
+
+#[test]
+fn a_report_body_edit_rewrites_its_report_and_pledge_pages_only() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    s.rebuild().unwrap();
+    let report = site.join("content/reports/alpha-2024.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, format!("{text}\n新增的一段结尾文字。\n")).unwrap();
+    let r = s.rebuild().unwrap();
+    assert!(!r.full);
+    assert_same(&out, &site, "a report body edit");
+    let pledges_of_report = std::fs::read_to_string(site.join("content/pledges/alpha-2024.yaml"))
+        .unwrap()
+        .matches("  - id: ")
+        .count();
+    // The report page, the pages summing up reports and the data files, and each of its
+    // pledges' page, card, JSON and feed (they quote the report's sentences).
+    assert!(
+        r.written <= 12 + 4 * pledges_of_report,
+        "wrote {} files for a report edit: {:?}",
+        r.written,
+        r.paths
+    );
+}
