@@ -42,10 +42,19 @@ for t in "${targets[@]}"; do
   esac
 done
 
+failed=()
 for t in "${targets[@]}"; do
   echo "== $t: ${secs}s"
   # One process, one core (libFuzzer's default; no -jobs/-fork). A run over 10 s on one input
   # or over 2 GiB of memory counts as a crash.
-  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" \
-    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  # A crash ends this target's run, not the others'; the script exits non-zero at the end.
+  if ! cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" \
+    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1; then
+    echo "== $t: FAILED (see fuzz/artifacts/$t/)"
+    failed+=("$t")
+  fi
 done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "== failed: ${failed[*]}"
+  exit 1
+fi

@@ -663,6 +663,34 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize, String)> {
     Ok(text)
 }
 
+/// The line and column in `yaml` as editors count them (lines end at `\n` only) of a position
+/// the YAML parser gives (1-based): it also ends lines at U+0085, U+2028 and U+2029 (YAML 1.1),
+/// which editors show within a line. A position past the end is clamped to the end.
+fn yaml_to_text_position(yaml: &str, line: usize, col: usize) -> (usize, usize) {
+    let (mut yl, mut yc) = (1, 1);
+    let (mut tl, mut tc) = (1, 1);
+    for ch in yaml.chars() {
+        if yl >= line && yc >= col {
+            return (tl, tc);
+        }
+        match ch {
+            '\n' => {
+                (yl, yc) = (yl + 1, 1);
+                (tl, tc) = (tl + 1, 1);
+            }
+            '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                (yl, yc) = (yl + 1, 1);
+                tc += 1;
+            }
+            _ => {
+                yc += 1;
+                tc += 1;
+            }
+        }
+    }
+    (tl, tc)
+}
+
 fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
     let yaml = file.yaml_text();
     if yaml.trim().is_empty() {
@@ -676,7 +704,7 @@ fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, D
     serde_yaml::from_str::<T>(yaml).map_err(|e| {
         let (line, col) = e
             .location()
-            .map(|l| (l.line(), l.column()))
+            .map(|l| yaml_to_text_position(yaml, l.line(), l.column()))
             .unwrap_or((1, 1));
         Diagnostic::new(
             &file.rel,
@@ -764,6 +792,19 @@ mod tests {
             msg,
             "file is 1000 bytes, over the limit of 999 bytes for content files"
         );
+    }
+
+    #[test]
+    fn yaml_line_breaks_editors_do_not_show_keep_positions_on_the_line() {
+        // U+0085 ends a line for the YAML parser, not for an editor (a fuzzing find: a
+        // diagnostic pointed at line 3 of a one-line file).
+        assert_eq!(yaml_to_text_position("a\u{85}b\u{85}c", 3, 1), (1, 5));
+        assert_eq!(yaml_to_text_position("a\nb", 2, 1), (2, 1));
+        assert_eq!(yaml_to_text_position("ab", 9, 9), (1, 3));
+        let text = "\'\'\'500MMMMMMMMMMMM-\u{85}\u{85}0xMMMMMM\'\'".to_string();
+        let (file, diags, _) = parse_bytes(Kind::Site, "site.yaml", text.into_bytes());
+        assert_eq!(file.text.lines().count(), 1);
+        assert!(diags.iter().all(|d| d.line == 1), "{diags:?}");
     }
 
     #[test]
