@@ -5,10 +5,11 @@
 
 Copies the site to a temporary folder, starts the release binary's `serve --port 0` on it,
 listens to the live-reload event stream, and for each edit appends a line to one news file and
-measures the time from the write to the `build` event (that is: file watcher, debounce, rebuild
-of the whole site, atomic swap). Prints every sample and the median, in milliseconds.
+measures the time from the write to the `build` event (that is: file watcher, debounce, the
+incremental rebuild, the event). Prints every sample and the median, in milliseconds, and the
+server's own account of each rebuild (files written, time inside duixian).
 """
-import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import json, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
 
 root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".")
 edits = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -18,7 +19,8 @@ site = os.path.join(work, "site")
 shutil.copytree(root, site, ignore=shutil.ignore_patterns("output", "target", ".git", "node_modules"))
 news_dir = os.path.join(site, "content", "news")
 news = sorted(os.path.join(d, f) for d, _, fs in os.walk(news_dir) for f in fs if f.endswith(".md"))[0]
-proc = subprocess.Popen([binary, "--root", site, "-q", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True)
+proc = subprocess.Popen([binary, "--root", site, "-v", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True)
+server_lines = []
 try:
     port = None
     while port is None:
@@ -27,6 +29,7 @@ try:
             sys.exit("serve exited early")
         if "http://127.0.0.1:" in line:
             port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+    threading.Thread(target=lambda: [server_lines.append(l.rstrip()) for l in proc.stderr], daemon=True).start()
     sock = socket.create_connection(("127.0.0.1", port))
     sock.sendall(b"GET /__duixian/events HTTP/1.1\r\nHost: x\r\n\r\n")
     stream = sock.makefile("rb")
@@ -50,6 +53,10 @@ try:
         samples.append((time.perf_counter() - start) * 1000)
         if event.get("errors"):
             sys.exit(f"rebuild failed: {event['errors']}")
+    time.sleep(0.2)
+    for line in server_lines:
+        if line.startswith(("built ", "rebuilt ", "  ")):
+            print("server:", line)
     print("samples (ms):", " ".join(f"{s:.0f}" for s in samples))
     print(f"median change-to-reload: {statistics.median(samples):.0f} ms over {edits} edits ({root})")
 finally:

@@ -1,0 +1,87 @@
+//! Incremental rebuild time without the HTTP server and the file watcher: what `serve` does
+//! after an editor saves a news file.
+//!
+//!     cargo run --release --example rebuild -- <site> [edits] [--load-only]
+//!
+//! Builds `<site>` (which it edits: pass a copy) into a temporary folder through
+//! `duixian::incremental::Session`, then `edits` times appends a sentence to the first news file
+//! and rebuilds, printing each rebuild's phases and the median, in milliseconds. With
+//! `--load-only` it times only reading (from the cache) and validating the site, twice per edit,
+//! which is the part to profile (`perf record`).
+#![allow(clippy::print_stdout)]
+
+use duixian::incremental::Session;
+use duixian::model::BuildOptions;
+use std::path::PathBuf;
+use std::time::Instant;
+
+// The allocator of the `duixian` binary, so that the times are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(site) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: rebuild <site> [edits] [--load-only]");
+        std::process::exit(2);
+    };
+    let edits: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let load_only = args.iter().any(|a| a == "--load-only");
+    let news = walkdir::WalkDir::new(site.join("content/news"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().to_path_buf())
+        .expect("the site has a news file");
+    let opts = BuildOptions::default();
+    let edit = |i: usize| {
+        let mut text = std::fs::read_to_string(&news).unwrap();
+        text.push_str(&format!("\n编辑第{i}次。\n"));
+        std::fs::write(&news, text).unwrap();
+    };
+    let mut times = Vec::new();
+    if load_only {
+        let mut cache = duixian::content::Cache::default();
+        duixian::build::load_site_cached(&site, &opts, &mut cache).expect("the site loads");
+        for i in 0..edits {
+            edit(i);
+            let t = Instant::now();
+            duixian::build::load_site_cached(&site, &opts, &mut cache).expect("the site loads");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    } else {
+        let out = tempfile::tempdir().unwrap();
+        let mut s = Session::new(&site, &out.path().join("out"), opts);
+        let t = Instant::now();
+        let first = s.rebuild().expect("the site builds");
+        println!(
+            "first build: {} files in {:.0} ms",
+            first.written,
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        for i in 0..edits {
+            edit(i);
+            let t = Instant::now();
+            let r = s.rebuild().expect("the edited site builds");
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            let phases: Vec<String> = r
+                .summary
+                .phases
+                .iter()
+                .map(|(p, ms)| format!("{p} {ms}"))
+                .collect();
+            println!(
+                "rebuild {i}: {} files{} in {ms:.0} ms ({})",
+                r.written,
+                if r.full { " (full)" } else { "" },
+                phases.join(", ")
+            );
+            times.push(ms);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    if let Some(m) = times.get(times.len() / 2) {
+        println!("median: {m:.0} ms over {edits} edits");
+    }
+}
