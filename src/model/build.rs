@@ -103,6 +103,13 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             ),
         );
     }
+    if raw.title.trim().is_empty() {
+        e.at(
+            sf,
+            &[key("title")],
+            "title is empty: give the portal a name",
+        );
+    }
     let config = SiteConfig {
         title: raw.title.clone(),
         base_url,
@@ -253,6 +260,13 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             );
         }
         check_seed(&mut e, doc.file, &r.seed, loaded);
+        if r.title.trim().is_empty() {
+            e.at(
+                doc.file,
+                &[key("title")],
+                "title is empty: give the report its title",
+            );
+        }
         report_ix.insert(doc.stem.as_str(), reports.len());
         reports.push(Report {
             id: crate::types::ReportId::parse(&doc.stem).expect("stem checked above"),
@@ -620,6 +634,13 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         if !keep {
             continue;
         }
+        if r.title.trim().is_empty() {
+            e.at(
+                doc.file,
+                &[key("title")],
+                "title is empty: give the news item its headline",
+            );
+        }
         news_ix.insert(doc.stem.as_str(), n);
         news.push(News {
             slug: crate::types::NewsSlug::parse(&doc.stem).expect("stem checked above"),
@@ -834,6 +855,13 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 ),
             );
             continue;
+        }
+        if doc.raw.title.trim().is_empty() {
+            e.at(
+                doc.file,
+                &[key("title")],
+                "title is empty: give the page a title",
+            );
         }
         page_seen.insert(p.clone(), doc.file);
         pages.push(Page {
