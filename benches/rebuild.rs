@@ -43,11 +43,17 @@ fn main() {
     let mut times = Vec::new();
     if load_only {
         let mut cache = duixian::content::Cache::default();
-        duixian::build::load_site_cached(&site, &opts, &mut cache).expect("the site loads");
+        duixian::build::load_site_cached(&site, &opts, &mut cache, None).expect("the site loads");
         for i in 0..edits {
             edit(i);
             let t = Instant::now();
-            duixian::build::load_site_cached(&site, &opts, &mut cache).expect("the site loads");
+            duixian::build::load_site_cached(
+                &site,
+                &opts,
+                &mut cache,
+                Some(std::slice::from_ref(&news)),
+            )
+            .expect("the site loads");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
     } else {
@@ -63,7 +69,9 @@ fn main() {
         for i in 0..edits {
             edit(i);
             let t = Instant::now();
-            let r = s.rebuild().expect("the edited site builds");
+            let r = s
+                .rebuild_changed(Some(std::slice::from_ref(&news)))
+                .expect("the edited site builds");
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let phases: Vec<String> = r
                 .summary

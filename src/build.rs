@@ -48,16 +48,21 @@ pub fn load_site(
     root: &Path,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
-    load_site_cached(root, opts, &mut content::Cache::default())
+    load_site_cached(root, opts, &mut content::Cache::default(), None)
 }
 
-/// [`load_site`], reading only the files that changed since the loads that filled `cache`.
+/// [`load_site`], reading only the files that changed since the loads that filled `cache`;
+/// `changed`: the paths a file watcher reported, if known ([`content::load_changed`]).
 pub fn load_site_cached(
     root: &Path,
     opts: &BuildOptions,
     cache: &mut content::Cache,
+    changed: Option<&[std::path::PathBuf]>,
 ) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
-    let (loaded, mut errors) = content::load_cached(root, cache);
+    let (loaded, mut errors) = match changed {
+        Some(paths) => content::load_changed(root, cache, paths),
+        None => content::load_cached(root, cache),
+    };
     match model::build(&loaded, opts) {
         Ok(site) if errors.is_empty() => Ok((site, loaded.warnings)),
         Ok(_) => Err(ContentErrors::new(errors)),

@@ -69,8 +69,15 @@ impl Session {
     /// Rebuild after a change. On error the served files and what is known of them stay as
     /// they were. A full rebuild hands the previous output back in `summary.leftover`.
     pub fn rebuild(&mut self) -> Result<Rebuilt> {
+        self.rebuild_changed(None)
+    }
+
+    /// [`Session::rebuild`] after a file watcher reported `changed` paths (when it could name
+    /// them all): edited content files are read again without walking the site folder.
+    pub fn rebuild_changed(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
         let start = Instant::now();
-        let (site, warnings) = build::load_site_cached(&self.root, &self.opts, &mut self.cache)?;
+        let (site, warnings) =
+            build::load_site_cached(&self.root, &self.opts, &mut self.cache, changed)?;
         let read = self.cache.last_read;
         let loaded_at = start.elapsed().as_millis();
         let (r, theme) = build::renderer_and_theme(&self.root, &site)?;

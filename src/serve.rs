@@ -29,10 +29,16 @@ let o=document.getElementById("duixian-errors");if(d.errors){if(!o){o=document.c
 o.style.cssText="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;background:#3b0a0a;color:#fff;font:13px/1.4 monospace;white-space:pre-wrap;z-index:99999";
 document.body.appendChild(o);}o.textContent="duixian: build failed — showing the last good build\n\n"+d.errors;}else if(o){o.remove();}});})();</script>"#;
 
-fn rebuild(session: &mut Session, shared: &Shared, quiet: bool, verbose: bool) {
+fn rebuild(
+    session: &mut Session,
+    changed: Option<&[PathBuf]>,
+    shared: &Shared,
+    quiet: bool,
+    verbose: bool,
+) {
     let start = Instant::now();
     // The previous output of a full rebuild is removed after open pages are told to reload.
-    let result = session.rebuild();
+    let result = session.rebuild_changed(changed);
     let (lock, cvar) = &**shared;
     let mut st = lock.lock().unwrap_or_else(|e| e.into_inner());
     match result {
@@ -99,7 +105,7 @@ pub fn serve(
     };
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
     let mut session = Session::new(root, &out, opts);
-    rebuild(&mut session, &shared, quiet, verbose);
+    rebuild(&mut session, None, &shared, quiet, verbose);
     eprintln!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
         root.display()
@@ -127,12 +133,26 @@ pub fn serve(
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut relevant = is_relevant(&first);
+                // The paths of every event, or `None` once an event names none (then the
+                // rebuild walks the site folder rather than trusting the list).
+                let mut paths = Some(Vec::new());
+                let mut note = |ev: &notify::Result<notify::Event>| match ev {
+                    Ok(e) if !e.paths.is_empty() => {
+                        if let Some(p) = paths.as_mut() {
+                            // Names starting with `.` (editors' swap files) are never read.
+                            p.extend(e.paths.iter().filter(|p| !is_hidden(p)).cloned());
+                        }
+                    }
+                    _ => paths = None,
+                };
+                note(&first);
                 // Debounce: editors write several events per save.
                 while let Ok(more) = rx.recv_timeout(Duration::from_millis(80)) {
                     relevant |= is_relevant(&more);
+                    note(&more);
                 }
                 if relevant {
-                    rebuild(&mut session, &shared, quiet, verbose);
+                    rebuild(&mut session, paths.as_deref(), &shared, quiet, verbose);
                 }
             }
         });
@@ -163,6 +183,11 @@ pub fn serve(
     drop(watcher);
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {

@@ -225,3 +225,58 @@ fn a_report_body_edit_rewrites_its_report_and_pledge_pages_only() {
         r.paths
     );
 }
+
+#[test]
+fn paths_reported_by_the_watcher_are_read_without_walking_the_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    s.rebuild().unwrap();
+    let news = site.join("content/news/mid-year.md");
+    edit(
+        &site,
+        "content/news/mid-year.md",
+        "上半年，全市",
+        "今年上半年，全市",
+    );
+    let r = s
+        .rebuild_changed(Some(std::slice::from_ref(&news)))
+        .unwrap();
+    assert!(!r.full);
+    assert_eq!(r.read, 1);
+    assert_same(&out, &site, "an edit reported by the watcher");
+
+    // A reported path the last load did not read (a new file) makes it walk the folder.
+    let added = site.join("content/news/added.md");
+    std::fs::write(
+        &added,
+        "---\ntitle: 新增一条\ndate: 2024-08-01\n---\n八月新闻正文。\n",
+    )
+    .unwrap();
+    let r = s
+        .rebuild_changed(Some(std::slice::from_ref(&added)))
+        .unwrap();
+    assert!(r.full, "an added news item is found");
+    assert_same(&out, &site, "a new file reported by the watcher");
+
+    // A reported theme file needs no walk either; the theme is read again by the renderer.
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let page = duixian::render::theme::DEFAULT_THEME
+        .get_file("templates/page.html")
+        .unwrap()
+        .contents_utf8()
+        .unwrap();
+    let over = templates.join("page.html");
+    std::fs::write(&over, page.replacen("</h1>", "</h1><p>override</p>", 1)).unwrap();
+    let r = s
+        .rebuild_changed(Some(std::slice::from_ref(&over)))
+        .unwrap();
+    assert!(
+        r.full && r.read == 0,
+        "a template change rebuilds all, reading no content"
+    );
+    assert_same(&out, &site, "a template reported by the watcher");
+}

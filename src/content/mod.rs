@@ -147,6 +147,8 @@ struct Cached {
 #[derive(Default)]
 pub struct Cache {
     files: HashMap<PathBuf, Cached>,
+    /// The last walk of the site folder.
+    walk: Option<Arc<Walk>>,
     /// Files read again (not taken from the cache) by the last load.
     pub last_read: usize,
 }
@@ -158,11 +160,48 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
 
 /// [`load`], taking unchanged files from `cache` and leaving this load's files in it.
 pub fn load_cached(root: &Path, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
+    load_with(root, cache, None)
+}
+
+/// [`load_cached`] after a file watcher reported the `changed` paths. When each of them is a
+/// content file the previous load read (an edit, not an added or removed file) or a theme file
+/// (`themes/`, `templates/`, `static/`: read by the renderer anyway), the folder is not walked
+/// again and no other content file is looked at; otherwise it is [`load_cached`].
+pub fn load_changed(
+    root: &Path,
+    cache: &mut Cache,
+    changed: &[PathBuf],
+) -> (Loaded, Vec<Diagnostic>) {
+    let theme_dirs = [
+        root.join("themes"),
+        root.join("templates"),
+        root.join("static"),
+    ];
+    let known = cache.walk.is_some()
+        && changed.iter().all(|p| {
+            (cache.files.contains_key(p) && p.is_file())
+                || theme_dirs.iter().any(|d| p.starts_with(d))
+        });
+    if known {
+        load_with(root, cache, Some(changed))
+    } else {
+        load_with(root, cache, None)
+    }
+}
+
+/// What walking a site folder found: the content files to read, and what was said of the rest.
+#[derive(Default)]
+struct Walk {
+    jobs: Vec<(Kind, PathBuf, String, String)>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    seeds: BTreeSet<String>,
+}
+
+fn walk(root: &Path) -> Walk {
     let mut errors = Vec::new();
-    let mut loaded = Loaded {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
+    let mut warnings = Vec::new();
+    let mut seeds = BTreeSet::new();
     let mut jobs: Vec<(Kind, PathBuf, String, String)> = Vec::new();
     let site_yaml = root.join("site.yaml");
     let link_error = |rel: &str| {
@@ -245,7 +284,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) 
                 continue;
             }
             if !entry.file_type().is_file() {
-                loaded.warnings.push(Diagnostic::new(
+                warnings.push(Diagnostic::new(
                     rel,
                     1,
                     1,
@@ -255,7 +294,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) 
             }
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             if !exts.contains(&ext) {
-                loaded.warnings.push(Diagnostic::new(
+                warnings.push(Diagnostic::new(
                     rel,
                     1,
                     1,
@@ -281,15 +320,55 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) 
     if let Ok(rd) = std::fs::read_dir(&seeds_dir) {
         for e in rd.flatten() {
             if let Some(n) = e.file_name().to_str() {
-                loaded.seeds.insert(n.to_string());
+                seeds.insert(n.to_string());
             }
         }
     }
 
+    Walk {
+        jobs,
+        errors,
+        warnings,
+        seeds,
+    }
+}
+
+fn load_with(
+    root: &Path,
+    cache: &mut Cache,
+    changed: Option<&[PathBuf]>,
+) -> (Loaded, Vec<Diagnostic>) {
+    let w = match (changed, &cache.walk) {
+        (Some(_), Some(w)) => w.clone(),
+        _ => Arc::new(walk(root)),
+    };
+    cache.walk = Some(w.clone());
+    let changed: Option<std::collections::HashSet<&PathBuf>> = changed.map(|c| c.iter().collect());
+    let mut errors = w.errors.clone();
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        warnings: w.warnings.clone(),
+        seeds: w.seeds.clone(),
+        ..Default::default()
+    };
+    let jobs = w.jobs.clone();
     let old = std::mem::take(&mut cache.files);
     let results: Vec<(PathBuf, Cached, bool, String)> = jobs
         .into_par_iter()
         .map(|(kind, path, rel, stem)| {
+            // A file the watcher did not report is as it was: not even its metadata is read.
+            if let (Some(changed), Some(c)) = (&changed, old.get(&path))
+                && !changed.contains(&path)
+            {
+                let again = Cached {
+                    len: c.len,
+                    modified: c.modified,
+                    file: c.file.clone(),
+                    parsed: c.parsed.clone(),
+                    diags: c.diags.clone(),
+                };
+                return (path, again, false, stem);
+            }
             let meta = std::fs::metadata(&path).ok();
             let len = meta.as_ref().map_or(0, |m| m.len());
             let modified = meta.as_ref().and_then(|m| m.modified().ok());
