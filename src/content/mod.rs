@@ -9,8 +9,9 @@ use crate::markdown::{TextIndex, text_index};
 use locate::{Seg, locate};
 use raw::{RawIndicatorFile, RawNews, RawPage, RawPledgeFile, RawReport, RawSite};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -343,7 +344,7 @@ fn load_with(
         _ => Arc::new(walk(root)),
     };
     cache.walk = Some(w.clone());
-    let changed: Option<std::collections::HashSet<&PathBuf>> = changed.map(|c| c.iter().collect());
+    let changed: Option<FxHashSet<&PathBuf>> = changed.map(|c| c.iter().collect());
     let mut errors = w.errors.clone();
     let mut loaded = Loaded {
         root: root.to_path_buf(),

@@ -13,7 +13,8 @@ use crate::markdown::{explain_missing, normalize_quote};
 use crate::types::{PledgeRef, is_valid_id};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// Choices that change what a build includes.
 #[derive(Debug, Clone, Default)]
@@ -120,7 +121,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         about_tolerance,
     };
 
-    let mut jur_ix: HashMap<&str, usize> = HashMap::new();
+    let mut jur_ix: HashMap<&str, usize> = HashMap::default();
     for (i, j) in raw.jurisdictions.iter().enumerate() {
         if let Some(&first) = jur_ix.get(j.id.as_str()) {
             let place = e.place(sf, &[key("jurisdictions"), idx(first), key("id")]);
@@ -190,7 +191,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         }
     }
 
-    let mut cat_ix: HashMap<&str, usize> = HashMap::new();
+    let mut cat_ix: HashMap<&str, usize> = HashMap::default();
     let mut categories = Vec::new();
     for (i, c) in raw.categories.iter().enumerate() {
         if let Some(&first) = cat_ix.get(c.id.as_str()) {
@@ -231,7 +232,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         .map(|d| loaded.file(d.file).body_index())
         .collect();
     let mut reports: Vec<Report> = Vec::new();
-    let mut report_ix: HashMap<&str, usize> = HashMap::new();
+    let mut report_ix: HashMap<&str, usize> = HashMap::default();
     for (doc, index) in report_docs.iter().zip(indexes) {
         let r = &doc.raw;
         let jurisdiction = match jur_ix.get(r.jurisdiction.as_str()) {
@@ -293,7 +294,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         text: String,
     }
     let mut all: Vec<PledgeSrc> = Vec::new();
-    let mut full_ix: HashMap<String, usize> = HashMap::new();
+    let mut full_ix: HashMap<String, usize> = HashMap::default();
     let mut pledge_files: Vec<&Doc<_>> = loaded.pledge_files.iter().collect();
     pledge_files.sort_by(|a, b| loaded.file(a.file).rel.cmp(&loaded.file(b.file).rel));
     for doc in pledge_files {
@@ -522,7 +523,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     // ---- news
     // Duplicates are still checked for their own errors, but only the first is kept.
     let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
-    let mut slug_seen: HashMap<&str, FileId> = HashMap::new();
+    let mut slug_seen: HashMap<&str, FileId> = HashMap::default();
     for doc in &loaded.news {
         if !is_valid_id(&doc.stem) {
             e.top(
@@ -552,7 +553,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         .map(|(d, _)| loaded.file(d.file).body_index())
         .collect();
     let mut news: Vec<News> = Vec::new();
-    let mut news_ix: HashMap<&str, usize> = HashMap::new();
+    let mut news_ix: HashMap<&str, usize> = HashMap::default();
     for ((doc, keep), index) in news_docs.iter().zip(news_index) {
         let n = news.len();
         let r = &doc.raw;
@@ -708,7 +709,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
 
     // ---- indicators
     let mut indicators: Vec<Indicator> = Vec::new();
-    let mut ind_seen: HashMap<(usize, String), (FileId, usize)> = HashMap::new();
+    let mut ind_seen: HashMap<(usize, String), (FileId, usize)> = HashMap::default();
     let mut ind_files: Vec<&Doc<_>> = loaded.indicators.iter().collect();
     ind_files.sort_by(|a, b| loaded.file(a.file).rel.cmp(&loaded.file(b.file).rel));
     for doc in ind_files {
