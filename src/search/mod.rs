@@ -27,15 +27,20 @@ pub const INDEX_DIR: &str = "search";
 /// Version of the file format, in `meta.json`; the page refuses an index of another version.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Document records per file of `search/d/`.
-pub const DOCS_PER_CHUNK: usize = 16;
+/// Document records per file of `search/d/`. Results are scattered over the documents, so the
+/// first page of 20 results fetches about 17 chunks whatever their size: measured on the 10k
+/// portal, 4 a chunk costs a query 42 KiB (15 KiB gzipped) of records, 16 a chunk 158 KiB
+/// (35 KiB), one a file 12 KiB but 30,000 files (docs/search.md).
+pub const DOCS_PER_CHUNK: usize = 4;
 
 /// Characters of a document's text kept in its record for the excerpt; a longer text is cut
 /// there and also written whole to `search/x/<doc>.txt`, fetched for an excerpt further in.
 pub const INLINE_TEXT_CHARS: usize = 600;
 
-/// Average size aimed at for a token shard, in bytes of JSON.
-const SHARD_TARGET_BYTES: u64 = 24 << 10;
+/// Size aimed at for a token shard, in bytes of JSON (the average is ½–1× this, the count being
+/// a power of two). On the 10k portal: 4,096 shards, 34 KiB (9 KiB gzipped) of shards a query;
+/// 2,048 shards, 48 KiB (12 KiB); 8,192 shards, 28 KiB (7 KiB).
+const SHARD_TARGET_BYTES: u64 = 12 << 10;
 
 /// JSON bytes per posting, as estimated to choose the number of shards before writing them.
 const BYTES_PER_POSTING: u64 = 4;
@@ -105,23 +110,34 @@ pub struct Prepared {
     status: Option<(&'static str, String)>,
 }
 
-/// FNV-1a as the hasher of the per-document token counts: fast on short keys, and no random seed.
+/// The hasher of the token maps that group postings: one multiplication for a packed token,
+/// FNV-1a for a longer one; no random seed.
 #[derive(Default)]
-struct Fnv(u32);
+struct TokenHasher(u64);
 
-impl Hasher for Fnv {
+impl Hasher for TokenHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0x811c_9dc5 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
         self.0 = h;
     }
+    fn write_u64(&mut self, k: u64) {
+        let h = k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 32);
+    }
     fn finish(&self) -> u64 {
-        u64::from(self.0)
+        self.0
     }
 }
+
+type TokenMap<K, V> = HashMap<K, V, BuildHasherDefault<TokenHasher>>;
 
 /// The weight of a token in a document, 0–15: [`TITLE_BIT`] if the title has it, plus a level
 /// 1–7 if the text has it `tf` times in `len` tokens: BM25's saturating term frequency
@@ -141,32 +157,98 @@ pub fn weight(in_title: bool, tf: u32, len: usize) -> u8 {
     if in_title { TITLE_BIT | level } else { level }
 }
 
+/// A token as a number when it fits in 8 bytes (every CJK character and pair, short words):
+/// its UTF-8 bytes, little-endian, zero-padded. No token holds a zero byte, so this is exact.
+fn pack(token: &str) -> Option<u64> {
+    let bytes = token.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(b)
+    })
+}
+
+/// The bytes of a packed token.
+fn unpack(key: u64) -> ([u8; 8], usize) {
+    (key.to_le_bytes(), 8 - (key.leading_zeros() / 8) as usize)
+}
+
+/// The distinct tokens of a normalised text, sorted, with their counts: packed ones, then the
+/// longer ones; and the number of token occurrences.
+struct Counts<'a> {
+    short: Vec<(u64, u32)>,
+    long: Vec<(&'a str, u32)>,
+    len: usize,
+}
+
+fn counts(n: &Normalized) -> Counts<'_> {
+    let mut short = Vec::new();
+    let mut long = Vec::new();
+    n.for_each_doc_token(|t| match pack(t) {
+        Some(k) => short.push(k),
+        None => long.push(t),
+    });
+    let len = short.len() + long.len();
+    short.sort_unstable();
+    long.sort_unstable();
+    Counts {
+        short: run_lengths(short),
+        long: run_lengths(long),
+        len,
+    }
+}
+
+fn run_lengths<T: PartialEq + Copy>(sorted: Vec<T>) -> Vec<(T, u32)> {
+    let mut out: Vec<(T, u32)> = Vec::new();
+    for x in sorted {
+        match out.last_mut() {
+            Some((y, n)) if *y == x => *n += 1,
+            _ => out.push((x, 1)),
+        }
+    }
+    out
+}
+
+/// Each distinct token of the text or the title, in order, with the weight of [`weight`].
+fn weighted<T: Ord + Copy>(
+    text: &[(T, u32)],
+    title: &[(T, u32)],
+    len: usize,
+    mut f: impl FnMut(T, u8),
+) {
+    let in_title = |t: &T| title.binary_search_by(|x| x.0.cmp(t)).is_ok();
+    for &(t, tf) in text {
+        f(t, weight(in_title(&t), tf, len));
+    }
+    for &(t, _) in title {
+        if text.binary_search_by(|x| x.0.cmp(&t)).is_err() {
+            f(t, weight(true, 0, len));
+        }
+    }
+}
+
 /// Tokenise a document and serialise its record (see `docs/search.md`).
 pub fn prepare(doc: SearchDoc) -> Prepared {
     let title = Normalized::new(&doc.title);
     let body = Normalized::new(&doc.text);
-    let mut counts: HashMap<&str, (u32, bool), BuildHasherDefault<Fnv>> = HashMap::default();
-    for t in title.doc_tokens() {
-        counts.entry(t).or_default().1 = true;
-    }
-    let mut len = 0;
-    for t in body.doc_tokens() {
-        counts.entry(t).or_default().0 += 1;
-        len += 1;
-    }
-    let mut terms = Vec::with_capacity(counts.len() * 6);
-    let mut push = |token: &str, w: u8| {
+    let (title, body) = (counts(&title), counts(&body));
+    let mut terms = Vec::with_capacity((body.short.len() + title.short.len()) * 8);
+    let mut push = |token: &[u8], w: u8| {
         if token.len() <= postings::MAX_TOKEN_BYTES {
             terms.push(token.len() as u8);
-            terms.extend_from_slice(token.as_bytes());
+            terms.extend_from_slice(token);
             terms.push(w);
         }
     };
-    for (t, (tf, in_title)) in &counts {
-        push(t, weight(*in_title, *tf, len));
-    }
+    weighted(&body.short, &title.short, body.len, |k, w| {
+        let (bytes, len) = unpack(k);
+        push(&bytes[..len], w);
+    });
+    weighted(&body.long, &title.long, body.len, |t, w| {
+        push(t.as_bytes(), w)
+    });
     for t in doc.facets.tokens() {
-        push(&t, 0);
+        push(t.as_bytes(), 0);
     }
     let (inline, long_text) = match doc.text.char_indices().nth(INLINE_TEXT_CHARS) {
         Some((cut, _)) => (&doc.text[..cut], Some(doc.text.clone())),
@@ -362,13 +444,25 @@ fn write_group(
 ) -> Result<(usize, u64, u64)> {
     let bytes = postings.group(g, groups)?;
     // Token → its postings, in document order.
-    let mut lists: HashMap<&[u8], Vec<(u32, u8)>, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut short: TokenMap<u64, Vec<(u32, u8)>> = TokenMap::default();
+    let mut long: TokenMap<&[u8], Vec<(u32, u8)>> = TokenMap::default();
     for r in postings::records(&bytes) {
-        lists.entry(r.token).or_default().push((r.doc, r.weight));
+        let list = match std::str::from_utf8(r.token).ok().and_then(pack) {
+            Some(k) => short.entry(k).or_default(),
+            None => long.entry(r.token).or_default(),
+        };
+        list.push((r.doc, r.weight));
     }
-    let mut by_shard: Vec<Vec<(&str, Vec<(u32, u8)>)>> = vec![Vec::new(); shards / groups];
-    for (token, list) in lists {
-        let Ok(token) = std::str::from_utf8(token) else {
+    let mut by_shard: Vec<Vec<(String, Vec<(u32, u8)>)>> = vec![Vec::new(); shards / groups];
+    let tokens = short
+        .into_iter()
+        .map(|(k, list)| {
+            let (b, len) = unpack(k);
+            (b[..len].to_vec(), list)
+        })
+        .chain(long.into_iter().map(|(t, list)| (t.to_vec(), list)));
+    for (token, list) in tokens {
+        let Ok(token) = String::from_utf8(token) else {
             continue;
         };
         let s = fnv1a(token.as_bytes()) as usize % shards;
@@ -377,7 +471,7 @@ fn write_group(
     let mut out = (0, 0, 0u64);
     for (k, mut tokens) in by_shard.into_iter().enumerate() {
         let s = k * groups + g;
-        tokens.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let json = shard_json(&tokens);
         let path = format!("{INDEX_DIR}/t/{s}.json");
         out.2 = out.2.wrapping_add(file_hash(&path, json.as_bytes()));
@@ -392,7 +486,7 @@ fn write_group(
 }
 
 /// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0.
-fn shard_json(tokens: &[(&str, Vec<(u32, u8)>)]) -> String {
+fn shard_json(tokens: &[(String, Vec<(u32, u8)>)]) -> String {
     let mut json = String::from("{");
     for (i, (token, list)) in tokens.iter().enumerate() {
         if i > 0 {

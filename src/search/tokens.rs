@@ -111,16 +111,24 @@ impl Normalized {
 
     /// Every token occurrence of a document, in text order: each word; each character and each
     /// pair of adjacent characters of a CJK run.
-    pub fn doc_tokens(&self) -> impl Iterator<Item = &str> {
-        self.runs.iter().flat_map(move |(cjk, range)| {
+    pub fn for_each_doc_token<'s>(&'s self, mut f: impl FnMut(&'s str)) {
+        for (cjk, range) in &self.runs {
             let run = &self.text[range.clone()];
-            let pieces: Box<dyn Iterator<Item = &str>> = if *cjk {
-                Box::new(cjk_pieces(run, true))
-            } else {
-                Box::new(std::iter::once(run))
-            };
-            pieces
-        })
+            if !cjk {
+                f(run);
+                continue;
+            }
+            // Start of the previous character, and of the one before it.
+            let mut chars = run.char_indices().map(|(i, _)| i).chain([run.len()]);
+            let Some(mut a) = chars.next() else { continue };
+            let mut b = chars.next().unwrap_or(run.len());
+            for c in chars {
+                f(&run[a..b]);
+                f(&run[a..c]);
+                (a, b) = (b, c);
+            }
+            f(&run[a..b]);
+        }
     }
 
     /// The distinct tokens of a query, in order of first occurrence: each word; the pairs of
@@ -130,7 +138,7 @@ impl Normalized {
         for (cjk, range) in &self.runs {
             let run = &self.text[range.clone()];
             if *cjk {
-                out.extend(cjk_pieces(run, false));
+                out.extend(cjk_pairs(run));
             } else {
                 out.push(run);
             }
@@ -146,33 +154,29 @@ impl Normalized {
     }
 }
 
-/// The tokens of a CJK run: with `unigrams`, each character followed by the pair it starts;
-/// without, the pairs only, or the single character of a one-character run.
-fn cjk_pieces(run: &str, unigrams: bool) -> impl Iterator<Item = &str> {
+/// The pairs of adjacent characters of a CJK run, or its character if it has only one.
+fn cjk_pairs(run: &str) -> impl Iterator<Item = &str> {
     let bounds: Vec<usize> = run
         .char_indices()
         .map(|(i, _)| i)
         .chain(std::iter::once(run.len()))
         .collect();
     let chars = bounds.len() - 1;
-    let mut out = Vec::with_capacity(if unigrams { 2 * chars } else { chars });
-    for i in 0..chars {
-        if unigrams || chars == 1 {
-            out.push(&run[bounds[i]..bounds[i + 1]]);
-        }
-        if i + 2 <= chars {
-            out.push(&run[bounds[i]..bounds[i + 2]]);
-        }
+    let mut out = Vec::with_capacity(chars);
+    if chars == 1 {
+        out.push(run);
+    }
+    for i in 2..=chars {
+        out.push(&run[bounds[i - 2]..bounds[i]]);
     }
     out.into_iter()
 }
 
 /// The tokens of a document text, as owned strings (for tests and small texts).
 pub fn doc_tokens(text: &str) -> Vec<String> {
-    Normalized::new(text)
-        .doc_tokens()
-        .map(str::to_string)
-        .collect()
+    let mut out = Vec::new();
+    Normalized::new(text).for_each_doc_token(|t| out.push(t.to_string()));
+    out
 }
 
 /// The distinct tokens of a query, as owned strings.
@@ -238,9 +242,11 @@ mod tests {
     fn a_buffer_is_reused_without_leftovers() {
         let mut n = Normalized::new("老旧小区 ABC");
         n.fill("x");
-        assert_eq!(n.doc_tokens().collect::<Vec<_>>(), ["x"]);
+        let mut seen = Vec::new();
+        n.for_each_doc_token(|t| seen.push(t.to_string()));
+        assert_eq!(seen, ["x"]);
         n.fill("");
-        assert_eq!(n.doc_tokens().count(), 0);
+        n.for_each_doc_token(|t| panic!("token {t} from nothing"));
         assert!(n.query_tokens().is_empty());
     }
 
@@ -251,7 +257,9 @@ mod tests {
         let han = "改".repeat(100_000);
         let n = Normalized::new(&han);
         // A run of identical characters: 100,000 unigrams and 99,999 pairs.
-        assert_eq!(n.doc_tokens().count(), 199_999);
+        let mut count = 0;
+        n.for_each_doc_token(|_| count += 1);
+        assert_eq!(count, 199_999);
         assert_eq!(n.query_tokens(), ["改改"]);
     }
 }

@@ -7,7 +7,7 @@
 //
 // A query may carry filters after a `|`: `供热|status=unrated&year=2024`; `|kind=pledge` is a
 // filter-only search. Prints one JSON object:
-//   {"queries": {"<query>": {"count": n, "ids": [first 10 doc ids],
+//   {"queries": {"<query>": {"count": n, "ids": [first 20 doc ids],
 //      "results": [{"url", "title", "kind", "status", "excerpt"}, ... first 10],
 //      "requests": n, "bytes": n, "gzip": n (gzip -6 of each file, summed), "files": [paths]}},
 //    "outside": [paths requested outside the sub-path]}
@@ -72,7 +72,7 @@ try {
     const excerpts = await Promise.all(records.map((r) => index.excerpt(r, found.runs)));
     out.queries[query] = {
       count: found.ids.length,
-      ids: found.ids.slice(0, 10),
+      ids: found.ids.slice(0, 20),
       results: records.slice(0, 10).map((r, i) => ({
         url: prefix + r.url,
         title: r.title,
