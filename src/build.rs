@@ -23,12 +23,22 @@ pub struct Summary {
     pub news: usize,
     /// Pages in the search index (0 when the theme has no search page, and for `check`).
     pub indexed: usize,
+    /// What the search index holds and cost, when one was written.
+    pub search: Option<SearchSummary>,
     pub millis: u128,
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each phase, in milliseconds, for `--verbose`.
     pub phases: Vec<(&'static str, u128)>,
     /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
     pub leftover: Option<std::path::PathBuf>,
+}
+
+/// The search index of a build: its [`search::Stats`], and the CPU time spent tokenising
+/// documents (on the rendering threads, in parallel), in milliseconds.
+#[derive(Debug, Clone, Default)]
+pub struct SearchSummary {
+    pub stats: search::Stats,
+    pub tokenise_ms: u128,
 }
 
 /// When the previous output is removed after the new one is in place.
@@ -100,6 +110,7 @@ fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>)
         reports: site.reports.len(),
         news: site.news.len(),
         indexed: 0,
+        search: None,
         millis: start.elapsed().as_millis(),
         warnings,
         phases: Vec::new(),
@@ -172,6 +183,7 @@ pub fn write_all(
         staging.write(&file).map_err(|d| anyhow::anyhow!("{d}"))
     };
     let spill_dir = staging.dir.join(".duixian-search-spill");
+    let tokenise_ns = std::sync::atomic::AtomicU64::new(0);
     let (mut bytes, errors, index, indexed_at) = std::thread::scope(|scope| {
         // Batches go to the indexer in job order, so the index is the same on every build.
         let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(1);
@@ -194,7 +206,15 @@ pub fn write_all(
                         }
                     }
                     let doc = match indexer {
-                        Some(_) => r.search_doc(job).map(search::prepare),
+                        Some(_) => r.search_doc(job).map(|d| {
+                            let t = Instant::now();
+                            let doc = search::prepare(d);
+                            tokenise_ns.fetch_add(
+                                t.elapsed().as_nanos() as u64,
+                                std::sync::atomic::Ordering::Relaxed,
+                            );
+                            doc
+                        }),
                         None => None,
                     };
                     Ok((file.bytes.len() as u64, doc))
@@ -225,12 +245,17 @@ pub fn write_all(
     });
     let mut index_files = 0;
     let mut indexed = 0;
+    let mut search_summary = None;
     if errors.is_empty() {
         match index {
             Some(Ok(stats)) => {
                 indexed = stats.docs;
                 index_files = stats.files;
                 bytes += stats.bytes;
+                search_summary = Some(SearchSummary {
+                    stats,
+                    tokenise_ms: u128::from(tokenise_ns.into_inner() / 1_000_000),
+                });
             }
             Some(Err(e)) => {
                 staging.abandon();
@@ -255,6 +280,7 @@ pub fn write_all(
     s.bytes = bytes;
     s.files += index_files;
     s.indexed = indexed;
+    s.search = search_summary;
     s.leftover = leftover;
     s.phases = vec![
         ("load and validate", loaded_at),

@@ -16,7 +16,6 @@ use anyhow::{Context as _, Result};
 use postings::Postings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use tokens::{Normalized, fnv1a};
@@ -173,66 +172,20 @@ fn unpack(key: u64) -> ([u8; 8], usize) {
     (key.to_le_bytes(), 8 - (key.leading_zeros() / 8) as usize)
 }
 
-/// The distinct tokens of a normalised text, sorted, with their counts: packed ones, then the
-/// longer ones; and the number of token occurrences.
-struct Counts<'a> {
-    short: Vec<(u64, u32)>,
-    long: Vec<(&'a str, u32)>,
-    len: usize,
-}
+/// Per distinct token of a document: (occurrences in the text, whether the title has it).
+type Counts<K> = TokenMap<K, (u32, bool)>;
 
-fn counts(n: &Normalized) -> Counts<'_> {
-    let mut short = Vec::new();
-    let mut long = Vec::new();
-    n.for_each_doc_token(|t| match pack(t) {
-        Some(k) => short.push(k),
-        None => long.push(t),
-    });
-    let len = short.len() + long.len();
-    short.sort_unstable();
-    long.sort_unstable();
-    Counts {
-        short: run_lengths(short),
-        long: run_lengths(long),
-        len,
-    }
-}
-
-fn run_lengths<T: PartialEq + Copy>(sorted: Vec<T>) -> Vec<(T, u32)> {
-    let mut out: Vec<(T, u32)> = Vec::new();
-    for x in sorted {
-        match out.last_mut() {
-            Some((y, n)) if *y == x => *n += 1,
-            _ => out.push((x, 1)),
-        }
-    }
-    out
-}
-
-/// Each distinct token of the text or the title, in order, with the weight of [`weight`].
-fn weighted<T: Ord + Copy>(
-    text: &[(T, u32)],
-    title: &[(T, u32)],
-    len: usize,
-    mut f: impl FnMut(T, u8),
-) {
-    let in_title = |t: &T| title.binary_search_by(|x| x.0.cmp(t)).is_ok();
-    for &(t, tf) in text {
-        f(t, weight(in_title(&t), tf, len));
-    }
-    for &(t, _) in title {
-        if text.binary_search_by(|x| x.0.cmp(&t)).is_err() {
-            f(t, weight(true, 0, len));
-        }
-    }
+thread_local! {
+    /// The counts of packed tokens and the normalised title and text, reused from document to
+    /// document on each thread (their order of iteration does not reach the output: every
+    /// token has one posting per document, and postings are grouped by token).
+    static SCRATCH: std::cell::RefCell<(Counts<u64>, Normalized, Normalized)> =
+        std::cell::RefCell::default();
 }
 
 /// Tokenise a document and serialise its record (see `docs/search.md`).
 pub fn prepare(doc: SearchDoc) -> Prepared {
-    let title = Normalized::new(&doc.title);
-    let body = Normalized::new(&doc.text);
-    let (title, body) = (counts(&title), counts(&body));
-    let mut terms = Vec::with_capacity((body.short.len() + title.short.len()) * 8);
+    let mut terms = Vec::new();
     let mut push = |token: &[u8], w: u8| {
         if token.len() <= postings::MAX_TOKEN_BYTES {
             terms.push(token.len() as u8);
@@ -240,12 +193,30 @@ pub fn prepare(doc: SearchDoc) -> Prepared {
             terms.push(w);
         }
     };
-    weighted(&body.short, &title.short, body.len, |k, w| {
-        let (bytes, len) = unpack(k);
-        push(&bytes[..len], w);
-    });
-    weighted(&body.long, &title.long, body.len, |t, w| {
-        push(t.as_bytes(), w)
+    SCRATCH.with_borrow_mut(|(short, title, body)| {
+        short.clear();
+        title.fill(&doc.title);
+        body.fill(&doc.text);
+        let mut long: Counts<&str> = Counts::default();
+        title.for_each_doc_token(|t| match pack(t) {
+            Some(k) => short.entry(k).or_default().1 = true,
+            None => long.entry(t).or_default().1 = true,
+        });
+        let mut len = 0;
+        body.for_each_doc_token(|t| {
+            len += 1;
+            match pack(t) {
+                Some(k) => short.entry(k).or_default().0 += 1,
+                None => long.entry(t).or_default().0 += 1,
+            }
+        });
+        for (&k, &(tf, in_title)) in short.iter() {
+            let (bytes, n) = unpack(k);
+            push(&bytes[..n], weight(in_title, tf, len));
+        }
+        for (t, (tf, in_title)) in long {
+            push(t.as_bytes(), weight(in_title, tf, len));
+        }
     });
     for t in doc.facets.tokens() {
         push(t.as_bytes(), 0);
@@ -283,6 +254,9 @@ pub struct Stats {
     pub bytes: u64,
     /// Whether postings went through files on disk (the memory budget was exceeded).
     pub spilled: bool,
+    /// Time the indexer spent adding documents, and finishing the index, in milliseconds.
+    pub add_ms: u128,
+    pub finish_ms: u128,
 }
 
 /// The search index being filled, document by document.
@@ -299,6 +273,7 @@ pub struct Indexer<'a> {
     /// Sum of the hashes of every file written: the build id that keeps browsers from mixing
     /// cached files of two builds.
     build_id: u64,
+    add_time: std::time::Duration,
 }
 
 impl<'a> Indexer<'a> {
@@ -316,6 +291,7 @@ impl<'a> Indexer<'a> {
             files: 0,
             bytes: 0,
             build_id: 0,
+            add_time: std::time::Duration::ZERO,
         }
     }
 
@@ -335,6 +311,13 @@ impl<'a> Indexer<'a> {
 
     /// Add the next document.
     pub fn add(&mut self, doc: Prepared) -> Result<()> {
+        let start = std::time::Instant::now();
+        let added = self.add_timed(doc);
+        self.add_time += start.elapsed();
+        added
+    }
+
+    fn add_timed(&mut self, doc: Prepared) -> Result<()> {
         let id = self.docs;
         self.docs = id
             .checked_add(1)
@@ -377,6 +360,7 @@ impl<'a> Indexer<'a> {
 
     /// Write the token shards and `meta.json`; remove the spill folder.
     pub fn finish(mut self) -> Result<Stats> {
+        let start = std::time::Instant::now();
         self.flush_chunk()?;
         let shards = shard_count(self.postings.count());
         let groups = shards.min(postings::BUCKETS);
@@ -412,6 +396,8 @@ impl<'a> Indexer<'a> {
             files: self.files,
             bytes: self.bytes,
             spilled,
+            add_ms: self.add_time.as_millis(),
+            finish_ms: start.elapsed().as_millis(),
         })
     }
 }
@@ -501,12 +487,27 @@ fn shard_json(tokens: &[(String, Vec<(u32, u8)>)]) -> String {
             }
             let delta = u64::from(doc) - prev;
             prev = u64::from(doc);
-            let _ = write!(json, "{}", delta * 16 + u64::from(w));
+            push_decimal(&mut json, delta * 16 + u64::from(w));
         }
         json.push(']');
     }
     json.push_str("}\n");
     json
+}
+
+/// Append `n` in decimal (the shards are mostly numbers: `write!` costs twice as much).
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ impl Postings {
             return;
         }
         let buf = &mut self.buckets[hash as usize % BUCKETS];
+        if buf.capacity() == 0 {
+            // Grow in steps of a fair share of the budget, not by doubling from nothing.
+            buf.reserve((self.budget / BUCKETS).clamp(64, 1 << 20));
+        }
         let before = buf.len();
         buf.push(token.len() as u8);
         buf.extend_from_slice(token);

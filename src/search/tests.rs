@@ -295,3 +295,12 @@ fn the_shard_count_grows_in_powers_of_two() {
     assert_eq!(shard_count(per * 1000), 1024);
     assert_eq!(shard_count(u64::MAX / 8), MAX_SHARDS as usize);
 }
+
+#[test]
+fn decimals_are_written_as_json_numbers() {
+    for n in [0, 7, 10, 16, 99, 100, 123_456_789, u64::MAX] {
+        let mut s = String::from("x");
+        push_decimal(&mut s, n);
+        assert_eq!(s, format!("x{n}"));
+    }
+}
