@@ -15,13 +15,19 @@ use crate::render::OutputFile;
 use anyhow::{Context as _, Result};
 use postings::Postings;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tokens::{Normalized, fnv1a};
 
 /// The output folder of the search page and its index.
 pub const INDEX_DIR: &str = "search";
+
+/// Whether an output path is a file of the search index (not the search page beside it).
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(INDEX_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+        .is_some_and(|p| p == "meta.json" || ["t/", "d/", "x/"].iter().any(|d| p.starts_with(d)))
+}
 
 /// Version of the file format, in `meta.json`; the page refuses an index of another version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -109,34 +115,11 @@ pub struct Prepared {
     status: Option<(&'static str, String)>,
 }
 
-/// The hasher of the token maps that group postings: one multiplication for a packed token,
-/// FNV-1a for a longer one; no random seed.
-#[derive(Default)]
-struct TokenHasher(u64);
+/// A posting list under construction: (document, weight), in document order.
+type List = Vec<(u32, u8)>;
 
-impl Hasher for TokenHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-    fn write_u64(&mut self, k: u64) {
-        let h = k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 32);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type TokenMap<K, V> = HashMap<K, V, BuildHasherDefault<TokenHasher>>;
+/// The maps that count and group tokens: FxHash, fast on short keys and without a random seed.
+type TokenMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// The weight of a token in a document, 0–15: [`TITLE_BIT`] if the title has it, plus a level
 /// 1–7 if the text has it `tf` times in `len` tokens: BM25's saturating term frequency
@@ -430,8 +413,8 @@ fn write_group(
 ) -> Result<(usize, u64, u64)> {
     let bytes = postings.group(g, groups)?;
     // Token → its postings, in document order.
-    let mut short: TokenMap<u64, Vec<(u32, u8)>> = TokenMap::default();
-    let mut long: TokenMap<&[u8], Vec<(u32, u8)>> = TokenMap::default();
+    let mut short: TokenMap<u64, List> = TokenMap::default();
+    let mut long: TokenMap<&[u8], List> = TokenMap::default();
     for r in postings::records(&bytes) {
         let list = match std::str::from_utf8(r.token).ok().and_then(pack) {
             Some(k) => short.entry(k).or_default(),
@@ -439,7 +422,7 @@ fn write_group(
         };
         list.push((r.doc, r.weight));
     }
-    let mut by_shard: Vec<Vec<(String, Vec<(u32, u8)>)>> = vec![Vec::new(); shards / groups];
+    let mut by_shard: Vec<Vec<(String, List)>> = vec![Vec::new(); shards / groups];
     let tokens = short
         .into_iter()
         .map(|(k, list)| {
@@ -472,7 +455,7 @@ fn write_group(
 }
 
 /// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0.
-fn shard_json(tokens: &[(String, Vec<(u32, u8)>)]) -> String {
+fn shard_json(tokens: &[(String, List)]) -> String {
     let mut json = String::from("{");
     for (i, (token, list)) in tokens.iter().enumerate() {
         if i > 0 {

@@ -277,6 +277,21 @@ fn spilling_changes_no_byte_and_chunks_split_in_order() {
 }
 
 #[test]
+fn index_files_are_told_from_the_search_page() {
+    let (files, _) = build(sample(), usize::MAX);
+    assert!(files.keys().all(|k| is_index_file(k)), "{:?}", files.keys());
+    for page in [
+        "search/index.html",
+        "search.js",
+        "searches/t/0.json",
+        "search",
+        "x/0.txt",
+    ] {
+        assert!(!is_index_file(page), "{page}");
+    }
+}
+
+#[test]
 fn an_empty_index_is_valid() {
     let (files, stats) = build(Vec::new(), usize::MAX);
     assert_eq!(stats.docs, 0);
