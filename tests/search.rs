@@ -371,7 +371,7 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
         format!("{BASE}pledges/luohe-2024/dead-end-roads/")
     );
     // One character finds it too; words that are nowhere find nothing (and break nothing).
-    assert!(position(&q["路"]["results"], &roads["url"].as_str().unwrap()).is_some());
+    assert!(position(&q["路"]["results"], roads["url"].as_str().unwrap()).is_some());
     assert_eq!(q["ＣＯＮＳＴＲＵＣＴＯＲ __proto__"]["count"], 0);
     assert_eq!(q["断头路 不存在的词语"]["count"], 0);
     // Only index files are fetched, from below the sub-path.
