@@ -233,7 +233,10 @@ fn a_verbose_build_counts_the_indexed_pages() {
         "{err}"
     );
     assert!(err.contains("finish the search index:"), "{err}");
-    assert!(err.contains("  search index: ") && err.contains(" postings, "), "{err}");
+    assert!(
+        err.contains("  search index: ") && err.contains(" postings, "),
+        "{err}"
+    );
 }
 
 #[test]

@@ -454,7 +454,10 @@ fn write_group(
     Ok(out)
 }
 
-/// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0.
+/// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0,
+/// except that a run of more than one posting each one document after the one before and of
+/// the same weight as it is written as one negative number, minus its length (a filter such as
+/// `kind:pledge` is then a few numbers, not one per pledge).
 fn shard_json(tokens: &[(String, List)]) -> String {
     let mut json = String::from("{");
     for (i, (token, list)) in tokens.iter().enumerate() {
@@ -463,19 +466,51 @@ fn shard_json(tokens: &[(String, List)]) -> String {
         }
         json.push_str(&serde_json::to_string(token).expect("strings serialise"));
         json.push_str(":[");
-        let mut prev = 0u64;
-        for (j, &(doc, w)) in list.iter().enumerate() {
+        let mut values = Vec::new();
+        encode_list(list, &mut values);
+        for (j, v) in values.into_iter().enumerate() {
             if j > 0 {
                 json.push(',');
             }
-            let delta = u64::from(doc) - prev;
-            prev = u64::from(doc);
-            push_decimal(&mut json, delta * 16 + u64::from(w));
+            if v < 0 {
+                json.push('-');
+            }
+            push_decimal(&mut json, v.unsigned_abs());
         }
         json.push(']');
     }
     json.push_str("}\n");
     json
+}
+
+/// The numbers of one posting list (see [`shard_json`]).
+fn encode_list(list: &List, out: &mut Vec<i64>) {
+    let mut prev: Option<(u32, u8)> = None;
+    let mut run = 0i64;
+    for &(doc, w) in list {
+        if let Some((p, pw)) = prev
+            && doc == p + 1
+            && w == pw
+        {
+            run += 1;
+        } else {
+            flush_run(&mut run, out, prev);
+            let delta = i64::from(doc) - prev.map_or(0, |(p, _)| i64::from(p));
+            out.push(delta * 16 + i64::from(w));
+        }
+        prev = Some((doc, w));
+    }
+    flush_run(&mut run, out, prev);
+}
+
+fn flush_run(run: &mut i64, out: &mut Vec<i64>, prev: Option<(u32, u8)>) {
+    match *run {
+        0 => {}
+        // One consecutive posting: as short written out.
+        1 => out.push(16 + i64::from(prev.map_or(0, |(_, w)| w))),
+        n => out.push(-n),
+    }
+    *run = 0;
 }
 
 /// Append `n` in decimal (the shards are mostly numbers: `write!` costs twice as much).

@@ -115,21 +115,70 @@ fn postings_of(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<(u64, 
         let shard = json(files, &format!("search/t/{s}.json"));
         for (token, list) in shard.as_object().unwrap() {
             assert_eq!(u64::from(fnv1a(token.as_bytes())) % shards, s, "{token}");
-            let mut doc = 0;
-            let list = list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| {
-                    let v = v.as_u64().unwrap();
-                    doc += v / 16;
-                    (doc, v % 16)
-                })
-                .collect();
+            let list = decode(list.as_array().unwrap());
             assert!(out.insert(token.clone(), list).is_none());
         }
     }
     out
+}
+
+/// A posting list's numbers as the page decodes them.
+fn decode(values: &[Value]) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for v in values {
+        let v = v.as_i64().unwrap();
+        if v < 0 {
+            let &(doc, w) = out.last().expect("a run follows a posting");
+            out.extend((1..=v.unsigned_abs()).map(|k| (doc + k, w)));
+        } else {
+            let doc = out.last().map_or(0, |p| p.0) + v as u64 / 16;
+            out.push((doc, v as u64 % 16));
+        }
+    }
+    out
+}
+
+#[test]
+fn runs_of_consecutive_documents_are_one_number() {
+    let enc = |list: &[(u32, u8)]| {
+        let mut out = Vec::new();
+        encode_list(&list.to_vec(), &mut out);
+        out
+    };
+    assert_eq!(enc(&[]), Vec::<i64>::new());
+    assert_eq!(enc(&[(0, 0)]), [0]);
+    assert_eq!(enc(&[(5, 3)]), [83]);
+    assert_eq!(enc(&[(5, 3), (6, 3)]), [83, 19]);
+    assert_eq!(enc(&[(5, 3), (6, 3), (7, 3), (8, 3)]), [83, -3]);
+    assert_eq!(
+        enc(&[(5, 3), (6, 3), (7, 4), (8, 4), (9, 4)]),
+        [83, 19, 20, -2]
+    );
+    assert_eq!(
+        enc(&[(0, 0), (1, 0), (2, 0), (10, 0), (11, 0)]),
+        [0, -2, 128, 16]
+    );
+    // Decoding gives the list back, whatever its shape.
+    let lists: Vec<Vec<(u32, u8)>> = vec![
+        (0..1000).map(|d| (d, 0)).collect(),
+        (0..1000).map(|d| (d * 3, (d % 2) as u8)).collect(),
+        (0..1000)
+            .map(|d| (d + d / 7 * 5, (d / 10 % 16) as u8))
+            .collect(),
+        vec![(u32::MAX - 2, 15), (u32::MAX - 1, 15), (u32::MAX, 15)],
+    ];
+    for list in lists {
+        let values: Vec<Value> = enc(&list).into_iter().map(Value::from).collect();
+        let back: Vec<(u32, u8)> = decode(&values)
+            .into_iter()
+            .map(|(d, w)| (d as u32, w as u8))
+            .collect();
+        assert_eq!(back, list);
+    }
+    assert_eq!(
+        enc(&(0..1000).map(|d| (d, 0)).collect::<Vec<_>>()),
+        [0, -999]
+    );
 }
 
 /// The documents holding every token (AND), as the page computes them.

@@ -149,14 +149,28 @@ export class SearchIndex {
       const meta = await this.meta();
       const shard = await this.get(`t/${fnv1a(token) % meta.shards}.json`);
       const values = Object.hasOwn(shard, token) ? shard[token] : [];
-      const ids = new Float64Array(values.length);
-      const weights = new Uint8Array(values.length);
+      // delta·16 + weight, or −n: n more documents, each the next one, with the same weight.
+      let length = 0;
+      for (const v of values) length += v < 0 ? -v : 1;
+      const ids = new Float64Array(length);
+      const weights = new Uint8Array(length);
       let id = 0;
-      values.forEach((v, i) => {
-        id += Math.floor(v / 16);
-        ids[i] = id;
-        weights[i] = v % 16;
-      });
+      let w = 0;
+      let i = 0;
+      for (const v of values) {
+        if (v < 0) {
+          for (let k = 0; k < -v; k++) {
+            id += 1;
+            ids[i] = id;
+            weights[i++] = w;
+          }
+        } else {
+          id += Math.floor(v / 16);
+          w = v % 16;
+          ids[i] = id;
+          weights[i++] = w;
+        }
+      }
       this.lists.set(token, { ids, weights });
     }
     return this.lists.get(token);
