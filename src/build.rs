@@ -33,8 +33,8 @@ pub struct Summary {
     pub leftover: Option<std::path::PathBuf>,
 }
 
-/// The search index of a build: its [`search::Stats`], and the CPU time spent tokenising
-/// documents (on the rendering threads, in parallel), in milliseconds.
+/// The search index of a build: its [`search::Stats`], and the time spent tokenising documents,
+/// summed over the rendering threads that do it beside rendering, in milliseconds.
 #[derive(Debug, Clone, Default)]
 pub struct SearchSummary {
     pub stats: search::Stats,

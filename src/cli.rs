@@ -436,7 +436,7 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
             let st = &search.stats;
             lines.push(format!(
                 "  search index: {} postings, {} shards, {} files, {:.1} MiB{}; tokenising {} ms \
-                 (CPU, beside rendering), adding {} ms, finishing {} ms",
+                 (summed over the rendering threads), adding {} ms, finishing {} ms",
                 st.postings,
                 st.shards,
                 st.files,
