@@ -5,7 +5,7 @@ use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::{self, BuildOptions, Site};
 use crate::output::{Staging, check_output_dir};
 use crate::render::{Job, OutputFile, Renderer, theme};
-use crate::search::{Indexer, SearchPage};
+use crate::search::{self, Indexer, Prepared};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::path::Path;
@@ -23,12 +23,22 @@ pub struct Summary {
     pub news: usize,
     /// Pages in the search index (0 when the theme has no search page, and for `check`).
     pub indexed: usize,
+    /// What the search index holds and cost, when one was written.
+    pub search: Option<SearchSummary>,
     pub millis: u128,
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each phase, in milliseconds, for `--verbose`.
     pub phases: Vec<(&'static str, u128)>,
     /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
     pub leftover: Option<std::path::PathBuf>,
+}
+
+/// The search index of a build: its [`search::Stats`], and the time spent tokenising documents,
+/// summed over the rendering threads that do it beside rendering, in milliseconds.
+#[derive(Debug, Clone, Default)]
+pub struct SearchSummary {
+    pub stats: search::Stats,
+    pub tokenise_ms: u128,
 }
 
 /// When the previous output is removed after the new one is in place.
@@ -100,6 +110,7 @@ fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>)
         reports: site.reports.len(),
         news: site.news.len(),
         indexed: 0,
+        search: None,
         millis: start.elapsed().as_millis(),
         warnings,
         phases: Vec::new(),
@@ -120,9 +131,12 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     Ok(summary(&site, &jobs, start, warnings))
 }
 
-/// Jobs rendered between two hand-overs to the search indexer: this bounds how many rendered
-/// pages wait in memory for it, while it indexes one batch as the next one renders.
+/// Jobs rendered between two hand-overs to the search indexer: this bounds how many tokenised
+/// documents wait in memory for it, while it adds one batch as the next one renders.
 const SEARCH_BATCH: usize = 256;
+
+/// Memory for search postings before they spill to files (see `search::postings`).
+const SEARCH_MEMORY: usize = search::postings::DEFAULT_BUDGET;
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
@@ -162,14 +176,25 @@ pub fn write_all(
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let mut rendered_at = 0;
-    let (mut bytes, mut errors, index) = std::thread::scope(|scope| {
+    // Index files go straight into the staging folder, from the indexer thread and, while the
+    // index is finished, from the rayon pool; postings past the budget spill into a folder
+    // inside staging that is removed before the swap (or with the staging folder on failure).
+    let sink = |file: OutputFile| -> Result<()> {
+        staging.write(&file).map_err(|d| anyhow::anyhow!("{d}"))
+    };
+    let spill_dir = staging.dir.join(".duixian-search-spill");
+    let tokenise_ns = std::sync::atomic::AtomicU64::new(0);
+    let (mut bytes, errors, index, indexed_at) = std::thread::scope(|scope| {
         // Batches go to the indexer in job order, so the index is the same on every build.
-        let (tx, rx) = mpsc::sync_channel::<Vec<SearchPage>>(1);
-        let indexer = r.has_search().then(|| scope.spawn(move || index_pages(rx)));
+        let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(1);
+        let sink = &sink;
+        let indexer = r
+            .has_search()
+            .then(|| scope.spawn(move || index_docs(rx, sink, spill_dir)));
         let mut bytes = 0;
         let mut errors = Vec::new();
         for batch in jobs.chunks(SEARCH_BATCH) {
-            let results: Vec<Result<(u64, Option<SearchPage>), Diagnostic>> = batch
+            let results: Vec<Result<(u64, Option<Prepared>), Diagnostic>> = batch
                 .par_iter()
                 .map(|job| {
                     let file = r.render(job)?;
@@ -180,29 +205,34 @@ pub fn write_all(
                             report(n, total);
                         }
                     }
-                    let len = file.bytes.len() as u64;
-                    let page = match (&indexer, r.search_facets(job)) {
-                        (Some(_), Some(facets)) => String::from_utf8(file.bytes)
-                            .ok()
-                            .map(|html| SearchPage::new(file.path, html, facets)),
-                        _ => None,
+                    let doc = match indexer {
+                        Some(_) => r.search_doc(job).map(|d| {
+                            let t = Instant::now();
+                            let doc = search::prepare(d);
+                            tokenise_ns.fetch_add(
+                                t.elapsed().as_nanos() as u64,
+                                std::sync::atomic::Ordering::Relaxed,
+                            );
+                            doc
+                        }),
+                        None => None,
                     };
-                    Ok((len, page))
+                    Ok((file.bytes.len() as u64, doc))
                 })
                 .collect();
-            let mut pages = Vec::new();
+            let mut docs = Vec::new();
             for res in results {
                 match res {
-                    Ok((b, page)) => {
+                    Ok((b, doc)) => {
                         bytes += b;
-                        pages.extend(page);
+                        docs.extend(doc);
                     }
                     Err(d) => errors.push(d),
                 }
             }
             // A closed channel means the indexer stopped on an error, which join reports.
-            if errors.is_empty() && !pages.is_empty() {
-                let _ = tx.send(pages);
+            if errors.is_empty() && !docs.is_empty() {
+                let _ = tx.send(docs);
             }
         }
         drop(tx);
@@ -211,22 +241,21 @@ pub fn write_all(
             h.join()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer crashed")))
         });
-        (bytes, errors, index)
+        (bytes, errors, index, start.elapsed().as_millis())
     });
-    let indexed_at = start.elapsed().as_millis();
     let mut index_files = 0;
     let mut indexed = 0;
+    let mut search_summary = None;
     if errors.is_empty() {
         match index {
-            Some(Ok((pages, files))) => {
-                indexed = pages;
-                index_files = files.len();
-                for file in &files {
-                    match staging.write(file) {
-                        Ok(()) => bytes += file.bytes.len() as u64,
-                        Err(d) => errors.push(d),
-                    }
-                }
+            Some(Ok(stats)) => {
+                indexed = stats.docs;
+                index_files = stats.files;
+                bytes += stats.bytes;
+                search_summary = Some(SearchSummary {
+                    stats,
+                    tokenise_ms: u128::from(tokenise_ns.into_inner() / 1_000_000),
+                });
             }
             Some(Err(e)) => {
                 staging.abandon();
@@ -251,25 +280,28 @@ pub fn write_all(
     s.bytes = bytes;
     s.files += index_files;
     s.indexed = indexed;
+    s.search = search_summary;
     s.leftover = leftover;
     s.phases = vec![
         ("load and validate", loaded_at),
         ("render and write", rendered_at - loaded_at),
         ("finish the search index", indexed_at - rendered_at),
-        ("write the search index", written_at - indexed_at),
         ("swap into place", s.millis - written_at),
     ];
     Ok(s)
 }
 
-/// Index the pages that arrive, in order; the number of pages and the index files.
-fn index_pages(rx: mpsc::Receiver<Vec<SearchPage>>) -> Result<(usize, Vec<OutputFile>)> {
-    let mut indexer = Indexer::new()?;
+/// Index the documents that arrive, in order, writing the index files to `sink`.
+fn index_docs(
+    rx: mpsc::Receiver<Vec<Prepared>>,
+    sink: &search::Sink,
+    spill_dir: std::path::PathBuf,
+) -> Result<search::Stats> {
+    let mut indexer = Indexer::new(sink, spill_dir, SEARCH_MEMORY);
     for batch in rx {
-        for page in batch {
-            indexer.add(page)?;
+        for doc in batch {
+            indexer.add(doc)?;
         }
     }
-    let pages = indexer.pages();
-    Ok((pages, indexer.finish()?))
+    indexer.finish()
 }

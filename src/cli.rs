@@ -432,6 +432,21 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
         if s.indexed > 0 {
             lines.push(format!("  pages in the search index: {}", s.indexed));
         }
+        if let Some(search) = &s.search {
+            let st = &search.stats;
+            lines.push(format!(
+                "  search index: {} postings, {} shards, {} files, {:.1} MiB{}; tokenising {} ms \
+                 (summed over the rendering threads), adding {} ms, finishing {} ms",
+                st.postings,
+                st.shards,
+                st.files,
+                st.bytes as f64 / 1_048_576.0,
+                if st.spilled { ", spilled to disk" } else { "" },
+                search.tokenise_ms,
+                st.add_ms,
+                st.finish_ms,
+            ));
+        }
     }
     Outcome {
         lines,

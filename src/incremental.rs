@@ -151,6 +151,7 @@ impl Session {
             reports: site.reports.len(),
             news: site.news.len(),
             indexed: 0,
+            search: None,
             millis: start.elapsed().as_millis(),
             warnings,
             phases: vec![

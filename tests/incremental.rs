@@ -20,9 +20,7 @@ fn opts() -> BuildOptions {
 /// The output tree without the search index and duixian's marker.
 fn served(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut t = tree(dir);
-    t.retain(|k, _| {
-        !k.starts_with(&format!("{}/", duixian::search::BUNDLE_DIR)) && !k.starts_with(".duixian")
-    });
+    t.retain(|k, _| !duixian::search::is_index_file(k) && !k.starts_with(".duixian"));
     t
 }
 

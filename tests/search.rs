@@ -1,6 +1,7 @@
-//! Search: the demo portal's Pagefind index is written with the site, identical across builds,
-//! served from a sub-path, and finds the right pledges for Chinese queries — with Pagefind's own
-//! JavaScript in Node, and on the search page in headless Chromium.
+//! Search: the demo portal's index is written with the site, identical across builds, served
+//! from a sub-path, and finds the right pledges for Chinese queries — with the theme's own
+//! `search-index.js` in Node, and on the search page in headless Chromium; the page's
+//! tokeniser agrees with the indexer's on the shared cases.
 //!
 //! The Node and Chromium parts skip with a message when `node`, Chromium or
 //! `tests/browser/node_modules` is missing; `.ci/run` installs them and sets
@@ -15,13 +16,14 @@ use std::process::Command;
 const BASE_URL: &str = "https://demo.example/sub/dir/";
 const BASE: &str = "/sub/dir/";
 
-/// Queries from the issue, with a pledge each must find and how near the top.
+/// Queries from the issue, with a pledge each must find and how near the top. Six pledges of
+/// the demo have 老旧小区 in their titles, and title matches come first: both are in the top six.
 const EXPECTED: &[(&str, &str, usize)] = &[
-    ("老旧小区", "pledges/luohe-2024/old-communities/", 5),
+    ("老旧小区", "pledges/luohe-2024/old-communities/", 6),
     (
         "老旧小区",
         "pledges/zhanhe-2026/old-community-elevators/",
-        5,
+        6,
     ),
     ("充电桩", "pledges/luohe-2024/charging-piles/", 3),
     ("充电桩", "pledges/zhanhe-2026/ev-chargers/", 3),
@@ -114,21 +116,23 @@ fn the_index_is_written_with_the_site_and_identical_across_builds() {
     assert!(differing.is_empty(), "differ between builds: {differing:?}");
 
     for file in [
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-worker.js",
-        "pagefind/pagefind-entry.json",
-        "pagefind/wasm.unknown.pagefind",
+        "search/meta.json",
+        "search/t/0.json",
+        "search/d/0.json",
         "search/index.html",
         "search.js",
-        "search-query.js",
+        "search-index.js",
         "search.css",
     ] {
         assert!(one.contains_key(file), "{file} missing from the output");
     }
-    // One index, Chinese, holding every pledge, report and news page.
-    let entry: Value = serde_json::from_str(&read(&first, "pagefind/pagefind-entry.json")).unwrap();
-    let languages = entry["languages"].as_object().unwrap();
-    assert_eq!(languages.keys().collect::<Vec<_>>(), ["zh"]);
+    assert!(!one.keys().any(|k| k.starts_with("pagefind/")));
+    assert!(
+        !one.keys().any(|k| k.contains("spill")),
+        "the spill folder is left out"
+    );
+    // One document per pledge, report and news page, each in exactly one record.
+    let meta: Value = serde_json::from_str(&read(&first, "search/meta.json")).unwrap();
     let pledges = pledges_json(&first).len();
     let reports = std::fs::read_dir(root().join("content/reports"))
         .unwrap()
@@ -136,37 +140,41 @@ fn the_index_is_written_with_the_site_and_identical_across_builds() {
     let news = std::fs::read_dir(root().join("content/news"))
         .unwrap()
         .count();
-    assert_eq!(
-        languages["zh"]["page_count"].as_u64().unwrap() as usize,
-        pledges + reports + news
+    let docs = pledges + reports + news;
+    assert_eq!(meta["docs"].as_u64().unwrap() as usize, docs);
+    let chunk = meta["chunk"].as_u64().unwrap() as usize;
+    let mut urls = Vec::new();
+    for c in 0..docs.div_ceil(chunk) {
+        let records: Value =
+            serde_json::from_str(&read(&first, &format!("search/d/{c}.json"))).unwrap();
+        for r in records.as_array().unwrap() {
+            let url = r[0].as_str().unwrap().to_string();
+            assert!(first.join(&url).join("index.html").is_file(), "{url}");
+            urls.push(url);
+        }
+    }
+    assert_eq!(urls.len(), docs);
+    assert!(
+        urls.iter().all(|u| !u.starts_with('/')),
+        "URLs are relative to the base"
     );
-    let fragments = one
-        .keys()
-        .filter(|k| k.starts_with("pagefind/fragment/"))
-        .count();
-    assert_eq!(fragments, pledges + reports + news);
+    let shards = meta["shards"].as_u64().unwrap() as usize;
+    assert!(shards.is_power_of_two());
+    for s in 0..shards {
+        assert!(one.contains_key(&format!("search/t/{s}.json")), "shard {s}");
+    }
+    assert_eq!(meta["kinds"]["pledge"], "承诺");
 }
 
 #[test]
-fn searchable_pages_are_marked_and_the_search_page_honours_the_base_path() {
+fn the_search_page_honours_the_base_path() {
     let (_d, out) = build_demo();
-    let pledge = read(&out, "pledges/luohe-2024/dead-end-roads/index.html");
-    assert!(pledge.contains(r#"<main id="main" class="wrap" data-pagefind-body>"#));
-    let report = read(&out, "reports/luohe-2024/index.html");
-    assert!(report.contains("data-pagefind-body"));
-    // Lists, the home page and the search page itself are not in the index.
-    for page in ["index.html", "pledges/index.html", "search/index.html"] {
-        assert!(
-            !read(&out, page).contains("data-pagefind-body"),
-            "{page} is marked for the index"
-        );
-    }
     let home = read(&out, "index.html");
     assert!(home.contains(&format!(r#"href="{BASE}search/""#)));
 
     let search = read(&out, "search/index.html");
     for needle in [
-        format!(r#"data-bundle="{BASE}pagefind/""#),
+        format!(r#"data-index="{BASE}search/""#),
         format!(r#"data-base="{BASE}""#),
         format!(r#"<script type="module" src="{BASE}search.js">"#),
         format!(r#"<link rel="stylesheet" href="{BASE}search.css">"#),
@@ -225,6 +233,10 @@ fn a_verbose_build_counts_the_indexed_pages() {
         "{err}"
     );
     assert!(err.contains("finish the search index:"), "{err}");
+    assert!(
+        err.contains("  search index: ") && err.contains(" postings, "),
+        "{err}"
+    );
 }
 
 #[test]
@@ -250,8 +262,8 @@ fn a_theme_without_a_search_page_gets_no_index() {
     std::fs::write(site.join("site.yaml"), yaml).unwrap();
     let out = dir.path().join("out");
     build_ok(&site, &out, &[]);
-    assert!(!out.join("pagefind").exists());
     assert!(!out.join("search").exists());
+    assert!(!out.join("pagefind").exists());
     assert!(!read(&out, "index.html").contains("/search/"));
 }
 
@@ -273,12 +285,20 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
         .filter(|p| p["status"] == "completed")
         .count();
     assert!(completed > 0, "the demo has completed pledges");
+    let roads_status = status_of("luohe-2024/dead-end-roads");
+    let all_facets = format!(
+        "断头路|kind=pledge&status={roads_status}&year=2024&jurisdiction=luohe&category=urban"
+    );
     let mut queries: Vec<String> = EXPECTED.iter().map(|(q, _, _)| q.to_string()).collect();
     queries.extend([
         "供热|jurisdiction=zhanhe".to_string(),
         "断头路|year=2026".to_string(),
         "|kind=pledge&status=completed".to_string(),
         "供热|kind=report".to_string(),
+        all_facets.clone(),
+        "路".to_string(),
+        "ＣＯＮＳＴＲＵＣＴＯＲ __proto__".to_string(),
+        "断头路 不存在的词语".to_string(),
     ]);
     let mut args = vec![out.to_str().unwrap(), BASE];
     args.extend(queries.iter().map(String::as_str));
@@ -293,10 +313,32 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
             at.is_some_and(|i| i < *within),
             "{query}: expected {url} among the first {within}, got {results:#}"
         );
+        // Pages with the query in their title come first.
+        let in_title: Vec<bool> = results
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().contains(query))
+            .collect();
+        assert!(
+            in_title.windows(2).all(|w| w[0] || !w[1]),
+            "{query}: {results:#}"
+        );
+        // The excerpt marks what was searched for.
+        assert!(
+            results[0]["excerpt"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("[{query}]")),
+            "{query}: {:#}",
+            results[0]
+        );
     }
-    // Filters: jurisdiction, year, kind, status, as ids; facets of a result.
-    for r in q["供热|jurisdiction=zhanhe"]["results"].as_array().unwrap() {
-        assert_eq!(r["filters"]["jurisdiction"][0], "zhanhe", "{r}");
+    // Filters: jurisdiction, year, kind, status, category, as ids.
+    let zhanhe = q["供热|jurisdiction=zhanhe"]["results"].as_array().unwrap();
+    assert!(!zhanhe.is_empty());
+    for r in zhanhe {
+        assert!(r["url"].as_str().unwrap().contains("zhanhe-"), "{r}");
     }
     assert!(
         position(
@@ -306,6 +348,12 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
         .is_none()
     );
     assert_eq!(q["|kind=pledge&status=completed"]["count"], completed);
+    for r in q["|kind=pledge&status=completed"]["results"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(r["status"], "completed", "{r}");
+    }
     let reports = &q["供热|kind=report"]["results"];
     assert!(!reports.as_array().unwrap().is_empty());
     for r in reports.as_array().unwrap() {
@@ -315,18 +363,48 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
                 .unwrap()
                 .starts_with(&format!("{BASE}reports/"))
         );
+        // A report's text is long: its excerpt comes from the whole text, around the match.
+        assert!(r["excerpt"].as_str().unwrap().contains("[供热]"), "{r}");
     }
     let roads = &q["断头路"]["results"][0];
     assert_eq!(roads["title"], "打通断头路10条以上");
-    assert_eq!(roads["filters"]["kind"][0], "pledge");
-    assert_eq!(roads["filters"]["year"][0], "2024");
-    assert_eq!(roads["filters"]["jurisdiction"][0], "luohe");
-    assert_eq!(roads["filters"]["category"][0], "urban");
+    assert_eq!(roads["kind"], "pledge");
+    assert_eq!(roads["status"].as_str().unwrap(), roads_status);
     assert_eq!(
-        roads["filters"]["status"][0].as_str().unwrap(),
-        status_of("luohe-2024/dead-end-roads")
+        q[all_facets.as_str()]["results"][0]["url"],
+        format!("{BASE}pledges/luohe-2024/dead-end-roads/")
     );
+    // One character finds it too; words that are nowhere find nothing (and break nothing).
+    assert!(position(&q["路"]["results"], roads["url"].as_str().unwrap()).is_some());
+    assert_eq!(q["ＣＯＮＳＴＲＵＣＴＯＲ __proto__"]["count"], 0);
+    assert_eq!(q["断头路 不存在的词语"]["count"], 0);
+    // Only index files are fetched, from below the sub-path.
+    for (query, r) in q.as_object().unwrap() {
+        let files = r["files"].as_array().unwrap();
+        assert_eq!(files[0], "search/meta.json", "{query}");
+        assert!(
+            files
+                .iter()
+                .all(|f| f.as_str().unwrap().starts_with("search/")),
+            "{query}: {files:?}"
+        );
+    }
     assert_eq!(report["outside"], Value::Array(vec![]));
+}
+
+#[test]
+fn the_page_tokenises_as_the_index_does() {
+    if !available("node", have_node()) {
+        return;
+    }
+    let module = root().join("themes/default/static/search-index.js");
+    let cases = root().join("tests/fixtures/search-tokens.json");
+    let report = node(
+        "search-tokens.mjs",
+        &[module.to_str().unwrap(), cases.to_str().unwrap()],
+    );
+    assert!(report["checked"].as_u64().unwrap() >= 30, "{report}");
+    assert_eq!(report["failures"], Value::Array(vec![]), "{report:#}");
 }
 
 #[test]

@@ -514,7 +514,8 @@ impl<'a> Renderer<'a> {
         let mut ctx = Context::new();
         ctx.insert("route", route_);
         ctx.insert("canonical", &format!("{}{}", site.config.base_url, route_));
-        // The main element of pages in the search index is what the index holds of them.
+        // Whether the page is in the search index (the index is made from the model, not the
+        // page; themes that marked the indexed part of a page with it still render).
         ctx.insert(
             "searchable",
             &matches!(

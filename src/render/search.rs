@@ -1,8 +1,9 @@
-//! The search side of rendering: which pages are searchable and under which facets, and the
-//! view of the `/search/` page (its filter choices, the script and index locations).
+//! The search side of rendering: which pages are searchable, under which facets and with which
+//! text, and the view of the `/search/` page (its filter choices, the index location).
 
+use super::views::route;
 use super::{Job, PageKind, Renderer};
-use crate::search::{BUNDLE_DIR, Facets};
+use crate::search::{Facets, INDEX_DIR, SearchDoc};
 use crate::types::Status;
 use chrono::Datelike;
 use serde::Serialize;
@@ -29,8 +30,8 @@ pub struct Filter {
 /// What `search.html` sees.
 #[derive(Serialize)]
 pub struct SearchView {
-    /// URL of Pagefind's folder (`<base>pagefind/`), ending in `/`.
-    pub bundle_url: String,
+    /// URL of the index folder (`<base>search/`), ending in `/`.
+    pub index_url: String,
     /// The site's base path, which result URLs are relative to.
     pub base: String,
     pub filters: Vec<Filter>,
@@ -96,6 +97,62 @@ impl Renderer<'_> {
         })
     }
 
+    /// What the index holds of a searchable page (pledge, report, news), taken from the model:
+    /// its URL, title, facets and text. A pledge's text is the sentence it quotes, its
+    /// department and tags, and the evidence quoted in its history, as its page shows them; a
+    /// report's and a news item's, the rendered text of the body.
+    pub fn search_doc(&self, job: &Job) -> Option<SearchDoc> {
+        let facets = self.search_facets(job)?;
+        let Job::Html { kind, .. } = job else {
+            return None;
+        };
+        let site = self.site;
+        let (url, title, text) = match *kind {
+            PageKind::Pledge(p) => {
+                let pledge = &site.pledges[p];
+                let idx = &site.reports[pledge.report].index;
+                let q = pledge.quote_range.clone();
+                let mut text = if q.start < q.end && q.end <= idx.text.len() {
+                    idx.text[idx.sentence_around(q)].to_string()
+                } else {
+                    pledge.text.clone()
+                };
+                for extra in pledge.department.iter().chain(&pledge.tags) {
+                    text.push('\n');
+                    text.push_str(extra);
+                }
+                for quote in pledge.history.iter().filter_map(|h| h.quote.as_deref()) {
+                    text.push('\n');
+                    text.push_str(quote);
+                }
+                (route::pledge(site, p), pledge.title.clone(), text)
+            }
+            PageKind::Report(r) => {
+                let report = &site.reports[r];
+                (
+                    route::report(site, r),
+                    report.title.clone(),
+                    report.index.text.clone(),
+                )
+            }
+            PageKind::News(n) => {
+                let item = &site.news[n];
+                (
+                    route::news(site, n),
+                    item.title.clone(),
+                    item.index.text.clone(),
+                )
+            }
+            _ => return None,
+        };
+        Some(SearchDoc {
+            url,
+            title,
+            text,
+            facets,
+        })
+    }
+
     /// The search page's view: filters offer only values that occur among searchable pages.
     pub(super) fn search_view(&self) -> SearchView {
         let site = self.site;
@@ -152,7 +209,7 @@ impl Renderer<'_> {
             options,
         };
         SearchView {
-            bundle_url: c.url(&format!("{BUNDLE_DIR}/")),
+            index_url: c.url(&format!("{INDEX_DIR}/")),
             base: site.config.base_path.clone(),
             filters: vec![
                 filter("kind", kinds),
@@ -237,6 +294,45 @@ mod tests {
         assert_eq!(mid_year.years, [2024]);
         assert_eq!(mid_year.status, None);
         assert_eq!(mid_year.kind_label, "动态");
+    }
+
+    #[test]
+    fn a_pledge_is_searched_by_its_sentence_department_and_evidence() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full");
+        let (site, _) = load_site(&root, &BuildOptions::default()).expect("the fixture builds");
+        let files = theme::load(&root, &site.config.theme).expect("the theme loads");
+        let r = Renderer::new(&site, files).expect("the templates parse");
+        let docs: Vec<SearchDoc> = r.jobs().iter().filter_map(|j| r.search_doc(j)).collect();
+        let (_, counts) = full_fixture();
+        assert_eq!(docs.len(), counts.iter().sum::<usize>());
+        let d = docs
+            .iter()
+            .find(|d| d.url == "pledges/alpha-2024/illegal-buildings/")
+            .expect("the fixture's illegal-buildings pledge");
+        assert_eq!(d.title, "拆除违法建设200处以上");
+        assert_eq!(d.facets.status, Some("completed"));
+        // The sentence around the quote, then the department, then the evidence.
+        let lines: Vec<&str> = d.text.lines().collect();
+        assert!(lines[0].contains("完成200处以上违法建设拆除"), "{lines:?}");
+        assert!(
+            lines[0].ends_with('。') || lines[0].ends_with('；'),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "市城市管理局");
+        assert!(lines.contains(&"累计拆除违建590处"), "{lines:?}");
+        let report = docs
+            .iter()
+            .find(|d| d.url == "reports/alpha-2024/")
+            .unwrap();
+        let model = site
+            .reports
+            .iter()
+            .find(|r| r.title == report.title)
+            .unwrap();
+        assert!(report.text.len() > 100);
+        assert_eq!(report.text, model.index.text);
+        let news = docs.iter().find(|d| d.url == "news/mid-year/").unwrap();
+        assert!(!news.text.is_empty() && !news.title.is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
-// The search page: Pagefind's index and scripts, loaded from this site only, searched in the
-// browser (offline once loaded). Filters and the query live in the URL so results can be shared.
-import { searchTerm } from "./search-query.js";
+// The search page: duixian's index, fetched from this site only as a query needs it and
+// searched in the browser. Filters and the query live in the URL so results can be shared.
+import { SearchIndex } from "./search-index.js";
 
 const form = document.getElementById("search");
 const input = document.getElementById("q");
@@ -8,23 +8,14 @@ const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const moreButton = document.getElementById("search-more");
 const selects = [...form.querySelectorAll("select")];
+const base = form.dataset.base;
+const index = new SearchIndex(form.dataset.index);
 const PAGE = 20;
 
-let pagefind = null;
-let results = [];
+let found = { ids: [], runs: [] };
 let shown = 0;
 let generation = 0;
 let timer = 0;
-
-async function loadPagefind() {
-  if (!pagefind) {
-    const bundle = form.dataset.bundle;
-    pagefind = await import(`${bundle}pagefind.js`);
-    await pagefind.options({ basePath: bundle, baseUrl: form.dataset.base, excerptLength: 40 });
-    await pagefind.init();
-  }
-  return pagefind;
-}
 
 function query() {
   const filters = {};
@@ -42,54 +33,52 @@ function syncUrl({ q, filters }) {
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
 }
 
-// Pagefind's excerpt is HTML with <mark> around matches; keep only text and marks.
-function excerpt(html) {
+function excerpt(pieces) {
   const p = document.createElement("p");
   p.className = "excerpt";
-  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  for (const node of doc.body.childNodes) {
-    if (node.nodeName === "MARK") {
+  for (const piece of pieces) {
+    if (piece.mark) {
       const m = document.createElement("mark");
-      m.textContent = node.textContent;
+      m.textContent = piece.text;
       p.append(m);
     } else {
-      p.append(node.textContent);
+      p.append(piece.text);
     }
   }
   return p;
 }
 
-function item(data) {
+function item(record, pieces) {
   const li = document.createElement("li");
-  const status = data.filters?.status?.[0];
-  if (status) li.className = `st-${status}`;
+  if (record.status) li.className = `st-${record.status}`;
   const a = document.createElement("a");
   a.className = "result-title";
-  a.href = data.url;
-  a.textContent = data.meta?.title || data.url;
+  a.href = base + record.url;
+  a.textContent = record.title || record.url;
   const meta = document.createElement("div");
   meta.className = "result-meta";
   const kind = document.createElement("span");
   kind.className = "kind";
-  kind.textContent = data.meta?.kind || "";
+  kind.textContent = record.kindLabel;
   meta.append(kind);
-  if (status && data.meta?.status) {
+  if (record.status) {
     const badge = document.createElement("span");
-    badge.className = `badge st-${status}`;
-    badge.textContent = data.meta.status;
+    badge.className = `badge st-${record.status}`;
+    badge.textContent = record.statusLabel;
     meta.append(" ", badge);
   }
-  li.append(a, meta, excerpt(data.excerpt || ""));
+  li.append(a, meta, excerpt(pieces));
   return li;
 }
 
 async function showMore(gen) {
-  const slice = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(slice.map((r) => r.data()));
+  const ids = found.ids.slice(shown, shown + PAGE);
+  const records = await index.records(ids);
+  const pieces = await Promise.all(records.map((r) => index.excerpt(r, found.runs)));
   if (gen !== generation) return;
-  list.append(...data.map(item));
-  shown += slice.length;
-  moreButton.hidden = shown >= results.length;
+  list.append(...records.map((r, i) => item(r, pieces[i])));
+  shown += ids.length;
+  moreButton.hidden = shown >= found.ids.length;
 }
 
 async function run() {
@@ -97,7 +86,7 @@ async function run() {
   const current = query();
   syncUrl(current);
   if (!current.q && Object.keys(current.filters).length === 0) {
-    results = [];
+    found = { ids: [], runs: [] };
     list.replaceChildren();
     statusLine.textContent = "";
     moreButton.hidden = true;
@@ -105,16 +94,16 @@ async function run() {
   }
   statusLine.textContent = statusLine.dataset.loading;
   try {
-    const pf = await loadPagefind();
-    const found = await pf.search(searchTerm(current.q), { filters: current.filters });
-    if (gen !== generation || !found) return;
-    results = found.results;
+    const result = await index.search(current.q, current.filters);
+    if (gen !== generation) return;
+    found = result;
     shown = 0;
     list.replaceChildren();
+    moreButton.hidden = true;
     await showMore(gen);
     if (gen !== generation) return;
-    statusLine.textContent = results.length
-      ? statusLine.dataset.count.replace("{n}", results.length)
+    statusLine.textContent = found.ids.length
+      ? statusLine.dataset.count.replace("{n}", found.ids.length)
       : statusLine.dataset.none;
   } catch (e) {
     if (gen === generation) statusLine.textContent = statusLine.dataset.error;

@@ -1,0 +1,532 @@
+//! Site search: duixian's own static index of the pledge, report and news pages, made from the
+//! model's data (never by parsing the rendered HTML) and written as small JSON files that the
+//! search page fetches only as a query needs them. Format, tokens and ranking: `docs/search.md`.
+//!
+//! Documents are tokenised in parallel ([`prepare`]) and added in job order ([`Indexer::add`]),
+//! which numbers them; their records are written in chunks as they come, their postings kept
+//! in bounded memory ([`postings`], spilling to files past a budget) and written shard by shard
+//! at the end ([`Indexer::finish`]). Every list is sorted and every number fixed by the input,
+//! so two builds of one site give the same bytes.
+
+pub mod postings;
+pub mod tokens;
+
+use crate::render::OutputFile;
+use anyhow::{Context as _, Result};
+use postings::Postings;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use tokens::{Normalized, fnv1a};
+
+/// The output folder of the search page and its index.
+pub const INDEX_DIR: &str = "search";
+
+/// Whether an output path is a file of the search index (not the search page beside it).
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(INDEX_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+        .is_some_and(|p| p == "meta.json" || ["t/", "d/", "x/"].iter().any(|d| p.starts_with(d)))
+}
+
+/// Version of the file format, in `meta.json`; the page refuses an index of another version.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Document records per file of `search/d/`. Results are scattered over the documents, so the
+/// first page of 20 results fetches about 17 chunks whatever their size: measured on the 10k
+/// portal, 4 a chunk costs a query 42 KiB (15 KiB gzipped) of records, 16 a chunk 158 KiB
+/// (35 KiB), one a file 12 KiB but 30,000 files (docs/search.md).
+pub const DOCS_PER_CHUNK: usize = 4;
+
+/// Characters of a document's text kept in its record for the excerpt; a longer text is cut
+/// there and also written whole to `search/x/<doc>.txt`, fetched for an excerpt further in.
+pub const INLINE_TEXT_CHARS: usize = 600;
+
+/// Size aimed at for a token shard, in bytes of JSON (the average is ½–1× this, the count being
+/// a power of two). On the 10k portal: 4,096 shards, 34 KiB (9 KiB gzipped) of shards a query;
+/// 2,048 shards, 48 KiB (12 KiB); 8,192 shards, 28 KiB (7 KiB).
+const SHARD_TARGET_BYTES: u64 = 12 << 10;
+
+/// JSON bytes per posting, as estimated to choose the number of shards before writing them.
+const BYTES_PER_POSTING: u64 = 4;
+
+const MAX_SHARDS: u64 = 1 << 16;
+
+/// Weight bit of a posting whose token occurs in the document's title.
+pub const TITLE_BIT: u8 = 8;
+
+/// Reference text length of the term-frequency weight, in tokens (about 500 characters).
+const REFERENCE_TOKENS: f64 = 1000.0;
+
+/// What a searchable page is filed under, as stable ids (never interface labels), so that
+/// filter URLs such as `?status=completed&year=2024` do not depend on the interface language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `pledge`, `report` or `news`.
+    pub kind: &'static str,
+    /// Status key of a pledge (`completed` …).
+    pub status: Option<&'static str>,
+    /// Category id of a pledge.
+    pub category: Option<String>,
+    /// Years the page is about: a pledge's or report's report year, a news item's date year.
+    pub years: Vec<i32>,
+    /// Jurisdiction ids.
+    pub jurisdictions: Vec<String>,
+    /// Labels shown with a result: the kind and, for a pledge, its status in the interface language.
+    pub kind_label: String,
+    pub status_label: Option<String>,
+}
+
+impl Facets {
+    /// The filter tokens of the page: `kind:pledge`, `status:completed`, `year:2024` …; they
+    /// contain `:`, which no text token does.
+    pub fn tokens(&self) -> Vec<String> {
+        let mut out = vec![format!("kind:{}", self.kind)];
+        out.extend(self.status.map(|s| format!("status:{s}")));
+        out.extend(self.category.iter().map(|c| format!("category:{c}")));
+        out.extend(self.years.iter().map(|y| format!("year:{y}")));
+        out.extend(
+            self.jurisdictions
+                .iter()
+                .map(|j| format!("jurisdiction:{j}")),
+        );
+        out
+    }
+}
+
+/// A searchable page as the index sees it.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    /// URL relative to the site's base (`pledges/luohe-2024/dead-end-roads/`).
+    pub url: String,
+    pub title: String,
+    /// The text searched besides the title; its start is the result's excerpt.
+    pub text: String,
+    pub facets: Facets,
+}
+
+/// A document tokenised and its record serialised: made in parallel, added in order.
+pub struct Prepared {
+    record: String,
+    long_text: Option<String>,
+    /// `[length][token bytes][weight]` per distinct token.
+    terms: Vec<u8>,
+    kind: (&'static str, String),
+    status: Option<(&'static str, String)>,
+}
+
+/// A posting list under construction: (document, weight), in document order.
+type List = Vec<(u32, u8)>;
+
+/// The maps that count and group tokens: FxHash, fast on short keys and without a random seed.
+type TokenMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+/// The weight of a token in a document, 0–15: [`TITLE_BIT`] if the title has it, plus a level
+/// 1–7 if the text has it `tf` times in `len` tokens: BM25's saturating term frequency
+/// `tf·(k1+1) / (tf + k1·(1 − b + b·len/L))` with k1 = 1.2, b = 0.75 and a fixed reference
+/// length L, times 3, rounded (so a short text with the token ranks above a long one with it
+/// once, and repeats count less and less).
+pub fn weight(in_title: bool, tf: u32, len: usize) -> u8 {
+    let level = if tf == 0 {
+        0
+    } else {
+        let (k1, b) = (1.2, 0.75);
+        let tf = f64::from(tf);
+        let norm = 1.0 - b + b * len as f64 / REFERENCE_TOKENS;
+        let x = tf * (k1 + 1.0) / (tf + k1 * norm);
+        (x * 3.0).round().clamp(1.0, 7.0) as u8
+    };
+    if in_title { TITLE_BIT | level } else { level }
+}
+
+/// A token as a number when it fits in 8 bytes (every CJK character and pair, short words):
+/// its UTF-8 bytes, little-endian, zero-padded. No token holds a zero byte, so this is exact.
+fn pack(token: &str) -> Option<u64> {
+    let bytes = token.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(b)
+    })
+}
+
+/// The bytes of a packed token.
+fn unpack(key: u64) -> ([u8; 8], usize) {
+    (key.to_le_bytes(), 8 - (key.leading_zeros() / 8) as usize)
+}
+
+/// Per distinct token of a document: (occurrences in the text, whether the title has it).
+type Counts<K> = TokenMap<K, (u32, bool)>;
+
+thread_local! {
+    /// The counts of packed tokens and the normalised title and text, reused from document to
+    /// document on each thread (their order of iteration does not reach the output: every
+    /// token has one posting per document, and postings are grouped by token).
+    static SCRATCH: std::cell::RefCell<(Counts<u64>, Normalized, Normalized)> =
+        std::cell::RefCell::default();
+}
+
+/// Tokenise a document and serialise its record (see `docs/search.md`).
+pub fn prepare(doc: SearchDoc) -> Prepared {
+    let mut terms = Vec::new();
+    let mut push = |token: &[u8], w: u8| {
+        if token.len() <= postings::MAX_TOKEN_BYTES {
+            terms.push(token.len() as u8);
+            terms.extend_from_slice(token);
+            terms.push(w);
+        }
+    };
+    SCRATCH.with_borrow_mut(|(short, title, body)| {
+        short.clear();
+        title.fill(&doc.title);
+        body.fill(&doc.text);
+        let mut long: Counts<&str> = Counts::default();
+        title.for_each_doc_token(|t| match pack(t) {
+            Some(k) => short.entry(k).or_default().1 = true,
+            None => long.entry(t).or_default().1 = true,
+        });
+        let mut len = 0;
+        body.for_each_doc_token(|t| {
+            len += 1;
+            match pack(t) {
+                Some(k) => short.entry(k).or_default().0 += 1,
+                None => long.entry(t).or_default().0 += 1,
+            }
+        });
+        for (&k, &(tf, in_title)) in short.iter() {
+            let (bytes, n) = unpack(k);
+            push(&bytes[..n], weight(in_title, tf, len));
+        }
+        for (t, (tf, in_title)) in long {
+            push(t.as_bytes(), weight(in_title, tf, len));
+        }
+    });
+    for t in doc.facets.tokens() {
+        push(t.as_bytes(), 0);
+    }
+    let (inline, long_text) = match doc.text.char_indices().nth(INLINE_TEXT_CHARS) {
+        Some((cut, _)) => (&doc.text[..cut], Some(doc.text.clone())),
+        None => (doc.text.as_str(), None),
+    };
+    let f = &doc.facets;
+    let record = if long_text.is_some() {
+        serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, inline, 1))
+    } else {
+        serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, inline))
+    }
+    .expect("strings serialise");
+    Prepared {
+        record,
+        long_text,
+        terms,
+        kind: (f.kind, f.kind_label.clone()),
+        status: f.status.zip(f.status_label.clone()),
+    }
+}
+
+/// Where the index files go: called from several threads at once while the index is finished.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<()> + Sync + 'a;
+
+/// What the index holds, for the build summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub docs: usize,
+    pub postings: u64,
+    pub shards: usize,
+    pub files: usize,
+    pub bytes: u64,
+    /// Whether postings went through files on disk (the memory budget was exceeded).
+    pub spilled: bool,
+    /// Time the indexer spent adding documents, and finishing the index, in milliseconds.
+    pub add_ms: u128,
+    pub finish_ms: u128,
+}
+
+/// The search index being filled, document by document.
+pub struct Indexer<'a> {
+    sink: &'a Sink<'a>,
+    postings: Postings,
+    docs: u32,
+    chunk: String,
+    chunk_docs: usize,
+    kinds: BTreeMap<&'static str, String>,
+    statuses: BTreeMap<&'static str, String>,
+    files: usize,
+    bytes: u64,
+    /// Sum of the hashes of every file written: the build id that keeps browsers from mixing
+    /// cached files of two builds.
+    build_id: u64,
+    add_time: std::time::Duration,
+}
+
+impl<'a> Indexer<'a> {
+    /// An index whose files go to `sink`; postings past `budget` bytes of memory spill into
+    /// `spill_dir` (created when needed, removed at the end).
+    pub fn new(sink: &'a Sink<'a>, spill_dir: PathBuf, budget: usize) -> Indexer<'a> {
+        Indexer {
+            sink,
+            postings: Postings::new(spill_dir, budget),
+            docs: 0,
+            chunk: String::new(),
+            chunk_docs: 0,
+            kinds: BTreeMap::new(),
+            statuses: BTreeMap::new(),
+            files: 0,
+            bytes: 0,
+            build_id: 0,
+            add_time: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Number of documents added.
+    pub fn docs(&self) -> usize {
+        self.docs as usize
+    }
+
+    fn write(&mut self, path: String, bytes: Vec<u8>) -> Result<()> {
+        let (hash, len) = (file_hash(&path, &bytes), bytes.len() as u64);
+        (self.sink)(OutputFile { path, bytes })?;
+        self.build_id = self.build_id.wrapping_add(hash);
+        self.files += 1;
+        self.bytes += len;
+        Ok(())
+    }
+
+    /// Add the next document.
+    pub fn add(&mut self, doc: Prepared) -> Result<()> {
+        let start = std::time::Instant::now();
+        let added = self.add_timed(doc);
+        self.add_time += start.elapsed();
+        added
+    }
+
+    fn add_timed(&mut self, doc: Prepared) -> Result<()> {
+        let id = self.docs;
+        self.docs = id
+            .checked_add(1)
+            .context("too many documents for the search index")?;
+        let mut terms = &doc.terms[..];
+        while let Some((&len, rest)) = terms.split_first() {
+            let token = &rest[..len as usize];
+            let w = rest[len as usize];
+            self.postings.add(token, fnv1a(token), id, w);
+            terms = &rest[len as usize + 1..];
+        }
+        self.postings.maybe_spill()?;
+        self.kinds.entry(doc.kind.0).or_insert(doc.kind.1);
+        if let Some((key, label)) = doc.status {
+            self.statuses.entry(key).or_insert(label);
+        }
+        if let Some(text) = doc.long_text {
+            self.write(format!("{INDEX_DIR}/x/{id}.txt"), text.into_bytes())?;
+        }
+        self.chunk
+            .push(if self.chunk_docs == 0 { '[' } else { ',' });
+        self.chunk.push_str(&doc.record);
+        self.chunk_docs += 1;
+        if self.chunk_docs == DOCS_PER_CHUNK {
+            self.flush_chunk()?;
+        }
+        Ok(())
+    }
+
+    fn flush_chunk(&mut self) -> Result<()> {
+        if self.chunk_docs == 0 {
+            return Ok(());
+        }
+        let n = (self.docs as usize - 1) / DOCS_PER_CHUNK;
+        let mut json = std::mem::take(&mut self.chunk);
+        json.push_str("]\n");
+        self.chunk_docs = 0;
+        self.write(format!("{INDEX_DIR}/d/{n}.json"), json.into_bytes())
+    }
+
+    /// Write the token shards and `meta.json`; remove the spill folder.
+    pub fn finish(mut self) -> Result<Stats> {
+        let start = std::time::Instant::now();
+        self.flush_chunk()?;
+        let shards = shard_count(self.postings.count());
+        let groups = shards.min(postings::BUCKETS);
+        let postings = &self.postings;
+        let sink = self.sink;
+        let written: Vec<(usize, u64, u64)> = (0..groups)
+            .into_par_iter()
+            .map(|g| write_group(postings, g, groups, shards, sink))
+            .collect::<Result<_>>()?;
+        for (files, bytes, hash) in written {
+            self.files += files;
+            self.bytes += bytes;
+            self.build_id = self.build_id.wrapping_add(hash);
+        }
+        let meta = serde_json::json!({
+            "version": FORMAT_VERSION,
+            "build": format!("{:016x}", self.build_id),
+            "docs": self.docs,
+            "shards": shards,
+            "chunk": DOCS_PER_CHUNK,
+            "kinds": self.kinds,
+            "statuses": self.statuses,
+        });
+        let mut bytes = serde_json::to_vec(&meta).expect("meta serialises");
+        bytes.push(b'\n');
+        self.write(format!("{INDEX_DIR}/meta.json"), bytes)?;
+        let spilled = self.postings.spilled();
+        self.postings.remove_spill()?;
+        Ok(Stats {
+            docs: self.docs as usize,
+            postings: self.postings.count(),
+            shards,
+            files: self.files,
+            bytes: self.bytes,
+            spilled,
+            add_ms: self.add_time.as_millis(),
+            finish_ms: start.elapsed().as_millis(),
+        })
+    }
+}
+
+/// The number of token shards: a power of two, so that a shard is a group of spill buckets or
+/// a part of one, chosen for shards of about [`SHARD_TARGET_BYTES`].
+fn shard_count(postings: u64) -> usize {
+    let wanted = (postings * BYTES_PER_POSTING).div_ceil(SHARD_TARGET_BYTES);
+    wanted.clamp(1, MAX_SHARDS).next_power_of_two() as usize
+}
+
+/// 64-bit FNV-1a of a file's path and bytes.
+fn file_hash(path: &str, bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in path.as_bytes().iter().chain([0u8].iter()).chain(bytes) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
+/// files, their bytes and the sum of their hashes.
+fn write_group(
+    postings: &Postings,
+    g: usize,
+    groups: usize,
+    shards: usize,
+    sink: &Sink,
+) -> Result<(usize, u64, u64)> {
+    let bytes = postings.group(g, groups)?;
+    // Token → its postings, in document order.
+    let mut short: TokenMap<u64, List> = TokenMap::default();
+    let mut long: TokenMap<&[u8], List> = TokenMap::default();
+    for r in postings::records(&bytes) {
+        let list = match std::str::from_utf8(r.token).ok().and_then(pack) {
+            Some(k) => short.entry(k).or_default(),
+            None => long.entry(r.token).or_default(),
+        };
+        list.push((r.doc, r.weight));
+    }
+    let mut by_shard: Vec<Vec<(String, List)>> = vec![Vec::new(); shards / groups];
+    let tokens = short
+        .into_iter()
+        .map(|(k, list)| {
+            let (b, len) = unpack(k);
+            (b[..len].to_vec(), list)
+        })
+        .chain(long.into_iter().map(|(t, list)| (t.to_vec(), list)));
+    for (token, list) in tokens {
+        let Ok(token) = String::from_utf8(token) else {
+            continue;
+        };
+        let s = fnv1a(token.as_bytes()) as usize % shards;
+        by_shard[s / groups].push((token, list));
+    }
+    let mut out = (0, 0, 0u64);
+    for (k, mut tokens) in by_shard.into_iter().enumerate() {
+        let s = k * groups + g;
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let json = shard_json(&tokens);
+        let path = format!("{INDEX_DIR}/t/{s}.json");
+        out.2 = out.2.wrapping_add(file_hash(&path, json.as_bytes()));
+        out.1 += json.len() as u64;
+        out.0 += 1;
+        sink(OutputFile {
+            path,
+            bytes: json.into_bytes(),
+        })?;
+    }
+    Ok(out)
+}
+
+/// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0,
+/// except that a run of more than one posting each one document after the one before and of
+/// the same weight as it is written as one negative number, minus its length (a filter such as
+/// `kind:pledge` is then a few numbers, not one per pledge).
+fn shard_json(tokens: &[(String, List)]) -> String {
+    let mut json = String::from("{");
+    for (i, (token, list)) in tokens.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(token).expect("strings serialise"));
+        json.push_str(":[");
+        let mut values = Vec::new();
+        encode_list(list, &mut values);
+        for (j, v) in values.into_iter().enumerate() {
+            if j > 0 {
+                json.push(',');
+            }
+            if v < 0 {
+                json.push('-');
+            }
+            push_decimal(&mut json, v.unsigned_abs());
+        }
+        json.push(']');
+    }
+    json.push_str("}\n");
+    json
+}
+
+/// The numbers of one posting list (see [`shard_json`]).
+fn encode_list(list: &List, out: &mut Vec<i64>) {
+    let mut prev: Option<(u32, u8)> = None;
+    let mut run = 0i64;
+    for &(doc, w) in list {
+        if let Some((p, pw)) = prev
+            && doc == p + 1
+            && w == pw
+        {
+            run += 1;
+        } else {
+            flush_run(&mut run, out, prev);
+            let delta = i64::from(doc) - prev.map_or(0, |(p, _)| i64::from(p));
+            out.push(delta * 16 + i64::from(w));
+        }
+        prev = Some((doc, w));
+    }
+    flush_run(&mut run, out, prev);
+}
+
+fn flush_run(run: &mut i64, out: &mut Vec<i64>, prev: Option<(u32, u8)>) {
+    match *run {
+        0 => {}
+        // One consecutive posting: as short written out.
+        1 => out.push(16 + i64::from(prev.map_or(0, |(_, w)| w))),
+        n => out.push(-n),
+    }
+    *run = 0;
+}
+
+/// Append `n` in decimal (the shards are mostly numbers: `write!` costs twice as much).
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+}
+
+#[cfg(test)]
+mod tests;
