@@ -54,6 +54,27 @@ pub struct Proposal {
 
 const CLAUSE_ENDS: &[char] = &['，', '；', '。', '！', '？', '：', ',', ';', '!', '?', '\n'];
 
+/// Whether the ASCII brackets `[ ] { }` of a clause pair up, a few deep at most. Chinese text
+/// uses （）【】; a clause with unpaired or deeply nested ASCII brackets is not a pledge, and its
+/// quote would trip the loader's bound on YAML nesting (a fuzzing find: 72 `{` in a row).
+fn plain_brackets(text: &str) -> bool {
+    let mut stack = Vec::new();
+    for c in text.chars() {
+        match c {
+            '[' | '{' => {
+                stack.push(c);
+                if stack.len() > 4 {
+                    return false;
+                }
+            }
+            ']' if stack.pop() != Some('[') => return false,
+            '}' if stack.pop() != Some('{') => return false,
+            _ => {}
+        }
+    }
+    stack.is_empty()
+}
+
 /// Propose the quantified pledges of a report body's rendered text. `taken` are pledge ids
 /// already used for the report.
 pub fn propose(
@@ -85,6 +106,9 @@ pub fn propose(
         for clause in clauses(block) {
             let abs = start + clause.start..start + clause.end;
             for (piece, q) in pieces(&block[clause.clone()]) {
+                if !plain_brackets(&block[clause.start + piece.start..clause.start + piece.end]) {
+                    continue;
+                }
                 let piece_abs = abs.start + piece.start..abs.start + piece.end;
                 let q_abs = abs.start + q.span.start..abs.start + q.span.end;
                 found.push((h, piece_abs, q, q_abs));
@@ -376,6 +400,10 @@ pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
                     .map(|c| {
                         if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
                             ' '
+                        } else if matches!(c, '[' | ']' | '{' | '}') {
+                            // The loader counts brackets everywhere, comments included, to
+                            // bound YAML nesting; a heading's brackets need not count.
+                            '·'
                         } else {
                             c
                         }
@@ -693,5 +721,30 @@ mod tests {
         let y = to_yaml("r-2024", "content/reports/r-2024.md", &p);
         let raw: crate::content::raw::RawPledgeFile = serde_yaml::from_str(&y).unwrap();
         assert_eq!(raw.pledges.len(), 1);
+    }
+
+    /// Regression (fuzz, extract target): a clause with 72 `{` became a quote that the loader's
+    /// bound on YAML nesting refused, so the draft file did not read back.
+    #[test]
+    fn clauses_with_unpaired_brackets_are_not_proposed_and_headings_lose_theirs() {
+        assert!(plain_brackets("新建[A]区{B}道路3条"));
+        assert!(!plain_brackets("新建{{{{{道路3条"));
+        assert!(!plain_brackets("新建]道路[3条"));
+        let md =
+            std::fs::read_to_string("tests/fixtures/fuzz-regressions/extract-deep-brackets.md")
+                .unwrap();
+        for body in [
+            md.as_str(),
+            "## [[[[[[ 目标 {{{{{{\n\n生产总值增长7%左右。\n",
+        ] {
+            let p = run(body);
+            let y = to_yaml("r-2024", "content/reports/r-2024.md", &p);
+            let (_, diags, parsed) = crate::content::parse_bytes(
+                crate::content::Kind::Pledges,
+                "p.yaml",
+                y.into_bytes(),
+            );
+            assert!(parsed && diags.is_empty(), "{diags:?}");
+        }
     }
 }

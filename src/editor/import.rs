@@ -441,9 +441,11 @@ fn marker_len(s: &str) -> Option<usize> {
     let mut i = 0;
     let bump = |i: &mut usize, c: char| *i += c.len_utf8();
     let peek = |i: usize| s[i..].chars().next();
+    // Spaces inside a marker are skipped, line breaks are not: markers are found line by line
+    // (a fuzzing find: on a whole text, `(\n上接01版)` was a marker, line by line it was not).
     let skip_ws = |i: &mut usize| {
         while let Some(c) = s[*i..].chars().next() {
-            if !c.is_whitespace() {
+            if !c.is_whitespace() || c == '\n' || c == '\r' {
                 break;
             }
             *i += c.len_utf8();
@@ -778,6 +780,23 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (fuzz, import target): a marker broken over two lines was one for
+    /// `drop_markers` on the whole text and none for `clean`, which works line by line; markers
+    /// are now found within a line only, and `clean` keeps every other character.
+    #[test]
+    fn a_marker_broken_over_lines_is_kept_as_text_everywhere() {
+        let text = "政府工作报告\n(\n上接01版)\n\n(八) 民生福祉日益增进";
+        let (unmarked, found) = drop_markers(text);
+        assert!(found.is_empty(), "{found:?}");
+        let c = clean(text);
+        assert_eq!(kept_chars(&c.body), kept_chars(&unmarked));
+        let fuzzed =
+            std::fs::read_to_string("tests/fixtures/fuzz-regressions/import-marker-over-lines.txt")
+                .unwrap();
+        let c = clean(&fuzzed);
+        assert_eq!(kept_chars(&c.body), kept_chars(&drop_markers(&fuzzed).0));
+    }
 
     #[test]
     fn markers_in_half_and_full_width_forms_are_dropped() {
