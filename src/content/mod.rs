@@ -88,7 +88,8 @@ pub struct Doc<T> {
     pub file: FileId,
     /// File stem (reports, news) or path under `pages/` without `.md`, `/`-separated.
     pub stem: String,
-    pub raw: T,
+    /// Shared with the load cache, so that `serve` does not copy unchanged files' structs.
+    pub raw: Arc<T>,
 }
 
 /// Everything read from a site folder, not yet checked against each other.
@@ -126,12 +127,12 @@ pub enum Kind {
 
 #[derive(Clone)]
 enum Parsed {
-    Site(RawSite),
-    Report(RawReport),
-    Pledges(RawPledgeFile),
-    News(RawNews),
-    Indicators(RawIndicatorFile),
-    Page(RawPage),
+    Site(Arc<RawSite>),
+    Report(Arc<RawReport>),
+    Pledges(Arc<RawPledgeFile>),
+    News(Arc<RawNews>),
+    Indicators(Arc<RawIndicatorFile>),
+    Page(Arc<RawPage>),
 }
 
 /// What one file gave when it was last read, kept by [`Cache`].
@@ -559,21 +560,27 @@ fn parse_text(
                 ("categories", item_check::<raw::RawCategory>),
             ];
             let (p, d) = parse_with_recovery(&mut file, "site settings", &lists);
-            (p.map(Parsed::Site), d)
+            (p.map(|r| Parsed::Site(Arc::new(r))), d)
         }
-        Kind::Report => one(parse_yaml(&file, "report front matter").map(Parsed::Report)),
+        Kind::Report => {
+            one(parse_yaml(&file, "report front matter").map(|r| Parsed::Report(Arc::new(r))))
+        }
         Kind::Pledges => {
             let lists: [(&str, ItemCheck); 1] = [("pledges", item_check::<raw::RawPledge>)];
             let (p, d) = parse_with_recovery(&mut file, "pledge file", &lists);
-            (p.map(Parsed::Pledges), d)
+            (p.map(|r| Parsed::Pledges(Arc::new(r))), d)
         }
-        Kind::News => one(parse_yaml(&file, "news front matter").map(Parsed::News)),
+        Kind::News => {
+            one(parse_yaml(&file, "news front matter").map(|r| Parsed::News(Arc::new(r))))
+        }
         Kind::Indicators => {
             let lists: [(&str, ItemCheck); 1] = [("indicators", item_check::<raw::RawIndicator>)];
             let (p, d) = parse_with_recovery(&mut file, "indicator file", &lists);
-            (p.map(Parsed::Indicators), d)
+            (p.map(|r| Parsed::Indicators(Arc::new(r))), d)
         }
-        Kind::Page => one(parse_yaml(&file, "page front matter").map(Parsed::Page)),
+        Kind::Page => {
+            one(parse_yaml(&file, "page front matter").map(|r| Parsed::Page(Arc::new(r))))
+        }
     };
     (file, parsed, diags)
 }
