@@ -122,6 +122,10 @@ pub fn propose(
     let mut out = Vec::with_capacity(found.len());
     for (k, (h, span, q, q_span)) in found.into_iter().enumerate() {
         let (span, unique) = make_unique(text, span, k, &spans);
+        // Checked again on the final quote: making it unique may have taken in more text.
+        if !plain_brackets(&text[span.clone()]) {
+            continue;
+        }
         let n = seq.entry(h).or_insert(0);
         *n += 1;
         let path: Vec<String> = chains[h]

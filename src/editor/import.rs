@@ -498,7 +498,9 @@ fn marker_len(s: &str) -> Option<usize> {
 /// The non-whitespace characters of a Markdown body or input text, without the `#` marks that
 /// open heading lines: what [`clean`] promises to keep, apart from the markers it drops.
 pub fn kept_chars(text: &str) -> String {
-    text.lines()
+    // Lines as `clean` reads them: a CR before the line break, or at the end, is not part of it.
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .map(|l| {
             let l = l.trim_start();
             match atx_level(l) {
@@ -784,6 +786,17 @@ mod tests {
     /// Regression (fuzz, import target): a marker broken over two lines was one for
     /// `drop_markers` on the whole text and none for `clean`, which works line by line; markers
     /// are now found within a line only, and `clean` keeps every other character.
+    /// Regression (fuzz, import target): `[f\0\0\n#\r`: `clean` read the last line as `#` (an
+    /// empty heading), the character count read it as `#\r` (text), so a `#` seemed lost.
+    #[test]
+    fn lines_are_read_alike_when_counting_characters() {
+        let text = "[f\0\0\n#\r";
+        assert_eq!(
+            kept_chars(&clean(text).body),
+            kept_chars(&drop_markers(text).0)
+        );
+    }
+
     #[test]
     fn a_marker_broken_over_lines_is_kept_as_text_everywhere() {
         let text = "政府工作报告\n(\n上接01版)\n\n(八) 民生福祉日益增进";
