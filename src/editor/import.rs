@@ -502,7 +502,9 @@ pub fn kept_chars(text: &str) -> String {
     text.split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .map(|l| {
-            let l = l.trim_start();
+            // Trimmed at both ends, as `clean` trims every line (a vertical tab after `#` made
+            // it a heading there and text here).
+            let l = l.trim();
             match atx_level(l) {
                 Some(_) => l.trim_start_matches('#'),
                 None => l,
