@@ -117,7 +117,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     std::fs::rename(&staging, &out).map_err(|e| e.to_string())?;
     if had_old {
-        remove_tree(&old).map_err(|e| e.to_string())?;
+        duixian::output::remove_tree(&old).map_err(|e| e.to_string())?;
     }
     eprintln!(
         "read {} files ({read} bytes), wrote {} files",
@@ -125,17 +125,4 @@ fn run(args: &[String]) -> Result<(), String> {
         files.len()
     );
     Ok(())
-}
-
-/// The same parallel removal as duixian's output step.
-fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
-    entries.par_iter().try_for_each(|e| {
-        if e.file_type()?.is_dir() {
-            remove_tree(&e.path())
-        } else {
-            std::fs::remove_file(e.path())
-        }
-    })?;
-    std::fs::remove_dir(dir)
 }

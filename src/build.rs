@@ -98,10 +98,16 @@ pub fn renderer_and_theme<'a>(
     Ok((r, fingerprint))
 }
 
-fn summary(site: &Site, jobs: &[Job], start: Instant, warnings: Vec<Diagnostic>) -> Summary {
+/// The summary of a run that rendered `jobs` of `site` (bytes, phases and the rest left empty).
+pub(crate) fn summary<'a>(
+    site: &Site,
+    jobs: impl ExactSizeIterator<Item = &'a Job> + Clone,
+    start: Instant,
+    warnings: Vec<Diagnostic>,
+) -> Summary {
     Summary {
         pages: jobs
-            .iter()
+            .clone()
             .filter(|j| matches!(j, Job::Html { .. }))
             .count(),
         files: jobs.len(),
@@ -128,7 +134,7 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     if !errors.is_empty() {
         return Err(ContentErrors::new(errors).into());
     }
-    Ok(summary(&site, &jobs, start, warnings))
+    Ok(summary(&site, jobs.iter(), start, warnings))
 }
 
 /// Jobs rendered between two hand-overs to the search indexer: this bounds how many tokenised
@@ -276,7 +282,7 @@ pub fn write_all(
         }
         Cleanup::Later => staging.commit_keeping_old()?,
     };
-    let mut s = summary(site, jobs, start, warnings);
+    let mut s = summary(site, jobs.iter(), start, warnings);
     s.bytes = bytes;
     s.files += index_files;
     s.indexed = indexed;

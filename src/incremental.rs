@@ -139,29 +139,14 @@ impl Session {
             bytes += f.bytes.len() as u64;
         }
         let written_at = start.elapsed().as_millis();
-        let pages = changed
-            .iter()
-            .filter(|&&i| matches!(jobs[i], crate::render::Job::Html { .. }))
-            .count();
-        let summary = Summary {
-            pages,
-            files: files.len(),
-            bytes,
-            pledges: site.pledges.len(),
-            reports: site.reports.len(),
-            news: site.news.len(),
-            indexed: 0,
-            search: None,
-            millis: start.elapsed().as_millis(),
-            warnings,
-            phases: vec![
-                ("load and validate", loaded_at),
-                ("compare inputs", compared_at - loaded_at),
-                ("render", rendered_at - compared_at),
-                ("write", written_at - rendered_at),
-            ],
-            leftover: None,
-        };
+        let mut summary = build::summary(&site, changed.iter().map(|&i| &jobs[i]), start, warnings);
+        summary.bytes = bytes;
+        summary.phases = vec![
+            ("load and validate", loaded_at),
+            ("compare inputs", compared_at - loaded_at),
+            ("render", rendered_at - compared_at),
+            ("write", written_at - rendered_at),
+        ];
         Ok(Rebuilt {
             summary,
             full: false,

@@ -38,6 +38,20 @@ fn edit(site: &Path, rel: &str, from: &str, to: &str) {
     std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
 }
 
+/// A site-level `templates/page.html`: the default one with a paragraph added; its path.
+fn override_page_template(site: &Path) -> std::path::PathBuf {
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let page = duixian::render::theme::DEFAULT_THEME
+        .get_file("templates/page.html")
+        .unwrap()
+        .contents_utf8()
+        .unwrap();
+    let over = templates.join("page.html");
+    std::fs::write(&over, page.replacen("</h1>", "</h1><p>override</p>", 1)).unwrap();
+    over
+}
+
 fn assert_same(session_out: &Path, site: &Path, what: &str) {
     let got = served(session_out);
     let want = full_build(site);
@@ -180,18 +194,7 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
     edit(&site, "site.yaml", "title: ", "title: 新");
     assert!(s.rebuild().unwrap().full, "a site title");
     assert_same(&out, &site, "the site title");
-    let templates = site.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    let page = duixian::render::theme::DEFAULT_THEME
-        .get_file("templates/page.html")
-        .unwrap()
-        .contents_utf8()
-        .unwrap();
-    std::fs::write(
-        templates.join("page.html"),
-        page.replacen("</h1>", "</h1><p>override</p>", 1),
-    )
-    .unwrap();
+    override_page_template(&site);
     assert!(s.rebuild().unwrap().full, "a template override");
     assert_same(&out, &site, "a template override");
 }
@@ -260,15 +263,7 @@ fn paths_reported_by_the_watcher_are_read_without_walking_the_folder() {
     assert_same(&out, &site, "a new file reported by the watcher");
 
     // A reported theme file needs no walk either; the theme is read again by the renderer.
-    let templates = site.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    let page = duixian::render::theme::DEFAULT_THEME
-        .get_file("templates/page.html")
-        .unwrap()
-        .contents_utf8()
-        .unwrap();
-    let over = templates.join("page.html");
-    std::fs::write(&over, page.replacen("</h1>", "</h1><p>override</p>", 1)).unwrap();
+    let over = override_page_template(&site);
     let r = s
         .rebuild_changed(Some(std::slice::from_ref(&over)))
         .unwrap();
