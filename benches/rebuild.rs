@@ -42,7 +42,7 @@ fn main() {
     };
     let mut times = Vec::new();
     if load_only {
-        let mut cache = duixian::content::Cache::default();
+        let mut cache = duixian::content::Cache::new();
         duixian::build::load_site_cached(&site, &opts, &mut cache, None).expect("the site loads");
         for i in 0..edits {
             edit(i);

@@ -29,6 +29,9 @@ pub struct Summary {
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each phase, in milliseconds, for `--verbose`.
     pub phases: Vec<(&'static str, u128)>,
+    /// The process's peak resident memory in bytes at the end of each phase, for `--verbose`
+    /// (empty where the system does not tell it).
+    pub peak_memory: Vec<(&'static str, u64)>,
     /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
     pub leftover: Option<std::path::PathBuf>,
 }
@@ -58,7 +61,7 @@ pub fn load_site(
     root: &Path,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
-    load_site_cached(root, opts, &mut content::Cache::default(), None)
+    load_site_cached(root, opts, &mut content::Cache::one_shot(), None)
 }
 
 /// [`load_site`], reading only the files that changed since the loads that filled `cache`;
@@ -120,6 +123,7 @@ pub(crate) fn summary<'a>(
         millis: start.elapsed().as_millis(),
         warnings,
         phases: Vec::new(),
+        peak_memory: Vec::new(),
         leftover: None,
     }
 }
@@ -178,6 +182,8 @@ pub fn write_all(
 ) -> Result<Summary> {
     let site = r.site;
     let loaded_at = start.elapsed().as_millis();
+    let mut peaks = Vec::new();
+    peaks.extend(peak_memory().map(|b| ("load and validate", b)));
     let staging = Staging::create(output)?;
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
@@ -243,6 +249,7 @@ pub fn write_all(
         }
         drop(tx);
         rendered_at = start.elapsed().as_millis();
+        peaks.extend(peak_memory().map(|b| ("render and write", b)));
         let index = indexer.map(|h| {
             h.join()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer crashed")))
@@ -288,6 +295,8 @@ pub fn write_all(
     s.indexed = indexed;
     s.search = search_summary;
     s.leftover = leftover;
+    peaks.extend(peak_memory().map(|b| ("swap into place", b)));
+    s.peak_memory = peaks;
     s.phases = vec![
         ("load and validate", loaded_at),
         ("render and write", rendered_at - loaded_at),
@@ -310,4 +319,12 @@ fn index_docs(
         }
     }
     indexer.finish()
+}
+
+/// The peak resident memory of this process so far, in bytes (Linux: `VmHWM`).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

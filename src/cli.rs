@@ -429,6 +429,14 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
                 .iter()
                 .map(|(name, ms)| format!("  {name}: {ms} ms")),
         );
+        if !s.peak_memory.is_empty() {
+            let peaks: Vec<String> = s
+                .peak_memory
+                .iter()
+                .map(|(phase, b)| format!("{} MiB after {phase}", b >> 20))
+                .collect();
+            lines.push(format!("  peak memory (resident): {}", peaks.join(", ")));
+        }
         if s.indexed > 0 {
             lines.push(format!("  pages in the search index: {}", s.indexed));
         }

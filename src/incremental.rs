@@ -61,7 +61,7 @@ impl Session {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             opts,
-            cache: content::Cache::default(),
+            cache: content::Cache::new(),
             served: None,
         }
     }

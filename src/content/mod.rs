@@ -106,11 +106,34 @@ pub struct Loaded {
     /// File names present in `seeds/`.
     pub seeds: BTreeSet<String>,
     pub warnings: Vec<Diagnostic>,
+    /// Whether the files outlive this load (a [`Cache`] that keeps them, as `serve`'s does), so
+    /// that the text indexes of their bodies are worth keeping with them.
+    pub kept: bool,
 }
 
 impl Loaded {
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
+    }
+
+    /// The file itself, to share with the model (a body is not copied).
+    pub fn shared_file(&self, id: FileId) -> Arc<SourceFile> {
+        self.files[id.0].clone()
+    }
+
+    /// The rendered text of the file's body: kept with the file when the files are kept between
+    /// loads, made afresh (and freed by the caller) otherwise, so that a one-off build does not
+    /// hold the text of every news item at once.
+    pub fn body_index(&self, id: FileId) -> Arc<TextIndex> {
+        let file = self.file(id);
+        if self.kept {
+            file.body_index()
+        } else {
+            file.body_index
+                .get()
+                .cloned()
+                .unwrap_or_else(|| Arc::new(text_index(file.body_text())))
+        }
     }
 }
 
@@ -148,6 +171,8 @@ struct Cached {
 /// parses again only the files whose size or modification time changed.
 #[derive(Default)]
 pub struct Cache {
+    /// False for [`Cache::one_shot`]: nothing is kept.
+    keep: bool,
     files: HashMap<PathBuf, Cached>,
     /// The last walk of the site folder.
     walk: Option<Arc<Walk>>,
@@ -155,9 +180,25 @@ pub struct Cache {
     pub last_read: usize,
 }
 
+impl Cache {
+    /// A cache that keeps the files of each load for the next one.
+    pub fn new() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+
+    /// A cache for a single load (`build`, `check`): it keeps nothing, so the load's files are
+    /// freed as soon as the model no longer needs them.
+    pub fn one_shot() -> Cache {
+        Cache::default()
+    }
+}
+
 /// Read every file of the site at `root`. Returns all that parsed plus every error met on the way.
 pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
-    load_cached(root, &mut Cache::default())
+    load_cached(root, &mut Cache::one_shot())
 }
 
 /// [`load`], taking unchanged files from `cache` and leaving this load's files in it.
@@ -344,13 +385,16 @@ fn load_with(
         (Some(_), Some(w)) => w.clone(),
         _ => Arc::new(walk(root)),
     };
-    cache.walk = Some(w.clone());
+    if cache.keep {
+        cache.walk = Some(w.clone());
+    }
     let changed: Option<FxHashSet<&PathBuf>> = changed.map(|c| c.iter().collect());
     let mut errors = w.errors.clone();
     let mut loaded = Loaded {
         root: root.to_path_buf(),
         warnings: w.warnings.clone(),
         seeds: w.seeds.clone(),
+        kept: cache.keep,
         ..Default::default()
     };
     let jobs = w.jobs.clone();
@@ -409,7 +453,9 @@ fn load_with(
             cached.parsed.clone(),
             cached.diags.clone(),
         );
-        cache.files.insert(path, cached);
+        if cache.keep {
+            cache.files.insert(path, cached);
+        }
         let id = FileId(i);
         loaded.files.push(file);
         errors.extend(diags);

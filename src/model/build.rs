@@ -6,7 +6,7 @@
 use super::met::{indicator_met, is_provisional, pledge_met};
 use super::*;
 use crate::content::locate::{Seg, idx, key};
-use crate::content::raw::RawPledge;
+use crate::content::raw::{RawNews, RawPledge};
 use crate::content::{Doc, FileId, Loaded};
 use crate::diag::Diagnostic;
 use crate::markdown::{explain_missing, normalize_quote};
@@ -229,7 +229,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     report_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
     let indexes: Vec<Arc<TextIndex>> = report_docs
         .par_iter()
-        .map(|d| loaded.file(d.file).body_index())
+        .map(|d| loaded.body_index(d.file))
         .collect();
     let mut reports: Vec<Report> = Vec::new();
     let mut report_ix: HashMap<&str, usize> = HashMap::default();
@@ -279,7 +279,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             session: r.session.clone(),
             source: r.source.clone(),
             seed: r.seed.clone(),
-            body: loaded.file(doc.file).body_text().to_string(),
+            body: super::Body::new(loaded.shared_file(doc.file)),
             index,
             pledges: Vec::new(),
         });
@@ -548,13 +548,15 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         news_docs.push((doc, true));
     }
     news_docs.sort_by(|a, b| a.0.stem.cmp(&b.0.stem).then(b.1.cmp(&a.1)));
-    let news_index: Vec<Arc<TextIndex>> = news_docs
+    // What validation and the pages need of each body's rendered text, found in parallel; the
+    // text itself is dropped right after, unless the loader keeps it with its file (`serve`).
+    let news_text: Vec<NewsText> = news_docs
         .par_iter()
-        .map(|(d, _)| loaded.file(d.file).body_index())
+        .map(|(d, _)| NewsText::find(&d.raw, &loaded.body_index(d.file)))
         .collect();
     let mut news: Vec<News> = Vec::new();
     let mut news_ix: HashMap<&str, usize> = HashMap::default();
-    for ((doc, keep), index) in news_docs.iter().zip(news_index) {
+    for ((doc, keep), text) in news_docs.iter().zip(news_text) {
         let n = news.len();
         let r = &doc.raw;
         check_seed(&mut e, doc.file, &r.seed, loaded);
@@ -601,10 +603,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 if q.is_empty() {
                     e.at(doc.file, &at("quote"), "quote is empty: quote the evidence verbatim from this news body, or leave the field out");
                 } else {
-                    match index.text.find(q.as_str()) {
-                        Some(s) => quote_range = Some(s..s + q.len()),
-                        None => {
-                            let hint = explain_missing(&index.text, q);
+                    match &text.quotes[i] {
+                        Some(Ok(s)) => quote_range = Some(*s..s + q.len()),
+                        Some(Err(hint)) => {
                             e.at(
                                 doc.file,
                                 &at("quote"),
@@ -614,6 +615,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                                 ),
                             );
                         }
+                        None => {}
                     }
                 }
             }
@@ -654,8 +656,8 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             jurisdictions: js,
             updates,
             pledges: ps,
-            body: loaded.file(doc.file).body_text().to_string(),
-            index,
+            body: super::Body::new(loaded.shared_file(doc.file)),
+            lead: text.lead,
         });
     }
 
@@ -1092,6 +1094,50 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// What a news item's checks and pages need of its body's rendered text.
+struct NewsText {
+    /// Per update: where its normalised, non-empty quote starts in the text, or a hint why it
+    /// does not occur; `None` without such a quote.
+    quotes: Vec<Option<Result<usize, String>>>,
+    /// See [`News::lead`].
+    lead: Option<String>,
+}
+
+impl NewsText {
+    fn find(raw: &RawNews, index: &TextIndex) -> NewsText {
+        let quotes = raw
+            .updates
+            .iter()
+            .map(|u| {
+                let q = normalize_quote(u.quote.as_deref()?);
+                if q.is_empty() {
+                    return None;
+                }
+                Some(
+                    index
+                        .text
+                        .find(q.as_str())
+                        .ok_or_else(|| explain_missing(&index.text, &q)),
+                )
+            })
+            .collect();
+        NewsText {
+            quotes,
+            lead: lead(&index.text),
+        }
+    }
+}
+
+/// The first line of `text` longer than 20 characters, cut after 90 with `…`.
+fn lead(text: &str) -> Option<String> {
+    let first = text.lines().find(|l| l.chars().count() > 20)?;
+    let mut s: String = first.chars().take(90).collect();
+    if first.chars().count() > 90 {
+        s.push('…');
+    }
+    Some(s)
 }
 
 #[cfg(test)]

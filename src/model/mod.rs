@@ -5,6 +5,7 @@ pub mod met;
 
 pub use build::{BuildOptions, build};
 
+use crate::content::SourceFile;
 use crate::markdown::TextIndex;
 use crate::types::{
     Better, CategoryId, Date, IndicatorId, JurisdictionId, Language, NewsSlug, Num, PledgeLocalId,
@@ -40,6 +41,40 @@ pub struct Category {
     pub description: Option<String>,
 }
 
+/// A Markdown body: the body part of its source file, shared with the loader rather than copied
+/// (at 200k news items the copies alone would be hundreds of megabytes).
+#[derive(Clone)]
+pub struct Body(Arc<SourceFile>);
+
+impl Body {
+    pub fn new(file: Arc<SourceFile>) -> Body {
+        Body(file)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.body_text()
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
 #[derive(Debug, Hash)]
 pub struct Report {
     pub id: ReportId,
@@ -51,7 +86,7 @@ pub struct Report {
     pub session: Option<String>,
     pub source: Option<String>,
     pub seed: Option<String>,
-    pub body: String,
+    pub body: Body,
     pub index: Arc<TextIndex>,
     /// Its pledges, in the order their quotes appear in the text.
     pub pledges: Vec<usize>,
@@ -129,8 +164,11 @@ pub struct News {
     pub updates: Vec<Update>,
     /// Every pledge it mentions or updates, by index, sorted.
     pub pledges: Vec<usize>,
-    pub body: String,
-    pub index: Arc<TextIndex>,
+    pub body: Body,
+    /// The first line of the body's rendered text longer than 20 characters, cut after 90 (with
+    /// `…`): what lists and feeds show when there is no `summary`. The rendered text itself is
+    /// not kept (the search index makes it again from `body`).
+    pub lead: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -41,7 +41,8 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
                     let summary = item
                         .summary
                         .clone()
-                        .unwrap_or_else(|| item.index.text.chars().take(200).collect());
+                        .or_else(|| item.lead.clone())
+                        .unwrap_or_default();
                     format!(
                         "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
                         esc(&item.title),

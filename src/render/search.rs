@@ -140,7 +140,8 @@ impl Renderer<'_> {
                 (
                     route::news(site, n),
                     item.title.clone(),
-                    item.index.text.clone(),
+                    // Made again here: the model does not keep news texts (see `News::lead`).
+                    crate::markdown::text_index(&item.body).text,
                 )
             }
             _ => return None,

@@ -476,14 +476,7 @@ impl<'a> Ctx<'a> {
             url: self.url(&route::news(self.site, n)),
             date: item.date.to_string(),
             source: item.source.clone(),
-            summary: item.summary.clone().or_else(|| {
-                let first = item.index.text.lines().find(|l| l.chars().count() > 20)?;
-                let mut s: String = first.chars().take(90).collect();
-                if first.chars().count() > 90 {
-                    s.push('…');
-                }
-                Some(s)
-            }),
+            summary: item.summary.clone().or_else(|| item.lead.clone()),
         }
     }
 
