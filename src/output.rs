@@ -229,6 +229,14 @@ fn recover_leftovers(parent: &Path, name: &str, output: &Path) {
     }
 }
 
+/// Remove `dir`, a staging or previous-output folder of a process that has ended, unless a
+/// running build holds its lock.
+pub fn remove_leftover(dir: &Path) {
+    if let Some(_held) = lock::DirLock::try_acquire(dir) {
+        let _ = remove_tree(dir);
+    }
+}
+
 impl Staging {
     pub fn create(output: &Path) -> Result<Staging> {
         let name = folder_name(output)?;

@@ -98,7 +98,16 @@ pub fn serve(
         .to_ip()
         .map(|a| a.port())
         .unwrap_or(port);
-    let out = std::env::temp_dir().join(format!("duixian-serve-{}", std::process::id()));
+    remove_abandoned_folders();
+    let out = std::env::temp_dir().join(format!("{SERVE_PREFIX}{}", std::process::id()));
+    // Ctrl-C and SIGTERM end the loop below, which removes `out`; a second handler cannot be
+    // set (only if `serve` runs twice in one process), and then the folder is left to
+    // `remove_abandoned_folders` of the next run.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
+    }
     let opts = BuildOptions {
         drafts,
         base_url: Some(format!("http://127.0.0.1:{port}/")),
@@ -159,23 +168,25 @@ pub fn serve(
     }
 
     let deadline = exit_after.map(|s| Instant::now() + Duration::from_secs(s));
+    let tick = Duration::from_millis(200);
     loop {
-        let req = match deadline {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        let wait = match deadline {
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     break;
                 }
-                match server.recv_timeout(left) {
-                    Ok(Some(r)) => r,
-                    Ok(None) => continue,
-                    Err(_) => break,
-                }
+                left.min(tick)
             }
-            None => match server.recv() {
-                Ok(r) => r,
-                Err(_) => break,
-            },
+            None => tick,
+        };
+        let req = match server.recv_timeout(wait) {
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
+            Err(_) => break,
         };
         let (out, shared) = (out.clone(), shared.clone());
         std::thread::spawn(move || handle(req, &out, &shared));
@@ -183,6 +194,48 @@ pub fn serve(
     drop(watcher);
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
+}
+
+/// `serve`'s output folders are `<temp>/duixian-serve-<process id>`.
+const SERVE_PREFIX: &str = "duixian-serve-";
+
+/// Remove the output folders of `serve` processes that no longer run (killed before they could
+/// clean up). Only folders holding duixian's output marker are touched. Linux only: elsewhere
+/// there is no cheap way to ask whether a process id is alive.
+fn remove_abandoned_folders() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    let ended = |pid: &str| {
+        pid.parse::<u32>().is_ok_and(|pid| {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        })
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let dir = e.path();
+        if let Some(pid) = name.strip_prefix(SERVE_PREFIX) {
+            // The served folder itself.
+            if ended(pid) && dir.join(crate::output::MARKER).is_file() {
+                let _ = crate::output::remove_tree(&dir);
+            }
+        } else if let Some(rest) = name
+            .strip_prefix(".duixian-tmp-")
+            .or_else(|| name.strip_prefix(".duixian-old-"))
+            .and_then(|r| r.strip_prefix(SERVE_PREFIX))
+        {
+            // A full rebuild's staging folder or previous output: `<pid>-<pid>`.
+            if rest.split('-').next().is_some_and(ended) {
+                crate::output::remove_leftover(&dir);
+            }
+        }
+    }
 }
 
 fn is_hidden(p: &Path) -> bool {

@@ -134,3 +134,75 @@ fn serve_rebuilds_and_reloads_on_change() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Ctrl-C (SIGINT) stops `serve` cleanly: its output folder in the temporary directory goes with
+/// it. Folders that killed servers left behind are removed when the next one starts.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    // A process id that has ended.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let abandoned = tmp.join(format!("duixian-serve-{dead}"));
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join(".duixian-output"), "").unwrap();
+    std::fs::write(abandoned.join("index.html"), "old").unwrap();
+    let staging = tmp.join(format!(".duixian-tmp-duixian-serve-{dead}-{dead}"));
+    std::fs::create_dir(&staging).unwrap();
+    // Not duixian's: left alone.
+    let foreign = tmp.join(format!("duixian-serve-{dead}0"));
+    std::fs::create_dir(&foreign).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duixian"))
+        .args(["--root", site.to_str().unwrap(), "serve", "--port", "0"])
+        .env("TMPDIR", &tmp)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
+        if line.contains("http://127.0.0.1:") {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in err.lines() {});
+    let own = tmp.join(format!("duixian-serve-{}", child.id()));
+    assert!(
+        own.join("index.html").is_file(),
+        "serve builds into {own:?}"
+    );
+    assert!(!abandoned.exists(), "a killed server's folder is removed");
+    assert!(
+        !staging.exists(),
+        "a killed server's staging folder is removed"
+    );
+    assert!(
+        foreign.exists(),
+        "a folder without duixian's marker is kept"
+    );
+
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    assert!(!own.exists(), "serve removes its folder on Ctrl-C");
+}
