@@ -89,14 +89,15 @@ impl<T> Serialize for Shared<T> {
     }
 }
 
-/// The views a pledge card or news list repeats on thousands of pages, each made on first use.
+/// The views a pledge card repeats on thousands of pages, each made on first use. (News list
+/// entries are not kept: each appears on a few pages only, and at 200k news items keeping them
+/// cost ~170 MB.)
 pub struct SharedViews {
     statuses: Vec<OnceLock<Shared<StatusView>>>,
     reports: Vec<OnceLock<Shared<Link>>>,
     jurisdictions: Vec<OnceLock<Shared<Link>>>,
     categories: Vec<OnceLock<Shared<Link>>>,
     cards: Vec<OnceLock<Shared<PledgeCard>>>,
-    news: Vec<OnceLock<Shared<NewsItem>>>,
 }
 
 impl SharedViews {
@@ -110,7 +111,6 @@ impl SharedViews {
             jurisdictions: slots(site.jurisdictions.len()),
             categories: slots(site.categories.len()),
             cards: slots(site.pledges.len()),
-            news: slots(site.news.len()),
         }
     }
 }
@@ -462,11 +462,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The list entry of news item `n`, made once per build.
+    /// The list entry of news item `n`, made afresh each time.
     pub fn news_item(&self, n: usize) -> Shared<NewsItem> {
-        self.shared.news[n]
-            .get_or_init(|| Shared::new(&self.make_news_item(n)))
-            .clone()
+        Shared::new(&self.make_news_item(n))
     }
 
     fn make_news_item(&self, n: usize) -> NewsItem {
