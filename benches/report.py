@@ -57,7 +57,7 @@ w("```")
 w((work / "df.txt").read_text().rstrip())
 w("```")
 w("")
-w(f"- versions: duixian at commit `{env.get('COMMIT', '?')}` (release build), {env.get('RUSTC', '?')}, "
+w(f"- versions: duixian at commit `{env.get('COMMIT', '?')}` (`dist` profile: release + fat LTO), {env.get('RUSTC', '?')}, "
   f"Hugo {env.get('HUGO', '?')} (Debian), {env.get('HYPERFINE', '?')}")
 w(f"- `uptime` at the start: `{env.get('START_UPTIME', '?').strip()}`")
 w(f"- `uptime` at the end: `{env.get('END_UPTIME', '?').strip()}`")

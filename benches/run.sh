@@ -51,9 +51,12 @@ if ! need hugo || ! need hyperfine || [ ! -x /usr/bin/time ]; then
   apt-get install -y -qq hugo hyperfine time >/dev/null
 fi
 
-echo "== building duixian (release) and the bench tools"
-cargo build --release --quiet --bin duixian --example gen-corpus --example io-floor
-DX="$ROOT/target/release/duixian"
+echo "== building duixian (dist profile: release + fat LTO) and the bench tools"
+# The measured binary is the `dist` profile (release + fat LTO, see Cargo.toml); the tools are
+# plain release builds.
+cargo build --profile dist --quiet --bin duixian
+cargo build --release --quiet --example gen-corpus --example io-floor
+DX="$ROOT/target/dist/duixian"
 GEN="$ROOT/target/release/examples/gen-corpus"
 FLOOR="$ROOT/target/release/examples/io-floor"
 
