@@ -613,7 +613,20 @@ impl<'a> Renderer<'a> {
                 );
                 "list.html"
             }
-            PageKind::Pledge(p) | PageKind::Embed(p) => {
+            PageKind::Embed(p) => {
+                // The card is all an embed shows: the full pledge view (history, news, chain,
+                // same-metric pledges) is left to the pledge page.
+                #[derive(Serialize)]
+                struct EmbedView {
+                    card: Shared<views::PledgeCard>,
+                }
+                let pl = &site.pledges[*p];
+                ctx.insert("title", &pl.title);
+                ctx.insert("description", &pl.text);
+                ctx.insert("pledge", &EmbedView { card: c.card(*p) });
+                "embed.html"
+            }
+            PageKind::Pledge(p) => {
                 let pl = &site.pledges[*p];
                 let same = pl
                     .target
@@ -627,11 +640,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("title", &pl.title);
                 ctx.insert("description", &pl.text);
                 ctx.insert("pledge", &view);
-                if matches!(kind, PageKind::Embed(_)) {
-                    "embed.html"
-                } else {
-                    "pledge.html"
-                }
+                "pledge.html"
             }
             PageKind::Overdue(n) => {
                 ctx.insert("title", &s.get("overdue_title"));
