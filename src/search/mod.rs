@@ -13,11 +13,12 @@ pub mod tokens;
 
 use crate::render::OutputFile;
 use anyhow::{Context as _, Result};
+use postings::Key;
 use postings::Postings;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use tokens::{Normalized, fnv1a};
+use tokens::{DocTokenizer, Token, fnv1a};
 
 /// The output folder of the search page and its index.
 pub const INDEX_DIR: &str = "search";
@@ -109,14 +110,22 @@ pub struct SearchDoc {
 pub struct Prepared {
     record: String,
     long_text: Option<String>,
-    /// `[length][token bytes][weight]` per distinct token.
-    terms: Vec<u8>,
+    /// Distinct tokens of at most 8 bytes (nearly all), packed, with their hash and weight.
+    packed: Vec<Term>,
+    /// `[length][token bytes][weight]` per distinct longer token (long words, facets).
+    long: Vec<u8>,
     kind: (&'static str, String),
     status: Option<(&'static str, String)>,
 }
 
-/// A posting list under construction: (document, weight), in document order.
-type List = Vec<(u32, u8)>;
+/// A token of a document: packed ([`tokens::pack`]), its [`fnv1a`] (computed here, in
+/// parallel, rather than by the one thread that adds documents) and its weight.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    key: u64,
+    hash: u32,
+    weight: u8,
+}
 
 /// The maps that count and group tokens: FxHash, fast on short keys and without a random seed.
 type TokenMap<K, V> = rustc_hash::FxHashMap<K, V>;
@@ -139,88 +148,118 @@ pub fn weight(in_title: bool, tf: u32, len: usize) -> u8 {
     if in_title { TITLE_BIT | level } else { level }
 }
 
-/// A token as a number when it fits in 8 bytes (every CJK character and pair, short words):
-/// its UTF-8 bytes, little-endian, zero-padded. No token holds a zero byte, so this is exact.
-fn pack(token: &str) -> Option<u64> {
-    let bytes = token.as_bytes();
-    (bytes.len() <= 8).then(|| {
-        let mut b = [0u8; 8];
-        b[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(b)
-    })
+/// What [`prepare`] reuses from document to document on each thread.
+#[derive(Default)]
+struct Scratch {
+    tokenizer: DocTokenizer,
+    /// Packed token → its place in `terms`.
+    index: TokenMap<u64, u32>,
+    /// Distinct packed tokens, in order of first occurrence: (token, occurrences in the text,
+    /// whether the title has it).
+    terms: Vec<(u64, u32, bool)>,
+    /// The same for tokens longer than 8 bytes (rare: words of more than 8 letters).
+    long: TokenMap<String, (u32, bool)>,
 }
-
-/// The bytes of a packed token.
-fn unpack(key: u64) -> ([u8; 8], usize) {
-    (key.to_le_bytes(), 8 - (key.leading_zeros() / 8) as usize)
-}
-
-/// Per distinct token of a document: (occurrences in the text, whether the title has it).
-type Counts<K> = TokenMap<K, (u32, bool)>;
 
 thread_local! {
-    /// The counts of packed tokens and the normalised title and text, reused from document to
-    /// document on each thread (their order of iteration does not reach the output: every
-    /// token has one posting per document, and postings are grouped by token).
-    static SCRATCH: std::cell::RefCell<(Counts<u64>, Normalized, Normalized)> =
-        std::cell::RefCell::default();
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Tokenise a document and serialise its record (see `docs/search.md`).
 pub fn prepare(doc: SearchDoc) -> Prepared {
-    let mut terms = Vec::new();
-    let mut push = |token: &[u8], w: u8| {
+    let mut long_terms = Vec::new();
+    let mut push_long = |token: &[u8], w: u8| {
         if token.len() <= postings::MAX_TOKEN_BYTES {
-            terms.push(token.len() as u8);
-            terms.extend_from_slice(token);
-            terms.push(w);
+            long_terms.push(token.len() as u8);
+            long_terms.extend_from_slice(token);
+            long_terms.push(w);
         }
     };
-    SCRATCH.with_borrow_mut(|(short, title, body)| {
-        short.clear();
-        title.fill(&doc.title);
-        body.fill(&doc.text);
-        let mut long: Counts<&str> = Counts::default();
-        title.for_each_doc_token(|t| match pack(t) {
-            Some(k) => short.entry(k).or_default().1 = true,
-            None => long.entry(t).or_default().1 = true,
-        });
-        let mut len = 0;
-        body.for_each_doc_token(|t| {
-            len += 1;
-            match pack(t) {
-                Some(k) => short.entry(k).or_default().0 += 1,
-                None => long.entry(t).or_default().0 += 1,
+    let packed = SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            tokenizer,
+            index,
+            terms,
+            long,
+        } = scratch;
+        index.clear();
+        terms.clear();
+        long.clear();
+        let mut count = |t: Token, in_title: bool| match t {
+            Token::Packed(key) => {
+                let i = *index.entry(key).or_insert_with(|| {
+                    terms.push((key, 0, false));
+                    (terms.len() - 1) as u32
+                });
+                let term = &mut terms[i as usize];
+                if in_title {
+                    term.2 = true;
+                } else {
+                    term.1 += 1;
+                }
             }
+            Token::Long(word) => {
+                if !long.contains_key(word) {
+                    long.insert(word.to_string(), (0, false));
+                }
+                let term = long.get_mut(word).expect("inserted above");
+                if in_title {
+                    term.1 = true;
+                } else {
+                    term.0 += 1;
+                }
+            }
+        };
+        tokenizer.tokens(&doc.title, |t| count(t, true));
+        let mut len = 0;
+        tokenizer.tokens(&doc.text, |t| {
+            len += 1;
+            count(t, false);
         });
-        for (&k, &(tf, in_title)) in short.iter() {
-            let (bytes, n) = unpack(k);
-            push(&bytes[..n], weight(in_title, tf, len));
+        // The weights of the first term frequencies, computed once for the document.
+        let levels: [u8; 16] = std::array::from_fn(|tf| weight(false, tf as u32, len));
+        let w = |in_title: bool, tf: u32| {
+            let level = match levels.get(tf as usize) {
+                Some(&level) => level,
+                None => weight(false, tf, len),
+            };
+            if in_title { TITLE_BIT | level } else { level }
+        };
+        for (word, &(tf, in_title)) in long.iter() {
+            push_long(word.as_bytes(), w(in_title, tf));
         }
-        for (t, (tf, in_title)) in long {
-            push(t.as_bytes(), weight(in_title, tf, len));
-        }
+        terms
+            .iter()
+            .map(|&(key, tf, in_title)| Term {
+                key,
+                hash: tokens::fnv1a_packed(key),
+                weight: w(in_title, tf),
+            })
+            .collect()
     });
     for t in doc.facets.tokens() {
-        push(t.as_bytes(), 0);
+        push_long(t.as_bytes(), 0);
     }
-    let (inline, long_text) = match doc.text.char_indices().nth(INLINE_TEXT_CHARS) {
-        Some((cut, _)) => (&doc.text[..cut], Some(doc.text.clone())),
-        None => (doc.text.as_str(), None),
-    };
     let f = &doc.facets;
-    let record = if long_text.is_some() {
-        serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, inline, 1))
-    } else {
-        serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, inline))
+    let cut = doc
+        .text
+        .char_indices()
+        .nth(INLINE_TEXT_CHARS)
+        .map(|(i, _)| i);
+    let record = match cut {
+        Some(cut) => {
+            serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, &doc.text[..cut], 1))
+        }
+        None => serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, &doc.text)),
     }
     .expect("strings serialise");
     Prepared {
         record,
-        long_text,
-        terms,
+        packed,
+        long: long_terms,
         kind: (f.kind, f.kind_label.clone()),
         status: f.status.zip(f.status_label.clone()),
+        long_text: cut.map(|_| doc.text),
     }
 }
 
@@ -305,14 +344,16 @@ impl<'a> Indexer<'a> {
         self.docs = id
             .checked_add(1)
             .context("too many documents for the search index")?;
-        let mut terms = &doc.terms[..];
-        while let Some((&len, rest)) = terms.split_first() {
+        for t in &doc.packed {
+            self.postings.add_packed(t.key, t.hash, id, t.weight)?;
+        }
+        let mut long = &doc.long[..];
+        while let Some((&len, rest)) = long.split_first() {
             let token = &rest[..len as usize];
             let w = rest[len as usize];
-            self.postings.add(token, fnv1a(token), id, w);
-            terms = &rest[len as usize + 1..];
+            self.postings.add(token, id, w)?;
+            long = &rest[len as usize + 1..];
         }
-        self.postings.maybe_spill()?;
         self.kinds.entry(doc.kind.0).or_insert(doc.kind.1);
         if let Some((key, label)) = doc.status {
             self.statuses.entry(key).or_insert(label);
@@ -411,37 +452,109 @@ fn write_group(
     shards: usize,
     sink: &Sink,
 ) -> Result<(usize, u64, u64)> {
-    let bytes = postings.group(g, groups)?;
-    // Token → its postings, in document order.
-    let mut short: TokenMap<u64, List> = TokenMap::default();
-    let mut long: TokenMap<&[u8], List> = TokenMap::default();
-    for r in postings::records(&bytes) {
-        let list = match std::str::from_utf8(r.token).ok().and_then(pack) {
-            Some(k) => short.entry(k).or_default(),
-            None => long.entry(r.token).or_default(),
-        };
-        list.push((r.doc, r.weight));
-    }
-    let mut by_shard: Vec<Vec<(String, List)>> = vec![Vec::new(); shards / groups];
-    let tokens = short
-        .into_iter()
-        .map(|(k, list)| {
-            let (b, len) = unpack(k);
-            (b[..len].to_vec(), list)
+    let buckets = (g..postings::BUCKETS)
+        .step_by(groups)
+        .map(|b| {
+            let mut bytes = Vec::new();
+            postings.read_bucket(b, &mut bytes)?;
+            Ok(bytes)
         })
-        .chain(long.into_iter().map(|(t, list)| (t.to_vec(), list)));
-    for (token, list) in tokens {
-        let Ok(token) = String::from_utf8(token) else {
-            continue;
-        };
-        let s = fnv1a(token.as_bytes()) as usize % shards;
-        by_shard[s / groups].push((token, list));
+        .collect::<Result<Vec<Vec<u8>>>>()?;
+    // Each distinct token gets a number, each posting its token's number: a token's postings
+    // all come from one bucket, in document order.
+    let mut numbers: TokenMap<Key, u32> = TokenMap::default();
+    let mut keys: Vec<Key> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut all: Vec<(u32, u32, u8)> =
+        Vec::with_capacity(buckets.iter().map(|b| b.len() / 8).sum());
+    for bytes in &buckets {
+        for r in postings::records(bytes) {
+            let n = *numbers.entry(r.token).or_insert_with(|| {
+                keys.push(r.token);
+                counts.push(0);
+                (keys.len() - 1) as u32
+            });
+            counts[n as usize] += 1;
+            all.push((n, r.doc, r.weight));
+        }
     }
+    drop(numbers);
+    // The posting lists one after the other, token by token: `starts[n]..starts[n + 1]`.
+    let mut starts = Vec::with_capacity(keys.len() + 1);
+    let mut sum = 0;
+    for &c in &counts {
+        starts.push(sum);
+        sum += c as usize;
+    }
+    starts.push(sum);
+    let mut next = starts.clone();
+    let mut lists = vec![(0u32, 0u8); all.len()];
+    for (n, doc, w) in all {
+        let at = &mut next[n as usize];
+        lists[*at] = (doc, w);
+        *at += 1;
+    }
+    // Tokens by shard, then by their bytes.
+    let bytes_of = |k: &Key| -> Vec<u8> {
+        match *k {
+            Key::Packed(key) => {
+                let (b, len) = tokens::unpack(key);
+                b[..len].to_vec()
+            }
+            Key::Long(t) => t.to_vec(),
+        }
+    };
+    let mut order: Vec<(u32, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(n, k)| {
+            let hash = match *k {
+                Key::Packed(key) => tokens::fnv1a_packed(key),
+                Key::Long(t) => fnv1a(t),
+            };
+            ((hash as usize % shards / groups) as u32, n as u32)
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| match (keys[a.1 as usize], keys[b.1 as usize]) {
+                (Key::Packed(x), Key::Packed(y)) => x.swap_bytes().cmp(&y.swap_bytes()),
+                (x, y) => bytes_of(&x).cmp(&bytes_of(&y)),
+            })
+    });
     let mut out = (0, 0, 0u64);
-    for (k, mut tokens) in by_shard.into_iter().enumerate() {
+    let mut rest = &order[..];
+    let mut capacity = 64;
+    for k in 0..shards / groups {
         let s = k * groups + g;
-        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let json = shard_json(&tokens);
+        let here = rest.iter().take_while(|t| t.0 as usize == k).count();
+        let mut json = String::with_capacity(capacity);
+        json.push('{');
+        let mut first = true;
+        for &(_, n) in &rest[..here] {
+            let n = n as usize;
+            let bytes = match keys[n] {
+                Key::Packed(key) => {
+                    let (b, len) = tokens::unpack(key);
+                    std::borrow::Cow::Owned(b[..len].to_vec())
+                }
+                Key::Long(t) => std::borrow::Cow::Borrowed(t),
+            };
+            let Ok(token) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            if !first {
+                json.push(',');
+            }
+            first = false;
+            push_json_string(&mut json, token);
+            json.push_str(":[");
+            push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
+            json.push(']');
+        }
+        json.push_str("}\n");
+        rest = &rest[here..];
+        capacity = capacity.max(json.len());
         let path = format!("{INDEX_DIR}/t/{s}.json");
         out.2 = out.2.wrapping_add(file_hash(&path, json.as_bytes()));
         out.1 += json.len() as u64;
@@ -454,37 +567,38 @@ fn write_group(
     Ok(out)
 }
 
-/// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0,
-/// except that a run of more than one posting each one document after the one before and of
-/// the same weight as it is written as one negative number, minus its length (a filter such as
-/// `kind:pledge` is then a few numbers, not one per pledge).
-fn shard_json(tokens: &[(String, List)]) -> String {
-    let mut json = String::from("{");
-    for (i, (token, list)) in tokens.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
+/// A token as a JSON string, as `serde_json` writes it.
+fn push_json_string(json: &mut String, token: &str) {
+    if token.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
         json.push_str(&serde_json::to_string(token).expect("strings serialise"));
-        json.push_str(":[");
-        let mut values = Vec::new();
-        encode_list(list, &mut values);
-        for (j, v) in values.into_iter().enumerate() {
-            if j > 0 {
-                json.push(',');
-            }
-            if v < 0 {
-                json.push('-');
-            }
-            push_decimal(&mut json, v.unsigned_abs());
-        }
-        json.push(']');
+    } else {
+        json.push('"');
+        json.push_str(token);
+        json.push('"');
     }
-    json.push_str("}\n");
-    json
 }
 
-/// The numbers of one posting list (see [`shard_json`]).
-fn encode_list(list: &List, out: &mut Vec<i64>) {
+/// A posting list's numbers, `,`-separated (see [`encode_list`]).
+fn push_list(json: &mut String, list: &[(u32, u8)]) {
+    let mut first = true;
+    encode_list(list, |v| {
+        if !first {
+            json.push(',');
+        }
+        first = false;
+        if v < 0 {
+            json.push('-');
+        }
+        push_decimal(json, v.unsigned_abs());
+    });
+}
+
+/// The numbers of one posting list, as `{"token":[…],…}` holds them: each posting as
+/// `delta·16 + weight`, the first delta counted from 0, except that a run of more than one
+/// posting each one document after the one before and of the same weight as it is written as
+/// one negative number, minus its length (a filter such as `kind:pledge` is then a few numbers,
+/// not one per pledge).
+fn encode_list(list: &[(u32, u8)], mut out: impl FnMut(i64)) {
     let mut prev: Option<(u32, u8)> = None;
     let mut run = 0i64;
     for &(doc, w) in list {
@@ -494,21 +608,21 @@ fn encode_list(list: &List, out: &mut Vec<i64>) {
         {
             run += 1;
         } else {
-            flush_run(&mut run, out, prev);
+            flush_run(&mut run, &mut out, prev);
             let delta = i64::from(doc) - prev.map_or(0, |(p, _)| i64::from(p));
-            out.push(delta * 16 + i64::from(w));
+            out(delta * 16 + i64::from(w));
         }
         prev = Some((doc, w));
     }
-    flush_run(&mut run, out, prev);
+    flush_run(&mut run, &mut out, prev);
 }
 
-fn flush_run(run: &mut i64, out: &mut Vec<i64>, prev: Option<(u32, u8)>) {
+fn flush_run(run: &mut i64, out: &mut impl FnMut(i64), prev: Option<(u32, u8)>) {
     match *run {
         0 => {}
         // One consecutive posting: as short written out.
-        1 => out.push(16 + i64::from(prev.map_or(0, |(_, w)| w))),
-        n => out.push(-n),
+        1 => out(16 + i64::from(prev.map_or(0, |(_, w)| w))),
+        n => out(-n),
     }
     *run = 0;
 }

@@ -142,7 +142,7 @@ fn decode(values: &[Value]) -> Vec<(u64, u64)> {
 fn runs_of_consecutive_documents_are_one_number() {
     let enc = |list: &[(u32, u8)]| {
         let mut out = Vec::new();
-        encode_list(&list.to_vec(), &mut out);
+        encode_list(list, |v| out.push(v));
         out
     };
     assert_eq!(enc(&[]), Vec::<i64>::new());
