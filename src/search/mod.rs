@@ -433,12 +433,20 @@ fn shard_count(postings: u64) -> usize {
     wanted.clamp(1, MAX_SHARDS).next_power_of_two() as usize
 }
 
-/// 64-bit FNV-1a of a file's path and bytes.
+/// A 64-bit hash of a file's path and bytes, eight bytes a step (FxHash's step: every index
+/// byte is hashed, and byte by byte FNV-1a cost a tenth of the indexer's time).
 fn file_hash(path: &str, bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in path.as_bytes().iter().chain([0u8].iter()).chain(bytes) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h: u64 = 0;
+    let mut add = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    for part in [path.as_bytes(), bytes] {
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            add(u64::from_le_bytes(w.try_into().expect("chunks of 8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        add(u64::from_le_bytes(tail));
+        add(part.len() as u64);
     }
     h
 }
@@ -528,8 +536,8 @@ fn write_group(
     for k in 0..shards / groups {
         let s = k * groups + g;
         let here = rest.iter().take_while(|t| t.0 as usize == k).count();
-        let mut json = String::with_capacity(capacity);
-        json.push('{');
+        let mut json = Vec::with_capacity(capacity);
+        json.push(b'{');
         let mut first = true;
         for &(_, n) in &rest[..here] {
             let n = n as usize;
@@ -544,50 +552,47 @@ fn write_group(
                 continue;
             };
             if !first {
-                json.push(',');
+                json.push(b',');
             }
             first = false;
             push_json_string(&mut json, token);
-            json.push_str(":[");
+            json.extend_from_slice(b":[");
             push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
-            json.push(']');
+            json.push(b']');
         }
-        json.push_str("}\n");
+        json.extend_from_slice(b"}\n");
         rest = &rest[here..];
         capacity = capacity.max(json.len());
         let path = format!("{INDEX_DIR}/t/{s}.json");
-        out.2 = out.2.wrapping_add(file_hash(&path, json.as_bytes()));
+        out.2 = out.2.wrapping_add(file_hash(&path, &json));
         out.1 += json.len() as u64;
         out.0 += 1;
-        sink(OutputFile {
-            path,
-            bytes: json.into_bytes(),
-        })?;
+        sink(OutputFile { path, bytes: json })?;
     }
     Ok(out)
 }
 
 /// A token as a JSON string, as `serde_json` writes it.
-fn push_json_string(json: &mut String, token: &str) {
+fn push_json_string(json: &mut Vec<u8>, token: &str) {
     if token.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-        json.push_str(&serde_json::to_string(token).expect("strings serialise"));
+        serde_json::to_writer(json, token).expect("strings serialise");
     } else {
-        json.push('"');
-        json.push_str(token);
-        json.push('"');
+        json.push(b'"');
+        json.extend_from_slice(token.as_bytes());
+        json.push(b'"');
     }
 }
 
 /// A posting list's numbers, `,`-separated (see [`encode_list`]).
-fn push_list(json: &mut String, list: &[(u32, u8)]) {
+fn push_list(json: &mut Vec<u8>, list: &[(u32, u8)]) {
     let mut first = true;
     encode_list(list, |v| {
         if !first {
-            json.push(',');
+            json.push(b',');
         }
         first = false;
         if v < 0 {
-            json.push('-');
+            json.push(b'-');
         }
         push_decimal(json, v.unsigned_abs());
     });
@@ -628,7 +633,7 @@ fn flush_run(run: &mut i64, out: &mut impl FnMut(i64), prev: Option<(u32, u8)>) 
 }
 
 /// Append `n` in decimal (the shards are mostly numbers: `write!` costs twice as much).
-fn push_decimal(out: &mut String, mut n: u64) {
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -639,7 +644,7 @@ fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+    out.extend_from_slice(&digits[i..]);
 }
 
 #[cfg(test)]

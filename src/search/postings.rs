@@ -19,8 +19,9 @@ use std::path::{Path, PathBuf};
 /// Number of buckets; a power of two. Shards are grouped by `hash % min(shards, BUCKETS)`.
 pub const BUCKETS: usize = 256;
 
-/// Memory budget of the buffers, spilled to files past it.
-pub const DEFAULT_BUDGET: usize = 64 << 20;
+/// Memory budget of the buffers, spilled to files past it. A bucket's buffer, once full, stays
+/// allocated, so this much stays resident until the index is finished.
+pub const DEFAULT_BUDGET: usize = 32 << 20;
 
 /// Tokens longer than this many bytes are not stored (the tokeniser never makes them: a word
 /// is at most 32 characters of at most 4 bytes, a CJK pair 8 bytes; facets are short ids).
@@ -74,7 +75,13 @@ impl Postings {
     /// `hash`. Documents must come in increasing order.
     pub fn add_packed(&mut self, key: u64, hash: u32, doc: u32, weight: u8) -> Result<()> {
         let (bytes, len) = tokens::unpack(key);
-        self.push(&bytes[..len], hash, doc, weight)
+        let b = self.bucket(hash);
+        // All 8 bytes in one store, then cut to the token's.
+        let at = b.buf.len();
+        b.buf.push(len as u8);
+        b.buf.extend_from_slice(&bytes);
+        b.buf.truncate(at + 1 + len);
+        self.end_record(hash, doc, weight)
     }
 
     /// Add one posting of any token. Documents must come in increasing order.
@@ -86,15 +93,26 @@ impl Postings {
     }
 
     fn push(&mut self, token: &[u8], hash: u32, doc: u32, weight: u8) -> Result<()> {
-        let i = hash as usize % BUCKETS;
-        let share = self.share;
-        let b = &mut self.buckets[i];
-        if b.buf.capacity() == 0 {
-            // Its whole share at once (up to 1 MiB for a huge budget), not by doubling.
-            b.buf.reserve(share.min(1 << 20) + MAX_RECORD);
-        }
+        let b = self.bucket(hash);
         b.buf.push(token.len() as u8);
         b.buf.extend_from_slice(token);
+        self.end_record(hash, doc, weight)
+    }
+
+    /// The bucket of a token hash, its buffer allocated.
+    fn bucket(&mut self, hash: u32) -> &mut Bucket {
+        let b = &mut self.buckets[hash as usize % BUCKETS];
+        if b.buf.capacity() == 0 {
+            // Its whole share at once (up to 1 MiB for a huge budget), not by doubling.
+            b.buf.reserve(self.share.min(1 << 20) + MAX_RECORD);
+        }
+        b
+    }
+
+    /// Finish the record begun with its token: document and weight; spill a full bucket.
+    fn end_record(&mut self, hash: u32, doc: u32, weight: u8) -> Result<()> {
+        let i = hash as usize % BUCKETS;
+        let b = &mut self.buckets[i];
         let mut v = u64::from(doc - b.last) << 4 | u64::from(weight & 15);
         b.last = doc;
         while v >= 0x80 {
@@ -103,7 +121,7 @@ impl Postings {
         }
         b.buf.push(v as u8);
         self.count += 1;
-        if b.buf.len() >= share {
+        if b.buf.len() >= self.share {
             self.spill(i)?;
         }
         Ok(())
