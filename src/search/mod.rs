@@ -392,7 +392,9 @@ impl<'a> Indexer<'a> {
         let sink = self.sink;
         let written: Vec<(usize, u64, u64)> = (0..groups)
             .into_par_iter()
-            .map(|g| write_group(postings, g, groups, shards, sink))
+            .map_init(GroupScratch::default, |scratch, g| {
+                write_group(postings, g, groups, shards, sink, scratch)
+            })
             .collect::<Result<_>>()?;
         for (files, bytes, hash) in written {
             self.files += files;
@@ -453,65 +455,84 @@ fn file_hash(path: &str, bytes: &[u8]) -> u64 {
 
 /// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
 /// files, their bytes and the sum of their hashes.
+/// What a thread writing shards reuses from group to group (no growing, no page faults).
+#[derive(Default)]
+struct GroupScratch {
+    /// Packed token → its number.
+    numbers: TokenMap<u64, u32>,
+    /// Per posting in bucket order: (token number, document, weight).
+    all: Vec<(u32, u32, u8)>,
+    counts: Vec<u32>,
+    starts: Vec<usize>,
+    next: Vec<usize>,
+    lists: Vec<(u32, u8)>,
+}
+
 fn write_group(
     postings: &Postings,
     g: usize,
     groups: usize,
     shards: usize,
     sink: &Sink,
+    scratch: &mut GroupScratch,
 ) -> Result<(usize, u64, u64)> {
-    let buckets = (g..postings::BUCKETS)
-        .step_by(groups)
+    let in_group = || (g..postings::BUCKETS).step_by(groups);
+    let buckets = in_group()
         .map(|b| {
             let mut bytes = Vec::new();
             postings.read_bucket(b, &mut bytes)?;
             Ok(bytes)
         })
         .collect::<Result<Vec<Vec<u8>>>>()?;
+    let GroupScratch {
+        numbers,
+        all,
+        counts,
+        starts,
+        next,
+        lists,
+    } = scratch;
     // Each distinct token gets a number, each posting its token's number: a token's postings
     // all come from one bucket, in document order.
-    let mut numbers: TokenMap<Key, u32> = TokenMap::default();
+    numbers.clear();
+    all.clear();
+    counts.clear();
+    all.reserve(in_group().map(|b| postings.bucket_len(b)).sum());
+    let mut long: TokenMap<&[u8], u32> = TokenMap::default();
     let mut keys: Vec<Key> = Vec::new();
-    let mut counts: Vec<u32> = Vec::new();
-    let mut all: Vec<(u32, u32, u8)> =
-        Vec::with_capacity(buckets.iter().map(|b| b.len() / 8).sum());
     for bytes in &buckets {
         for r in postings::records(bytes) {
-            let n = *numbers.entry(r.token).or_insert_with(|| {
+            let number = || {
                 keys.push(r.token);
                 counts.push(0);
                 (keys.len() - 1) as u32
-            });
+            };
+            let n = match r.token {
+                Key::Packed(key) => *numbers.entry(key).or_insert_with(number),
+                Key::Long(t) => *long.entry(t).or_insert_with(number),
+            };
             counts[n as usize] += 1;
             all.push((n, r.doc, r.weight));
         }
     }
-    drop(numbers);
     // The posting lists one after the other, token by token: `starts[n]..starts[n + 1]`.
-    let mut starts = Vec::with_capacity(keys.len() + 1);
+    starts.clear();
     let mut sum = 0;
-    for &c in &counts {
+    for &c in counts.iter() {
         starts.push(sum);
         sum += c as usize;
     }
     starts.push(sum);
-    let mut next = starts.clone();
-    let mut lists = vec![(0u32, 0u8); all.len()];
-    for (n, doc, w) in all {
+    next.clear();
+    next.extend_from_slice(starts);
+    lists.clear();
+    lists.resize(all.len(), (0, 0));
+    for &(n, doc, w) in all.iter() {
         let at = &mut next[n as usize];
         lists[*at] = (doc, w);
         *at += 1;
     }
     // Tokens by shard, then by their bytes.
-    let bytes_of = |k: &Key| -> Vec<u8> {
-        match *k {
-            Key::Packed(key) => {
-                let (b, len) = tokens::unpack(key);
-                b[..len].to_vec()
-            }
-            Key::Long(t) => t.to_vec(),
-        }
-    };
     let mut order: Vec<(u32, u32)> = keys
         .iter()
         .enumerate()
@@ -527,7 +548,8 @@ fn write_group(
         a.0.cmp(&b.0)
             .then_with(|| match (keys[a.1 as usize], keys[b.1 as usize]) {
                 (Key::Packed(x), Key::Packed(y)) => x.swap_bytes().cmp(&y.swap_bytes()),
-                (x, y) => bytes_of(&x).cmp(&bytes_of(&y)),
+                // A longer token (rare: long words, facets): compared as bytes.
+                (x, y) => x.bytes().cmp(&y.bytes()),
             })
     });
     let mut out = (0, 0, 0u64);
@@ -541,14 +563,15 @@ fn write_group(
         let mut first = true;
         for &(_, n) in &rest[..here] {
             let n = n as usize;
+            let packed;
             let bytes = match keys[n] {
                 Key::Packed(key) => {
-                    let (b, len) = tokens::unpack(key);
-                    std::borrow::Cow::Owned(b[..len].to_vec())
+                    packed = tokens::unpack(key);
+                    &packed.0[..packed.1]
                 }
-                Key::Long(t) => std::borrow::Cow::Borrowed(t),
+                Key::Long(t) => t,
             };
-            let Ok(token) = std::str::from_utf8(&bytes) else {
+            let Ok(token) = std::str::from_utf8(bytes) else {
                 continue;
             };
             if !first {

@@ -35,6 +35,8 @@ struct Bucket {
     buf: Vec<u8>,
     /// Document of the last record added.
     last: u32,
+    /// Records added, spilled ones included.
+    count: usize,
 }
 
 pub struct Postings {
@@ -115,6 +117,7 @@ impl Postings {
         let b = &mut self.buckets[i];
         let mut v = u64::from(doc - b.last) << 4 | u64::from(weight & 15);
         b.last = doc;
+        b.count += 1;
         while v >= 0x80 {
             b.buf.push((v as u8) | 0x80);
             v >>= 7;
@@ -151,14 +154,22 @@ impl Postings {
         Ok(())
     }
 
+    /// Number of records in bucket `b`.
+    pub fn bucket_len(&self, b: usize) -> usize {
+        self.buckets[b].count
+    }
+
     /// The records of bucket `b` (spilled ones first, then those still in memory) into `out`,
     /// which is cleared first.
     pub fn read_bucket(&self, b: usize, out: &mut Vec<u8>) -> Result<()> {
         out.clear();
+        let in_memory = &self.buckets[b].buf;
         if self.spilled {
             let path = bucket_path(&self.dir, b);
             match File::open(&path) {
                 Ok(mut f) => {
+                    let len = f.metadata().map_or(0, |m| m.len() as usize);
+                    out.reserve_exact(len + in_memory.len());
                     f.read_to_end(out)
                         .with_context(|| format!("cannot read `{}`", path.display()))?;
                 }
@@ -168,7 +179,7 @@ impl Postings {
                 }
             }
         }
-        out.extend_from_slice(&self.buckets[b].buf);
+        out.extend_from_slice(in_memory);
         Ok(())
     }
 
@@ -205,6 +216,19 @@ pub enum Key<'a> {
     /// Packed by [`tokens::pack`].
     Packed(u64),
     Long(&'a [u8]),
+}
+
+impl Key<'_> {
+    /// The token's bytes.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match *self {
+            Key::Packed(key) => {
+                let (b, len) = tokens::unpack(key);
+                b[..len].to_vec().into()
+            }
+            Key::Long(t) => t.into(),
+        }
+    }
 }
 
 /// One record read back from a bucket.
