@@ -13,11 +13,12 @@ pub mod tokens;
 
 use crate::render::OutputFile;
 use anyhow::{Context as _, Result};
+use postings::Key;
 use postings::Postings;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use tokens::{Normalized, fnv1a};
+use tokens::{DocTokenizer, Token, fnv1a};
 
 /// The output folder of the search page and its index.
 pub const INDEX_DIR: &str = "search";
@@ -109,14 +110,22 @@ pub struct SearchDoc {
 pub struct Prepared {
     record: String,
     long_text: Option<String>,
-    /// `[length][token bytes][weight]` per distinct token.
-    terms: Vec<u8>,
+    /// Distinct tokens of at most 8 bytes (nearly all), packed, with their hash and weight.
+    packed: Vec<Term>,
+    /// `[length][token bytes][weight]` per distinct longer token (long words, facets).
+    long: Vec<u8>,
     kind: (&'static str, String),
     status: Option<(&'static str, String)>,
 }
 
-/// A posting list under construction: (document, weight), in document order.
-type List = Vec<(u32, u8)>;
+/// A token of a document: packed ([`tokens::pack`]), its [`fnv1a`] (computed here, in
+/// parallel, rather than by the one thread that adds documents) and its weight.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    key: u64,
+    hash: u32,
+    weight: u8,
+}
 
 /// The maps that count and group tokens: FxHash, fast on short keys and without a random seed.
 type TokenMap<K, V> = rustc_hash::FxHashMap<K, V>;
@@ -139,88 +148,118 @@ pub fn weight(in_title: bool, tf: u32, len: usize) -> u8 {
     if in_title { TITLE_BIT | level } else { level }
 }
 
-/// A token as a number when it fits in 8 bytes (every CJK character and pair, short words):
-/// its UTF-8 bytes, little-endian, zero-padded. No token holds a zero byte, so this is exact.
-fn pack(token: &str) -> Option<u64> {
-    let bytes = token.as_bytes();
-    (bytes.len() <= 8).then(|| {
-        let mut b = [0u8; 8];
-        b[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(b)
-    })
+/// What [`prepare`] reuses from document to document on each thread.
+#[derive(Default)]
+struct Scratch {
+    tokenizer: DocTokenizer,
+    /// Packed token → its place in `terms`.
+    index: TokenMap<u64, u32>,
+    /// Distinct packed tokens, in order of first occurrence: (token, occurrences in the text,
+    /// whether the title has it).
+    terms: Vec<(u64, u32, bool)>,
+    /// The same for tokens longer than 8 bytes (rare: words of more than 8 letters).
+    long: TokenMap<String, (u32, bool)>,
 }
-
-/// The bytes of a packed token.
-fn unpack(key: u64) -> ([u8; 8], usize) {
-    (key.to_le_bytes(), 8 - (key.leading_zeros() / 8) as usize)
-}
-
-/// Per distinct token of a document: (occurrences in the text, whether the title has it).
-type Counts<K> = TokenMap<K, (u32, bool)>;
 
 thread_local! {
-    /// The counts of packed tokens and the normalised title and text, reused from document to
-    /// document on each thread (their order of iteration does not reach the output: every
-    /// token has one posting per document, and postings are grouped by token).
-    static SCRATCH: std::cell::RefCell<(Counts<u64>, Normalized, Normalized)> =
-        std::cell::RefCell::default();
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Tokenise a document and serialise its record (see `docs/search.md`).
 pub fn prepare(doc: SearchDoc) -> Prepared {
-    let mut terms = Vec::new();
-    let mut push = |token: &[u8], w: u8| {
+    let mut long_terms = Vec::new();
+    let mut push_long = |token: &[u8], w: u8| {
         if token.len() <= postings::MAX_TOKEN_BYTES {
-            terms.push(token.len() as u8);
-            terms.extend_from_slice(token);
-            terms.push(w);
+            long_terms.push(token.len() as u8);
+            long_terms.extend_from_slice(token);
+            long_terms.push(w);
         }
     };
-    SCRATCH.with_borrow_mut(|(short, title, body)| {
-        short.clear();
-        title.fill(&doc.title);
-        body.fill(&doc.text);
-        let mut long: Counts<&str> = Counts::default();
-        title.for_each_doc_token(|t| match pack(t) {
-            Some(k) => short.entry(k).or_default().1 = true,
-            None => long.entry(t).or_default().1 = true,
-        });
-        let mut len = 0;
-        body.for_each_doc_token(|t| {
-            len += 1;
-            match pack(t) {
-                Some(k) => short.entry(k).or_default().0 += 1,
-                None => long.entry(t).or_default().0 += 1,
+    let packed = SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            tokenizer,
+            index,
+            terms,
+            long,
+        } = scratch;
+        index.clear();
+        terms.clear();
+        long.clear();
+        let mut count = |t: Token, in_title: bool| match t {
+            Token::Packed(key) => {
+                let i = *index.entry(key).or_insert_with(|| {
+                    terms.push((key, 0, false));
+                    (terms.len() - 1) as u32
+                });
+                let term = &mut terms[i as usize];
+                if in_title {
+                    term.2 = true;
+                } else {
+                    term.1 += 1;
+                }
             }
+            Token::Long(word) => {
+                if !long.contains_key(word) {
+                    long.insert(word.to_string(), (0, false));
+                }
+                let term = long.get_mut(word).expect("inserted above");
+                if in_title {
+                    term.1 = true;
+                } else {
+                    term.0 += 1;
+                }
+            }
+        };
+        tokenizer.tokens(&doc.title, |t| count(t, true));
+        let mut len = 0;
+        tokenizer.tokens(&doc.text, |t| {
+            len += 1;
+            count(t, false);
         });
-        for (&k, &(tf, in_title)) in short.iter() {
-            let (bytes, n) = unpack(k);
-            push(&bytes[..n], weight(in_title, tf, len));
+        // The weights of the first term frequencies, computed once for the document.
+        let levels: [u8; 16] = std::array::from_fn(|tf| weight(false, tf as u32, len));
+        let w = |in_title: bool, tf: u32| {
+            let level = match levels.get(tf as usize) {
+                Some(&level) => level,
+                None => weight(false, tf, len),
+            };
+            if in_title { TITLE_BIT | level } else { level }
+        };
+        for (word, &(tf, in_title)) in long.iter() {
+            push_long(word.as_bytes(), w(in_title, tf));
         }
-        for (t, (tf, in_title)) in long {
-            push(t.as_bytes(), weight(in_title, tf, len));
-        }
+        terms
+            .iter()
+            .map(|&(key, tf, in_title)| Term {
+                key,
+                hash: tokens::fnv1a_packed(key),
+                weight: w(in_title, tf),
+            })
+            .collect()
     });
     for t in doc.facets.tokens() {
-        push(t.as_bytes(), 0);
+        push_long(t.as_bytes(), 0);
     }
-    let (inline, long_text) = match doc.text.char_indices().nth(INLINE_TEXT_CHARS) {
-        Some((cut, _)) => (&doc.text[..cut], Some(doc.text.clone())),
-        None => (doc.text.as_str(), None),
-    };
     let f = &doc.facets;
-    let record = if long_text.is_some() {
-        serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, inline, 1))
-    } else {
-        serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, inline))
+    let cut = doc
+        .text
+        .char_indices()
+        .nth(INLINE_TEXT_CHARS)
+        .map(|(i, _)| i);
+    let record = match cut {
+        Some(cut) => {
+            serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, &doc.text[..cut], 1))
+        }
+        None => serde_json::to_string(&(&doc.url, &doc.title, f.kind, f.status, &doc.text)),
     }
     .expect("strings serialise");
     Prepared {
         record,
-        long_text,
-        terms,
+        packed,
+        long: long_terms,
         kind: (f.kind, f.kind_label.clone()),
         status: f.status.zip(f.status_label.clone()),
+        long_text: cut.map(|_| doc.text),
     }
 }
 
@@ -305,14 +344,16 @@ impl<'a> Indexer<'a> {
         self.docs = id
             .checked_add(1)
             .context("too many documents for the search index")?;
-        let mut terms = &doc.terms[..];
-        while let Some((&len, rest)) = terms.split_first() {
+        for t in &doc.packed {
+            self.postings.add_packed(t.key, t.hash, id, t.weight)?;
+        }
+        let mut long = &doc.long[..];
+        while let Some((&len, rest)) = long.split_first() {
             let token = &rest[..len as usize];
             let w = rest[len as usize];
-            self.postings.add(token, fnv1a(token), id, w);
-            terms = &rest[len as usize + 1..];
+            self.postings.add(token, id, w)?;
+            long = &rest[len as usize + 1..];
         }
-        self.postings.maybe_spill()?;
         self.kinds.entry(doc.kind.0).or_insert(doc.kind.1);
         if let Some((key, label)) = doc.status {
             self.statuses.entry(key).or_insert(label);
@@ -351,7 +392,9 @@ impl<'a> Indexer<'a> {
         let sink = self.sink;
         let written: Vec<(usize, u64, u64)> = (0..groups)
             .into_par_iter()
-            .map(|g| write_group(postings, g, groups, shards, sink))
+            .map_init(GroupScratch::default, |scratch, g| {
+                write_group(postings, g, groups, shards, sink, scratch)
+            })
             .collect::<Result<_>>()?;
         for (files, bytes, hash) in written {
             self.files += files;
@@ -392,99 +435,198 @@ fn shard_count(postings: u64) -> usize {
     wanted.clamp(1, MAX_SHARDS).next_power_of_two() as usize
 }
 
-/// 64-bit FNV-1a of a file's path and bytes.
+/// A 64-bit hash of a file's path and bytes, eight bytes a step (FxHash's step: every index
+/// byte is hashed, and byte by byte FNV-1a cost a tenth of the indexer's time).
 fn file_hash(path: &str, bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in path.as_bytes().iter().chain([0u8].iter()).chain(bytes) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h: u64 = 0;
+    let mut add = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    for part in [path.as_bytes(), bytes] {
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            add(u64::from_le_bytes(w.try_into().expect("chunks of 8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        add(u64::from_le_bytes(tail));
+        add(part.len() as u64);
     }
     h
 }
 
 /// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
 /// files, their bytes and the sum of their hashes.
+/// What a thread writing shards reuses from group to group (no growing, no page faults).
+#[derive(Default)]
+struct GroupScratch {
+    /// Packed token → its number.
+    numbers: TokenMap<u64, u32>,
+    /// Per posting in bucket order: (token number, document, weight).
+    all: Vec<(u32, u32, u8)>,
+    counts: Vec<u32>,
+    starts: Vec<usize>,
+    next: Vec<usize>,
+    lists: Vec<(u32, u8)>,
+}
+
 fn write_group(
     postings: &Postings,
     g: usize,
     groups: usize,
     shards: usize,
     sink: &Sink,
+    scratch: &mut GroupScratch,
 ) -> Result<(usize, u64, u64)> {
-    let bytes = postings.group(g, groups)?;
-    // Token → its postings, in document order.
-    let mut short: TokenMap<u64, List> = TokenMap::default();
-    let mut long: TokenMap<&[u8], List> = TokenMap::default();
-    for r in postings::records(&bytes) {
-        let list = match std::str::from_utf8(r.token).ok().and_then(pack) {
-            Some(k) => short.entry(k).or_default(),
-            None => long.entry(r.token).or_default(),
-        };
-        list.push((r.doc, r.weight));
-    }
-    let mut by_shard: Vec<Vec<(String, List)>> = vec![Vec::new(); shards / groups];
-    let tokens = short
-        .into_iter()
-        .map(|(k, list)| {
-            let (b, len) = unpack(k);
-            (b[..len].to_vec(), list)
+    let in_group = || (g..postings::BUCKETS).step_by(groups);
+    let buckets = in_group()
+        .map(|b| {
+            let mut bytes = Vec::new();
+            postings.read_bucket(b, &mut bytes)?;
+            Ok(bytes)
         })
-        .chain(long.into_iter().map(|(t, list)| (t.to_vec(), list)));
-    for (token, list) in tokens {
-        let Ok(token) = String::from_utf8(token) else {
-            continue;
-        };
-        let s = fnv1a(token.as_bytes()) as usize % shards;
-        by_shard[s / groups].push((token, list));
+        .collect::<Result<Vec<Vec<u8>>>>()?;
+    let GroupScratch {
+        numbers,
+        all,
+        counts,
+        starts,
+        next,
+        lists,
+    } = scratch;
+    // Each distinct token gets a number, each posting its token's number: a token's postings
+    // all come from one bucket, in document order.
+    numbers.clear();
+    all.clear();
+    counts.clear();
+    all.reserve(in_group().map(|b| postings.bucket_len(b)).sum());
+    let mut long: TokenMap<&[u8], u32> = TokenMap::default();
+    let mut keys: Vec<Key> = Vec::new();
+    for bytes in &buckets {
+        for r in postings::records(bytes) {
+            let number = || {
+                keys.push(r.token);
+                counts.push(0);
+                (keys.len() - 1) as u32
+            };
+            let n = match r.token {
+                Key::Packed(key) => *numbers.entry(key).or_insert_with(number),
+                Key::Long(t) => *long.entry(t).or_insert_with(number),
+            };
+            counts[n as usize] += 1;
+            all.push((n, r.doc, r.weight));
+        }
     }
+    // The posting lists one after the other, token by token: `starts[n]..starts[n + 1]`.
+    starts.clear();
+    let mut sum = 0;
+    for &c in counts.iter() {
+        starts.push(sum);
+        sum += c as usize;
+    }
+    starts.push(sum);
+    next.clear();
+    next.extend_from_slice(starts);
+    lists.clear();
+    lists.resize(all.len(), (0, 0));
+    for &(n, doc, w) in all.iter() {
+        let at = &mut next[n as usize];
+        lists[*at] = (doc, w);
+        *at += 1;
+    }
+    // Tokens by shard, then by their bytes.
+    let mut order: Vec<(u32, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(n, k)| {
+            let hash = match *k {
+                Key::Packed(key) => tokens::fnv1a_packed(key),
+                Key::Long(t) => fnv1a(t),
+            };
+            ((hash as usize % shards / groups) as u32, n as u32)
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| match (keys[a.1 as usize], keys[b.1 as usize]) {
+                (Key::Packed(x), Key::Packed(y)) => x.swap_bytes().cmp(&y.swap_bytes()),
+                // A longer token (rare: long words, facets): compared as bytes.
+                (x, y) => x.bytes().cmp(&y.bytes()),
+            })
+    });
     let mut out = (0, 0, 0u64);
-    for (k, mut tokens) in by_shard.into_iter().enumerate() {
+    let mut rest = &order[..];
+    let mut capacity = 64;
+    for k in 0..shards / groups {
         let s = k * groups + g;
-        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let json = shard_json(&tokens);
+        let here = rest.iter().take_while(|t| t.0 as usize == k).count();
+        let mut json = Vec::with_capacity(capacity);
+        json.push(b'{');
+        let mut first = true;
+        for &(_, n) in &rest[..here] {
+            let n = n as usize;
+            let packed;
+            let bytes = match keys[n] {
+                Key::Packed(key) => {
+                    packed = tokens::unpack(key);
+                    &packed.0[..packed.1]
+                }
+                Key::Long(t) => t,
+            };
+            let Ok(token) = std::str::from_utf8(bytes) else {
+                continue;
+            };
+            if !first {
+                json.push(b',');
+            }
+            first = false;
+            push_json_string(&mut json, token);
+            json.extend_from_slice(b":[");
+            push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
+            json.push(b']');
+        }
+        json.extend_from_slice(b"}\n");
+        rest = &rest[here..];
+        capacity = capacity.max(json.len());
         let path = format!("{INDEX_DIR}/t/{s}.json");
-        out.2 = out.2.wrapping_add(file_hash(&path, json.as_bytes()));
+        out.2 = out.2.wrapping_add(file_hash(&path, &json));
         out.1 += json.len() as u64;
         out.0 += 1;
-        sink(OutputFile {
-            path,
-            bytes: json.into_bytes(),
-        })?;
+        sink(OutputFile { path, bytes: json })?;
     }
     Ok(out)
 }
 
-/// `{"token":[…],…}`: each posting list as `delta·16 + weight`, the first delta counted from 0,
-/// except that a run of more than one posting each one document after the one before and of
-/// the same weight as it is written as one negative number, minus its length (a filter such as
-/// `kind:pledge` is then a few numbers, not one per pledge).
-fn shard_json(tokens: &[(String, List)]) -> String {
-    let mut json = String::from("{");
-    for (i, (token, list)) in tokens.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&serde_json::to_string(token).expect("strings serialise"));
-        json.push_str(":[");
-        let mut values = Vec::new();
-        encode_list(list, &mut values);
-        for (j, v) in values.into_iter().enumerate() {
-            if j > 0 {
-                json.push(',');
-            }
-            if v < 0 {
-                json.push('-');
-            }
-            push_decimal(&mut json, v.unsigned_abs());
-        }
-        json.push(']');
+/// A token as a JSON string, as `serde_json` writes it.
+fn push_json_string(json: &mut Vec<u8>, token: &str) {
+    if token.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        serde_json::to_writer(json, token).expect("strings serialise");
+    } else {
+        json.push(b'"');
+        json.extend_from_slice(token.as_bytes());
+        json.push(b'"');
     }
-    json.push_str("}\n");
-    json
 }
 
-/// The numbers of one posting list (see [`shard_json`]).
-fn encode_list(list: &List, out: &mut Vec<i64>) {
+/// A posting list's numbers, `,`-separated (see [`encode_list`]).
+fn push_list(json: &mut Vec<u8>, list: &[(u32, u8)]) {
+    let mut first = true;
+    encode_list(list, |v| {
+        if !first {
+            json.push(b',');
+        }
+        first = false;
+        if v < 0 {
+            json.push(b'-');
+        }
+        push_decimal(json, v.unsigned_abs());
+    });
+}
+
+/// The numbers of one posting list, as `{"token":[…],…}` holds them: each posting as
+/// `delta·16 + weight`, the first delta counted from 0, except that a run of more than one
+/// posting each one document after the one before and of the same weight as it is written as
+/// one negative number, minus its length (a filter such as `kind:pledge` is then a few numbers,
+/// not one per pledge).
+fn encode_list(list: &[(u32, u8)], mut out: impl FnMut(i64)) {
     let mut prev: Option<(u32, u8)> = None;
     let mut run = 0i64;
     for &(doc, w) in list {
@@ -494,27 +636,27 @@ fn encode_list(list: &List, out: &mut Vec<i64>) {
         {
             run += 1;
         } else {
-            flush_run(&mut run, out, prev);
+            flush_run(&mut run, &mut out, prev);
             let delta = i64::from(doc) - prev.map_or(0, |(p, _)| i64::from(p));
-            out.push(delta * 16 + i64::from(w));
+            out(delta * 16 + i64::from(w));
         }
         prev = Some((doc, w));
     }
-    flush_run(&mut run, out, prev);
+    flush_run(&mut run, &mut out, prev);
 }
 
-fn flush_run(run: &mut i64, out: &mut Vec<i64>, prev: Option<(u32, u8)>) {
+fn flush_run(run: &mut i64, out: &mut impl FnMut(i64), prev: Option<(u32, u8)>) {
     match *run {
         0 => {}
         // One consecutive posting: as short written out.
-        1 => out.push(16 + i64::from(prev.map_or(0, |(_, w)| w))),
-        n => out.push(-n),
+        1 => out(16 + i64::from(prev.map_or(0, |(_, w)| w))),
+        n => out(-n),
     }
     *run = 0;
 }
 
 /// Append `n` in decimal (the shards are mostly numbers: `write!` costs twice as much).
-fn push_decimal(out: &mut String, mut n: u64) {
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -525,7 +667,7 @@ fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+    out.extend_from_slice(&digits[i..]);
 }
 
 #[cfg(test)]

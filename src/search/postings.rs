@@ -1,9 +1,16 @@
 //! Postings under construction, in bounded memory: records `(token, doc, weight)` go into one of
-//! [`BUCKETS`] byte buffers by the token's hash; when the buffers hold more than their budget,
-//! each is appended to its own file in a spill folder and emptied. Read back one group of
-//! buckets at a time, they give every posting list of the tokens whose hash falls in the group,
-//! in document order (documents are added in order, and a bucket's file holds the older records).
+//! [`BUCKETS`] byte buffers by the token's hash, each of a fixed share of the memory budget;
+//! a full buffer is appended to its own file in a spill folder and emptied (its memory kept,
+//! so refilling it costs no page faults). Read back one bucket at a time, they give every
+//! posting list of the tokens whose hash falls in it, in document order (documents are added
+//! in order, and a bucket's file holds the older records).
+//!
+//! A record is the token's length (1–255), its bytes, then, as a LEB128 varint,
+//! `delta × 16 + weight`, delta being the document minus that of the bucket's previous record
+//! (0 for the first). Postings of one document share a bucket about once in 256, so the varint
+//! is mostly one byte, and a CJK character costs 5 bytes, a pair 8.
 
+use super::tokens;
 use anyhow::{Context as _, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{Read as _, Write as _};
@@ -12,17 +19,30 @@ use std::path::{Path, PathBuf};
 /// Number of buckets; a power of two. Shards are grouped by `hash % min(shards, BUCKETS)`.
 pub const BUCKETS: usize = 256;
 
-/// Memory budget of the buffers before they are spilled to files.
-pub const DEFAULT_BUDGET: usize = 64 << 20;
+/// Memory budget of the buffers, spilled to files past it. A bucket's buffer, once full, stays
+/// allocated, so this much stays resident until the index is finished.
+pub const DEFAULT_BUDGET: usize = 32 << 20;
 
 /// Tokens longer than this many bytes are not stored (the tokeniser never makes them: a word
 /// is at most 32 characters of at most 4 bytes, a CJK pair 8 bytes; facets are short ids).
 pub const MAX_TOKEN_BYTES: usize = 255;
 
+/// The largest record: length, token, a varint of at most 64 bits.
+const MAX_RECORD: usize = 1 + MAX_TOKEN_BYTES + 10;
+
+#[derive(Default, Clone)]
+struct Bucket {
+    buf: Vec<u8>,
+    /// Document of the last record added.
+    last: u32,
+    /// Records added, spilled ones included.
+    count: usize,
+}
+
 pub struct Postings {
-    buckets: Vec<Vec<u8>>,
-    buffered: usize,
-    budget: usize,
+    buckets: Vec<Bucket>,
+    /// Bytes a bucket holds in memory before it is spilled.
+    share: usize,
     dir: PathBuf,
     /// Whether `dir` was created (by the first spill).
     spilled: bool,
@@ -31,12 +51,12 @@ pub struct Postings {
 }
 
 impl Postings {
-    /// Postings that spill into `dir` (created when first needed) once `budget` bytes are buffered.
+    /// Postings that spill into `dir` (created when first needed) so as to keep at most about
+    /// `budget` bytes in memory.
     pub fn new(dir: PathBuf, budget: usize) -> Postings {
         Postings {
-            buckets: vec![Vec::new(); BUCKETS],
-            buffered: 0,
-            budget,
+            buckets: vec![Bucket::default(); BUCKETS],
+            share: (budget / BUCKETS).max(1),
             dir,
             spilled: false,
             count: 0,
@@ -53,30 +73,65 @@ impl Postings {
         self.spilled
     }
 
-    /// Add one posting. Documents must come in increasing order.
-    pub fn add(&mut self, token: &[u8], hash: u32, doc: u32, weight: u8) {
-        if token.len() > MAX_TOKEN_BYTES {
-            return;
-        }
-        let buf = &mut self.buckets[hash as usize % BUCKETS];
-        if buf.capacity() == 0 {
-            // Grow in steps of a fair share of the budget, not by doubling from nothing.
-            buf.reserve((self.budget / BUCKETS).clamp(64, 1 << 20));
-        }
-        let before = buf.len();
-        buf.push(token.len() as u8);
-        buf.extend_from_slice(token);
-        push_varint(buf, doc);
-        buf.push(weight);
-        self.buffered += buf.len() - before;
-        self.count += 1;
+    /// Add one posting of a token packed by [`tokens::pack`], whose [`tokens::fnv1a`] is
+    /// `hash`. Documents must come in increasing order.
+    pub fn add_packed(&mut self, key: u64, hash: u32, doc: u32, weight: u8) -> Result<()> {
+        let (bytes, len) = tokens::unpack(key);
+        let b = self.bucket(hash);
+        // All 8 bytes in one store, then cut to the token's.
+        let at = b.buf.len();
+        b.buf.push(len as u8);
+        b.buf.extend_from_slice(&bytes);
+        b.buf.truncate(at + 1 + len);
+        self.end_record(hash, doc, weight)
     }
 
-    /// Spill every buffer to its file if the budget is exceeded.
-    pub fn maybe_spill(&mut self) -> Result<()> {
-        if self.buffered <= self.budget {
+    /// Add one posting of any token. Documents must come in increasing order.
+    pub fn add(&mut self, token: &[u8], doc: u32, weight: u8) -> Result<()> {
+        if token.is_empty() || token.len() > MAX_TOKEN_BYTES {
             return Ok(());
         }
+        self.push(token, tokens::fnv1a(token), doc, weight)
+    }
+
+    fn push(&mut self, token: &[u8], hash: u32, doc: u32, weight: u8) -> Result<()> {
+        let b = self.bucket(hash);
+        b.buf.push(token.len() as u8);
+        b.buf.extend_from_slice(token);
+        self.end_record(hash, doc, weight)
+    }
+
+    /// The bucket of a token hash, its buffer allocated.
+    fn bucket(&mut self, hash: u32) -> &mut Bucket {
+        let b = &mut self.buckets[hash as usize % BUCKETS];
+        if b.buf.capacity() == 0 {
+            // Its whole share at once (up to 1 MiB for a huge budget), not by doubling.
+            b.buf.reserve(self.share.min(1 << 20) + MAX_RECORD);
+        }
+        b
+    }
+
+    /// Finish the record begun with its token: document and weight; spill a full bucket.
+    fn end_record(&mut self, hash: u32, doc: u32, weight: u8) -> Result<()> {
+        let i = hash as usize % BUCKETS;
+        let b = &mut self.buckets[i];
+        let mut v = u64::from(doc - b.last) << 4 | u64::from(weight & 15);
+        b.last = doc;
+        b.count += 1;
+        while v >= 0x80 {
+            b.buf.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        b.buf.push(v as u8);
+        self.count += 1;
+        if b.buf.len() >= self.share {
+            self.spill(i)?;
+        }
+        Ok(())
+    }
+
+    /// Append bucket `i` to its file and empty it.
+    fn spill(&mut self, i: usize) -> Result<()> {
         if !self.spilled {
             std::fs::create_dir_all(&self.dir).with_context(|| {
                 format!(
@@ -86,45 +141,46 @@ impl Postings {
             })?;
             self.spilled = true;
         }
-        for (b, buf) in self.buckets.iter_mut().enumerate() {
-            if buf.is_empty() {
-                continue;
-            }
-            let path = bucket_path(&self.dir, b);
-            let mut f = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .with_context(|| format!("cannot open `{}`", path.display()))?;
-            f.write_all(buf)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
-            *buf = Vec::new();
-        }
-        self.buffered = 0;
+        let path = bucket_path(&self.dir, i);
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open `{}`", path.display()))?;
+        let buf = &mut self.buckets[i].buf;
+        f.write_all(buf)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        buf.clear();
         Ok(())
     }
 
-    /// The records of the buckets `b` with `b % groups == group`: spilled ones first, then
-    /// those still in memory, bucket by bucket.
-    pub fn group(&self, group: usize, groups: usize) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        for b in (group..BUCKETS).step_by(groups) {
-            if self.spilled {
-                let path = bucket_path(&self.dir, b);
-                match File::open(&path) {
-                    Ok(mut f) => {
-                        f.read_to_end(&mut out)
-                            .with_context(|| format!("cannot read `{}`", path.display()))?;
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
-                    }
+    /// Number of records in bucket `b`.
+    pub fn bucket_len(&self, b: usize) -> usize {
+        self.buckets[b].count
+    }
+
+    /// The records of bucket `b` (spilled ones first, then those still in memory) into `out`,
+    /// which is cleared first.
+    pub fn read_bucket(&self, b: usize, out: &mut Vec<u8>) -> Result<()> {
+        out.clear();
+        let in_memory = &self.buckets[b].buf;
+        if self.spilled {
+            let path = bucket_path(&self.dir, b);
+            match File::open(&path) {
+                Ok(mut f) => {
+                    let len = f.metadata().map_or(0, |m| m.len() as usize);
+                    out.reserve_exact(len + in_memory.len());
+                    f.read_to_end(out)
+                        .with_context(|| format!("cannot read `{}`", path.display()))?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
                 }
             }
-            out.extend_from_slice(&self.buckets[b]);
         }
-        Ok(out)
+        out.extend_from_slice(in_memory);
+        Ok(())
     }
 
     /// Remove the spill folder, if there is one.
@@ -154,43 +210,70 @@ fn bucket_path(dir: &Path, b: usize) -> PathBuf {
     dir.join(format!("{b:03}"))
 }
 
-fn push_varint(buf: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        buf.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    buf.push(v as u8);
+/// A token as a bucket holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key<'a> {
+    /// Packed by [`tokens::pack`].
+    Packed(u64),
+    Long(&'a [u8]),
 }
 
-/// One record read back from a group.
+impl Key<'_> {
+    /// The token's bytes.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match *self {
+            Key::Packed(key) => {
+                let (b, len) = tokens::unpack(key);
+                b[..len].to_vec().into()
+            }
+            Key::Long(t) => t.into(),
+        }
+    }
+}
+
+/// One record read back from a bucket.
 pub struct Record<'a> {
-    pub token: &'a [u8],
+    pub token: Key<'a>,
     pub doc: u32,
     pub weight: u8,
 }
 
-/// The records of a group's bytes, in order. Stops at the first malformed record (which only
+/// The records of one bucket's bytes, in order. Stops at the first malformed record (which only
 /// a bug in this module could write).
 pub fn records(mut bytes: &[u8]) -> impl Iterator<Item = Record<'_>> {
+    let mut doc: u32 = 0;
     std::iter::from_fn(move || {
         let (&len, rest) = bytes.split_first()?;
         let len = len as usize;
         let token = rest.get(..len)?;
-        let mut rest = &rest[len..];
-        let mut doc: u32 = 0;
+        let token = match rest.first_chunk::<8>() {
+            // The token and what follows it, masked: one load instead of a copy.
+            Some(eight) if (1..=8).contains(&len) => {
+                Key::Packed(u64::from_le_bytes(*eight) & (u64::MAX >> (64 - 8 * len)))
+            }
+            _ => match tokens::pack(token) {
+                Some(key) if len > 0 => Key::Packed(key),
+                _ => Key::Long(token),
+            },
+        };
+        bytes = &rest[len..];
+        let mut v: u64 = 0;
         let mut shift = 0;
         loop {
-            let (&b, r) = rest.split_first()?;
-            rest = r;
-            doc |= u32::from(b & 0x7f).checked_shl(shift)?;
+            let (&b, r) = bytes.split_first()?;
+            bytes = r;
+            v |= u64::from(b & 0x7f).checked_shl(shift)?;
             if b < 0x80 {
                 break;
             }
             shift += 7;
         }
-        let (&weight, r) = rest.split_first()?;
-        bytes = r;
-        Some(Record { token, doc, weight })
+        doc = doc.checked_add(u32::try_from(v >> 4).ok()?)?;
+        Some(Record {
+            token,
+            doc,
+            weight: (v & 15) as u8,
+        })
     })
 }
 
@@ -198,18 +281,26 @@ pub fn records(mut bytes: &[u8]) -> impl Iterator<Item = Record<'_>> {
 mod tests {
     use super::*;
 
-    fn all(p: &Postings) -> Vec<(String, u32, u8)> {
-        let mut out = Vec::new();
-        for g in 0..BUCKETS {
-            let bytes = p.group(g, BUCKETS).unwrap();
-            out.extend(records(&bytes).map(|r| {
-                (
-                    String::from_utf8(r.token.to_vec()).unwrap(),
-                    r.doc,
-                    r.weight,
-                )
-            }));
+    fn token(k: Key) -> String {
+        match k {
+            Key::Packed(key) => {
+                let (b, n) = tokens::unpack(key);
+                String::from_utf8(b[..n].to_vec()).unwrap()
+            }
+            Key::Long(t) => String::from_utf8(t.to_vec()).unwrap(),
         }
+    }
+
+    fn bucket(p: &Postings, b: usize) -> Vec<(String, u32, u8)> {
+        let mut bytes = Vec::new();
+        p.read_bucket(b, &mut bytes).unwrap();
+        records(&bytes)
+            .map(|r| (token(r.token), r.doc, r.weight))
+            .collect()
+    }
+
+    fn all(p: &Postings) -> Vec<(String, u32, u8)> {
+        let mut out: Vec<_> = (0..BUCKETS).flat_map(|b| bucket(p, b)).collect();
         out.sort();
         out
     }
@@ -221,71 +312,77 @@ mod tests {
         // A budget of 1 byte spills after every document; a huge one never.
         let mut small = Postings::new(spill.clone(), 1);
         let mut large = Postings::new(dir.path().join("never"), usize::MAX);
-        let tokens = ["老旧", "小区", "status:completed", "a", "x"];
+        let tokens = [
+            "老旧",
+            "小区",
+            "status:completed",
+            "a",
+            "x",
+            "𠀀𠀀",
+            "abcdefgh",
+        ];
         for doc in [0u32, 1, 127, 128, 300, 70_000, u32::MAX] {
             for (i, t) in tokens.iter().enumerate() {
                 if (doc as usize + i) % 3 == 0 {
                     continue;
                 }
-                let h = crate::search::tokens::fnv1a(t.as_bytes());
-                small.add(t.as_bytes(), h, doc, (i % 16) as u8);
-                large.add(t.as_bytes(), h, doc, (i % 16) as u8);
+                small.add(t.as_bytes(), doc, (i % 16) as u8).unwrap();
+                large.add(t.as_bytes(), doc, (i % 16) as u8).unwrap();
             }
-            small.maybe_spill().unwrap();
-            large.maybe_spill().unwrap();
         }
         assert!(small.spilled() && spill.is_dir());
         assert!(!large.spilled());
         assert_eq!(small.count(), large.count());
         assert_eq!(all(&small), all(&large));
         // Within a token, documents come in order.
-        let g = crate::search::tokens::fnv1a("老旧".as_bytes()) as usize % BUCKETS;
-        let bytes = small.group(g, BUCKETS).unwrap();
-        let docs: Vec<u32> = records(&bytes)
-            .filter(|r| r.token == "老旧".as_bytes())
-            .map(|r| r.doc)
-            .collect();
-        assert_eq!(docs, [1, 127, 128, 70_000]);
-        let g = crate::search::tokens::fnv1a("小区".as_bytes()) as usize % BUCKETS;
-        let bytes = small.group(g, BUCKETS).unwrap();
-        let docs: Vec<u32> = records(&bytes)
-            .filter(|r| r.token == "小区".as_bytes())
-            .map(|r| r.doc)
-            .collect();
-        assert_eq!(docs, [0, 1, 127, 300, 70_000, u32::MAX]);
+        let docs = |t: &str| -> Vec<u32> {
+            let b = tokens::fnv1a(t.as_bytes()) as usize % BUCKETS;
+            bucket(&small, b)
+                .into_iter()
+                .filter(|r| r.0 == t)
+                .map(|r| r.1)
+                .collect()
+        };
+        assert_eq!(docs("老旧"), [1, 127, 128, 70_000]);
+        assert_eq!(docs("小区"), [0, 1, 127, 300, 70_000, u32::MAX]);
+        assert_eq!(docs("status:completed"), [0, 128, 300, u32::MAX]);
         small.remove_spill().unwrap();
         assert!(!spill.exists());
     }
 
     #[test]
-    fn groups_partition_the_buckets() {
+    fn buckets_partition_the_postings() {
         let mut p = Postings::new(PathBuf::from("/nonexistent"), usize::MAX);
         for doc in 0..1000u32 {
             let t = format!("t{doc}");
-            p.add(
-                t.as_bytes(),
-                crate::search::tokens::fnv1a(t.as_bytes()),
-                doc,
-                1,
-            );
+            p.add(t.as_bytes(), doc, 1).unwrap();
+            p.add(format!("long token {t}").as_bytes(), doc, 2).unwrap();
         }
-        for groups in [1, 4, BUCKETS] {
-            let n: usize = (0..groups)
-                .map(|g| records(&p.group(g, groups).unwrap()).count())
-                .sum();
-            assert_eq!(n, 1000, "{groups} groups");
-        }
+        let n: usize = (0..BUCKETS).map(|b| bucket(&p, b).len()).sum();
+        assert_eq!(n, 2000);
+        assert_eq!(p.count(), 2000);
     }
 
     #[test]
     fn truncated_records_end_the_stream() {
-        let mut buf = vec![2, b'a', b'b'];
-        push_varint(&mut buf, 300);
-        buf.push(7);
-        let whole = buf.clone();
-        assert_eq!(records(&whole).count(), 1);
+        let mut p = Postings::new(PathBuf::from("/nonexistent"), usize::MAX);
+        p.add(b"ab", 300, 7).unwrap();
+        p.add(b"long word", 301, 2).unwrap();
+        let whole = p.buckets[tokens::fnv1a(b"ab") as usize % BUCKETS]
+            .buf
+            .clone();
+        let read: Vec<(u32, u8)> = records(&whole).map(|r| (r.doc, r.weight)).collect();
+        assert_eq!(read, [(300, 7)]);
+        let mut buf = whole.clone();
         buf.pop();
         assert_eq!(records(&buf).count(), 0);
         assert_eq!(records(&[0xff]).count(), 0);
+        assert_eq!(records(&[200, b'a']).count(), 0);
+        let long = &p.buckets[tokens::fnv1a(b"long word") as usize % BUCKETS].buf;
+        let r: Vec<_> = records(long).collect();
+        assert_eq!(
+            (r.len(), r[0].token, r[0].doc),
+            (1, Key::Long(b"long word"), 301)
+        );
     }
 }

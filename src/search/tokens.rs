@@ -109,28 +109,6 @@ impl Normalized {
         }
     }
 
-    /// Every token occurrence of a document, in text order: each word; each character and each
-    /// pair of adjacent characters of a CJK run.
-    pub fn for_each_doc_token<'s>(&'s self, mut f: impl FnMut(&'s str)) {
-        for (cjk, range) in &self.runs {
-            let run = &self.text[range.clone()];
-            if !cjk {
-                f(run);
-                continue;
-            }
-            // Start of the previous character, and of the one before it.
-            let mut chars = run.char_indices().map(|(i, _)| i).chain([run.len()]);
-            let Some(mut a) = chars.next() else { continue };
-            let mut b = chars.next().unwrap_or(run.len());
-            for c in chars {
-                f(&run[a..b]);
-                f(&run[a..c]);
-                (a, b) = (b, c);
-            }
-            f(&run[a..b]);
-        }
-    }
-
     /// The distinct tokens of a query, in order of first occurrence: each word; the pairs of
     /// adjacent characters of a CJK run, or its character if it has only one.
     pub fn query_tokens(&self) -> Vec<&str> {
@@ -172,10 +150,122 @@ fn cjk_pairs(run: &str) -> impl Iterator<Item = &str> {
     out.into_iter()
 }
 
+/// A document token as the index keeps it: a token of at most 8 bytes (every CJK character and
+/// pair, most words) packed into a number by [`pack`], a longer one as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
+    Packed(u64),
+    Long(&'a str),
+}
+
+/// A token of at most 8 bytes as a number: its UTF-8 bytes, little-endian, zero-padded. No
+/// token holds a zero byte, so this is exact, and comparing `key.swap_bytes()` orders packed
+/// tokens as their bytes.
+pub fn pack(bytes: &[u8]) -> Option<u64> {
+    (bytes.len() <= 8).then(|| {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(b)
+    })
+}
+
+/// The bytes of a packed token, and how many of them there are.
+pub fn unpack(key: u64) -> ([u8; 8], usize) {
+    (key.to_le_bytes(), 8 - (key.leading_zeros() / 8) as usize)
+}
+
+/// [`fnv1a`] of a packed token's bytes.
+pub fn fnv1a_packed(key: u64) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut k = key;
+    while k != 0 {
+        h ^= (k & 0xff) as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        k >>= 8;
+    }
+    h
+}
+
+/// The tokenizer of documents: the tokens of a text in one pass over its characters, as the
+/// rules give them (every word; every character and every pair of adjacent characters of a CJK
+/// run), building no text but the current word; reused from document to document.
+#[derive(Debug, Default)]
+pub struct DocTokenizer {
+    word: String,
+}
+
+impl DocTokenizer {
+    /// Every token occurrence of `input`, in text order.
+    pub fn tokens(&mut self, input: &str, mut f: impl FnMut(Token<'_>)) {
+        // The previous character of the current CJK run, packed (0: none), and its bits.
+        let mut prev: u64 = 0;
+        let mut prev_bits = 0;
+        let mut word_chars = 0;
+        self.word.clear();
+        for c in input.chars() {
+            let c = fold(c);
+            if is_cjk(c) {
+                self.end_word(&mut f);
+                let mut utf8 = [0u8; 4];
+                let n = c.encode_utf8(&mut utf8).len();
+                let key = u64::from(u32::from_le_bytes(utf8));
+                if prev != 0 {
+                    f(Token::Packed(prev | key << prev_bits));
+                }
+                f(Token::Packed(key));
+                (prev, prev_bits) = (key, 8 * n);
+            } else if c.is_ascii_alphanumeric() {
+                prev = 0;
+                if self.word.is_empty() {
+                    word_chars = 0;
+                }
+                if word_chars < MAX_WORD_CHARS {
+                    self.word.push(c.to_ascii_lowercase());
+                    word_chars += 1;
+                }
+            } else if !c.is_ascii() && (c.is_alphabetic() || c.is_numeric()) {
+                prev = 0;
+                if self.word.is_empty() {
+                    word_chars = 0;
+                }
+                for l in c.to_lowercase() {
+                    if word_chars < MAX_WORD_CHARS {
+                        self.word.push(l);
+                        word_chars += 1;
+                    }
+                }
+            } else {
+                prev = 0;
+                self.end_word(&mut f);
+            }
+        }
+        self.end_word(&mut f);
+    }
+
+    fn end_word(&mut self, f: &mut impl FnMut(Token<'_>)) {
+        if self.word.is_empty() {
+            return;
+        }
+        f(match pack(self.word.as_bytes()) {
+            Some(key) => Token::Packed(key),
+            None => Token::Long(&self.word),
+        });
+        self.word.clear();
+    }
+}
+
 /// The tokens of a document text, as owned strings (for tests and small texts).
 pub fn doc_tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    Normalized::new(text).for_each_doc_token(|t| out.push(t.to_string()));
+    DocTokenizer::default().tokens(text, |t| {
+        out.push(match t {
+            Token::Packed(key) => {
+                let (bytes, n) = unpack(key);
+                String::from_utf8(bytes[..n].to_vec()).expect("a packed token is whole characters")
+            }
+            Token::Long(t) => t.to_string(),
+        })
+    });
     out
 }
 
@@ -238,16 +328,68 @@ mod tests {
         }
     }
 
+    /// The document tokens by the rules, step by step (fold, runs, tokens of each run): what
+    /// the one-pass [`DocTokenizer`] must give.
+    fn doc_tokens_by_runs(text: &str) -> Vec<String> {
+        let n = Normalized::new(text);
+        let mut out = Vec::new();
+        for (cjk, range) in &n.runs {
+            let run = &n.text[range.clone()];
+            if !cjk {
+                out.push(run.to_string());
+                continue;
+            }
+            let chars: Vec<char> = run.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if i > 0 {
+                    out.push(format!("{}{c}", chars[i - 1]));
+                }
+                out.push(c.to_string());
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_tokenizer_follows_the_rules(
+            text in "([a-zA-Z0-9ＡＢＣ１２３ΣİẞŉǅⅫ²]|[老旧小区々〇かカ㐀豈𠀀]|[ ,.:_　！。\\-]){0,40}"
+        ) {
+            proptest::prop_assert_eq!(doc_tokens(&text), doc_tokens_by_runs(&text));
+        }
+    }
+
     #[test]
     fn a_buffer_is_reused_without_leftovers() {
         let mut n = Normalized::new("老旧小区 ABC");
         n.fill("x");
-        let mut seen = Vec::new();
-        n.for_each_doc_token(|t| seen.push(t.to_string()));
-        assert_eq!(seen, ["x"]);
+        assert_eq!(n.query_tokens(), ["x"]);
         n.fill("");
-        n.for_each_doc_token(|t| panic!("token {t} from nothing"));
         assert!(n.query_tokens().is_empty());
+        let mut t = DocTokenizer::default();
+        t.tokens("ABC", |_| {});
+        let mut seen = Vec::new();
+        t.tokens("老x", |t| seen.push(format!("{t:?}")));
+        let packed = |t: &str| format!("{:?}", Token::Packed(pack(t.as_bytes()).unwrap()));
+        assert_eq!(seen, [packed("老"), packed("x")]);
+        t.tokens("", |t| panic!("token {t:?} from nothing"));
+    }
+
+    #[test]
+    fn packed_tokens_hash_and_sort_as_their_bytes() {
+        let mut tokens = ["老旧", "老", "a", "ab", "𠀀𠀀", "z9", "々"];
+        for t in tokens {
+            let key = pack(t.as_bytes()).unwrap();
+            assert_eq!(fnv1a_packed(key), fnv1a(t.as_bytes()), "{t}");
+            let (bytes, n) = unpack(key);
+            assert_eq!(&bytes[..n], t.as_bytes());
+        }
+        let mut keys: Vec<u64> = tokens.iter().map(|t| pack(t.as_bytes()).unwrap()).collect();
+        keys.sort_by_key(|k| k.swap_bytes());
+        tokens.sort();
+        let sorted: Vec<u64> = tokens.iter().map(|t| pack(t.as_bytes()).unwrap()).collect();
+        assert_eq!(keys, sorted);
+        assert_eq!(pack("123456789".as_bytes()), None);
     }
 
     #[test]
@@ -258,7 +400,7 @@ mod tests {
         let n = Normalized::new(&han);
         // A run of identical characters: 100,000 unigrams and 99,999 pairs.
         let mut count = 0;
-        n.for_each_doc_token(|_| count += 1);
+        DocTokenizer::default().tokens(&han, |_| count += 1);
         assert_eq!(count, 199_999);
         assert_eq!(n.query_tokens(), ["改改"]);
     }
