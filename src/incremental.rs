@@ -14,7 +14,8 @@
 use crate::build::{self, Cleanup, Summary};
 use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
-use crate::model::BuildOptions;
+use crate::model::patch::{NewsEdit, patch_news};
+use crate::model::{BuildOptions, Site};
 use crate::output::check_output_dir;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -39,6 +40,8 @@ pub struct Session {
     opts: BuildOptions,
     cache: content::Cache,
     served: Option<Served>,
+    /// The model of the last successful rebuild, patched after news edits.
+    site: Option<Site>,
 }
 
 /// What one rebuild did.
@@ -53,6 +56,9 @@ pub struct Rebuilt {
     pub paths: Vec<String>,
     /// Content files read again (the others came from the cache).
     pub read: usize,
+    /// Whether the model of the previous rebuild was patched (news edits) rather than the
+    /// whole site validated again.
+    pub patched: bool,
 }
 
 impl Session {
@@ -63,6 +69,7 @@ impl Session {
             opts,
             cache: content::Cache::new(),
             served: None,
+            site: None,
         }
     }
 
@@ -73,14 +80,52 @@ impl Session {
     }
 
     /// [`Session::rebuild`] after a file watcher reported `changed` paths (when it could name
-    /// them all): edited content files are read again without walking the site folder.
+    /// them all): edited content files are read again without walking the site folder, and
+    /// when they are all news files the model of the last build is patched
+    /// ([`model::patch::patch_news`]) instead of validating the whole site again.
     pub fn rebuild_changed(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
-        let start = Instant::now();
+        let result = self.rebuild_inner(changed);
+        if result.is_err() {
+            // The next rebuild validates the whole site: the model is that of an older state.
+            self.site = None;
+        }
+        result
+    }
+
+    /// Bring `self.site` up to date with the files; the warnings, the content files read and
+    /// whether the model was patched.
+    fn load(&mut self, changed: Option<&[PathBuf]>) -> Result<(Vec<Diagnostic>, usize, bool)> {
+        let mut read = 0;
+        if let (Some(paths), Some(site)) = (changed, self.site.as_mut()) {
+            let news = self.cache.reload_news(paths);
+            read = self.cache.last_read;
+            if let (Some(news), Some((seeds, warnings))) = (news, self.cache.walked()) {
+                let edits: Vec<NewsEdit> = news
+                    .iter()
+                    .map(|n| NewsEdit {
+                        file: &n.file,
+                        stem: &n.stem,
+                        raw: &n.raw,
+                    })
+                    .collect();
+                if patch_news(site, &edits, seeds).is_some() {
+                    return Ok((warnings.to_vec(), read, true));
+                }
+            }
+        }
+        self.site = None;
         let (site, warnings) =
             build::load_site_cached(&self.root, &self.opts, &mut self.cache, changed)?;
-        let read = self.cache.last_read;
+        self.site = Some(site);
+        Ok((warnings, read + self.cache.last_read, false))
+    }
+
+    fn rebuild_inner(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
+        let start = Instant::now();
+        let (warnings, read, patched) = self.load(changed)?;
+        let site = self.site.as_ref().expect("load leaves a model");
         let loaded_at = start.elapsed().as_millis();
-        let (r, theme) = build::renderer_and_theme(&self.root, &site)?;
+        let (r, theme) = build::renderer_and_theme(&self.root, site)?;
         let jobs = r.jobs();
         let (global, fps) = r.fingerprints(&jobs, theme);
         let paths: Vec<String> = jobs.iter().map(|j| r.path_of(j)).collect();
@@ -109,6 +154,7 @@ impl Session {
                 summary,
                 full: true,
                 read,
+                patched,
             });
         };
 
@@ -139,7 +185,7 @@ impl Session {
             bytes += f.bytes.len() as u64;
         }
         let written_at = start.elapsed().as_millis();
-        let mut summary = build::summary(&site, changed.iter().map(|&i| &jobs[i]), start, warnings);
+        let mut summary = build::summary(site, changed.iter().map(|&i| &jobs[i]), start, warnings);
         summary.bytes = bytes;
         summary.phases = vec![
             ("load and validate", loaded_at),
@@ -153,6 +199,7 @@ impl Session {
             written: files.len(),
             paths: files.into_iter().map(|f| f.path).collect(),
             read,
+            patched,
         })
     }
 }
