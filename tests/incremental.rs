@@ -124,6 +124,13 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
             60,
         ),
         (
+            "a pledge's starting status that no other pledge has (a search filter)",
+            "content/pledges/alpha-2024.yaml",
+            "    status: not_started",
+            "    status: dropped",
+            60,
+        ),
+        (
             "an indicator value",
             "content/indicators/alpha.yaml",
             "actual: {value: 7.1, source: alpha-2024}",
