@@ -463,3 +463,64 @@ fn news_edits_that_patch_the_model_give_the_bytes_of_a_full_build() {
     rebuild_after(&mut s, &site, mid).unwrap();
     assert_same(&out, &site, "fixing a news file that did not parse");
 }
+
+/// A news edit that gives a status list a second page adds a file; the edit back takes it
+/// away, which a rebuild of the changed files alone would leave behind: both give the files of
+/// a full build.
+#[test]
+fn a_status_list_that_gains_or_loses_a_page_gives_the_files_of_a_full_build() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    // Fifty pledges that start dropped: one full page of `status/dropped/`.
+    let body: String = (1..=50)
+        .map(|i| format!("第{i}项重点工作按期推进。"))
+        .collect();
+    std::fs::write(
+        site.join("content/reports/gamma-2024.md"),
+        format!(
+            "---\njurisdiction: gamma\nyear: 2024\ntitle: 2024年丙市政府工作报告\ndelivered: 2024-03-01\n---\n{body}\n"
+        ),
+    )
+    .unwrap();
+    let pledges: String = (1..=50)
+        .map(|i| {
+            format!("  - id: w{i:02}\n    text: 第{i}项重点工作按期推进\n    category: urban\n    status: dropped\n")
+        })
+        .collect();
+    std::fs::write(
+        site.join("content/pledges/gamma-2024.yaml"),
+        format!("report: gamma-2024\npledges:\n{pledges}"),
+    )
+    .unwrap();
+    let news = "content/news/gamma-news.md";
+    std::fs::write(
+        site.join(news),
+        "---\ntitle: 丙市工作进展\ndate: 2024-05-01\npledges: [gamma-2024/w01]\n---\n丙市各项工作有序推进。\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    assert!(s.rebuild().unwrap().full);
+    let second = out.join("status/dropped/page/2/index.html");
+    assert!(!second.exists());
+
+    let (from, to) = (
+        "pledges: [gamma-2024/w01]\n",
+        "pledges: [gamma-2024/w01]\nupdates:\n  - pledge: alpha-2024/cpi\n    status: dropped\n",
+    );
+    edit(&site, news, from, to);
+    let r = rebuild_after(&mut s, &site, news).unwrap();
+    assert!(
+        r.patched && !r.full,
+        "a page added is an incremental rebuild"
+    );
+    assert!(second.exists());
+    assert_same(&out, &site, "a status list that gains a page");
+
+    edit(&site, news, to, from);
+    let r = rebuild_after(&mut s, &site, news).unwrap();
+    assert!(r.patched && r.full, "a page removed is a full rebuild");
+    assert!(!second.exists());
+    assert_same(&out, &site, "a status list that loses a page");
+}
