@@ -1,11 +1,13 @@
 //! Incremental rebuild time without the HTTP server and the file watcher: what `serve` does
 //! after an editor saves a news file.
 //!
-//!     cargo run --release --example rebuild -- <site> [edits] [--load-only]
+//!     cargo run --release --example rebuild -- <site> [edits] [--load-only] [--file <rel>] [--update]
 //!
 //! Builds `<site>` (which it edits: pass a copy) into a temporary folder through
 //! `duixian::incremental::Session`, then `edits` times appends a sentence to the first news file
-//! and rebuilds, printing each rebuild's phases and the median, in milliseconds. With
+//! (or `--file`, a path relative to the site) and rebuilds, printing each rebuild's phases and
+//! the median, in milliseconds. With `--update` each edit instead switches the status of the
+//! file's first update between `in_progress` and `completed`, which changes a pledge. With
 //! `--load-only` it times only reading (from the cache) and validating the site, twice per edit,
 //! which is the part to profile (`perf record`).
 #![allow(clippy::print_stdout)]
@@ -27,17 +29,39 @@ fn main() {
     };
     let edits: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
     let load_only = args.iter().any(|a| a == "--load-only");
-    let news = walkdir::WalkDir::new(site.join("content/news"))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.path().to_path_buf())
-        .expect("the site has a news file");
+    let update = args.iter().any(|a| a == "--update");
+    let file = args
+        .iter()
+        .position(|a| a == "--file")
+        .and_then(|i| args.get(i + 1));
+    let news = match file {
+        Some(rel) => site.join(rel),
+        None => walkdir::WalkDir::new(site.join("content/news"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| e.path().to_path_buf())
+            .expect("the site has a news file"),
+    };
     let opts = BuildOptions::default();
     let edit = |i: usize| {
         let mut text = std::fs::read_to_string(&news).unwrap();
-        text.push_str(&format!("\n编辑第{i}次。\n"));
+        if update {
+            let at = text
+                .find("\n    status: ")
+                .expect("the news file has an update")
+                + 1;
+            let end = at + text[at..].find('\n').unwrap();
+            let to = if text[at..end].contains("in_progress") {
+                "completed"
+            } else {
+                "in_progress"
+            };
+            text.replace_range(at..end, &format!("    status: {to}"));
+        } else {
+            text.push_str(&format!("\n编辑第{i}次。\n"));
+        }
         std::fs::write(&news, text).unwrap();
     };
     let mut times = Vec::new();

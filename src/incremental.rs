@@ -14,12 +14,16 @@
 use crate::build::{self, Cleanup, Summary};
 use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
-use crate::model::BuildOptions;
+use crate::model::patch::{NewsEdit, Patched, patch_news};
+use crate::model::{BuildOptions, Site};
 use crate::output::check_output_dir;
+use crate::render::Job;
+use crate::render::fingerprint::Inputs;
 use anyhow::Result;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Above this many changed files a rebuild is a full one: it bounds the rendered pages held in
@@ -29,7 +33,15 @@ pub const MAX_CHANGED: usize = 2_000;
 /// What the files being served were made from.
 struct Served {
     global: u64,
-    files: HashMap<String, u64>,
+    /// [`crate::render::Renderer::shape`]: while it is the same, so are `jobs` and `paths`.
+    shape: u64,
+    jobs: Arc<Vec<Job>>,
+    /// Each job's output path.
+    paths: Arc<Vec<String>>,
+    /// Each job's number; `None` when its file may not hold it (a write failed).
+    fps: Vec<Option<u64>>,
+    /// The entities' numbers of the model served.
+    inputs: Inputs,
 }
 
 /// A site being served: its folder, its output folder, and what is known of the last build.
@@ -39,6 +51,8 @@ pub struct Session {
     opts: BuildOptions,
     cache: content::Cache,
     served: Option<Served>,
+    /// The model of the last successful rebuild, patched after news edits.
+    site: Option<Site>,
 }
 
 /// What one rebuild did.
@@ -53,6 +67,9 @@ pub struct Rebuilt {
     pub paths: Vec<String>,
     /// Content files read again (the others came from the cache).
     pub read: usize,
+    /// Whether the model of the previous rebuild was patched (news edits) rather than the
+    /// whole site validated again.
+    pub patched: bool,
 }
 
 impl Session {
@@ -63,6 +80,7 @@ impl Session {
             opts,
             cache: content::Cache::new(),
             served: None,
+            site: None,
         }
     }
 
@@ -73,27 +91,107 @@ impl Session {
     }
 
     /// [`Session::rebuild`] after a file watcher reported `changed` paths (when it could name
-    /// them all): edited content files are read again without walking the site folder.
+    /// them all): edited content files are read again without walking the site folder, and
+    /// when they are all news files the model of the last build is patched
+    /// ([`model::patch::patch_news`]) instead of validating the whole site again.
     pub fn rebuild_changed(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
-        let start = Instant::now();
+        let result = self.rebuild_inner(changed);
+        if result.is_err() {
+            // The next rebuild validates the whole site: the model is that of an older state.
+            self.site = None;
+        }
+        result
+    }
+
+    /// Bring `self.site` up to date with the files; the warnings, the content files read and
+    /// whether the model was patched.
+    fn load(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<(Vec<Diagnostic>, usize, Option<Patched>)> {
+        let mut read = 0;
+        if let (Some(paths), Some(site)) = (changed, self.site.as_mut()) {
+            let news = self.cache.reload_news(paths);
+            read = self.cache.last_read;
+            if let (Some(news), Some((seeds, warnings))) = (news, self.cache.walked()) {
+                let edits: Vec<NewsEdit> = news
+                    .iter()
+                    .map(|n| NewsEdit {
+                        file: &n.file,
+                        stem: &n.stem,
+                        raw: &n.raw,
+                    })
+                    .collect();
+                if let Some(p) = patch_news(site, &edits, seeds) {
+                    return Ok((warnings.to_vec(), read, Some(p)));
+                }
+            }
+        }
+        self.site = None;
         let (site, warnings) =
             build::load_site_cached(&self.root, &self.opts, &mut self.cache, changed)?;
-        let read = self.cache.last_read;
+        self.site = Some(site);
+        Ok((warnings, read + self.cache.last_read, None))
+    }
+
+    fn rebuild_inner(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
+        let start = Instant::now();
+        let (warnings, read, patched) = self.load(changed)?;
+        let site = self.site.as_ref().expect("load leaves a model");
         let loaded_at = start.elapsed().as_millis();
-        let (r, theme) = build::renderer_and_theme(&self.root, &site)?;
-        let jobs = r.jobs();
-        let (global, fps) = r.fingerprints(&jobs, theme);
-        let paths: Vec<String> = jobs.iter().map(|j| r.path_of(j)).collect();
-        let compared_at = start.elapsed().as_millis();
+        let (r, theme) = build::renderer_and_theme(&self.root, site)?;
+        let renderer_at = start.elapsed().as_millis();
+        // After a patch, the served build's numbers are those of the model before it.
+        let inputs = match (&patched, &self.served) {
+            (Some(p), Some(s)) => {
+                let mut inputs = s.inputs.clone();
+                r.update_inputs(&mut inputs, p, theme);
+                inputs
+            }
+            _ => r.inputs(theme),
+        };
+        let global = inputs.global();
+        let shape = r.shape(&inputs);
+        let same_jobs = self.served.as_ref().is_some_and(|s| s.shape == shape);
+        let (jobs, paths) = match &self.served {
+            Some(s) if same_jobs => (s.jobs.clone(), s.paths.clone()),
+            _ => {
+                let jobs = r.jobs();
+                let paths: Vec<String> = jobs.iter().map(|j| r.path_of(j)).collect();
+                (Arc::new(jobs), Arc::new(paths))
+            }
+        };
+        let fps = r.job_fingerprints(&jobs, &inputs);
         let changed: Option<Vec<usize>> = match &self.served {
-            Some(s) if s.global == global => Some(
+            Some(s) if same_jobs => Some(
                 (0..jobs.len())
-                    .filter(|&i| s.files.get(&paths[i]) != Some(&fps[i]))
+                    .filter(|&i| s.fps[i] != Some(fps[i]))
                     .collect(),
             ),
+            Some(s) if s.global == global => {
+                // Lists gained or lost pages: compare by path. A file that is no longer made
+                // would stay behind, so that is a full rebuild (as it is rare).
+                let now: FxHashSet<&str> = paths.iter().map(String::as_str).collect();
+                if s.paths.iter().all(|p| now.contains(p.as_str())) {
+                    let before: FxHashMap<&str, Option<u64>> = s
+                        .paths
+                        .iter()
+                        .map(String::as_str)
+                        .zip(s.fps.iter().copied())
+                        .collect();
+                    Some(
+                        (0..jobs.len())
+                            .filter(|&i| before.get(paths[i].as_str()) != Some(&Some(fps[i])))
+                            .collect(),
+                    )
+                } else {
+                    None
+                }
+            }
             _ => None,
         };
         let changed = changed.filter(|c| c.len() <= MAX_CHANGED);
+        let compared_at = start.elapsed().as_millis();
 
         let Some(changed) = changed else {
             let out = check_output_dir(&self.root, &self.out)?;
@@ -101,7 +199,11 @@ impl Session {
             let summary = build::write_all(&r, &jobs, &out, None, Cleanup::Later, start, warnings)?;
             self.served = Some(Served {
                 global,
-                files: paths.into_iter().zip(fps).collect(),
+                shape,
+                jobs,
+                paths,
+                fps: fps.into_iter().map(Some).collect(),
+                inputs,
             });
             return Ok(Rebuilt {
                 written: summary.files,
@@ -109,6 +211,7 @@ impl Session {
                 summary,
                 full: true,
                 read,
+                patched: patched.is_some(),
             });
         };
 
@@ -126,24 +229,33 @@ impl Session {
         if !errors.is_empty() {
             return Err(ContentErrors::new(errors).into());
         }
-        let served = self
-            .served
-            .as_mut()
-            .expect("an incremental rebuild follows a served build");
+        // The files to write are marked unknown first: if writing fails, the next rebuild
+        // writes them again.
+        let mut known: Vec<Option<u64>> = fps.iter().copied().map(Some).collect();
+        for &i in &changed {
+            known[i] = None;
+        }
+        let served = self.served.insert(Served {
+            global,
+            shape,
+            jobs: jobs.clone(),
+            paths,
+            fps: known,
+            inputs,
+        });
         let mut bytes = 0;
         for (f, &i) in files.iter().zip(&changed) {
-            // Forget the file's number first: if writing fails, the next rebuild writes it again.
-            served.files.remove(&f.path);
             write_over(&self.out, &f.path, &f.bytes)?;
-            served.files.insert(f.path.clone(), fps[i]);
+            served.fps[i] = Some(fps[i]);
             bytes += f.bytes.len() as u64;
         }
         let written_at = start.elapsed().as_millis();
-        let mut summary = build::summary(&site, changed.iter().map(|&i| &jobs[i]), start, warnings);
+        let mut summary = build::summary(site, changed.iter().map(|&i| &jobs[i]), start, warnings);
         summary.bytes = bytes;
         summary.phases = vec![
             ("load and validate", loaded_at),
-            ("compare inputs", compared_at - loaded_at),
+            ("set up the renderer", renderer_at - loaded_at),
+            ("compare inputs", compared_at - renderer_at),
             ("render", rendered_at - compared_at),
             ("write", written_at - rendered_at),
         ];
@@ -153,6 +265,7 @@ impl Session {
             written: files.len(),
             paths: files.into_iter().map(|f| f.path).collect(),
             read,
+            patched: patched.is_some(),
         })
     }
 }

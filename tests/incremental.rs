@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use duixian::incremental::Session;
+use duixian::incremental::{Rebuilt, Session};
 use duixian::model::BuildOptions;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -124,6 +124,13 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
             60,
         ),
         (
+            "a pledge's starting status that no other pledge has (a search filter)",
+            "content/pledges/alpha-2024.yaml",
+            "    status: not_started",
+            "    status: dropped",
+            60,
+        ),
+        (
             "an indicator value",
             "content/indicators/alpha.yaml",
             "actual: {value: 7.1, source: alpha-2024}",
@@ -140,9 +147,15 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
     ];
     for &(what, rel, from, to, at_most) in cases {
         edit(&site, rel, from, to);
-        let r = s.rebuild().unwrap();
+        // As `serve` does: the watcher names the edited file.
+        let r = s.rebuild_changed(Some(&[site.join(rel)])).unwrap();
         assert!(!r.full, "{what} should not need a full rebuild");
         assert_eq!(r.read, 1, "{what}: only the edited file is read again");
+        assert_eq!(
+            r.patched,
+            rel.starts_with("content/news/"),
+            "{what}: news edits patch the model, other edits validate the whole site"
+        );
         assert!(
             r.written >= 1 && r.written <= at_most,
             "{what}: wrote {} of {total} files, expected at most {at_most}: {:?}",
@@ -272,4 +285,242 @@ fn paths_reported_by_the_watcher_are_read_without_walking_the_folder() {
         "a template change rebuilds all, reading no content"
     );
     assert_same(&out, &site, "a template reported by the watcher");
+}
+
+/// Rebuild after `rel` was edited as `serve` does (the watcher names the file); the result.
+fn rebuild_after(s: &mut Session, site: &Path, rel: &str) -> anyhow::Result<Rebuilt> {
+    s.rebuild_changed(Some(&[site.join(rel)]))
+}
+
+/// The errors `duixian check` reports for the site, as text.
+fn check_errors(site: &Path) -> String {
+    let e = duixian::build::check(site, &opts()).expect_err("the site is broken");
+    match e.downcast_ref::<duixian::diag::ContentErrors>() {
+        Some(c) => c.to_string(),
+        None => format!("{e:#}"),
+    }
+}
+
+/// News edits patch the last build's model instead of validating the whole site: each kind of
+/// change to what news feeds (histories, states, news lists, list order and pagination, the
+/// data date) still gives a full build's bytes, and an error gives `check`'s exact messages.
+#[test]
+fn news_edits_that_patch_the_model_give_the_bytes_of_a_full_build() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    // Enough news items for two pages of the news list (20 a page), dated between the two
+    // news items of the fixture, some naming a pledge the fixture's items update.
+    for i in 1..=24 {
+        let pledges = if i % 3 == 0 {
+            "pledges: [alpha-2024/gdp]\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            site.join(format!("content/news/extra-{i:02}.md")),
+            format!(
+                "---\ntitle: 八月新闻{i}\ndate: 2024-08-{i:02}\n{pledges}---\n第{i}条八月新闻的正文。\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    assert!(s.rebuild().unwrap().full);
+    assert_same(&out, &site, "the first build");
+
+    let mid = "content/news/mid-year.md";
+    let card = "content/news/2024/report-card.md";
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "an update moved to another pledge",
+            mid,
+            "  - pledge: alpha-2024/parking\n    status: in_progress",
+            "  - pledge: alpha-2024/projects\n    status: in_progress",
+        ),
+        (
+            "an update removed",
+            mid,
+            "  - pledge: alpha-2024/gdp\n    status: in_progress\n    value: 7.8\n    as_of: 2024-06-30\n    quote: 生产总值增长7.8%\n",
+            "",
+        ),
+        (
+            "a pledge mentioned",
+            mid,
+            "title: 上半年经济运行情况\n",
+            "title: 上半年经济运行情况\npledges: [alpha-2024/cpi, alpha-2024/gdp]\n",
+        ),
+        (
+            "a date that moves the item to the first page of the news list",
+            mid,
+            "date: 2024-07-20",
+            "date: 2024-08-15",
+        ),
+        (
+            "an update's as_of that reorders a pledge's history",
+            card,
+            "    value: 2500\n    as_of: 2024-12-31",
+            "    value: 2500\n    as_of: 2024-06-01",
+        ),
+        (
+            "the only update of a pledge removed: unrated again",
+            card,
+            "  - pledge: alpha-2024/illegal-buildings\n    status: completed\n    value: 590\n    as_of: 2024-12-31\n    quote: 累计拆除违建590处\n",
+            "",
+        ),
+        (
+            "the latest update of a pledge removed",
+            card,
+            "  - pledge: alpha-2024/old-communities\n    status: completed\n    value: 68\n    as_of: 2024-12-31\n    quote: 68个老旧小区全部完成改造\n",
+            "",
+        ),
+        (
+            "a date that moves the data date",
+            card,
+            "date: 2025-01-15",
+            "date: 2026-01-15",
+        ),
+    ];
+    for &(what, rel, from, to) in cases {
+        edit(&site, rel, from, to);
+        let r = rebuild_after(&mut s, &site, rel).unwrap();
+        assert!(r.patched, "{what}: the model is patched");
+        assert_eq!(r.read, 1, "{what}: only the edited file is read");
+        assert_same(&out, &site, what);
+    }
+
+    // An edit with an error: `check`'s exact messages, the served files left alone; the fix
+    // is patched again.
+    let before = served(&out);
+    edit(
+        &site,
+        mid,
+        "quote: 新增停车泊位1200个",
+        "quote: 新增停车泊位1300个",
+    );
+    let err = rebuild_after(&mut s, &site, mid).unwrap_err();
+    let shown = match err.downcast_ref::<duixian::diag::ContentErrors>() {
+        Some(c) => c.to_string(),
+        None => format!("{err:#}"),
+    };
+    assert_eq!(shown, check_errors(&site));
+    assert_eq!(
+        served(&out),
+        before,
+        "a failed rebuild changed the served files"
+    );
+    edit(
+        &site,
+        mid,
+        "quote: 新增停车泊位1300个",
+        "quote: 新增停车泊位1200个",
+    );
+    let r = rebuild_after(&mut s, &site, mid).unwrap();
+    assert!(
+        !r.patched,
+        "after an error the whole site is validated again"
+    );
+    assert_same(&out, &site, "fixing a broken news edit");
+    edit(&site, mid, "status: in_progress", "status: completed");
+    assert!(rebuild_after(&mut s, &site, mid).unwrap().patched);
+    assert_same(&out, &site, "a news edit after the fix");
+
+    // A broken pledge file, then a news edit: the news edit must not hide the pledge error.
+    let pledges = "content/pledges/alpha-2024.yaml";
+    edit(&site, pledges, "category: urban", "category: urbn");
+    assert!(rebuild_after(&mut s, &site, pledges).is_err());
+    edit(&site, mid, "上半年，全市", "今年上半年，全市");
+    let err = rebuild_after(&mut s, &site, mid).unwrap_err();
+    assert!(format!("{err:#}").contains("urbn"), "{err:#}");
+    edit(&site, pledges, "category: urbn", "category: urban");
+    assert!(rebuild_after(&mut s, &site, pledges).is_ok());
+    assert_same(&out, &site, "fixing the pledge file");
+
+    // An update naming a draft pledge (left out of the build): validated whole, same bytes.
+    edit(
+        &site,
+        mid,
+        "  - pledge: alpha-2024/old-communities",
+        "  - pledge: beta-2024/draft-pledge\n    status: in_progress\n  - pledge: alpha-2024/old-communities",
+    );
+    let r = rebuild_after(&mut s, &site, mid).unwrap();
+    assert!(
+        !r.patched,
+        "a draft is not in the model: the whole site is validated"
+    );
+    assert_same(&out, &site, "an update of a draft pledge");
+
+    // A news file that no longer parses, then fixed.
+    edit(&site, mid, "title: 上半年", "title: [上半年");
+    let err = rebuild_after(&mut s, &site, mid).unwrap_err();
+    let shown = match err.downcast_ref::<duixian::diag::ContentErrors>() {
+        Some(c) => c.to_string(),
+        None => format!("{err:#}"),
+    };
+    assert_eq!(shown, check_errors(&site));
+    edit(&site, mid, "title: [上半年", "title: 上半年");
+    rebuild_after(&mut s, &site, mid).unwrap();
+    assert_same(&out, &site, "fixing a news file that did not parse");
+}
+
+/// A news edit that gives a status list a second page adds a file; the edit back takes it
+/// away, which a rebuild of the changed files alone would leave behind: both give the files of
+/// a full build.
+#[test]
+fn a_status_list_that_gains_or_loses_a_page_gives_the_files_of_a_full_build() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    // Fifty pledges that start dropped: one full page of `status/dropped/`.
+    let body: String = (1..=50)
+        .map(|i| format!("第{i}项重点工作按期推进。"))
+        .collect();
+    std::fs::write(
+        site.join("content/reports/gamma-2024.md"),
+        format!(
+            "---\njurisdiction: gamma\nyear: 2024\ntitle: 2024年丙市政府工作报告\ndelivered: 2024-03-01\n---\n{body}\n"
+        ),
+    )
+    .unwrap();
+    let pledges: String = (1..=50)
+        .map(|i| {
+            format!("  - id: w{i:02}\n    text: 第{i}项重点工作按期推进\n    category: urban\n    status: dropped\n")
+        })
+        .collect();
+    std::fs::write(
+        site.join("content/pledges/gamma-2024.yaml"),
+        format!("report: gamma-2024\npledges:\n{pledges}"),
+    )
+    .unwrap();
+    let news = "content/news/gamma-news.md";
+    std::fs::write(
+        site.join(news),
+        "---\ntitle: 丙市工作进展\ndate: 2024-05-01\npledges: [gamma-2024/w01]\n---\n丙市各项工作有序推进。\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    assert!(s.rebuild().unwrap().full);
+    let second = out.join("status/dropped/page/2/index.html");
+    assert!(!second.exists());
+
+    let (from, to) = (
+        "pledges: [gamma-2024/w01]\n",
+        "pledges: [gamma-2024/w01]\nupdates:\n  - pledge: alpha-2024/cpi\n    status: dropped\n",
+    );
+    edit(&site, news, from, to);
+    let r = rebuild_after(&mut s, &site, news).unwrap();
+    assert!(
+        r.patched && !r.full,
+        "a page added is an incremental rebuild"
+    );
+    assert!(second.exists());
+    assert_same(&out, &site, "a status list that gains a page");
+
+    edit(&site, news, to, from);
+    let r = rebuild_after(&mut s, &site, news).unwrap();
+    assert!(r.patched && r.full, "a page removed is a full rebuild");
+    assert!(!second.exists());
+    assert_same(&out, &site, "a status list that loses a page");
 }

@@ -160,6 +160,8 @@ enum Parsed {
 
 /// What one file gave when it was last read, kept by [`Cache`].
 struct Cached {
+    /// File stem as [`Doc::stem`] has it.
+    stem: String,
     len: u64,
     modified: Option<SystemTime>,
     file: Arc<SourceFile>,
@@ -193,6 +195,78 @@ impl Cache {
     /// freed as soon as the model no longer needs them.
     pub fn one_shot() -> Cache {
         Cache::default()
+    }
+}
+
+/// A news file read again by [`Cache::reload_news`].
+pub struct ReloadedNews {
+    pub file: Arc<SourceFile>,
+    pub stem: String,
+    pub raw: Arc<RawNews>,
+}
+
+impl Cache {
+    /// Read again the news files at `changed` (paths a file watcher reported), each of which the
+    /// last load read as a news item, and keep them in the cache. Gives the new versions when
+    /// each is a regular file that parsed without an error or a warning; otherwise `None`, and
+    /// a later load reports the problem as [`load`] would (the files read stay in the cache).
+    /// `None` without reading anything when a path is not such a news file (a new or removed
+    /// file, another kind of content, a theme file).
+    pub fn reload_news(&mut self, changed: &[PathBuf]) -> Option<Vec<ReloadedNews>> {
+        self.last_read = 0;
+        self.walk.as_ref()?;
+        let mut paths: Vec<&PathBuf> = changed.iter().collect();
+        paths.sort();
+        paths.dedup();
+        let known = paths.iter().all(|p| {
+            self.files
+                .get(*p)
+                .is_some_and(|c| matches!(c.parsed, Some(Parsed::News(_))))
+                && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file())
+        });
+        if !known {
+            return None;
+        }
+        let fresh: Vec<(PathBuf, Cached)> = paths
+            .par_iter()
+            .map(|&p| {
+                let old = &self.files[p];
+                let meta = std::fs::metadata(p).ok();
+                let (file, parsed, diags) = read_and_parse(Kind::News, p, old.file.rel.clone());
+                let c = Cached {
+                    stem: old.stem.clone(),
+                    len: meta.as_ref().map_or(0, |m| m.len()),
+                    modified: meta.as_ref().and_then(|m| m.modified().ok()),
+                    file: Arc::new(file),
+                    parsed,
+                    diags,
+                };
+                (p.clone(), c)
+            })
+            .collect();
+        self.last_read = fresh.len();
+        let mut out = Vec::with_capacity(fresh.len());
+        let mut clean = true;
+        for (p, c) in fresh {
+            match (&c.parsed, c.diags.is_empty()) {
+                (Some(Parsed::News(raw)), true) => out.push(ReloadedNews {
+                    file: c.file.clone(),
+                    stem: c.stem.clone(),
+                    raw: raw.clone(),
+                }),
+                _ => clean = false,
+            }
+            self.files.insert(p, c);
+        }
+        clean.then_some(out)
+    }
+
+    /// What the last walk of the site folder found besides content files: the file names in
+    /// `seeds/` and the warnings about skipped files, as [`Loaded`] has them.
+    pub fn walked(&self) -> Option<(&BTreeSet<String>, &[Diagnostic])> {
+        self.walk
+            .as_ref()
+            .map(|w| (&w.seeds, w.warnings.as_slice()))
     }
 }
 
@@ -407,6 +481,7 @@ fn load_with(
                 && !changed.contains(&path)
             {
                 let again = Cached {
+                    stem: stem.clone(),
                     len: c.len,
                     modified: c.modified,
                     file: c.file.clone(),
@@ -425,6 +500,7 @@ fn load_with(
                 && c.file.rel == rel
             {
                 let again = Cached {
+                    stem: stem.clone(),
                     len,
                     modified,
                     file: c.file.clone(),
@@ -435,6 +511,7 @@ fn load_with(
             }
             let (file, parsed, diags) = read_and_parse(kind, &path, rel);
             let fresh = Cached {
+                stem: stem.clone(),
                 len,
                 modified,
                 file: Arc::new(file),

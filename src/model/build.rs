@@ -7,14 +7,14 @@ use super::met::{indicator_met, is_provisional, pledge_met};
 use super::*;
 use crate::content::locate::{Seg, idx, key};
 use crate::content::raw::{RawNews, RawPledge};
-use crate::content::{Doc, FileId, Loaded};
+use crate::content::{Doc, FileId, Loaded, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{explain_missing, normalize_quote};
 use crate::types::{PledgeRef, is_valid_id};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Choices that change what a build includes.
 #[derive(Debug, Clone, Default)]
@@ -556,109 +556,36 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         .collect();
     let mut news: Vec<News> = Vec::new();
     let mut news_ix: HashMap<&str, usize> = HashMap::default();
+    let jurisdiction = |j: &str| -> Result<usize, String> {
+        jur_ix
+            .get(j)
+            .copied()
+            .ok_or_else(|| unknown("jurisdiction", j, jur_ix.keys().copied()))
+    };
+    let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
+        lookup(r)
+            .map(|a| model_ix[a])
+            .ok_or_else(|| unknown_pledge(r, &full_ix))
+    };
     for ((doc, keep), text) in news_docs.iter().zip(news_text) {
         let n = news.len();
-        let r = &doc.raw;
-        check_seed(&mut e, doc.file, &r.seed, loaded);
-        if let Some(u) = &r.source_url
-            && let Err(msg) = check_source_url(u)
-        {
-            e.at(doc.file, &[key("source_url")], msg);
+        let item = news_item(
+            NewsSource {
+                file: loaded.shared_file(doc.file),
+                stem: &doc.stem,
+                raw: &doc.raw,
+                text,
+                seeds: &loaded.seeds,
+            },
+            *keep,
+            &jurisdiction,
+            &pledge,
+            &mut e.list,
+        );
+        if let Some(item) = item {
+            news_ix.insert(doc.stem.as_str(), n);
+            news.push(item);
         }
-        let mut js = Vec::new();
-        for (i, j) in r.jurisdictions.iter().enumerate() {
-            match jur_ix.get(j.as_str()) {
-                Some(&x) => js.push(x),
-                None => e.at(
-                    doc.file,
-                    &[key("jurisdictions"), idx(i)],
-                    unknown("jurisdiction", j.as_str(), jur_ix.keys().copied()),
-                ),
-            }
-        }
-        let mut mentioned = Vec::new();
-        for (i, pr) in r.pledges.iter().enumerate() {
-            match lookup(pr) {
-                None => e.at(
-                    doc.file,
-                    &[key("pledges"), idx(i)],
-                    unknown_pledge(pr, &full_ix),
-                ),
-                Some(a) => mentioned.extend(model_ix[a]),
-            }
-        }
-        let mut updates = Vec::new();
-        for (i, u) in r.updates.iter().enumerate() {
-            let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
-            let target = match lookup(&u.pledge) {
-                None => {
-                    e.at(doc.file, &at("pledge"), unknown_pledge(&u.pledge, &full_ix));
-                    continue;
-                }
-                Some(a) => model_ix[a],
-            };
-            let quote = u.quote.as_deref().map(normalize_quote);
-            let mut quote_range = None;
-            if let Some(q) = &quote {
-                if q.is_empty() {
-                    e.at(doc.file, &at("quote"), "quote is empty: quote the evidence verbatim from this news body, or leave the field out");
-                } else {
-                    match &text.quotes[i] {
-                        Some(Ok(s)) => quote_range = Some(*s..s + q.len()),
-                        Some(Err(hint)) => {
-                            e.at(
-                                doc.file,
-                                &at("quote"),
-                                format!(
-                                    "quote does not occur in this news body: «{}» ({hint})",
-                                    short(q)
-                                ),
-                            );
-                        }
-                        None => {}
-                    }
-                }
-            }
-            if let Some(p) = target {
-                updates.push(Update {
-                    pledge: p,
-                    status: u.status,
-                    value: u.value,
-                    as_of: u.as_of.unwrap_or(r.date),
-                    quote,
-                    quote_range,
-                });
-            }
-        }
-        let mut ps: Vec<usize> = mentioned.clone();
-        ps.extend(updates.iter().map(|u| u.pledge));
-        ps.sort_unstable();
-        ps.dedup();
-        if !keep {
-            continue;
-        }
-        if r.title.trim().is_empty() {
-            e.at(
-                doc.file,
-                &[key("title")],
-                "title is empty: give the news item its headline",
-            );
-        }
-        news_ix.insert(doc.stem.as_str(), n);
-        news.push(News {
-            slug: crate::types::NewsSlug::parse(&doc.stem).expect("stem checked above"),
-            title: r.title.clone(),
-            date: r.date,
-            source: r.source.clone(),
-            source_url: r.source_url.clone(),
-            seed: r.seed.clone(),
-            summary: r.summary.clone(),
-            jurisdictions: js,
-            updates,
-            pledges: ps,
-            body: super::Body::new(loaded.shared_file(doc.file)),
-            lead: text.lead,
-        });
     }
 
     // ---- history, current state, back-links
@@ -880,12 +807,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     if !e.list.is_empty() {
         return Err(e.list);
     }
-    let data_date = reports
-        .iter()
-        .map(|r| r.delivered)
-        .chain(news.iter().map(|n| n.date))
-        .chain(news.iter().flat_map(|n| n.updates.iter().map(|u| u.as_of)))
-        .max();
+    let data_date = data_date(&reports, &news);
     Ok(Site {
         data_date,
         config,
@@ -897,6 +819,138 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         indicators,
         pages,
     })
+}
+
+/// One news file as the validation of news items reads it.
+pub(crate) struct NewsSource<'a> {
+    pub file: Arc<SourceFile>,
+    pub stem: &'a str,
+    pub raw: &'a RawNews,
+    /// What is needed of its body's rendered text ([`NewsText::find`]).
+    pub text: NewsText,
+    /// File names in `seeds/`.
+    pub seeds: &'a BTreeSet<String>,
+}
+
+/// Check one news file and make its model item; `None` when it is not `keep` (a duplicate slug,
+/// checked for its own errors only). `jurisdiction` and `pledge` resolve references (a pledge
+/// left out of the build, a draft, is `Ok(None)`) or give the message for an unknown one. Every
+/// error found is added to `errors`, in the order `build` reports them.
+pub(crate) fn news_item(
+    src: NewsSource,
+    keep: bool,
+    jurisdiction: &dyn Fn(&str) -> Result<usize, String>,
+    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<News> {
+    let NewsSource {
+        file,
+        stem,
+        raw: r,
+        text,
+        seeds,
+    } = src;
+    if let Some(d) = seed_error(&file, &r.seed, seeds) {
+        errors.push(d);
+    }
+    if let Some(u) = &r.source_url
+        && let Err(msg) = check_source_url(u)
+    {
+        errors.push(file.error_at(&[key("source_url")], msg));
+    }
+    let mut js = Vec::new();
+    for (i, j) in r.jurisdictions.iter().enumerate() {
+        match jurisdiction(j.as_str()) {
+            Ok(x) => js.push(x),
+            Err(msg) => errors.push(file.error_at(&[key("jurisdictions"), idx(i)], msg)),
+        }
+    }
+    let mut mentioned = Vec::new();
+    for (i, pr) in r.pledges.iter().enumerate() {
+        match pledge(pr) {
+            Err(msg) => errors.push(file.error_at(&[key("pledges"), idx(i)], msg)),
+            Ok(m) => mentioned.extend(m),
+        }
+    }
+    let mut updates = Vec::new();
+    for (i, u) in r.updates.iter().enumerate() {
+        let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
+        let target = match pledge(&u.pledge) {
+            Err(msg) => {
+                errors.push(file.error_at(&at("pledge"), msg));
+                continue;
+            }
+            Ok(m) => m,
+        };
+        let quote = u.quote.as_deref().map(normalize_quote);
+        let mut quote_range = None;
+        if let Some(q) = &quote {
+            if q.is_empty() {
+                errors.push(file.error_at(&at("quote"), "quote is empty: quote the evidence verbatim from this news body, or leave the field out"));
+            } else {
+                match &text.quotes[i] {
+                    Some(Ok(s)) => quote_range = Some(*s..s + q.len()),
+                    Some(Err(hint)) => {
+                        errors.push(file.error_at(
+                            &at("quote"),
+                            format!(
+                                "quote does not occur in this news body: «{}» ({hint})",
+                                short(q)
+                            ),
+                        ));
+                    }
+                    None => {}
+                }
+            }
+        }
+        if let Some(p) = target {
+            updates.push(Update {
+                pledge: p,
+                status: u.status,
+                value: u.value,
+                as_of: u.as_of.unwrap_or(r.date),
+                quote,
+                quote_range,
+            });
+        }
+    }
+    if !keep {
+        return None;
+    }
+    let mut ps: Vec<usize> = mentioned;
+    ps.extend(updates.iter().map(|u| u.pledge));
+    ps.sort_unstable();
+    ps.dedup();
+    if r.title.trim().is_empty() {
+        errors.push(file.error_at(
+            &[key("title")],
+            "title is empty: give the news item its headline",
+        ));
+    }
+    Some(News {
+        slug: crate::types::NewsSlug::parse(stem).expect("stem checked by the caller"),
+        title: r.title.clone(),
+        date: r.date,
+        source: r.source.clone(),
+        source_url: r.source_url.clone(),
+        seed: r.seed.clone(),
+        summary: r.summary.clone(),
+        jurisdictions: js,
+        updates,
+        pledges: ps,
+        body: super::Body::new(file),
+        lead: text.lead,
+    })
+}
+
+/// The date the data speaks for ([`Site::data_date`]).
+pub(crate) fn data_date(reports: &[Report], news: &[News]) -> Option<Date> {
+    reports
+        .iter()
+        .map(|r| r.delivered)
+        .chain(news.iter().map(|n| n.date))
+        .chain(news.iter().flat_map(|n| n.updates.iter().map(|u| u.as_of)))
+        .max()
 }
 
 const ID_RULE: &str =
@@ -953,15 +1007,24 @@ fn check_source_url(u: &str) -> Result<(), String> {
 }
 
 fn check_seed(e: &mut Errors, file: FileId, seed: &Option<String>, loaded: &Loaded) {
-    if let Some(s) = seed
-        && (s.contains(['/', '\\']) || s.starts_with('.') || !loaded.seeds.contains(s))
-    {
-        e.at(
-            file,
+    if let Some(d) = seed_error(loaded.file(file), seed, &loaded.seeds) {
+        e.list.push(d);
+    }
+}
+
+/// The error of a `seed` field that does not name a file in `seeds/`.
+fn seed_error(
+    file: &SourceFile,
+    seed: &Option<String>,
+    seeds: &BTreeSet<String>,
+) -> Option<Diagnostic> {
+    let s = seed.as_ref()?;
+    (s.contains(['/', '\\']) || s.starts_with('.') || !seeds.contains(s)).then(|| {
+        file.error_at(
             &[key("seed")],
             format!("seed `{s}` is not a file in seeds/"),
-        );
-    }
+        )
+    })
 }
 
 /// Needles longer than this are searched one by one: an automaton's size grows with them.
@@ -1097,7 +1160,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// What a news item's checks and pages need of its body's rendered text.
-struct NewsText {
+pub(crate) struct NewsText {
     /// Per update: where its normalised, non-empty quote starts in the text, or a hint why it
     /// does not occur; `None` without such a quote.
     quotes: Vec<Option<Result<usize, String>>>,
@@ -1106,7 +1169,7 @@ struct NewsText {
 }
 
 impl NewsText {
-    fn find(raw: &RawNews, index: &TextIndex) -> NewsText {
+    pub(crate) fn find(raw: &RawNews, index: &TextIndex) -> NewsText {
         let quotes = raw
             .updates
             .iter()

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod met;
+pub mod patch;
 
 pub use build::{BuildOptions, build};
 

@@ -17,18 +17,31 @@ fn rfc3339(d: Date) -> String {
 pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
     let base = &site.config.base_url;
     // Choose the newest entries first, then write only those: (date, tie-break key, news, update).
-    let mut chosen: Vec<(Date, String, usize, Option<usize>)> = Vec::new();
+    // Only entries at least as new as the FEED_ENTRIES-th newest can be chosen; the tie-break
+    // keys are made for those only.
+    let mut dated: Vec<(Date, usize, Option<usize>)> = Vec::new();
     for (n, item) in site.news.iter().enumerate() {
-        chosen.push((item.date, format!("n:{}", item.slug), n, None));
+        dated.push((item.date, n, None));
         for (u, up) in item.updates.iter().enumerate() {
-            chosen.push((
-                up.as_of.max(item.date),
-                format!("u:{}:{u:06}", item.slug),
-                n,
-                Some(u),
-            ));
+            dated.push((up.as_of.max(item.date), n, Some(u)));
         }
     }
+    if dated.len() > FEED_ENTRIES {
+        let (_, nth, _) = dated.select_nth_unstable_by(FEED_ENTRIES - 1, |a, b| b.0.cmp(&a.0));
+        let oldest = nth.0;
+        dated.retain(|d| d.0 >= oldest);
+    }
+    let mut chosen: Vec<(Date, String, usize, Option<usize>)> = dated
+        .into_iter()
+        .map(|(date, n, update)| {
+            let slug = &site.news[n].slug;
+            let key = match update {
+                None => format!("n:{slug}"),
+                Some(u) => format!("u:{slug}:{u:06}"),
+            };
+            (date, key, n, update)
+        })
+        .collect();
     chosen.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     chosen.truncate(FEED_ENTRIES);
     let entries: Vec<(Date, String)> = chosen

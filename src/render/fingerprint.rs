@@ -11,6 +11,7 @@
 //! of edit gives the same bytes as a full build.
 
 use super::{Job, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count, status_pos};
+use crate::model::patch::Patched;
 use crate::model::{Report, SourceRef};
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
@@ -37,9 +38,15 @@ fn report_head(r: &Report) -> u64 {
     ))
 }
 
-/// The per-entity numbers every job's number is combined from.
-struct Inputs {
+/// The per-entity numbers every job's number is combined from. `serve` keeps them between
+/// rebuilds, so that after a patched model ([`Patched`]) only the entities it changed are
+/// summed up again ([`Renderer::update_inputs`]).
+#[derive(Debug, Clone)]
+pub struct Inputs {
     global: u64,
+    /// The part of `global` that news edits cannot change: site settings, jurisdictions,
+    /// categories, page titles and the ids of everything.
+    ids: u64,
     pledge: Vec<u64>,
     /// A pledge as a card: the pledge and its report's header.
     card: Vec<u64>,
@@ -52,6 +59,13 @@ struct Inputs {
     all_news: u64,
     all_reports: u64,
     all_indicators: u64,
+}
+
+impl Inputs {
+    /// The site-wide number: when it changes, every file may change.
+    pub fn global(&self) -> u64 {
+        self.global
+    }
 }
 
 /// Status and met/missed counts of a list of pledges: what its totals show.
@@ -74,7 +88,9 @@ fn totals(r: &Renderer, list: &[usize]) -> u64 {
 }
 
 impl Renderer<'_> {
-    fn inputs(&self, theme: u64) -> Inputs {
+    /// Every entity's number. `theme` is a hash of the theme's files
+    /// ([`super::theme::ThemeFiles::fingerprint`]).
+    pub fn inputs(&self, theme: u64) -> Inputs {
         use rayon::prelude::*;
         let site = self.site;
         let pledge: Vec<u64> = site.pledges.par_iter().map(hash_of).collect();
@@ -102,9 +118,6 @@ impl Renderer<'_> {
         format!("{:?}", site.config).hash(&mut g);
         site.jurisdictions.hash(&mut g);
         site.categories.hash(&mut g);
-        site.data_date.hash(&mut g);
-        theme.hash(&mut g);
-        self.has_search().hash(&mut g);
         for p in &site.pages {
             (&p.path, &p.title, &p.description, p.weight).hash(&mut g);
         }
@@ -120,8 +133,10 @@ impl Renderer<'_> {
         for i in &site.indicators {
             (i.jurisdiction, &i.id).hash(&mut g);
         }
+        let ids = g.finish();
         Inputs {
-            global: g.finish(),
+            global: self.global(ids, theme),
+            ids,
             all_pledges: hash_of(&pledge),
             all_news: hash_of(&news),
             all_reports: hash_of(&report_full),
@@ -136,24 +151,60 @@ impl Renderer<'_> {
         }
     }
 
+    fn global(&self, ids: u64, theme: u64) -> u64 {
+        hash_of(&(ids, self.site.data_date, theme, self.has_search()))
+    }
+
+    /// Bring `inp`, the numbers of the model before `patched` changed it, up to date with this
+    /// renderer's model: only the news items and pledges the patch names are summed up again
+    /// (a patch changes nothing else but the data date).
+    pub fn update_inputs(&self, inp: &mut Inputs, patched: &Patched, theme: u64) {
+        let site = self.site;
+        for &n in &patched.news {
+            inp.news[n] = hash_of(&site.news[n]);
+        }
+        for &p in &patched.pledges {
+            inp.pledge[p] = hash_of(&site.pledges[p]);
+            inp.card[p] = hash_of(&(inp.pledge[p], inp.report_head[site.pledges[p].report]));
+        }
+        inp.all_pledges = hash_of(&inp.pledge);
+        inp.all_news = hash_of(&inp.news);
+        inp.global = self.global(inp.ids, theme);
+    }
+
     /// The global number (a change of it means every file changes) and one number per job.
     /// `theme` is a hash of the theme's files ([`super::theme::ThemeFiles::fingerprint`]).
     pub fn fingerprints(&self, jobs: &[Job], theme: u64) -> (u64, Vec<u64>) {
-        use rayon::prelude::*;
         let inp = self.inputs(theme);
+        (inp.global, self.job_fingerprints(jobs, &inp))
+    }
+
+    /// One number per job, from the entities' numbers.
+    pub fn job_fingerprints(&self, jobs: &[Job], inp: &Inputs) -> Vec<u64> {
+        use rayon::prelude::*;
         let cat_totals: Vec<u64> = self.by_category.iter().map(|l| totals(self, l)).collect();
         let status_totals: Vec<u64> = self.by_status.iter().map(|l| totals(self, l)).collect();
         let all_totals = totals(self, &self.all_pledges);
-        let fps = jobs
-            .par_iter()
+        jobs.par_iter()
             .map(|job| {
                 let mut h = FxHasher::default();
                 inp.global.hash(&mut h);
-                self.job_inputs(job, &inp, &mut h, &cat_totals, &status_totals, all_totals);
+                self.job_inputs(job, inp, &mut h, &cat_totals, &status_totals, all_totals);
                 h.finish()
             })
-            .collect();
-        (inp.global, fps)
+            .collect()
+    }
+
+    /// What the list of jobs ([`Renderer::jobs`]) is made from: the global number and the
+    /// number of pages of each paginated list. Equal shapes give equal job lists.
+    pub fn shape(&self, inp: &Inputs) -> u64 {
+        let pages = |l: &Vec<usize>| pages_count(l.len(), PLEDGES_PER_PAGE);
+        hash_of(&(
+            inp.global,
+            self.by_status.iter().map(pages).collect::<Vec<_>>(),
+            self.by_category.iter().map(pages).collect::<Vec<_>>(),
+            pages(&self.overdue),
+        ))
     }
 
     fn list_inputs(&self, inp: &Inputs, h: &mut FxHasher, all: &[usize], n: usize) {
@@ -303,7 +354,8 @@ impl Renderer<'_> {
                     }
                     PageKind::Categories | PageKind::Statuses => inp.all_pledges.hash(h),
                     PageKind::Page(i) => inp.page[i].hash(h),
-                    PageKind::Search => (inp.all_reports, inp.all_news).hash(h),
+                    // Its filters list the statuses and categories pledges have.
+                    PageKind::Search => (inp.all_reports, inp.all_news, inp.all_pledges).hash(h),
                     PageKind::NotFound => {}
                 }
             }
@@ -312,10 +364,8 @@ impl Renderer<'_> {
                 self.pledge_inputs(inp, h, *p);
             }
             Job::Feed => (inp.all_news, inp.all_pledges, inp.all_reports).hash(h),
-            Job::Sitemap(routes) => {
-                routes.hash(h);
-                (inp.all_news, inp.all_pledges, inp.all_reports).hash(h);
-            }
+            // The routes and the base URL (in the global number) only.
+            Job::Sitemap(routes) => routes.hash(h),
             Job::PledgesJson | Job::PledgesCsv => (inp.all_pledges, inp.all_reports).hash(h),
             Job::IndicatorsJson | Job::IndicatorsCsv => {
                 (inp.all_indicators, inp.all_reports, inp.all_news).hash(h)

@@ -1,0 +1,177 @@
+//! Patching a validated site after edits of news files, for `serve`: only what news feeds is
+//! computed again (the edited items, the histories, states and news lists of the pledges they
+//! name, the data date), instead of validating the whole site.
+//!
+//! A patch gives the model that [`super::build`] would give for the edited files, or nothing:
+//! it refuses whenever that cannot be shown, and the caller then validates the whole site.
+
+use super::build::{NewsSource, NewsText, news_item};
+use super::met::pledge_met;
+use super::{HistoryEntry, News, Site};
+use crate::content::SourceFile;
+use crate::content::raw::RawNews;
+use crate::types::{Date, PledgeRef, Status};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A news file of the site, edited, read and parsed without errors.
+pub struct NewsEdit<'a> {
+    pub file: &'a Arc<SourceFile>,
+    /// Its file stem (the item's slug).
+    pub stem: &'a str,
+    pub raw: &'a RawNews,
+}
+
+/// What a patch changed, by index, ascending.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Patched {
+    /// The news items replaced.
+    pub news: Vec<usize>,
+    /// The pledges named by those items before or after the edit: their history, news list,
+    /// status, value and met were computed again.
+    pub pledges: Vec<usize>,
+}
+
+/// Replace the news items of `site` that `edits` are new versions of, and compute again what
+/// depends on them. `site` must be the model of the site's files before the edits (built
+/// without errors) and `seeds` the file names in `seeds/`, as [`super::build`] read them.
+///
+/// Returns `None`, leaving `site` as it was, when validating the whole site might give a
+/// different result: an edit with an error (the whole validation reports it, with its exact
+/// message), one naming a pledge the model does not hold (a draft), a file whose item the
+/// model does not hold, or the same item twice.
+pub fn patch_news(
+    site: &mut Site,
+    edits: &[NewsEdit],
+    seeds: &BTreeSet<String>,
+) -> Option<Patched> {
+    let mut items: Vec<(usize, News)> = Vec::with_capacity(edits.len());
+    for ed in edits {
+        let n = site
+            .news
+            .binary_search_by(|x| x.slug.as_str().cmp(ed.stem))
+            .ok()?;
+        if items.iter().any(|(m, _)| *m == n) {
+            return None;
+        }
+        // Any error makes the whole validation run, so the messages here are never shown.
+        let jurisdiction = |j: &str| -> Result<usize, String> {
+            site.jurisdictions
+                .iter()
+                .position(|x| x.id.as_str() == j)
+                .ok_or_else(String::new)
+        };
+        let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
+            find_pledge(site, r).map(Some).ok_or_else(String::new)
+        };
+        let mut errors = Vec::new();
+        let item = news_item(
+            NewsSource {
+                file: ed.file.clone(),
+                stem: ed.stem,
+                raw: ed.raw,
+                text: NewsText::find(ed.raw, &ed.file.body_index()),
+                seeds,
+            },
+            true,
+            &jurisdiction,
+            &pledge,
+            &mut errors,
+        )?;
+        if !errors.is_empty() {
+            return None;
+        }
+        items.push((n, item));
+    }
+    items.sort_by_key(|(n, _)| *n);
+
+    let mut touched: Vec<usize> = Vec::new();
+    for (n, item) in &items {
+        touched.extend(&site.news[*n].pledges);
+        touched.extend(&item.pledges);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    let changed: Vec<usize> = items.iter().map(|(n, _)| *n).collect();
+    for (n, item) in items {
+        site.news[n] = item;
+    }
+
+    let news = &site.news;
+    let tolerance = site.config.about_tolerance;
+    for &p in &touched {
+        let pl = &mut site.pledges[p];
+        // As `build` orders them: (as_of, news date, news slug, update index, news index).
+        let mut list: Vec<(Date, Date, &str, usize, usize)> = pl
+            .history
+            .iter()
+            .filter_map(|e| {
+                let (n, u) = (e.news?, e.update?);
+                (!changed.contains(&n)).then(|| (e.date, news[n].date, news[n].slug.as_str(), u, n))
+            })
+            .collect();
+        for &n in &changed {
+            for (u, up) in news[n].updates.iter().enumerate() {
+                if up.pledge == p {
+                    list.push((up.as_of, news[n].date, news[n].slug.as_str(), u, n));
+                }
+            }
+        }
+        list.sort();
+        // The starting status of the pledge file, if any, comes first.
+        pl.history.retain(|e| e.news.is_none());
+        for (as_of, _, _, u, n) in list {
+            let up = &news[n].updates[u];
+            pl.history.push(HistoryEntry {
+                date: as_of,
+                status: up.status,
+                value: up.value,
+                news: Some(n),
+                update: Some(u),
+                quote: up.quote.clone(),
+            });
+        }
+        pl.news.retain(|n| !changed.contains(n));
+        for &n in &changed {
+            if news[n].pledges.binary_search(&p).is_ok() {
+                pl.news.push(n);
+            }
+        }
+        pl.news.sort_by(|&a, &b| {
+            news[a]
+                .date
+                .cmp(&news[b].date)
+                .then(news[a].slug.cmp(&news[b].slug))
+        });
+        pl.news.dedup();
+        (pl.status, pl.value, pl.as_of) = match pl.history.last() {
+            Some(last) => (last.status, last.value, Some(last.date)),
+            None => (Status::Unrated, None, None),
+        };
+        pl.met = pledge_met(
+            pl.target.as_ref().map(|t| (t.value, t.qualifier)),
+            pl.value,
+            pl.as_of,
+            pl.deadline,
+            tolerance,
+        );
+    }
+    site.data_date = super::build::data_date(&site.reports, &site.news);
+    Some(Patched {
+        news: changed,
+        pledges: touched,
+    })
+}
+
+/// The model index of the pledge `r` names; pledges are sorted by report id, then pledge id.
+fn find_pledge(site: &Site, r: &PledgeRef) -> Option<usize> {
+    site.pledges
+        .binary_search_by(|p| {
+            site.reports[p.report]
+                .id
+                .as_str()
+                .cmp(r.report.as_str())
+                .then(p.id.as_str().cmp(r.pledge.as_str()))
+        })
+        .ok()
+}
