@@ -294,7 +294,11 @@ fn rebuild_after(s: &mut Session, site: &Path, rel: &str) -> anyhow::Result<Rebu
 
 /// The errors `duixian check` reports for the site, as text.
 fn check_errors(site: &Path) -> String {
-    let e = duixian::build::check(site, &opts()).expect_err("the site is broken");
+    shown(&duixian::build::check(site, &opts()).expect_err("the site is broken"))
+}
+
+/// An error as the editor sees it: the content errors' listing, or the error chain.
+fn shown(e: &anyhow::Error) -> String {
     match e.downcast_ref::<duixian::diag::ContentErrors>() {
         Some(c) => c.to_string(),
         None => format!("{e:#}"),
@@ -400,11 +404,7 @@ fn news_edits_that_patch_the_model_give_the_bytes_of_a_full_build() {
         "quote: 新增停车泊位1300个",
     );
     let err = rebuild_after(&mut s, &site, mid).unwrap_err();
-    let shown = match err.downcast_ref::<duixian::diag::ContentErrors>() {
-        Some(c) => c.to_string(),
-        None => format!("{err:#}"),
-    };
-    assert_eq!(shown, check_errors(&site));
+    assert_eq!(shown(&err), check_errors(&site));
     assert_eq!(
         served(&out),
         before,
@@ -454,11 +454,7 @@ fn news_edits_that_patch_the_model_give_the_bytes_of_a_full_build() {
     // A news file that no longer parses, then fixed.
     edit(&site, mid, "title: 上半年", "title: [上半年");
     let err = rebuild_after(&mut s, &site, mid).unwrap_err();
-    let shown = match err.downcast_ref::<duixian::diag::ContentErrors>() {
-        Some(c) => c.to_string(),
-        None => format!("{err:#}"),
-    };
-    assert_eq!(shown, check_errors(&site));
+    assert_eq!(shown(&err), check_errors(&site));
     edit(&site, mid, "title: [上半年", "title: 上半年");
     rebuild_after(&mut s, &site, mid).unwrap();
     assert_same(&out, &site, "fixing a news file that did not parse");

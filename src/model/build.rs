@@ -615,25 +615,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         }
     }
     for p in &mut pledges {
-        p.news.sort_by(|&a, &b| {
-            news[a]
-                .date
-                .cmp(&news[b].date)
-                .then(news[a].slug.cmp(&news[b].slug))
-        });
-        p.news.dedup();
-        if let Some(last) = p.history.last() {
-            p.status = last.status;
-            p.value = last.value;
-            p.as_of = Some(last.date);
-        }
-        p.met = pledge_met(
-            p.target.as_ref().map(|t| (t.value, t.qualifier)),
-            p.value,
-            p.as_of,
-            p.deadline,
-            config.about_tolerance,
-        );
+        settle(p, &news, config.about_tolerance);
     }
 
     // ---- indicators
@@ -1157,6 +1139,30 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// A pledge's news list in date order and its current state from its history (the last entry;
+/// unrated without one): what `build` does for every pledge, and `patch` for the pledges an edit
+/// of news touches.
+pub(super) fn settle(p: &mut Pledge, news: &[News], tolerance: f64) {
+    p.news.sort_by(|&a, &b| {
+        news[a]
+            .date
+            .cmp(&news[b].date)
+            .then(news[a].slug.cmp(&news[b].slug))
+    });
+    p.news.dedup();
+    (p.status, p.value, p.as_of) = match p.history.last() {
+        Some(last) => (last.status, last.value, Some(last.date)),
+        None => (Status::Unrated, None, None),
+    };
+    p.met = pledge_met(
+        p.target.as_ref().map(|t| (t.value, t.qualifier)),
+        p.value,
+        p.as_of,
+        p.deadline,
+        tolerance,
+    );
 }
 
 /// What a news item's checks and pages need of its body's rendered text.

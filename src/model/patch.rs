@@ -6,11 +6,10 @@
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, NewsText, news_item};
-use super::met::pledge_met;
 use super::{HistoryEntry, News, Site};
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
-use crate::types::{Date, PledgeRef, Status};
+use crate::types::{Date, PledgeRef};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -137,24 +136,7 @@ pub fn patch_news(
                 pl.news.push(n);
             }
         }
-        pl.news.sort_by(|&a, &b| {
-            news[a]
-                .date
-                .cmp(&news[b].date)
-                .then(news[a].slug.cmp(&news[b].slug))
-        });
-        pl.news.dedup();
-        (pl.status, pl.value, pl.as_of) = match pl.history.last() {
-            Some(last) => (last.status, last.value, Some(last.date)),
-            None => (Status::Unrated, None, None),
-        };
-        pl.met = pledge_met(
-            pl.target.as_ref().map(|t| (t.value, t.qualifier)),
-            pl.value,
-            pl.as_of,
-            pl.deadline,
-            tolerance,
-        );
+        super::build::settle(pl, news, tolerance);
     }
     site.data_date = super::build::data_date(&site.reports, &site.news);
     Some(Patched {
