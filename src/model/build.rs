@@ -589,8 +589,6 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     }
 
     // ---- history, current state, back-links
-    // Per pledge: (as_of, news date, news slug, update index, news index), sorted into history order.
-    type EntryKey<'s> = (Date, Date, &'s str, usize, usize);
     let mut entries: Vec<Vec<EntryKey>> = vec![Vec::new(); pledges.len()];
     for (n, item) in news.iter().enumerate() {
         for (u, up) in item.updates.iter().enumerate() {
@@ -600,19 +598,8 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             pledges[p].news.push(n);
         }
     }
-    for (p, mut list) in entries.into_iter().enumerate() {
-        list.sort();
-        for (as_of, _, _, u, n) in list {
-            let up = &news[n].updates[u];
-            pledges[p].history.push(HistoryEntry {
-                date: as_of,
-                status: up.status,
-                value: up.value,
-                news: Some(n),
-                update: Some(u),
-                quote: up.quote.clone(),
-            });
-        }
+    for (p, list) in entries.into_iter().enumerate() {
+        push_history(&mut pledges[p].history, list, &news);
     }
     for p in &mut pledges {
         settle(p, &news, config.about_tolerance);
@@ -1139,6 +1126,31 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// A pledge's history entry from news: (as_of, news date, news slug, update index, news index),
+/// in the order that sorts the history.
+pub(super) type EntryKey<'s> = (Date, Date, &'s str, usize, usize);
+
+/// Append the updates in `list`, sorted into history order, to `history`: what `build` does for
+/// every pledge, and `patch` for the pledges an edit of news touches.
+pub(super) fn push_history(
+    history: &mut Vec<HistoryEntry>,
+    mut list: Vec<EntryKey>,
+    news: &[News],
+) {
+    list.sort();
+    for (as_of, _, _, u, n) in list {
+        let up = &news[n].updates[u];
+        history.push(HistoryEntry {
+            date: as_of,
+            status: up.status,
+            value: up.value,
+            news: Some(n),
+            update: Some(u),
+            quote: up.quote.clone(),
+        });
+    }
 }
 
 /// A pledge's news list in date order and its current state from its history (the last entry;

@@ -6,10 +6,10 @@
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, NewsText, news_item};
-use super::{HistoryEntry, News, Site};
+use super::{News, Site};
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
-use crate::types::{Date, PledgeRef};
+use crate::types::PledgeRef;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -101,7 +101,7 @@ pub fn patch_news(
     for &p in &touched {
         let pl = &mut site.pledges[p];
         // As `build` orders them: (as_of, news date, news slug, update index, news index).
-        let mut list: Vec<(Date, Date, &str, usize, usize)> = pl
+        let mut list: Vec<super::build::EntryKey> = pl
             .history
             .iter()
             .filter_map(|e| {
@@ -116,20 +116,9 @@ pub fn patch_news(
                 }
             }
         }
-        list.sort();
         // The starting status of the pledge file, if any, comes first.
         pl.history.retain(|e| e.news.is_none());
-        for (as_of, _, _, u, n) in list {
-            let up = &news[n].updates[u];
-            pl.history.push(HistoryEntry {
-                date: as_of,
-                status: up.status,
-                value: up.value,
-                news: Some(n),
-                update: Some(u),
-                quote: up.quote.clone(),
-            });
-        }
+        super::build::push_history(&mut pl.history, list, news);
         pl.news.retain(|n| !changed.contains(n));
         for &n in &changed {
             if news[n].pledges.binary_search(&p).is_ok() {
