@@ -1,11 +1,13 @@
 //! Loading a site folder from disk into raw structs: walk, read and parse every file in parallel.
 
+pub mod evidence;
 pub mod frontmatter;
 pub mod locate;
 pub mod raw;
 
 use crate::diag::Diagnostic;
 use crate::markdown::{TextIndex, text_index};
+pub use evidence::NewsText;
 use locate::{Seg, locate};
 use raw::{RawIndicatorFile, RawNews, RawPage, RawPledgeFile, RawReport, RawSite};
 use rayon::prelude::*;
@@ -43,6 +45,28 @@ pub struct SourceFile {
     /// The rendered text of the Markdown body, made on first use and kept with the file, so
     /// that `serve` does not render unchanged bodies again.
     body_index: OnceLock<Arc<TextIndex>>,
+    /// Set when the body's text was dropped after parsing ([`SourceFile::drop_body`]).
+    pub dropped_body: Option<Box<DroppedBody>>,
+}
+
+/// A news body that a one-off build does not hold: what it gave when parsed, and how to read it
+/// again when its page is rendered.
+#[derive(Debug)]
+pub struct DroppedBody {
+    /// The file on disk, read again by [`SourceFile::read_body`].
+    pub path: PathBuf,
+    /// [`text_hash`] of the whole decoded text as parsed, to tell a file changed since.
+    pub hash: u64,
+    /// What the checks and pages need of the body's rendered text.
+    pub news: NewsText,
+}
+
+/// The hash of a file's decoded text, to tell whether it changed between two reads.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl SourceFile {
@@ -50,8 +74,64 @@ impl SourceFile {
         &self.text[self.yaml.clone()]
     }
 
+    /// The Markdown body. Empty once [`SourceFile::drop_body`] dropped it: read it with
+    /// [`SourceFile::read_body`] then.
     pub fn body_text(&self) -> &str {
-        &self.text[self.body.clone()]
+        debug_assert!(self.dropped_body.is_none(), "{}: body dropped", self.rel);
+        self.text.get(self.body.clone()).unwrap_or_default()
+    }
+
+    /// Drop the text of a parsed news file's body, keeping what the checks and pages need of
+    /// it ([`NewsText`]) and the front matter (for error positions); `path` is where
+    /// [`SourceFile::read_body`] reads it again.
+    pub fn drop_body(&mut self, path: &Path, raw: &RawNews) {
+        if self.dropped_body.is_some() {
+            return;
+        }
+        let news = NewsText::find(raw, &text_index(self.body_text()));
+        let hash = text_hash(&self.text);
+        self.text.truncate(self.body.start.min(self.text.len()));
+        self.text.shrink_to_fit();
+        self.dropped_body = Some(Box::new(DroppedBody {
+            path: path.to_path_buf(),
+            hash,
+            news,
+        }));
+    }
+
+    /// The Markdown body: the text held, or for a dropped body, the file read again, which
+    /// must be as it was when parsed (an error otherwise, rather than pages that disagree
+    /// with the checks).
+    pub fn read_body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Some(d) = &self.dropped_body else {
+            return Ok(std::borrow::Cow::Borrowed(self.body_text()));
+        };
+        let changed = || {
+            Diagnostic::new(
+                &self.rel,
+                1,
+                1,
+                "file changed during the build: run the build again",
+            )
+        };
+        let mut text = read_text(&d.path).map_err(|(line, col, msg)| {
+            Diagnostic::new(&self.rel, line, col, format!("{msg} (during the build)"))
+        })?;
+        if text_hash(&text) != d.hash || text.len() < self.body.end {
+            return Err(changed());
+        }
+        text.truncate(self.body.end);
+        text.replace_range(..self.body.start, "");
+        Ok(std::borrow::Cow::Owned(text))
+    }
+
+    /// What the checks and pages need of a news body's rendered text: kept from parsing when
+    /// the body was dropped, found now otherwise.
+    pub fn news_text(&self, raw: &RawNews, index: impl FnOnce() -> Arc<TextIndex>) -> NewsText {
+        match &self.dropped_body {
+            Some(d) => d.news.clone(),
+            None => NewsText::find(raw, &index()),
+        }
     }
 
     /// The rendered text and headings of the Markdown body ([`text_index`]), made once.
@@ -472,6 +552,7 @@ fn load_with(
         ..Default::default()
     };
     let jobs = w.jobs.clone();
+    let keep = cache.keep;
     let old = std::mem::take(&mut cache.files);
     let results: Vec<(PathBuf, Cached, bool, String)> = jobs
         .into_par_iter()
@@ -509,7 +590,12 @@ fn load_with(
                 };
                 return (path, again, false, stem);
             }
-            let (file, parsed, diags) = read_and_parse(kind, &path, rel);
+            let (mut file, parsed, diags) = read_and_parse(kind, &path, rel);
+            // A one-off load holds no news body: what the checks need of it is found now, and
+            // its page reads it again (news bodies are most of a large site's input).
+            if !keep && let Some(Parsed::News(raw)) = &parsed {
+                file.drop_body(&path, raw);
+            }
             let fresh = Cached {
                 stem: stem.clone(),
                 len,
@@ -600,6 +686,7 @@ fn empty_file(rel: String) -> SourceFile {
         body_first_line: 1,
         dropped: Vec::new(),
         body_index: OnceLock::new(),
+        dropped_body: None,
     }
 }
 
@@ -939,6 +1026,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_dropped_news_body_is_read_again_as_it_was_and_a_changed_file_is_an_error() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("a.md");
+        let text = "\u{feff}---\r\ntitle: 标题\r\ndate: 2024-01-02\r\nupdates:\r\n  - pledge: r/p\r\n    status: in_progress\r\n    quote: 新建道路5公里\r\n---\r\n本报讯 今年以来新建道路5公里，比计划提前。\r\n\r\n第二段。\r\n";
+        std::fs::write(&path, text).unwrap();
+        let (mut file, parsed, diags) =
+            read_and_parse(Kind::News, &path, "content/news/a.md".into());
+        assert!(diags.is_empty(), "{diags:?}");
+        let Some(Parsed::News(raw)) = parsed else {
+            panic!("not parsed as news")
+        };
+        let held = file.body_text().to_string();
+        let found = NewsText::find(&raw, &text_index(&held));
+        file.drop_body(&path, &raw);
+        assert!(
+            file.text.len() < 200,
+            "the body is not held: {}",
+            file.text.len()
+        );
+        assert_eq!(file.read_body().unwrap(), held);
+        let kept = file.news_text(&raw, || unreachable!("found when parsed"));
+        assert_eq!(format!("{kept:?}"), format!("{found:?}"));
+        assert!(matches!(kept.quotes[0], Some(Ok(_))));
+        // Errors still point into the front matter.
+        let e = file.error_at(
+            &[locate::key("updates"), locate::idx(0), locate::key("quote")],
+            "x",
+        );
+        assert_eq!((e.line, e.col), (7, 12), "{e}");
+
+        std::fs::write(&path, text.replace("5公里", "6公里")).unwrap();
+        let e = file.read_body().unwrap_err();
+        assert_eq!(e.path, "content/news/a.md");
+        assert!(e.message.contains("changed during the build"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+        let e = file.read_body().unwrap_err();
+        assert!(e.message.contains("cannot read"), "{e}");
+    }
+
+    #[test]
     fn decode_accepts_bom_and_crlf() {
         assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap(), "a\nb");
         // A lone CR is a line break too (YAML counts it as one), so positions agree.
@@ -1030,6 +1157,7 @@ mod tests {
             dropped: Vec::new(),
             text: text.clone(),
             body_index: OnceLock::new(),
+            dropped_body: None,
         };
         let d = parse_yaml::<RawNews>(&file, "news").unwrap_err();
         assert_eq!((d.line, d.col), (4, 1), "{d}");

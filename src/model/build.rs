@@ -7,7 +7,7 @@ use super::met::{indicator_met, is_provisional, pledge_met};
 use super::*;
 use crate::content::locate::{Seg, idx, key};
 use crate::content::raw::{RawNews, RawPledge};
-use crate::content::{Doc, FileId, Loaded, SourceFile};
+use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{explain_missing, normalize_quote};
 use crate::types::{PledgeRef, is_valid_id};
@@ -552,7 +552,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     // text itself is dropped right after, unless the loader keeps it with its file (`serve`).
     let news_text: Vec<NewsText> = news_docs
         .par_iter()
-        .map(|(d, _)| NewsText::find(&d.raw, &loaded.body_index(d.file)))
+        .map(|(d, _)| {
+            loaded
+                .file(d.file)
+                .news_text(&d.raw, || loaded.body_index(d.file))
+        })
         .collect();
     let mut news: Vec<News> = Vec::new();
     let mut news_ix: HashMap<&str, usize> = HashMap::default();
@@ -1175,50 +1179,6 @@ pub(super) fn settle(p: &mut Pledge, news: &[News], tolerance: f64) {
         p.deadline,
         tolerance,
     );
-}
-
-/// What a news item's checks and pages need of its body's rendered text.
-pub(crate) struct NewsText {
-    /// Per update: where its normalised, non-empty quote starts in the text, or a hint why it
-    /// does not occur; `None` without such a quote.
-    quotes: Vec<Option<Result<usize, String>>>,
-    /// See [`News::lead`].
-    lead: Option<String>,
-}
-
-impl NewsText {
-    pub(crate) fn find(raw: &RawNews, index: &TextIndex) -> NewsText {
-        let quotes = raw
-            .updates
-            .iter()
-            .map(|u| {
-                let q = normalize_quote(u.quote.as_deref()?);
-                if q.is_empty() {
-                    return None;
-                }
-                Some(
-                    index
-                        .text
-                        .find(q.as_str())
-                        .ok_or_else(|| explain_missing(&index.text, &q)),
-                )
-            })
-            .collect();
-        NewsText {
-            quotes,
-            lead: lead(&index.text),
-        }
-    }
-}
-
-/// The first line of `text` longer than 20 characters, cut after 90 with `…`.
-fn lead(text: &str) -> Option<String> {
-    let first = text.lines().find(|l| l.chars().count() > 20)?;
-    let mut s: String = first.chars().take(90).collect();
-    if first.chars().count() > 90 {
-        s.push('…');
-    }
-    Some(s)
 }
 
 #[cfg(test)]

@@ -43,7 +43,8 @@ pub struct Category {
 }
 
 /// A Markdown body: the body part of its source file, shared with the loader rather than copied
-/// (at 200k news items the copies alone would be hundreds of megabytes).
+/// (at 200k news items the copies alone would be hundreds of megabytes). A one-off build does
+/// not hold news bodies at all: [`Body::text`] reads such a body again from its file.
 #[derive(Clone)]
 pub struct Body(Arc<SourceFile>);
 
@@ -52,27 +53,28 @@ impl Body {
         Body(file)
     }
 
-    pub fn as_str(&self) -> &str {
-        self.0.body_text()
-    }
-}
-
-impl std::ops::Deref for Body {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
+    /// The Markdown text; an error when a dropped body's file changed since it was checked
+    /// ([`SourceFile::read_body`]).
+    pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, crate::diag::Diagnostic> {
+        self.0.read_body()
     }
 }
 
 impl std::hash::Hash for Body {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
+        match &self.0.dropped_body {
+            Some(d) => d.hash.hash(state),
+            None => self.0.body_text().hash(state),
+        }
     }
 }
 
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.as_str().fmt(f)
+        match &self.0.dropped_body {
+            Some(_) => write!(f, "<body of {}, not held>", self.0.rel),
+            None => self.0.body_text().fmt(f),
+        }
     }
 }
 

@@ -5,8 +5,9 @@
 //! A patch gives the model that [`super::build`] would give for the edited files, or nothing:
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
-use super::build::{NewsSource, NewsText, news_item};
+use super::build::{NewsSource, news_item};
 use super::{News, Site};
+use crate::content::NewsText;
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
 use crate::types::PledgeRef;

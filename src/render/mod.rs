@@ -446,7 +446,7 @@ impl<'a> Renderer<'a> {
         let path = self.path_of(job);
         let bytes = match job {
             Job::Html { route, kind } => {
-                let (template, ctx) = self.page_context(route, kind);
+                let (template, ctx) = self.page_context(route, kind)?;
                 // Straight into bytes: `render` would check the UTF-8 of every page again.
                 let mut html = Vec::with_capacity(16 * 1024);
                 self.tera
@@ -507,7 +507,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("pager", &c.pager(first_route, n, total));
     }
 
-    fn page_context(&self, route_: &str, kind: &PageKind) -> (&'static str, Context) {
+    fn page_context(
+        &self,
+        route_: &str,
+        kind: &PageKind,
+    ) -> Result<(&'static str, Context), Diagnostic> {
         let site = self.site;
         let c = self.ctx();
         let s = &self.strings;
@@ -577,7 +581,7 @@ impl<'a> Renderer<'a> {
             PageKind::Report(r) => {
                 let report = c.report(*r);
                 ctx.insert("title", &report.title);
-                let (html, toc) = c.report_html(*r);
+                let (html, toc) = c.report_html(*r)?;
                 ctx.insert("has_code", &html.contains("<pre class=\"code\""));
                 ctx.insert("report", &report);
                 ctx.insert("body", &html);
@@ -673,7 +677,7 @@ impl<'a> Renderer<'a> {
                 let item = &site.news[*n];
                 ctx.insert("title", &item.title);
                 ctx.insert("news", &c.news_item(*n));
-                let body = c.news_html(*n);
+                let body = c.news_html(*n)?;
                 ctx.insert("has_code", &body.contains("<pre class=\"code\""));
                 ctx.insert("body", &body);
                 ctx.insert("source_url", &item.source_url);
@@ -834,7 +838,7 @@ impl<'a> Renderer<'a> {
                 "404.html"
             }
         };
-        (template, ctx)
+        Ok((template, ctx))
     }
 
     /// One row per jurisdiction (all, or only those with reports or pledges) with its totals.

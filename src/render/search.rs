@@ -141,7 +141,8 @@ impl Renderer<'_> {
                     route::news(site, n),
                     item.title.clone(),
                     // Made again here: the model does not keep news texts (see `News::lead`).
-                    crate::markdown::text_index(&item.body).text,
+                    // A body that cannot be read again failed its page's rendering already.
+                    crate::markdown::text_index(&item.body.text().ok()?).text,
                 )
             }
             _ => return None,

@@ -1,6 +1,7 @@
 //! View structs: what templates see. Built from the model per page; templates never see model types.
 
 use super::strings::Strings;
+use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
 use crate::model::{Pledge, Site, SourceRef};
 use crate::types::{Better, Num, Status};
@@ -712,7 +713,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The report body with every pledge quote highlighted and linked.
-    pub fn report_html(&self, r: usize) -> (String, Vec<TocEntry>) {
+    pub fn report_html(&self, r: usize) -> Result<(String, Vec<TocEntry>), Diagnostic> {
         let site = self.site;
         let rep = &site.reports[r];
         let marks: Vec<Mark> = rep
@@ -731,7 +732,7 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
-        let out = markdown::render_html(&rep.body, &marks, self.base);
+        let out = markdown::render_html(&rep.body.text()?, &marks, self.base);
         let toc = out
             .headings
             .into_iter()
@@ -741,11 +742,11 @@ impl<'a> Ctx<'a> {
                 anchor: h.anchor,
             })
             .collect();
-        (out.html, toc)
+        Ok((out.html, toc))
     }
 
     /// A news body with every evidence quote highlighted and linked to its pledge.
-    pub fn news_html(&self, n: usize) -> String {
+    pub fn news_html(&self, n: usize) -> Result<String, Diagnostic> {
         let site = self.site;
         let item = &site.news[n];
         let marks: Vec<Mark> = item
@@ -764,7 +765,7 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
-        markdown::render_html(&item.body, &marks, self.base).html
+        Ok(markdown::render_html(&item.body.text()?, &marks, self.base).html)
     }
 
     /// The indicator table of one jurisdiction, given the indices of its indicators.
