@@ -209,7 +209,7 @@ pub fn write_all(
             let results: Vec<Result<(u64, Option<Prepared>), Diagnostic>> = batch
                 .par_iter()
                 .map(|job| {
-                    let file = r.render(job)?;
+                    let (file, doc) = r.render_with_doc(job, indexer.is_some())?;
                     staging.write(&file)?;
                     if let Some(report) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -217,18 +217,15 @@ pub fn write_all(
                             report(n, total);
                         }
                     }
-                    let doc = match indexer {
-                        Some(_) => r.search_doc(job).map(|d| {
-                            let t = Instant::now();
-                            let doc = search::prepare(d);
-                            tokenise_ns.fetch_add(
-                                t.elapsed().as_nanos() as u64,
-                                std::sync::atomic::Ordering::Relaxed,
-                            );
-                            doc
-                        }),
-                        None => None,
-                    };
+                    let doc = doc.map(|d| {
+                        let t = Instant::now();
+                        let doc = search::prepare(d);
+                        tokenise_ns.fetch_add(
+                            t.elapsed().as_nanos() as u64,
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
+                        doc
+                    });
                     Ok((file.bytes.len() as u64, doc))
                 })
                 .collect();

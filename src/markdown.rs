@@ -483,6 +483,8 @@ fn close_tag(m: &Mark, in_link: bool) -> &'static str {
 pub struct RenderedHtml {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The rendered text, as [`text_index`] gives it (made on the way, at no extra parse).
+    pub text: String,
 }
 
 /// Render `md` to HTML, wrapping each [`Mark`] (offsets into [`text_index`]'s text) in a link.
@@ -630,6 +632,7 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
     RenderedHtml {
         html,
         headings: w.headings,
+        text: w.text,
     }
 }
 
@@ -839,6 +842,27 @@ pub fn explain_missing(text: &str, quote: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rendering_gives_the_same_text_as_the_text_index() {
+        let mut bodies: Vec<String> = vec![
+            "# 标题\n\n本报讯 新建道路\n5公里，**提前**完成。\n\n- 一\n- [二](/x/)\n\n> 引\n> 文\n".into(),
+            "```rust\nfn main() {}\n```\n\nText  \nhard break ![图](a.png \"t\") `code`\n\n---\n\n|a|b|\n|-|-|\n|1|2|\n".into(),
+            "<div>html</div>\n\n1. x\n2. y\n\n## 二、\n\n正文[^1]\n\n[^1]: 注\n".into(),
+        ];
+        for dir in ["content/news", "content/reports", "content/pages"] {
+            for e in std::fs::read_dir(dir).unwrap() {
+                bodies.push(std::fs::read_to_string(e.unwrap().path()).unwrap());
+            }
+        }
+        for md in &bodies {
+            assert_eq!(
+                render_html(md, &[], "/base/").text,
+                text_index(md).text,
+                "{md}"
+            );
+        }
+    }
 
     #[test]
     fn text_ignores_markup_and_cjk_line_breaks() {

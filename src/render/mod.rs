@@ -443,10 +443,33 @@ impl<'a> Renderer<'a> {
 
     /// Render one job into its output file.
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        Ok(self.render_with_text(job)?.0)
+    }
+
+    /// Render one job into its output file, and its search document when `doc` is asked and
+    /// the page is searchable ([`Renderer::search_doc`]), made from what rendering made.
+    pub fn render_with_doc(
+        &self,
+        job: &Job,
+        doc: bool,
+    ) -> Result<(OutputFile, Option<crate::search::SearchDoc>), Diagnostic> {
+        let (file, text) = self.render_with_text(job)?;
+        let doc = if doc {
+            self.search_doc_with(job, text)
+        } else {
+            None
+        };
+        Ok((file, doc))
+    }
+
+    /// Render one job; for a news page, also the rendered text of its body.
+    fn render_with_text(&self, job: &Job) -> Result<(OutputFile, Option<String>), Diagnostic> {
         let path = self.path_of(job);
+        let mut text = None;
         let bytes = match job {
             Job::Html { route, kind } => {
-                let (template, ctx) = self.page_context(route, kind)?;
+                let (template, ctx, body_text) = self.page_context(route, kind)?;
+                text = body_text;
                 // Straight into bytes: `render` would check the UTF-8 of every page again.
                 let mut html = Vec::with_capacity(16 * 1024);
                 self.tera
@@ -490,7 +513,7 @@ impl<'a> Renderer<'a> {
                 })?,
             },
         };
-        Ok(OutputFile { path, bytes })
+        Ok((OutputFile { path, bytes }, text))
     }
 
     fn list_page(&self, ctx: &mut Context, all: &[usize], first_route: &str, n: usize) {
@@ -511,11 +534,12 @@ impl<'a> Renderer<'a> {
         &self,
         route_: &str,
         kind: &PageKind,
-    ) -> Result<(&'static str, Context), Diagnostic> {
+    ) -> Result<(&'static str, Context, Option<String>), Diagnostic> {
         let site = self.site;
         let c = self.ctx();
         let s = &self.strings;
         let mut ctx = Context::new();
+        let mut body_text = None;
         ctx.insert("route", route_);
         ctx.insert("canonical", &format!("{}{}", site.config.base_url, route_));
         // Whether the page is in the search index (the index is made from the model, not the
@@ -677,7 +701,9 @@ impl<'a> Renderer<'a> {
                 let item = &site.news[*n];
                 ctx.insert("title", &item.title);
                 ctx.insert("news", &c.news_item(*n));
-                let body = c.news_html(*n)?;
+                let rendered = c.news_html(*n)?;
+                let body = rendered.html;
+                body_text = Some(rendered.text);
                 ctx.insert("has_code", &body.contains("<pre class=\"code\""));
                 ctx.insert("body", &body);
                 ctx.insert("source_url", &item.source_url);
@@ -838,7 +864,7 @@ impl<'a> Renderer<'a> {
                 "404.html"
             }
         };
-        Ok((template, ctx))
+        Ok((template, ctx, body_text))
     }
 
     /// One row per jurisdiction (all, or only those with reports or pledges) with its totals.

@@ -102,6 +102,16 @@ impl Renderer<'_> {
     /// department and tags, and the evidence quoted in its history, as its page shows them; a
     /// report's and a news item's, the rendered text of the body.
     pub fn search_doc(&self, job: &Job) -> Option<SearchDoc> {
+        self.search_doc_with(job, None)
+    }
+
+    /// [`Renderer::search_doc`], given the rendered text of a news page's body when rendering
+    /// made it already (the body is read and rendered again otherwise).
+    pub(super) fn search_doc_with(
+        &self,
+        job: &Job,
+        news_text: Option<String>,
+    ) -> Option<SearchDoc> {
         let facets = self.search_facets(job)?;
         let Job::Html { kind, .. } = job else {
             return None;
@@ -140,9 +150,12 @@ impl Renderer<'_> {
                 (
                     route::news(site, n),
                     item.title.clone(),
-                    // Made again here: the model does not keep news texts (see `News::lead`).
-                    // A body that cannot be read again failed its page's rendering already.
-                    crate::markdown::text_index(&item.body.text().ok()?).text,
+                    // The model does not keep news texts (see `News::lead`). A body that
+                    // cannot be read again failed its page's rendering already.
+                    match news_text {
+                        Some(t) => t,
+                        None => crate::markdown::text_index(&item.body.text().ok()?).text,
+                    },
                 )
             }
             _ => return None,

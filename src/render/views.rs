@@ -746,7 +746,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// A news body with every evidence quote highlighted and linked to its pledge.
-    pub fn news_html(&self, n: usize) -> Result<String, Diagnostic> {
+    /// Its rendered text comes with it, for the search index.
+    pub fn news_html(&self, n: usize) -> Result<markdown::RenderedHtml, Diagnostic> {
         let site = self.site;
         let item = &site.news[n];
         let marks: Vec<Mark> = item
@@ -765,7 +766,7 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
-        Ok(markdown::render_html(&item.body.text()?, &marks, self.base).html)
+        Ok(markdown::render_html(&item.body.text()?, &marks, self.base))
     }
 
     /// The indicator table of one jurisdiction, given the indices of its indicators.
