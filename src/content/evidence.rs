@@ -5,6 +5,7 @@
 
 use super::raw::RawNews;
 use crate::markdown::{TextIndex, explain_missing, normalize_quote};
+use std::sync::Arc;
 
 /// What a news item's checks and pages need of its body's rendered text.
 #[derive(Debug, Clone)]
@@ -14,7 +15,7 @@ pub struct NewsText {
     pub quotes: Vec<Option<Result<usize, String>>>,
     /// The first line of the text longer than 20 characters, cut after 90 (with `…`): what
     /// lists and feeds show of an item without a `summary`.
-    pub lead: Option<String>,
+    pub lead: Option<Arc<str>>,
 }
 
 impl NewsText {
@@ -37,7 +38,7 @@ impl NewsText {
             .collect();
         NewsText {
             quotes,
-            lead: lead(&index.text),
+            lead: lead(&index.text).map(Arc::from),
         }
     }
 }

@@ -53,12 +53,43 @@ pub struct SourceFile {
 /// again when its page is rendered.
 #[derive(Debug)]
 pub struct DroppedBody {
-    /// The file on disk, read again by [`SourceFile::read_body`].
+    /// Where to read it again; the model keeps this alone once the load is over.
+    pub disk: Arc<DiskBody>,
+    /// What the checks and pages need of the body's rendered text.
+    pub news: NewsText,
+}
+
+/// The body of a content file on disk, to be read again ([`DiskBody::read`]).
+#[derive(Debug)]
+pub struct DiskBody {
+    /// Path relative to the site root, for messages.
+    pub rel: String,
     pub path: PathBuf,
     /// [`text_hash`] of the whole decoded text as parsed, to tell a file changed since.
     pub hash: u64,
-    /// What the checks and pages need of the body's rendered text.
-    pub news: NewsText,
+    /// Byte range of the body in the decoded text.
+    pub range: Range<usize>,
+}
+
+impl DiskBody {
+    /// The body, read again: the file must be as it was when parsed (an error otherwise,
+    /// rather than pages that disagree with the checks).
+    pub fn read(&self) -> Result<String, Diagnostic> {
+        let mut text = read_text(&self.path).map_err(|(line, col, msg)| {
+            Diagnostic::new(&self.rel, line, col, format!("{msg} (during the build)"))
+        })?;
+        if text_hash(&text) != self.hash || text.len() < self.range.end {
+            return Err(Diagnostic::new(
+                &self.rel,
+                1,
+                1,
+                "file changed during the build: run the build again",
+            ));
+        }
+        text.truncate(self.range.end);
+        text.replace_range(..self.range.start, "");
+        Ok(text)
+    }
 }
 
 /// The hash of a file's decoded text, to tell whether it changed between two reads.
@@ -83,46 +114,29 @@ impl SourceFile {
 
     /// Drop the text of a parsed news file's body, keeping what the checks and pages need of
     /// it ([`NewsText`]) and the front matter (for error positions); `path` is where
-    /// [`SourceFile::read_body`] reads it again.
+    /// [`DiskBody::read`] reads it again.
     pub fn drop_body(&mut self, path: &Path, raw: &RawNews) {
         if self.dropped_body.is_some() {
             return;
         }
         let news = NewsText::find(raw, &text_index(self.body_text()));
-        let hash = text_hash(&self.text);
+        let disk = Arc::new(DiskBody {
+            rel: self.rel.clone(),
+            path: path.to_path_buf(),
+            hash: text_hash(&self.text),
+            range: self.body.clone(),
+        });
         self.text.truncate(self.body.start.min(self.text.len()));
         self.text.shrink_to_fit();
-        self.dropped_body = Some(Box::new(DroppedBody {
-            path: path.to_path_buf(),
-            hash,
-            news,
-        }));
+        self.dropped_body = Some(Box::new(DroppedBody { disk, news }));
     }
 
-    /// The Markdown body: the text held, or for a dropped body, the file read again, which
-    /// must be as it was when parsed (an error otherwise, rather than pages that disagree
-    /// with the checks).
+    /// The Markdown body: the text held, or the file read again ([`DiskBody::read`]).
     pub fn read_body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        let Some(d) = &self.dropped_body else {
-            return Ok(std::borrow::Cow::Borrowed(self.body_text()));
-        };
-        let changed = || {
-            Diagnostic::new(
-                &self.rel,
-                1,
-                1,
-                "file changed during the build: run the build again",
-            )
-        };
-        let mut text = read_text(&d.path).map_err(|(line, col, msg)| {
-            Diagnostic::new(&self.rel, line, col, format!("{msg} (during the build)"))
-        })?;
-        if text_hash(&text) != d.hash || text.len() < self.body.end {
-            return Err(changed());
+        match &self.dropped_body {
+            None => Ok(std::borrow::Cow::Borrowed(self.body_text())),
+            Some(d) => Ok(std::borrow::Cow::Owned(d.disk.read()?)),
         }
-        text.truncate(self.body.end);
-        text.replace_range(..self.body.start, "");
-        Ok(std::borrow::Cow::Owned(text))
     }
 
     /// What the checks and pages need of a news body's rendered text: kept from parsing when

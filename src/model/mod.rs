@@ -6,7 +6,7 @@ pub mod patch;
 
 pub use build::{BuildOptions, build};
 
-use crate::content::SourceFile;
+use crate::content::{DiskBody, SourceFile};
 use crate::markdown::TextIndex;
 use crate::types::{
     Better, CategoryId, Date, IndicatorId, JurisdictionId, Language, NewsSlug, Num, PledgeLocalId,
@@ -44,36 +44,49 @@ pub struct Category {
 
 /// A Markdown body: the body part of its source file, shared with the loader rather than copied
 /// (at 200k news items the copies alone would be hundreds of megabytes). A one-off build does
-/// not hold news bodies at all: [`Body::text`] reads such a body again from its file.
+/// not hold news bodies at all, only where to read them again ([`DiskBody`]).
 #[derive(Clone)]
-pub struct Body(Arc<SourceFile>);
+pub struct Body(Held);
+
+#[derive(Clone)]
+enum Held {
+    File(Arc<SourceFile>),
+    Disk(Arc<DiskBody>),
+}
 
 impl Body {
+    /// The body of `file`: shared with it, or for a body the loader dropped, read again.
     pub fn new(file: Arc<SourceFile>) -> Body {
-        Body(file)
+        match &file.dropped_body {
+            Some(d) => Body(Held::Disk(d.disk.clone())),
+            None => Body(Held::File(file)),
+        }
     }
 
-    /// The Markdown text; an error when a dropped body's file changed since it was checked
-    /// ([`SourceFile::read_body`]).
+    /// The Markdown text; an error when a body read again changed since it was checked
+    /// ([`DiskBody::read`]).
     pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, crate::diag::Diagnostic> {
-        self.0.read_body()
+        match &self.0 {
+            Held::File(f) => Ok(std::borrow::Cow::Borrowed(f.body_text())),
+            Held::Disk(d) => Ok(std::borrow::Cow::Owned(d.read()?)),
+        }
     }
 }
 
 impl std::hash::Hash for Body {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        match &self.0.dropped_body {
-            Some(d) => d.hash.hash(state),
-            None => self.0.body_text().hash(state),
+        match &self.0 {
+            Held::File(f) => f.body_text().hash(state),
+            Held::Disk(d) => d.hash.hash(state),
         }
     }
 }
 
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0.dropped_body {
-            Some(_) => write!(f, "<body of {}, not held>", self.0.rel),
-            None => self.0.body_text().fmt(f),
+        match &self.0 {
+            Held::File(file) => file.body_text().fmt(f),
+            Held::Disk(d) => write!(f, "<body of {}, read when needed>", d.rel),
         }
     }
 }
@@ -171,7 +184,7 @@ pub struct News {
     /// The first line of the body's rendered text longer than 20 characters, cut after 90 (with
     /// `…`): what lists and feeds show when there is no `summary`. The rendered text itself is
     /// not kept (the search index makes it again from `body`).
-    pub lead: Option<String>,
+    pub lead: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -54,7 +54,7 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
                     let summary = item
                         .summary
                         .clone()
-                        .or_else(|| item.lead.clone())
+                        .or_else(|| item.lead.as_deref().map(str::to_string))
                         .unwrap_or_default();
                     format!(
                         "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",

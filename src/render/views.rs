@@ -475,7 +475,10 @@ impl<'a> Ctx<'a> {
             url: self.url(&route::news(self.site, n)),
             date: item.date.to_string(),
             source: item.source.clone(),
-            summary: item.summary.clone().or_else(|| item.lead.clone()),
+            summary: item
+                .summary
+                .clone()
+                .or_else(|| item.lead.as_deref().map(str::to_string)),
         }
     }
 
