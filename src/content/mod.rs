@@ -101,8 +101,9 @@ pub fn text_hash(text: &str) -> u64 {
 }
 
 impl SourceFile {
+    /// The YAML part (empty once [`SourceFile::drop_body`] dropped the text).
     pub fn yaml_text(&self) -> &str {
-        &self.text[self.yaml.clone()]
+        self.text.get(self.yaml.clone()).unwrap_or_default()
     }
 
     /// The Markdown body. Empty once [`SourceFile::drop_body`] dropped it: read it with
@@ -112,9 +113,9 @@ impl SourceFile {
         self.text.get(self.body.clone()).unwrap_or_default()
     }
 
-    /// Drop the text of a parsed news file's body, keeping what the checks and pages need of
-    /// it ([`NewsText`]) and the front matter (for error positions); `path` is where
-    /// [`DiskBody::read`] reads it again.
+    /// Drop the text of a parsed news file, keeping what the checks and pages need of its body
+    /// ([`NewsText`]); `path` is where [`DiskBody::read`] reads the body again, and where
+    /// [`SourceFile::error_at`] reads the front matter again.
     pub fn drop_body(&mut self, path: &Path, raw: &RawNews) {
         if self.dropped_body.is_some() {
             return;
@@ -126,8 +127,8 @@ impl SourceFile {
             hash: text_hash(&self.text),
             range: self.body.clone(),
         });
-        self.text.truncate(self.body.start.min(self.text.len()));
-        self.text.shrink_to_fit();
+        // The front matter goes too: an error found later reads it again (see `error_at`).
+        self.text = String::new();
         self.dropped_body = Some(Box::new(DroppedBody { disk, news }));
     }
 
@@ -166,7 +167,16 @@ impl SourceFile {
                 }
             }
         }
-        let (line, col) = locate(self.yaml_text(), &path).unwrap_or((1, 1));
+        let again;
+        let yaml = match &self.dropped_body {
+            // Dropped with the body: read again, rarely, as only errors need it.
+            Some(d) => {
+                again = read_text(&d.disk.path).unwrap_or_default();
+                again.get(self.yaml.clone()).unwrap_or_default()
+            }
+            None => self.yaml_text(),
+        };
+        let (line, col) = locate(yaml, &path).unwrap_or((1, 1));
         Diagnostic::new(&self.rel, line + self.yaml_first_line - 1, col, message)
     }
 
@@ -1054,11 +1064,7 @@ mod tests {
         let held = file.body_text().to_string();
         let found = NewsText::find(&raw, &text_index(&held));
         file.drop_body(&path, &raw);
-        assert!(
-            file.text.len() < 200,
-            "the body is not held: {}",
-            file.text.len()
-        );
+        assert!(file.text.is_empty(), "the text is not held");
         assert_eq!(file.read_body().unwrap(), held);
         let kept = file.news_text(&raw, || unreachable!("found when parsed"));
         assert_eq!(format!("{kept:?}"), format!("{found:?}"));

@@ -278,8 +278,8 @@ impl Renderer<'_> {
         let site = self.site;
         std::mem::discriminant(job).hash(h);
         match job {
-            Job::Html { route, kind } => {
-                route.hash(h);
+            Job::Html { kind } => {
+                self.route(kind).hash(h);
                 match *kind {
                     PageKind::Home => {
                         (inp.all_pledges, inp.all_news, inp.all_reports).hash(h);
@@ -365,7 +365,7 @@ impl Renderer<'_> {
             }
             Job::Feed => (inp.all_news, inp.all_pledges, inp.all_reports).hash(h),
             // The routes and the base URL (in the global number) only.
-            Job::Sitemap(routes) => routes.hash(h),
+            Job::Sitemap => self.sitemap_routes().hash(h),
             Job::PledgesJson | Job::PledgesCsv => (inp.all_pledges, inp.all_reports).hash(h),
             Job::IndicatorsJson | Job::IndicatorsCsv => {
                 (inp.all_indicators, inp.all_reports, inp.all_news).hash(h)

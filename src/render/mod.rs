@@ -61,8 +61,8 @@ pub enum PageKind {
 /// One unit of rendering work.
 #[derive(Debug, Clone)]
 pub enum Job {
+    /// A page; its route is [`Renderer::route`].
     Html {
-        route: String,
         kind: PageKind,
     },
     /// `pledges/<r>/<p>/pledge.json`: the pledge's open-data row.
@@ -70,7 +70,7 @@ pub enum Job {
     /// `pledges/<r>/<p>/feed.xml`: the pledge's status updates.
     PledgeFeed(usize),
     Feed,
-    Sitemap(Vec<String>),
+    Sitemap,
     Robots,
     PledgesJson,
     PledgesCsv,
@@ -327,87 +327,101 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Every page of the site, in a fixed order (the 404 page last).
+    fn page_kinds(&self) -> Vec<PageKind> {
+        let site = self.site;
+        let mut html = vec![
+            PageKind::Home,
+            PageKind::Reports,
+            PageKind::NewsList(1),
+            PageKind::Jurisdictions,
+            PageKind::Categories,
+            PageKind::Statuses,
+        ];
+        html.extend((2..=pages_count(site.news.len(), NEWS_PER_PAGE)).map(PageKind::NewsList));
+        html.extend((1..=pages_count(site.pledges.len(), PLEDGES_PER_PAGE)).map(PageKind::Pledges));
+        for r in 0..site.reports.len() {
+            html.extend([PageKind::Report(r), PageKind::ReportPledges(r)]);
+        }
+        for p in 0..site.pledges.len() {
+            html.extend([PageKind::Pledge(p), PageKind::Embed(p)]);
+        }
+        html.extend((1..=pages_count(self.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue));
+        html.extend((0..site.news.len()).map(PageKind::News));
+        for j in 0..site.jurisdictions.len() {
+            html.extend([PageKind::Jurisdiction(j), PageKind::Compare(j)]);
+        }
+        for c in 0..site.categories.len() {
+            let pages = pages_count(self.by_category[c].len(), PLEDGES_PER_PAGE);
+            html.extend((1..=pages).map(|n| PageKind::Category(c, n)));
+        }
+        for (k, &st) in Status::ALL.iter().enumerate() {
+            let pages = pages_count(self.by_status[k].len(), PLEDGES_PER_PAGE);
+            html.extend((1..=pages).map(|n| PageKind::Status(st, n)));
+        }
+        html.extend((0..site.pages.len()).map(PageKind::Page));
+        if self.has_search() {
+            html.push(PageKind::Search);
+        }
+        html.push(PageKind::NotFound);
+        html
+    }
+
+    /// The route of a page: its URL path below the site's base, `/`-terminated (the 404 page's
+    /// is its file name). Made when needed rather than kept with each job.
+    pub fn route(&self, kind: &PageKind) -> String {
+        let site = self.site;
+        match *kind {
+            PageKind::Home => String::new(),
+            PageKind::Reports => "reports/".into(),
+            PageKind::Jurisdictions => "jurisdictions/".into(),
+            PageKind::Categories => "categories/".into(),
+            PageKind::Statuses => "status/".into(),
+            PageKind::NewsList(n) => route::paged("news/", n),
+            PageKind::Pledges(n) => route::paged("pledges/", n),
+            PageKind::Report(r) => route::report(site, r),
+            PageKind::ReportPledges(r) => format!("pledges/{}/", site.reports[r].id),
+            PageKind::Pledge(p) => route::pledge(site, p),
+            PageKind::Embed(p) => format!("embed/{}", route::pledge(site, p)),
+            PageKind::Overdue(n) => route::paged("overdue/", n),
+            PageKind::News(n) => route::news(site, n),
+            PageKind::Jurisdiction(j) => route::jurisdiction(site, j),
+            PageKind::Compare(j) => route::compare(site, j),
+            PageKind::Category(c, n) => route::paged(&route::category(site, c), n),
+            PageKind::Status(st, n) => route::paged(&route::status(st), n),
+            PageKind::Page(i) => route::page(site, i),
+            PageKind::Search => "search/".into(),
+            PageKind::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The routes the sitemap lists: every page but embeds and the 404 page, sorted.
+    fn sitemap_routes(&self) -> Vec<String> {
+        let mut routes: Vec<String> = self
+            .page_kinds()
+            .iter()
+            .filter(|k| !matches!(k, PageKind::Embed(_) | PageKind::NotFound))
+            .map(|k| self.route(k))
+            .collect();
+        routes.sort();
+        routes
+    }
+
     /// Every job of the site, in a fixed order.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
-        let mut html: Vec<(String, PageKind)> = vec![
-            (String::new(), PageKind::Home),
-            ("reports/".into(), PageKind::Reports),
-            ("news/".into(), PageKind::NewsList(1)),
-            ("jurisdictions/".into(), PageKind::Jurisdictions),
-            ("categories/".into(), PageKind::Categories),
-            ("status/".into(), PageKind::Statuses),
-        ];
-        for n in 2..=pages_count(site.news.len(), NEWS_PER_PAGE) {
-            html.push((route::paged("news/", n), PageKind::NewsList(n)));
-        }
-        for n in 1..=pages_count(site.pledges.len(), PLEDGES_PER_PAGE) {
-            html.push((route::paged("pledges/", n), PageKind::Pledges(n)));
-        }
-        for r in 0..site.reports.len() {
-            html.push((route::report(site, r), PageKind::Report(r)));
-            html.push((
-                format!("pledges/{}/", site.reports[r].id),
-                PageKind::ReportPledges(r),
-            ));
-        }
-        for p in 0..site.pledges.len() {
-            html.push((route::pledge(site, p), PageKind::Pledge(p)));
-            html.push((
-                format!("embed/{}", route::pledge(site, p)),
-                PageKind::Embed(p),
-            ));
-        }
-        for n in 1..=pages_count(self.overdue.len(), PLEDGES_PER_PAGE) {
-            html.push((route::paged("overdue/", n), PageKind::Overdue(n)));
-        }
-        for n in 0..site.news.len() {
-            html.push((route::news(site, n), PageKind::News(n)));
-        }
-        for j in 0..site.jurisdictions.len() {
-            html.push((route::jurisdiction(site, j), PageKind::Jurisdiction(j)));
-            html.push((route::compare(site, j), PageKind::Compare(j)));
-        }
-        for c in 0..site.categories.len() {
-            for n in 1..=pages_count(self.by_category[c].len(), PLEDGES_PER_PAGE) {
-                html.push((
-                    route::paged(&route::category(site, c), n),
-                    PageKind::Category(c, n),
-                ));
-            }
-        }
-        for (k, &s) in Status::ALL.iter().enumerate() {
-            for n in 1..=pages_count(self.by_status[k].len(), PLEDGES_PER_PAGE) {
-                html.push((route::paged(&route::status(s), n), PageKind::Status(s, n)));
-            }
-        }
-        for i in 0..site.pages.len() {
-            html.push((route::page(site, i), PageKind::Page(i)));
-        }
-        if self.has_search() {
-            html.push(("search/".into(), PageKind::Search));
-        }
-        let mut routes: Vec<String> = html
-            .iter()
-            .filter(|(_, k)| !matches!(k, PageKind::Embed(_)))
-            .map(|(r, _)| r.clone())
-            .collect();
-        routes.sort();
-        let mut jobs: Vec<Job> = html
+        let mut jobs: Vec<Job> = self
+            .page_kinds()
             .into_iter()
-            .map(|(route, kind)| Job::Html { route, kind })
+            .map(|kind| Job::Html { kind })
             .collect();
-        jobs.push(Job::Html {
-            route: "404.html".into(),
-            kind: PageKind::NotFound,
-        });
         for p in 0..site.pledges.len() {
             jobs.push(Job::PledgeJson(p));
             jobs.push(Job::PledgeFeed(p));
         }
         jobs.extend([
             Job::Feed,
-            Job::Sitemap(routes),
+            Job::Sitemap,
             Job::Robots,
             Job::PledgesJson,
             Job::PledgesCsv,
@@ -425,12 +439,18 @@ impl<'a> Renderer<'a> {
     pub fn path_of(&self, job: &Job) -> String {
         let site = self.site;
         match job {
-            Job::Html { route, .. } if route.ends_with(".html") => route.clone(),
-            Job::Html { route, .. } => format!("{route}index.html"),
+            Job::Html { kind } => {
+                let route = self.route(kind);
+                if route.ends_with(".html") {
+                    route
+                } else {
+                    route + "index.html"
+                }
+            }
             Job::Feed => "feed.xml".into(),
             Job::PledgeJson(p) => format!("{}pledge.json", route::pledge(site, *p)),
             Job::PledgeFeed(p) => format!("{}feed.xml", route::pledge(site, *p)),
-            Job::Sitemap(_) => "sitemap.xml".into(),
+            Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
             Job::PledgesJson => "data/pledges.json".into(),
             Job::PledgesCsv => "data/pledges.csv".into(),
@@ -467,7 +487,9 @@ impl<'a> Renderer<'a> {
         let path = self.path_of(job);
         let mut text = None;
         let bytes = match job {
-            Job::Html { route, kind } => {
+            Job::Html { kind } => {
+                let route = self.route(kind);
+                let route = route.as_str();
                 let (template, ctx, body_text) = self.page_context(route, kind)?;
                 text = body_text;
                 // Straight into bytes: `render` would check the UTF-8 of every page again.
@@ -492,7 +514,7 @@ impl<'a> Renderer<'a> {
                 bytes
             }
             Job::PledgeFeed(p) => feeds::pledge_atom(self.site, &self.strings, *p),
-            Job::Sitemap(routes) => feeds::sitemap(self.site, routes),
+            Job::Sitemap => feeds::sitemap(self.site, &self.sitemap_routes()),
             Job::Robots => feeds::robots(self.site),
             Job::PledgesJson => data::json_lines(
                 (0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)),

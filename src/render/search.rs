@@ -260,10 +260,10 @@ mod tests {
             .iter()
             .filter_map(|job| {
                 let facets = r.search_facets(job)?;
-                let Job::Html { route, .. } = job else {
+                let Job::Html { kind } = job else {
                     unreachable!("only pages have facets")
                 };
-                Some((route.clone(), facets))
+                Some((r.route(kind), facets))
             })
             .collect();
         (facets, counts)
