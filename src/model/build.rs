@@ -882,7 +882,7 @@ pub(crate) fn news_item(
                 status: u.status,
                 value: u.value,
                 as_of: u.as_of.unwrap_or(r.date),
-                quote,
+                quote: quote.map(Arc::from),
                 quote_range,
             });
         }

@@ -125,7 +125,8 @@ pub struct HistoryEntry {
     pub news: Option<usize>,
     /// Index of the update within that news item.
     pub update: Option<usize>,
-    pub quote: Option<String>,
+    /// The update's evidence quote, shared with it.
+    pub quote: Option<Arc<str>>,
 }
 
 #[derive(Debug, Hash)]
@@ -163,7 +164,7 @@ pub struct Update {
     pub status: Status,
     pub value: Option<Num>,
     pub as_of: Date,
-    pub quote: Option<String>,
+    pub quote: Option<Arc<str>>,
     pub quote_range: Option<Range<usize>>,
 }
 

@@ -758,7 +758,7 @@ impl<'a> Renderer<'a> {
                             )
                         }),
                         as_of: up.as_of.to_string(),
-                        quote: up.quote.clone(),
+                        quote: up.quote.as_deref().map(str::to_string),
                     })
                     .collect();
                 ctx.insert("updates", &updates);

@@ -520,7 +520,7 @@ impl<'a> Ctx<'a> {
                     date: h.date.to_string(),
                     status: self.shared_status(h.status),
                     value: self.value_text(p, h.value),
-                    quote: h.quote.clone(),
+                    quote: h.quote.as_deref().map(str::to_string),
                     news,
                     news_date: h.news.map(|n| site.news[n].date.to_string()),
                     source: match h.news {
