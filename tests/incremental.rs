@@ -131,6 +131,15 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
             60,
         ),
         (
+            // The pledges of that section name it on their pages and in the open data; no
+            // quote moves, so only the section tells them apart.
+            "a report heading of the same length",
+            "content/reports/alpha-2024.md",
+            "### (一) 提升城市品质",
+            "### (一) 提高城市品质",
+            60,
+        ),
+        (
             "an indicator value",
             "content/indicators/alpha.yaml",
             "actual: {value: 7.1, source: alpha-2024}",

@@ -419,9 +419,6 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             .or_else(|| Date::end_of_year(report.year))
             .unwrap_or(report.delivered);
         let quote_range = quote_at[i].clone().unwrap_or(0..0);
-        let section = quote_at[i]
-            .as_ref()
-            .and_then(|q| report.index.section_at(q.start));
         let mut history = Vec::new();
         if let Some(s) = p.raw.status {
             history.push(HistoryEntry {
@@ -460,8 +457,6 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             tags: p.raw.tags.clone(),
             draft: p.raw.draft,
             quote_range,
-            section: section.map(|h| h.text.clone()),
-            section_anchor: section.map(|h| h.anchor.clone()),
             history,
             status: Status::Unrated,
             value: None,

@@ -145,8 +145,6 @@ pub struct Pledge {
     pub draft: bool,
     /// Where the quote sits in the report's rendered text.
     pub quote_range: Range<usize>,
-    pub section: Option<String>,
-    pub section_anchor: Option<String>,
     pub history: Vec<HistoryEntry>,
     pub status: Status,
     pub value: Option<Num>,
@@ -300,6 +298,18 @@ pub fn is_rate(unit: &str) -> bool {
 pub const SCHEDULE_SLACK: f64 = 0.05;
 
 impl Site {
+    /// The heading of the report section that pledge `p`'s quote sits in (found from the quote,
+    /// not kept with every pledge).
+    pub fn section(&self, p: usize) -> Option<&crate::markdown::Heading> {
+        let pl = &self.pledges[p];
+        if pl.quote_range.end == 0 {
+            return None;
+        }
+        self.reports[pl.report]
+            .index
+            .section_at(pl.quote_range.start)
+    }
+
     /// Schedule progress of a pledge: only for targets to reach (not `at_most` caps) with a
     /// current value dated before the deadline.
     pub fn schedule(&self, p: usize) -> Option<Schedule> {

@@ -59,7 +59,7 @@ pub fn pledge_row(site: &Site, i: usize) -> PledgeRow<'_> {
         year: r.year,
         text: &p.text,
         title: &p.title,
-        section: p.section.as_deref(),
+        section: site.section(i).map(|h| h.text.as_str()),
         category: site.categories[p.category].id.as_str(),
         department: p.department.as_deref(),
         tags: &p.tags,

@@ -582,13 +582,10 @@ impl<'a> Ctx<'a> {
             card: self.card(i),
             quote_url: format!("{report_url}#{}", p.id),
             sentence,
-            section: match (&p.section, &p.section_anchor) {
-                (Some(t), Some(a)) => Some(Link {
-                    title: t.clone(),
-                    url: format!("{report_url}#{a}"),
-                }),
-                _ => None,
-            },
+            section: site.section(i).map(|h| Link {
+                title: h.text.clone(),
+                url: format!("{report_url}#{}", h.anchor),
+            }),
             department: p.department.clone(),
             metric: p.target.as_ref().map(|t| t.metric.clone()),
             as_of: p.as_of.map(|d| d.to_string()),
