@@ -62,9 +62,10 @@ pub struct DroppedBody {
 /// The body of a content file on disk, to be read again ([`DiskBody::read`]).
 #[derive(Debug)]
 pub struct DiskBody {
-    /// Path relative to the site root, for messages.
+    /// Path relative to the site root, as messages show it; the file is `root` joined with it.
     pub rel: String,
-    pub path: PathBuf,
+    /// The site folder, shared by every body.
+    pub root: Arc<Path>,
     /// [`text_hash`] of the whole decoded text as parsed, to tell a file changed since.
     pub hash: u64,
     /// Byte range of the body in the decoded text.
@@ -75,7 +76,7 @@ impl DiskBody {
     /// The body, read again: the file must be as it was when parsed (an error otherwise,
     /// rather than pages that disagree with the checks).
     pub fn read(&self) -> Result<String, Diagnostic> {
-        let mut text = read_text(&self.path).map_err(|(line, col, msg)| {
+        let mut text = read_text(&self.path()).map_err(|(line, col, msg)| {
             Diagnostic::new(&self.rel, line, col, format!("{msg} (during the build)"))
         })?;
         if text_hash(&text) != self.hash || text.len() < self.range.end {
@@ -89,6 +90,10 @@ impl DiskBody {
         text.truncate(self.range.end);
         text.replace_range(..self.range.start, "");
         Ok(text)
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.root.join(&self.rel)
     }
 }
 
@@ -114,16 +119,18 @@ impl SourceFile {
     }
 
     /// Drop the text of a parsed news file, keeping what the checks and pages need of its body
-    /// ([`NewsText`]); `path` is where [`DiskBody::read`] reads the body again, and where
-    /// [`SourceFile::error_at`] reads the front matter again.
-    pub fn drop_body(&mut self, path: &Path, raw: &RawNews) {
-        if self.dropped_body.is_some() {
+    /// ([`NewsText`]); the file at `path`, which is `root` joined with [`SourceFile::rel`], is
+    /// where [`DiskBody::read`] reads the body again and [`SourceFile::error_at`] the front
+    /// matter. A file whose path `rel` does not give back (a folder name that is not UTF-8)
+    /// keeps its text.
+    pub fn drop_body(&mut self, path: &Path, root: &Arc<Path>, raw: &RawNews) {
+        if self.dropped_body.is_some() || root.join(&self.rel) != path {
             return;
         }
         let news = NewsText::find(raw, &text_index(self.body_text()));
         let disk = Arc::new(DiskBody {
             rel: self.rel.clone(),
-            path: path.to_path_buf(),
+            root: root.clone(),
             hash: text_hash(&self.text),
             range: self.body.clone(),
         });
@@ -171,7 +178,7 @@ impl SourceFile {
         let yaml = match &self.dropped_body {
             // Dropped with the body: read again, rarely, as only errors need it.
             Some(d) => {
-                again = read_text(&d.disk.path).unwrap_or_default();
+                again = read_text(&d.disk.path()).unwrap_or_default();
                 again.get(self.yaml.clone()).unwrap_or_default()
             }
             None => self.yaml_text(),
@@ -577,6 +584,7 @@ fn load_with(
     };
     let jobs = w.jobs.clone();
     let keep = cache.keep;
+    let shared_root: Arc<Path> = Arc::from(root);
     let old = std::mem::take(&mut cache.files);
     let results: Vec<(PathBuf, Cached, bool, String)> = jobs
         .into_par_iter()
@@ -618,7 +626,7 @@ fn load_with(
             // A one-off load holds no news body: what the checks need of it is found now, and
             // its page reads it again (news bodies are most of a large site's input).
             if !keep && let Some(Parsed::News(raw)) = &parsed {
-                file.drop_body(&path, raw);
+                file.drop_body(&path, &shared_root, raw);
             }
             let fresh = Cached {
                 stem: stem.clone(),
@@ -1052,7 +1060,9 @@ mod tests {
     #[test]
     fn a_dropped_news_body_is_read_again_as_it_was_and_a_changed_file_is_an_error() {
         let d = tempfile::tempdir().unwrap();
-        let path = d.path().join("a.md");
+        let root: Arc<Path> = Arc::from(d.path());
+        std::fs::create_dir_all(d.path().join("content/news")).unwrap();
+        let path = d.path().join("content/news/a.md");
         let text = "\u{feff}---\r\ntitle: 标题\r\ndate: 2024-01-02\r\nupdates:\r\n  - pledge: r/p\r\n    status: in_progress\r\n    quote: 新建道路5公里\r\n---\r\n本报讯 今年以来新建道路5公里，比计划提前。\r\n\r\n第二段。\r\n";
         std::fs::write(&path, text).unwrap();
         let (mut file, parsed, diags) =
@@ -1063,7 +1073,10 @@ mod tests {
         };
         let held = file.body_text().to_string();
         let found = NewsText::find(&raw, &text_index(&held));
-        file.drop_body(&path, &raw);
+        // A path that the shown path does not give back keeps its text.
+        file.drop_body(&d.path().join("elsewhere/a.md"), &root, &raw);
+        assert!(file.dropped_body.is_none());
+        file.drop_body(&path, &root, &raw);
         assert!(file.text.is_empty(), "the text is not held");
         assert_eq!(file.read_body().unwrap(), held);
         let kept = file.news_text(&raw, || unreachable!("found when parsed"));
