@@ -28,7 +28,7 @@ def fmt_s(v):
 
 
 def mib(n):
-    return f"{int(n) / 2**20:.0f} MiB"
+    return f"{float(n) / 2**20:.0f} MiB"
 
 
 out = []
@@ -62,7 +62,7 @@ w(f"- versions: duixian at commit `{env.get('COMMIT', '?')}` (`dist` profile: re
 w(f"- `uptime` at the start: `{env.get('START_UPTIME', '?').strip()}`")
 w(f"- `uptime` at the end: `{env.get('END_UPTIME', '?').strip()}`")
 w("")
-w("The machine is shared with other developers who compile and fuzz: the 1-minute load average")
+w("The machine may be shared (other developers compile and fuzz on it at times): the 1-minute load average")
 w("at the start and end of every measurement is in the tables. With a load above the 2 cores,")
 w("wall times are longer than on an idle machine, for every tool alike.")
 w("")
@@ -133,14 +133,20 @@ if p and f:
 big = [r for r in rows if r["workload"] == "portal" and r["size"] == "100000" and r["tool"] == "duixian"]
 if big:
     rss = max(int(r["rss_kb"]) for r in big) / 1024
-    lines.append(f"- Peak RSS under 1 GB at 100k pledges: {verdict(rss < 1024)} ({rss:.0f} MiB).")
+    lines.append(
+        f"- Peak RSS under 1 GB at 100k pledges, read as 1 GiB: {verdict(rss < 1024)} "
+        f"({rss:.0f} MiB, {rss * 1.048576 / 1000:.2f} × 10⁹ bytes)."
+    )
     small = get("portal", 10000, "tmpfs", "duixian")
     large = get("portal", 100000, "tmpfs", "duixian")
     if small and large:
         g = secs(large) / secs(small)
-        lines.append(
-            f"- Time linear in size (100k ≈ 10× 10k, tmpfs): {verdict(g <= 11)} ({g:.1f}×)."
-        )
+        line = f"- Time linear in size (100k ≈ 10× 10k, tmpfs): {verdict(g <= 11)} ({g:.1f}×"
+        fs = get("portal", 10000, "tmpfs", "floor")
+        fl = get("portal", 100000, "tmpfs", "floor")
+        if fs and fl:
+            line += f"; the I/O floor of the same files grew {secs(fl) / secs(fs):.1f}×"
+        lines.append(line + ").")
 else:
     lines.append("- Peak RSS and linearity at 100k pledges: not measured in this run (`--skip-100k`).")
 lines.append(

@@ -83,7 +83,7 @@ measure() {
   local stats files bytes pages
   stats=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(r["median"], r["min"], r["max"])' "$json")
   files=$(find "$outdir" -type f | wc -l)
-  bytes=$(find "$outdir" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+  bytes=$(find "$outdir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d\n", s}')
   pages=$(find "$outdir" -name '*.html' | wc -l)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$workload" "$size" "$target" "$tool" "$runs" $stats "$rss" "$files" "$bytes" "$pages" "$before" "$after" >>"$RESULTS"
