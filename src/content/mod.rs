@@ -73,10 +73,10 @@ pub struct DiskBody {
 }
 
 impl DiskBody {
-    /// The body, read again: the file must be as it was when parsed (an error otherwise,
-    /// rather than pages that disagree with the checks).
-    pub fn read(&self) -> Result<String, Diagnostic> {
-        let mut text = read_text(&self.path()).map_err(|(line, col, msg)| {
+    /// The whole decoded text of the file, read again: it must be as it was when parsed (an
+    /// error otherwise, rather than pages that disagree with the checks).
+    pub fn read_file(&self) -> Result<String, Diagnostic> {
+        let text = read_text(&self.path()).map_err(|(line, col, msg)| {
             Diagnostic::new(&self.rel, line, col, format!("{msg} (during the build)"))
         })?;
         if text_hash(&text) != self.hash || text.len() < self.range.end {
@@ -87,6 +87,12 @@ impl DiskBody {
                 "file changed during the build: run the build again",
             ));
         }
+        Ok(text)
+    }
+
+    /// The body, read again ([`DiskBody::read_file`]).
+    pub fn read(&self) -> Result<String, Diagnostic> {
+        let mut text = self.read_file()?;
         text.truncate(self.range.end);
         text.replace_range(..self.range.start, "");
         Ok(text)
@@ -111,8 +117,8 @@ impl SourceFile {
         self.text.get(self.yaml.clone()).unwrap_or_default()
     }
 
-    /// The Markdown body. Empty once [`SourceFile::drop_body`] dropped it: read it with
-    /// [`SourceFile::read_body`] then.
+    /// The Markdown body. Empty once [`SourceFile::drop_body`] dropped it: [`DiskBody::read`]
+    /// reads it then.
     pub fn body_text(&self) -> &str {
         debug_assert!(self.dropped_body.is_none(), "{}: body dropped", self.rel);
         self.text.get(self.body.clone()).unwrap_or_default()
@@ -137,14 +143,6 @@ impl SourceFile {
         // The front matter goes too: an error found later reads it again (see `error_at`).
         self.text = String::new();
         self.dropped_body = Some(Box::new(DroppedBody { disk, news }));
-    }
-
-    /// The Markdown body: the text held, or the file read again ([`DiskBody::read`]).
-    pub fn read_body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        match &self.dropped_body {
-            None => Ok(std::borrow::Cow::Borrowed(self.body_text())),
-            Some(d) => Ok(std::borrow::Cow::Owned(d.disk.read()?)),
-        }
     }
 
     /// What the checks and pages need of a news body's rendered text: kept from parsing when
@@ -178,7 +176,7 @@ impl SourceFile {
         let yaml = match &self.dropped_body {
             // Dropped with the body: read again, rarely, as only errors need it.
             Some(d) => {
-                again = read_text(&d.disk.path()).unwrap_or_default();
+                again = d.disk.read_file().unwrap_or_default();
                 again.get(self.yaml.clone()).unwrap_or_default()
             }
             None => self.yaml_text(),
@@ -1078,7 +1076,8 @@ mod tests {
         assert!(file.dropped_body.is_none());
         file.drop_body(&path, &root, &raw);
         assert!(file.text.is_empty(), "the text is not held");
-        assert_eq!(file.read_body().unwrap(), held);
+        let disk = file.dropped_body.as_ref().unwrap().disk.clone();
+        assert_eq!(disk.read().unwrap(), held);
         let kept = file.news_text(&raw, || unreachable!("found when parsed"));
         assert_eq!(format!("{kept:?}"), format!("{found:?}"));
         assert!(matches!(kept.quotes[0], Some(Ok(_))));
@@ -1090,11 +1089,11 @@ mod tests {
         assert_eq!((e.line, e.col), (7, 12), "{e}");
 
         std::fs::write(&path, text.replace("5公里", "6公里")).unwrap();
-        let e = file.read_body().unwrap_err();
+        let e = disk.read().unwrap_err();
         assert_eq!(e.path, "content/news/a.md");
         assert!(e.message.contains("changed during the build"), "{e}");
         std::fs::remove_file(&path).unwrap();
-        let e = file.read_body().unwrap_err();
+        let e = disk.read().unwrap_err();
         assert!(e.message.contains("cannot read"), "{e}");
     }
 

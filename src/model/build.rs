@@ -543,8 +543,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         news_docs.push((doc, true));
     }
     news_docs.sort_by(|a, b| a.0.stem.cmp(&b.0.stem).then(b.1.cmp(&a.1)));
-    // What validation and the pages need of each body's rendered text, found in parallel; the
-    // text itself is dropped right after, unless the loader keeps it with its file (`serve`).
+    // What validation and the pages need of each body's rendered text: found by the loader
+    // when it dropped the body (one-off builds), else now, in parallel; the rendered text
+    // itself is dropped right after, unless the loader keeps it with its file (`serve`).
     let news_text: Vec<NewsText> = news_docs
         .par_iter()
         .map(|(d, _)| {

@@ -182,7 +182,7 @@ pub struct News {
     pub body: Body,
     /// The first line of the body's rendered text longer than 20 characters, cut after 90 (with
     /// `…`): what lists and feeds show when there is no `summary`. The rendered text itself is
-    /// not kept (the search index makes it again from `body`).
+    /// not kept (the search index takes it from the rendering of the news page).
     pub lead: Option<Arc<str>>,
 }
 
