@@ -1,7 +1,7 @@
 //! Incremental rebuild time without the HTTP server and the file watcher: what `serve` does
 //! after an editor saves a news file.
 //!
-//!     cargo run --release --example rebuild -- <site> [edits] [--load-only] [--file <rel>] [--update]
+//!     cargo run --release --example rebuild -- <site> [edits] [--load-only] [--file <rel>] [--update] [--paths]
 //!
 //! Builds `<site>` (which it edits: pass a copy) into a temporary folder through
 //! `duixian::incremental::Session`, then `edits` times appends a sentence to the first news file
@@ -9,7 +9,7 @@
 //! the median, in milliseconds. With `--update` each edit instead switches the status of the
 //! file's first update between `in_progress` and `completed`, which changes a pledge. With
 //! `--load-only` it times only reading (from the cache) and validating the site, twice per edit,
-//! which is the part to profile (`perf record`).
+//! which is the part to profile (`perf record`). `--paths` lists the files each rebuild wrote.
 #![allow(clippy::print_stdout)]
 
 use duixian::incremental::Session;
@@ -30,6 +30,7 @@ fn main() {
     let edits: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
     let load_only = args.iter().any(|a| a == "--load-only");
     let update = args.iter().any(|a| a == "--update");
+    let show_paths = args.iter().any(|a| a == "--paths");
     let file = args
         .iter()
         .position(|a| a == "--file")
@@ -109,6 +110,11 @@ fn main() {
                 if r.full { " (full)" } else { "" },
                 phases.join(", ")
             );
+            if show_paths {
+                for p in &r.paths {
+                    println!("  {p}");
+                }
+            }
             times.push(ms);
         }
     }

@@ -5,8 +5,8 @@
 //! [`content::Cache`]), so errors are found exactly as `build` finds them. It then sums up the
 //! inputs of every job ([`Renderer::fingerprints`]) and compares them with the numbers of the
 //! files now served: when the site-wide part is unchanged, only the jobs whose number changed
-//! are rendered, in memory, and written over the served files (each through a temporary file
-//! and a rename, so a request never reads half a file). When the site-wide part changed (site
+//! are rendered, in memory, and written over the served files in place, while requests wait
+//! ([`Session::files_lock`], so a request never reads half a file). When the site-wide part changed (site
 //! settings, theme, an added or removed report, pledge, news item or page, a new data date) or
 //! too many files changed, it is a full build into a staging folder, swapped in as `build` does.
 //! The search index is written by full builds only.
@@ -17,13 +17,14 @@ use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::patch::{NewsEdit, Patched, patch_news};
 use crate::model::{BuildOptions, Site};
 use crate::output::check_output_dir;
-use crate::render::Job;
+use crate::render::data::PledgeRows;
 use crate::render::fingerprint::Inputs;
+use crate::render::{Job, OutputFile};
 use anyhow::Result;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 /// Above this many changed files a rebuild is a full one: it bounds the rendered pages held in
@@ -53,6 +54,10 @@ pub struct Session {
     served: Option<Served>,
     /// The model of the last successful rebuild, patched after news edits.
     site: Option<Site>,
+    /// The rows of `data/pledges.{json,csv}` served.
+    rows: PledgeRows,
+    /// Held for writing while an incremental rebuild writes over served files.
+    files: Arc<RwLock<()>>,
 }
 
 /// What one rebuild did.
@@ -81,7 +86,17 @@ impl Session {
             cache: content::Cache::new(),
             served: None,
             site: None,
+            rows: PledgeRows::default(),
+            files: Arc::default(),
         }
+    }
+
+    /// The lock a server reading the output folder holds for reading while it reads a file:
+    /// an incremental rebuild writes files over in place and holds it for writing meanwhile,
+    /// so that no request sees half a file. (A full rebuild swaps in a new folder and needs
+    /// no lock: a file read from the old one is whole.)
+    pub fn files_lock(&self) -> Arc<RwLock<()>> {
+        self.files.clone()
     }
 
     /// Rebuild after a change. On error the served files and what is known of them stay as
@@ -197,6 +212,9 @@ impl Session {
             let out = check_output_dir(&self.root, &self.out)?;
             self.served = None;
             let summary = build::write_all(&r, &jobs, &out, None, Cleanup::Later, start, warnings)?;
+            // Ready for the next edit of a pledge (all rows are made again after a full build:
+            // their numbers hold the global one).
+            self.rows.update(site, &r.row_inputs(&inputs));
             self.served = Some(Served {
                 global,
                 shape,
@@ -215,8 +233,27 @@ impl Session {
             });
         };
 
-        let rendered: Vec<Result<crate::render::OutputFile, Diagnostic>> =
-            changed.par_iter().map(|&i| r.render(&jobs[i])).collect();
+        if changed
+            .iter()
+            .any(|&i| matches!(jobs[i], Job::PledgesJson | Job::PledgesCsv))
+        {
+            self.rows.update(site, &r.row_inputs(&inputs));
+        }
+        let rows = &self.rows;
+        let rendered: Vec<Result<OutputFile, Diagnostic>> = changed
+            .par_iter()
+            .map(|&i| match jobs[i] {
+                Job::PledgesJson => Ok(OutputFile {
+                    path: paths[i].clone(),
+                    bytes: rows.json(),
+                }),
+                Job::PledgesCsv => Ok(OutputFile {
+                    path: paths[i].clone(),
+                    bytes: rows.csv(),
+                }),
+                ref job => r.render(job),
+            })
+            .collect();
         let rendered_at = start.elapsed().as_millis();
         let mut files = Vec::with_capacity(rendered.len());
         let mut errors = Vec::new();
@@ -243,11 +280,30 @@ impl Session {
             fps: known,
             inputs,
         });
+        // In place and in parallel. A temporary file and a rename for each file took ~0.25 ms
+        // on this machine's ext4 (making a new inode, freeing the old one), ~100 ms after a
+        // status edit (300 files); writing over the file's blocks takes ~0.01 ms.
+        let out = &self.out;
+        let written: Vec<Result<()>> = {
+            let _no_reads = self.files.write().unwrap_or_else(|e| e.into_inner());
+            files
+                .par_iter()
+                .map(|f| write_in_place(out, &f.path, &f.bytes))
+                .collect()
+        };
         let mut bytes = 0;
-        for (f, &i) in files.iter().zip(&changed) {
-            write_over(&self.out, &f.path, &f.bytes)?;
-            served.fps[i] = Some(fps[i]);
-            bytes += f.bytes.len() as u64;
+        let mut failed = None;
+        for ((w, f), &i) in written.into_iter().zip(&files).zip(&changed) {
+            match w {
+                Ok(()) => {
+                    served.fps[i] = Some(fps[i]);
+                    bytes += f.bytes.len() as u64;
+                }
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
         }
         let written_at = start.elapsed().as_millis();
         let mut summary = build::summary(site, changed.iter().map(|&i| &jobs[i]), start, warnings);
@@ -270,21 +326,22 @@ impl Session {
     }
 }
 
-/// Replace `out/rel` by `bytes` through a temporary file in the same folder and a rename.
-fn write_over(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+/// Make `out/rel` hold `bytes`, writing over its blocks (not truncating it first: ext4 frees and
+/// allocates the blocks again then) and cutting it to the new length.
+fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
     let path = out.join(rel);
     let dir = path.parent().unwrap_or(out);
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.duixian-tmp"));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            anyhow::anyhow!("cannot write `{}`: {e}", path.display())
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.set_len(bytes.len() as u64)
         })
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 const EVENTS_PATH: &str = "/__duixian/events";
@@ -114,6 +114,7 @@ pub fn serve(
     };
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
     let mut session = Session::new(root, &out, opts);
+    let files = session.files_lock();
     rebuild(&mut session, None, &shared, quiet, verbose);
     eprintln!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
@@ -188,8 +189,8 @@ pub fn serve(
             Ok(None) => continue,
             Err(_) => break,
         };
-        let (out, shared) = (out.clone(), shared.clone());
-        std::thread::spawn(move || handle(req, &out, &shared));
+        let (out, shared, files) = (out.clone(), shared.clone(), files.clone());
+        std::thread::spawn(move || handle(req, &out, &shared, &files));
     }
     drop(watcher);
     let _ = std::fs::remove_dir_all(&out);
@@ -355,7 +356,7 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
+fn handle(req: tiny_http::Request, out: &Path, shared: &Shared, files: &RwLock<()>) {
     let url = req.url().to_string();
     if url == EVENTS_PATH {
         // Written by hand: tiny_http buffers response bodies, and events must go out at once.
@@ -380,6 +381,8 @@ fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
         }
         return;
     }
+    // Not while a rebuild writes files over (`Session::files_lock`).
+    let reading = files.read().unwrap_or_else(|e| e.into_inner());
     let (status, path) = match resolve(out, &url) {
         Some(p) => (200, Some(p)),
         None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
@@ -388,6 +391,7 @@ fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
         .as_deref()
         .and_then(|p| std::fs::read(p).ok())
         .unwrap_or_else(|| b"not found".to_vec());
+    drop(reading);
     let ctype = path
         .as_deref()
         .map_or("text/plain; charset=utf-8", content_type);

@@ -529,3 +529,74 @@ fn a_status_list_that_gains_or_loses_a_page_gives_the_files_of_a_full_build() {
     assert!(!second.exists());
     assert_same(&out, &site, "a status list that loses a page");
 }
+
+#[path = "../benches/gen_corpus.rs"]
+mod gen_corpus;
+
+/// A pledge's status changed by a news update, on a portal with several pages of pledges:
+/// the lists that show the pledge's card, count or totals are written again, and nothing more
+/// (not every page of all pledges, not the indicators' open data).
+#[test]
+fn a_status_edit_rewrites_only_the_list_pages_that_show_the_pledge() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    gen_corpus::generate(&gen_corpus::Options {
+        pledges: 400,
+        news: 800,
+        plain: None,
+        seed: 3,
+        out: site.clone(),
+    })
+    .unwrap();
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    let total = s.rebuild().unwrap().written;
+    let pages_of_all = served(&out)
+        .keys()
+        .filter(|k| k.starts_with("pledges/page/"))
+        .count();
+    assert!(
+        pages_of_all >= 5,
+        "the portal has {pages_of_all} more pages of pledges"
+    );
+
+    // The first update of the first news file that has one, from in progress to completed.
+    let news = walkdir::WalkDir::new(site.join("content/news"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .find(|p| {
+            std::fs::read_to_string(p).is_ok_and(|t| t.contains("\n    status: in_progress\n"))
+        })
+        .expect("a news update in progress");
+    let text = std::fs::read_to_string(&news).unwrap();
+    std::fs::write(
+        &news,
+        text.replacen(
+            "\n    status: in_progress\n",
+            "\n    status: completed\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let r = s.rebuild_changed(Some(&[news])).unwrap();
+    assert!(!r.full && r.patched);
+    assert_same(&out, &site, "a status edit on a larger portal");
+    let all_lists = r
+        .paths
+        .iter()
+        .filter(|p| p.starts_with("pledges/page/") || *p == "pledges/index.html")
+        .count();
+    assert_eq!(
+        all_lists, 1,
+        "only the page of all pledges with the card: {:?}",
+        r.paths
+    );
+    assert!(
+        !r.paths.iter().any(|p| p.starts_with("data/indicators")),
+        "{:?}",
+        r.paths
+    );
+    assert!(r.written < total / 10, "wrote {} of {total}", r.written);
+}

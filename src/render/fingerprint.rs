@@ -183,15 +183,25 @@ impl Renderer<'_> {
     pub fn job_fingerprints(&self, jobs: &[Job], inp: &Inputs) -> Vec<u64> {
         use rayon::prelude::*;
         let cat_totals: Vec<u64> = self.by_category.iter().map(|l| totals(self, l)).collect();
-        let status_totals: Vec<u64> = self.by_status.iter().map(|l| totals(self, l)).collect();
-        let all_totals = totals(self, &self.all_pledges);
         jobs.par_iter()
             .map(|job| {
                 let mut h = FxHasher::default();
                 inp.global.hash(&mut h);
-                self.job_inputs(job, inp, &mut h, &cat_totals, &status_totals, all_totals);
+                self.job_inputs(job, inp, &mut h, &cat_totals);
                 h.finish()
             })
+            .collect()
+    }
+
+    /// One number per pledge for its row of the open data files
+    /// ([`super::data::PledgeRows`]): the pledge, its report (the row shows its section) and
+    /// the global number (the ids of everything).
+    pub fn row_inputs(&self, inp: &Inputs) -> Vec<u64> {
+        self.site
+            .pledges
+            .iter()
+            .enumerate()
+            .map(|(i, p)| hash_of(&(inp.global, inp.pledge[i], inp.report_full[p.report])))
             .collect()
     }
 
@@ -266,15 +276,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn job_inputs(
-        &self,
-        job: &Job,
-        inp: &Inputs,
-        h: &mut FxHasher,
-        cat_totals: &[u64],
-        status_totals: &[u64],
-        all_totals: u64,
-    ) {
+    fn job_inputs(&self, job: &Job, inp: &Inputs, h: &mut FxHasher, cat_totals: &[u64]) {
         let site = self.site;
         std::mem::discriminant(job).hash(h);
         match job {
@@ -300,19 +302,17 @@ impl Renderer<'_> {
                             inp.card[i].hash(h);
                         }
                     }
-                    PageKind::Pledges(n) => {
-                        all_totals.hash(h);
-                        self.list_inputs(inp, h, &self.all_pledges, n);
-                    }
+                    // Its pages show no totals (unlike a category's): a status edit changes
+                    // only the page with the pledge's card.
+                    PageKind::Pledges(n) => self.list_inputs(inp, h, &self.all_pledges, n),
                     PageKind::Overdue(n) => self.list_inputs(inp, h, &self.overdue, n),
                     PageKind::Category(k, n) => {
                         cat_totals[k].hash(h);
                         self.list_inputs(inp, h, &self.by_category[k], n);
                     }
+                    // No totals either: its count is in the list's inputs.
                     PageKind::Status(s, n) => {
-                        let k = status_pos(s);
-                        status_totals[k].hash(h);
-                        self.list_inputs(inp, h, &self.by_status[k], n);
+                        self.list_inputs(inp, h, &self.by_status[status_pos(s)], n)
                     }
                     PageKind::Pledge(p) | PageKind::Embed(p) => self.pledge_inputs(inp, h, p),
                     PageKind::NewsList(n) => {
@@ -367,8 +367,10 @@ impl Renderer<'_> {
             // The routes and the base URL (in the global number) only.
             Job::Sitemap => self.sitemap_routes().hash(h),
             Job::PledgesJson | Job::PledgesCsv => (inp.all_pledges, inp.all_reports).hash(h),
+            // Indicators name their news sources by slug only (the slugs are in the global
+            // number): a news edit does not change these files.
             Job::IndicatorsJson | Job::IndicatorsCsv => {
-                (inp.all_indicators, inp.all_reports, inp.all_news).hash(h)
+                (inp.all_indicators, inp.all_reports).hash(h)
             }
             Job::Robots | Job::CodeCss => {}
             Job::Static(path, _) => path.hash(h),

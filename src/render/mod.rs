@@ -516,9 +516,7 @@ impl<'a> Renderer<'a> {
             Job::PledgeFeed(p) => feeds::pledge_atom(self.site, &self.strings, *p),
             Job::Sitemap => feeds::sitemap(self.site, &self.sitemap_routes()),
             Job::Robots => feeds::robots(self.site),
-            Job::PledgesJson => data::json_lines(
-                (0..self.site.pledges.len()).map(|i| data::pledge_row(self.site, i)),
-            ),
+            Job::PledgesJson => data::pledges_json(self.site),
             Job::PledgesCsv => data::pledges_csv(self.site),
             Job::IndicatorsJson => data::json_lines(data::indicator_rows(self.site).into_iter()),
             Job::IndicatorsCsv => data::indicators_csv(self.site),
