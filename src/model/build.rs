@@ -554,7 +554,9 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 .news_text(&d.raw, || loaded.body_index(d.file))
         })
         .collect();
-    let mut news: Vec<News> = Vec::new();
+    // Sized once: a vector grown by doubling holds up to twice the items' size (and both
+    // copies while it moves), and the news items are the largest part of the model.
+    let mut news: Vec<News> = Vec::with_capacity(news_docs.len());
     let mut news_ix: HashMap<&str, usize> = HashMap::default();
     let jurisdiction = |j: &str| -> Result<usize, String> {
         jur_ix
@@ -827,21 +829,21 @@ pub(crate) fn news_item(
     {
         errors.push(file.error_at(&[key("source_url")], msg));
     }
-    let mut js = Vec::new();
+    let mut js = Vec::with_capacity(r.jurisdictions.len());
     for (i, j) in r.jurisdictions.iter().enumerate() {
         match jurisdiction(j.as_str()) {
             Ok(x) => js.push(x),
             Err(msg) => errors.push(file.error_at(&[key("jurisdictions"), idx(i)], msg)),
         }
     }
-    let mut mentioned = Vec::new();
+    let mut mentioned = Vec::with_capacity(r.pledges.len() + r.updates.len());
     for (i, pr) in r.pledges.iter().enumerate() {
         match pledge(pr) {
             Err(msg) => errors.push(file.error_at(&[key("pledges"), idx(i)], msg)),
             Ok(m) => mentioned.extend(m),
         }
     }
-    let mut updates = Vec::new();
+    let mut updates = Vec::with_capacity(r.updates.len());
     for (i, u) in r.updates.iter().enumerate() {
         let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
         let target = match pledge(&u.pledge) {
@@ -1164,6 +1166,10 @@ pub(super) fn settle(p: &mut Pledge, news: &[News], tolerance: f64) {
             .then(news[a].slug.cmp(&news[b].slug))
     });
     p.news.dedup();
+    // Both are pushed to one by one (capacity 4 at least, often twice the length): there is
+    // one of each per pledge, so the slack adds up.
+    p.news.shrink_to_fit();
+    p.history.shrink_to_fit();
     (p.status, p.value, p.as_of) = match p.history.last() {
         Some(last) => (last.status, last.value, Some(last.date)),
         None => (Status::Unrated, None, None),
