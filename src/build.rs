@@ -209,8 +209,14 @@ pub fn write_all(
             let results: Vec<Result<(u64, Option<Prepared>), Diagnostic>> = batch
                 .par_iter()
                 .map(|job| {
-                    let (file, doc) = r.render_with_doc(job, indexer.is_some())?;
-                    staging.write(&file)?;
+                    let (len, doc) = if Renderer::is_streamed(job) {
+                        let path = r.path_of(job);
+                        (staging.write_with(&path, |w| r.write_into(job, w))?, None)
+                    } else {
+                        let (file, doc) = r.render_with_doc(job, indexer.is_some())?;
+                        staging.write(&file)?;
+                        (file.bytes.len() as u64, doc)
+                    };
                     if let Some(report) = progress {
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                         if n % 64 == 0 || n == total {
@@ -226,7 +232,7 @@ pub fn write_all(
                         );
                         doc
                     });
-                    Ok((file.bytes.len() as u64, doc))
+                    Ok((len, doc))
                 })
                 .collect();
             let mut docs = Vec::new();

@@ -265,28 +265,43 @@ impl Staging {
 
     /// Write one rendered file into the staging folder.
     pub fn write(&self, file: &OutputFile) -> Result<(), Diagnostic> {
-        let path = self.dir.join(&file.path);
-        let fail = |e: std::io::Error| {
-            Diagnostic::new(
-                file.path.clone(),
-                1,
-                1,
-                format!("cannot write output file: {e}"),
-            )
-        };
+        let mut f = self.create_file(&file.path)?;
+        f.write_all(&file.bytes)
+            .map_err(|e| write_error(&file.path, e))
+    }
+
+    /// Write the file `rel` of the staging folder through `fill`, buffered, without holding
+    /// it in memory; its length in bytes.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<u64, Diagnostic> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, self.create_file(rel)?);
+        fill(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| write_error(rel, e))?;
+        let f = w
+            .into_inner()
+            .map_err(|e| write_error(rel, e.into_error()))?;
+        f.metadata()
+            .map(|m| m.len())
+            .map_err(|e| write_error(rel, e))
+    }
+
+    fn create_file(&self, rel: &str) -> Result<File, Diagnostic> {
+        let path = self.dir.join(rel);
         // Most files go into a folder that exists already: try first, create folders on demand.
-        let mut f = match File::create(&path) {
-            Ok(f) => f,
+        match File::create(&path) {
+            Ok(f) => Ok(f),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(fail)?;
+                    std::fs::create_dir_all(parent).map_err(|e| write_error(rel, e))?;
                 }
-                File::create(&path).map_err(fail)?
+                File::create(&path).map_err(|e| write_error(rel, e))
             }
-            Err(e) => return Err(fail(e)),
-        };
-        f.write_all(&file.bytes).map_err(fail)?;
-        Ok(())
+            Err(e) => Err(write_error(rel, e)),
+        }
     }
 
     /// Replace the output folder with the staging folder.
@@ -430,6 +445,10 @@ mod lock {
             Some(DirLock)
         }
     }
+}
+
+fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(rel, 1, 1, format!("cannot write output file: {e}"))
 }
 
 #[cfg(test)]

@@ -462,6 +462,27 @@ impl<'a> Renderer<'a> {
     }
 
     /// Render one job into its output file.
+    /// Whether `job` is best written straight into its file ([`Renderer::write_into`]): the
+    /// open data files of every pledge, which grow with the site and are the largest files.
+    pub fn is_streamed(job: &Job) -> bool {
+        matches!(job, Job::PledgesJson | Job::PledgesCsv)
+    }
+
+    /// Write the file of a job that [`Renderer::is_streamed`] into `w`, row by row; the same
+    /// bytes as [`Renderer::render`].
+    pub fn write_into(&self, job: &Job, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match job {
+            Job::PledgesJson => data::write_pledges_json(self.site, w),
+            Job::PledgesCsv => data::write_pledges_csv(self.site, w),
+            _ => {
+                let file = self
+                    .render(job)
+                    .map_err(|d| std::io::Error::other(d.to_string()))?;
+                w.write_all(&file.bytes)
+            }
+        }
+    }
+
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         Ok(self.render_with_text(job)?.0)
     }
