@@ -83,7 +83,8 @@ measure() {
   local stats files bytes pages
   stats=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(r["median"], r["min"], r["max"])' "$json")
   files=$(find "$outdir" -type f | wc -l)
-  bytes=$(find "$outdir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d\n", s}')
+  # "%.0f": mawk's "%d" stops at 2^31 - 1 (a 100k portal's 3.97 GB read as 2048 MiB).
+  bytes=$(find "$outdir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
   pages=$(find "$outdir" -name '*.html' | wc -l)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$workload" "$size" "$target" "$tool" "$runs" $stats "$rss" "$files" "$bytes" "$pages" "$before" "$after" >>"$RESULTS"
