@@ -153,7 +153,14 @@ pub fn indicator_rows(site: &Site) -> Vec<IndicatorRow<'_>> {
 
 /// A JSON array with one element per line: small, streamable and diff-friendly.
 pub fn json_lines<T: Serialize>(rows: impl Iterator<Item = T>) -> Vec<u8> {
-    join_json_rows(rows.map(|r| json_row(&r)))
+    in_memory(|w| write_json_rows(w, rows.map(|r| json_row(&r))))
+}
+
+/// What a writer of this module writes, as bytes in memory.
+fn in_memory(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(&mut out).expect("writing to memory cannot fail");
+    out
 }
 
 /// One element of a [`json_lines`] array, without its separator.
@@ -161,14 +168,7 @@ fn json_row<T: Serialize>(row: &T) -> Vec<u8> {
     serde_json::to_vec(row).expect("serialising plain data to memory cannot fail")
 }
 
-/// The array of [`json_lines`] from its elements' bytes.
-fn join_json_rows<R: AsRef<[u8]>>(rows: impl Iterator<Item = R>) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_json_rows(&mut out, rows).expect("writing to memory cannot fail");
-    out
-}
-
-/// [`join_json_rows`] into `w`.
+/// The array of [`json_lines`] from its elements' bytes, into `w`.
 fn write_json_rows<R: AsRef<[u8]>, W: Write + ?Sized>(
     w: &mut W,
     rows: impl Iterator<Item = R>,
@@ -202,14 +202,7 @@ fn csv_record<S: AsRef<[u8]>>(fields: &[S]) -> Vec<u8> {
     out
 }
 
-/// A CSV file: the byte order mark, the header and the records.
-fn join_csv<R: AsRef<[u8]>>(header: &[&str], rows: impl Iterator<Item = R>) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_csv(&mut out, header, rows).expect("writing to memory cannot fail");
-    out
-}
-
-/// [`join_csv`] into `w`.
+/// A CSV file into `w`: the byte order mark, the header and the records.
 fn write_csv<R: AsRef<[u8]>, W: Write + ?Sized>(
     w: &mut W,
     header: &[&str],
@@ -303,16 +296,12 @@ pub fn pledge_csv_record(site: &Site, i: usize) -> Vec<u8> {
 
 /// `data/pledges.json`.
 pub fn pledges_json(site: &Site) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_pledges_json(site, &mut out).expect("writing to memory cannot fail");
-    out
+    in_memory(|w| write_pledges_json(site, w))
 }
 
 /// `data/pledges.csv`.
 pub fn pledges_csv(site: &Site) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_pledges_csv(site, &mut out).expect("writing to memory cannot fail");
-    out
+    in_memory(|w| write_pledges_csv(site, w))
 }
 
 /// [`pledges_json`] written into `w` row by row: a build does not hold the whole file (118 MB
@@ -372,12 +361,12 @@ impl PledgeRows {
 
     /// `data/pledges.json` from the rows.
     pub fn json(&self) -> Vec<u8> {
-        join_json_rows(self.rows.iter().map(|r| &r.json))
+        in_memory(|w| write_json_rows(w, self.rows.iter().map(|r| &r.json)))
     }
 
     /// `data/pledges.csv` from the rows.
     pub fn csv(&self) -> Vec<u8> {
-        join_csv(&PLEDGES_CSV_HEADER, self.rows.iter().map(|r| &r.csv))
+        in_memory(|w| write_csv(w, &PLEDGES_CSV_HEADER, self.rows.iter().map(|r| &r.csv)))
     }
 }
 
@@ -417,5 +406,5 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
             opt(r.actual_source),
         ])
     });
-    join_csv(&header, rows)
+    in_memory(|w| write_csv(w, &header, rows))
 }
