@@ -72,12 +72,19 @@ pub fn load_site_cached(
     cache: &mut content::Cache,
     changed: Option<&[std::path::PathBuf]>,
 ) -> Result<(Site, Vec<Diagnostic>), ContentErrors> {
-    let (loaded, mut errors) = match changed {
+    let (mut loaded, mut errors) = match changed {
         Some(paths) => content::load_changed(root, cache, paths),
         None => content::load_cached(root, cache),
     };
-    match model::build(&loaded, opts) {
-        Ok(site) if errors.is_empty() => Ok((site, loaded.warnings)),
+    // What loading freed (on this thread, of memory the parsing threads hold) is given back
+    // before the model is built, and the parsed files are before the pages are rendered.
+    crate::memory::release();
+    let built = model::build(&loaded, opts);
+    let warnings = std::mem::take(&mut loaded.warnings);
+    drop(loaded);
+    crate::memory::release();
+    match built {
+        Ok(site) if errors.is_empty() => Ok((site, warnings)),
         Ok(_) => Err(ContentErrors::new(errors)),
         Err(more) => {
             errors.extend(more);

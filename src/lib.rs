@@ -14,6 +14,7 @@ pub mod editor;
 pub mod incremental;
 pub mod init;
 pub mod markdown;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -22,6 +22,13 @@ fn main() -> std::process::ExitCode {
             libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10);
         }
     }
+    // No transparent huge pages for this process. mimalloc asks for them on its arenas, and a
+    // huge page partly in use stays resident whole: the peak of a 100k-pledge build is 885-887
+    // MiB with them and 831-833 MiB without, no slower (benches/notes.md, sixth session).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
+    // SAFETY: `mi_collect` only frees memory the calling thread's heap no longer uses.
+    duixian::memory::set_collector(|| unsafe { libmimalloc_sys::mi_collect(true) });
     let cli = Cli::parse();
     match cli.run() {
         Ok(outcome) => {

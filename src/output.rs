@@ -171,6 +171,10 @@ fn resolve(p: &Path) -> std::io::Result<PathBuf> {
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
+    /// The staging folder, open: files are created relative to it, so that each path is looked
+    /// up from here rather than from the root of the file system.
+    #[cfg(unix)]
+    handle: std::os::fd::OwnedFd,
     /// Held while the build runs, so that a concurrent build does not take this folder for a
     /// leftover; released by the operating system if the process dies.
     _lock: lock::DirLock,
@@ -256,9 +260,20 @@ impl Staging {
             .with_context(|| format!("cannot create staging folder `{}`", dir.display()))?;
         let lock = lock::DirLock::try_acquire(&dir)
             .with_context(|| format!("cannot lock staging folder `{}`", dir.display()))?;
+        #[cfg(unix)]
+        let handle = rustix::fs::open(
+            &dir,
+            rustix::fs::OFlags::RDONLY
+                | rustix::fs::OFlags::DIRECTORY
+                | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .with_context(|| format!("cannot open staging folder `{}`", dir.display()))?;
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            #[cfg(unix)]
+            handle,
             _lock: lock,
         })
     }
@@ -290,18 +305,31 @@ impl Staging {
     }
 
     fn create_file(&self, rel: &str) -> Result<File, Diagnostic> {
-        let path = self.dir.join(rel);
         // Most files go into a folder that exists already: try first, create folders on demand.
-        match File::create(&path) {
+        match self.open_new(rel) {
             Ok(f) => Ok(f),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
+                if let Some(parent) = self.dir.join(rel).parent() {
                     std::fs::create_dir_all(parent).map_err(|e| write_error(rel, e))?;
                 }
-                File::create(&path).map_err(|e| write_error(rel, e))
+                self.open_new(rel).map_err(|e| write_error(rel, e))
             }
             Err(e) => Err(write_error(rel, e)),
         }
+    }
+
+    /// `File::create` of `rel` in the staging folder.
+    #[cfg(unix)]
+    fn open_new(&self, rel: &str) -> std::io::Result<File> {
+        use rustix::fs::{Mode, OFlags, openat};
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let fd = openat(&self.handle, rel, flags, Mode::from_raw_mode(0o666))?;
+        Ok(File::from(fd))
+    }
+
+    #[cfg(not(unix))]
+    fn open_new(&self, rel: &str) -> std::io::Result<File> {
+        File::create(self.dir.join(rel))
     }
 
     /// Replace the output folder with the staging folder.
