@@ -1,7 +1,7 @@
 //! Incremental rebuild time without the HTTP server and the file watcher: what `serve` does
 //! after an editor saves a news file.
 //!
-//!     cargo run --release --example rebuild -- <site> [edits] [--load-only] [--file <rel>] [--update] [--paths]
+//!     cargo run --release --example rebuild -- <site> [edits] [--load-only] [--file <rel>] [--update] [--paths] [--no-collect]
 //!
 //! Builds `<site>` (which it edits: pass a copy) into a temporary folder through
 //! `duixian::incremental::Session`, then `edits` times appends a sentence to the first news file
@@ -23,6 +23,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // As the `duixian` binary does (src/main.rs), unless `--no-collect` (to measure its cost).
+    if !args.iter().any(|a| a == "--no-collect") {
+        // SAFETY: `mi_collect` only frees memory the calling thread's heap no longer uses.
+        duixian::memory::set_collector(|| unsafe { libmimalloc_sys::mi_collect(true) });
+    }
     let Some(site) = args.first().map(PathBuf::from) else {
         eprintln!("usage: rebuild <site> [edits] [--load-only]");
         std::process::exit(2);

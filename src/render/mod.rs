@@ -13,7 +13,7 @@ use crate::markdown;
 use crate::model::Site;
 use crate::types::Status;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use strings::Strings;
 use tera::{Context, Tera};
 use theme::{StaticSource, ThemeFiles};
@@ -94,7 +94,7 @@ pub struct Renderer<'a> {
     children_of: Vec<Vec<usize>>,
     indicators_of: Vec<Vec<usize>>,
     /// Pledges by (jurisdiction, target metric), for year-over-year links.
-    same_metric: HashMap<(usize, &'a str), Vec<usize>>,
+    same_metric: rustc_hash::FxHashMap<(usize, &'a str), Vec<usize>>,
     overdue: Vec<usize>,
     news_newest_first: Vec<usize>,
     shared: SharedViews,
@@ -279,7 +279,7 @@ impl<'a> Renderer<'a> {
             indicators_of[ind.jurisdiction].push(i);
         }
         let all_pledges = (0..site.pledges.len()).collect();
-        let mut same_metric: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+        let mut same_metric: rustc_hash::FxHashMap<(usize, &str), Vec<usize>> = Default::default();
         for (i, p) in site.pledges.iter().enumerate() {
             if let Some(t) = &p.target {
                 same_metric
@@ -292,13 +292,12 @@ impl<'a> Renderer<'a> {
             list.sort_by_key(|&i| (site.reports[site.pledges[i].report].year, i));
         }
         let overdue = site.overdue();
+        // Newest first, then by slug: the news items are in slug order, so a stable sort by
+        // date alone gives that. Comparing slugs was most of setting up the renderer for each
+        // `serve` rebuild at 10k pledges (10-11 ms; 5-6 ms now, with `same_metric` hashed by Fx).
+        debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
         let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
-        news_newest_first.sort_by(|&a, &b| {
-            site.news[b]
-                .date
-                .cmp(&site.news[a].date)
-                .then(site.news[a].slug.cmp(&site.news[b].slug))
-        });
+        news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
         Ok(Renderer {
             site,
             tera,
