@@ -240,7 +240,7 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
-/// The fixed status vocabulary of §4, in display order.
+/// The fixed status vocabulary of docs/content-model.md §4, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -285,7 +285,7 @@ impl Status {
     }
 }
 
-/// How a target's number is to be read (§4).
+/// How a target's number is to be read (docs/content-model.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
@@ -307,7 +307,7 @@ impl Qualifier {
     }
 }
 
-/// Which direction of an indicator is good (§6).
+/// Which direction of an indicator is good (docs/content-model.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Better {

@@ -1,5 +1,5 @@
-//! Crash-safe output (§10): builds killed with SIGKILL at many points leave the previous output
-//! complete and unchanged, and the next build clears what they left behind.
+//! Crash-safe output (docs/content-model.md §10): builds killed with SIGKILL at many points leave
+//! the previous output complete and unchanged, and the next build clears what they left behind.
 
 mod common;
 use common::generate::{Size, generate_site};

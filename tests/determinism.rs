@@ -1,6 +1,6 @@
-//! Determinism under reordering, and the rules of §5 and §7 on generated inputs (proptest):
-//! how pledges are spread over files and how news is foldered change no output byte; met/missed
-//! and history ordering hold for any values and dates.
+//! Determinism under reordering, and the rules of docs/content-model.md §5 and §7 on generated
+//! inputs (proptest): how pledges are spread over files and how news is foldered change no output
+//! byte; met/missed and history ordering hold for any values and dates.
 
 mod common;
 use common::*;

@@ -1,5 +1,5 @@
 //! The full fixture site: every contract URL, the open data and the built pages, link integrity,
-//! determinism and the output guarantees of §10.
+//! determinism and the output guarantees of docs/content-model.md §10.
 
 mod common;
 use common::*;

@@ -1,7 +1,7 @@
 //! Validation: raw structs checked against each other and turned into the [`Site`] model.
 //!
-//! Every rule of the content contract (§2–§7) is checked here and every failure is collected,
-//! so one run reports all errors.
+//! Every rule of the content contract (docs/content-model.md §2–§7) is checked here and every
+//! failure is collected, so one run reports all errors.
 
 use super::met::{indicator_met, is_provisional, pledge_met};
 use super::*;

@@ -1,4 +1,4 @@
-//! Met / missed (§7): judging an actual value against a qualified target.
+//! Met / missed (docs/content-model.md §7): judging an actual value against a qualified target.
 
 use crate::types::{Better, Date, Num, Qualifier};
 

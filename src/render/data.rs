@@ -1,4 +1,5 @@
-//! Open data (§9): `data/pledges.{json,csv}` and `data/indicators.{json,csv}`.
+//! Open data (docs/content-model.md §9): `data/pledges.{json,csv}` and
+//! `data/indicators.{json,csv}`.
 
 use super::views::route;
 use crate::model::Site;
