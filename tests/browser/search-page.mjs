@@ -1,6 +1,7 @@
 // The search page as a reader uses it, in real headless Chromium:
 //   node search-page.mjs <output-dir> <base-path> <screenshot-dir> <query> [<query> ...]
-// Serves <output-dir> at http://127.0.0.1:<port><base-path>. At phone width: opens
+// Serves <output-dir> at http://127.0.0.1:<port><base-path>, or, when SEARCH_ORIGIN is set
+// (http://127.0.0.1:8080), uses the server already there (tests/host.rs: nginx). At phone width: opens
 // <base>search/?q=<query> for every query and collects the result links; types a query and picks
 // a filter on the bare page; checks overflow at 360 px and runs axe-core with results shown;
 // and opens the page with JavaScript off. Prints one JSON report on stdout; exits 0 even when
@@ -26,8 +27,11 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
   fs.createReadStream(file).pipe(res);
 });
-await new Promise(r => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+let origin = process.env.SEARCH_ORIGIN;
+if (!origin) {
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+}
 const searchUrl = origin + basePath + 'search/';
 
 const browser = await chromium.launch({
@@ -118,5 +122,5 @@ for (const q of queries) {
 }
 
 await browser.close();
-server.close();
+if (server.listening) server.close();
 process.stdout.write(JSON.stringify(report, null, 1) + '\n');

@@ -1,0 +1,81 @@
+//! Programs some tests need besides Rust (Chromium, Node, nginx, Caddy): those tests are
+//! `#[ignore = "needs …"]`, so plain `cargo test` reports them as ignored, and when they are asked
+//! for (`cargo test -- --include-ignored`, as `.ci/run` does) a missing program fails the test,
+//! naming it and how to install it, instead of letting it pass without checking anything.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A program a test needs.
+#[derive(Clone, Copy, Debug)]
+pub enum Tool {
+    /// Debian's `chromium` (or the browser named by `$CHROMIUM`).
+    Chromium,
+    /// `node`, to run the scripts of `tests/browser/`.
+    Node,
+    /// The npm packages of `tests/browser/` (playwright-core, axe-core).
+    BrowserModules,
+    /// Debian's `nginx` (or `nginx-light`).
+    Nginx,
+    /// Debian's `caddy`.
+    Caddy,
+}
+
+impl Tool {
+    fn install_hint(self) -> &'static str {
+        match self {
+            Tool::Chromium => "apt-get install chromium fonts-noto-cjk",
+            Tool::Node => "apt-get install nodejs npm",
+            Tool::BrowserModules => "npm ci --prefix tests/browser",
+            Tool::Nginx => "apt-get install nginx-light",
+            Tool::Caddy => "apt-get install caddy",
+        }
+    }
+
+    /// Where the program is, if it is installed.
+    pub fn find(self) -> Option<PathBuf> {
+        match self {
+            Tool::Chromium => std::env::var_os("CHROMIUM")
+                .map(PathBuf::from)
+                .or_else(|| Some(PathBuf::from("/usr/bin/chromium")))
+                .filter(|p| p.exists()),
+            Tool::Node => on_path("node"),
+            Tool::BrowserModules => {
+                let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
+                dir.join("playwright-core").is_dir().then_some(dir)
+            }
+            // Debian installs nginx in /usr/sbin, which is not on an ordinary user's PATH.
+            Tool::Nginx => on_path("nginx").or_else(|| {
+                let p = PathBuf::from("/usr/sbin/nginx");
+                p.exists().then_some(p)
+            }),
+            Tool::Caddy => on_path("caddy"),
+        }
+    }
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let ok = Command::new(name)
+        .arg(match name {
+            "nginx" => "-v",
+            "caddy" => "version",
+            _ => "--version",
+        })
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| PathBuf::from(name))
+}
+
+/// Fail the test, naming every missing program and how to install it, unless all are there.
+pub fn require(tools: &[Tool]) {
+    let missing: Vec<String> = tools
+        .iter()
+        .filter(|t| t.find().is_none())
+        .map(|t| format!("  {t:?}: {}", t.install_hint()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "this test needs programs that are not installed:\n{}\n(.ci/run installs all of them)",
+        missing.join("\n")
+    );
+}

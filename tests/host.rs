@@ -1,0 +1,616 @@
+//! The portal on real static hosts: the demo built for a sub-path (`/portal/`) and served by
+//! nginx and by Caddy with the very configurations of `docs/hosting/` (only the address and the
+//! folder replaced), then checked over HTTP: every internal link of every page and of the
+//! sitemap answers 200, every file goes out with the right Content-Type, the bare prefix and
+//! slash-less folders redirect, a missing path gets the portal's 404 page with status 404, pages
+//! are not cached and content-hashed assets are, text is gzipped; and the search page works in
+//! Chromium behind nginx.
+//!
+//! The servers are tests' child processes on a free port of 127.0.0.1, with their own folders,
+//! pid file and logs in a temporary folder; they are killed when the test ends, and every wait
+//! is bounded. The tests that need nginx, Caddy or Chromium are ignored by plain `cargo test`;
+//! `.ci/run` installs them and runs `cargo test -- --include-ignored`, where a missing program
+//! fails the test (`tests/common/tools.rs`).
+
+mod common;
+use common::tools::{Tool, require};
+use common::*;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PREFIX: &str = "/portal/";
+/// The content-hashed asset names agreed for the build: `<stem>.<10 hex>.<css|js>`.
+const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn hosting(file: &str) -> String {
+    let path = root().join("docs/hosting").join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A free port on 127.0.0.1 (the kernel picks it; the listener is closed before the server binds).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port on 127.0.0.1")
+        .port()
+}
+
+/// The demo portal built for `http://127.0.0.1:PORT/portal/` into `<dir>/www/portal`, as a
+/// publisher uploads it.
+fn build_for(dir: &Path, port: u16) -> PathBuf {
+    let out = dir.join("www/portal");
+    std::fs::create_dir_all(dir.join("www")).unwrap();
+    build_ok(
+        root(),
+        &out,
+        &["--base-url", &format!("http://127.0.0.1:{port}{PREFIX}")],
+    );
+    out
+}
+
+/// A server running as a child process; killed (and waited for) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Wait until the port accepts connections, at most 20 s; fail with the server's log if it
+    /// exits or never listens.
+    fn wait_ready(mut self) -> Self {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!(
+                    "the server exited ({status}) before listening:\n{}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return self;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not listen on port {} within 20 s:\n{}",
+                self.port,
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// nginx in the foreground, one process, everything it writes inside `dir`. The main
+/// configuration is Debian's `/etc/nginx/nginx.conf` reduced to what serving needs (its MIME
+/// table and default type); the server block is `docs/hosting/nginx.conf`.
+fn start_nginx(dir: &Path, www: &Path, port: u16) -> Server {
+    let site = hosting("nginx.conf")
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+        .replace("/srv/www", www.to_str().unwrap());
+    assert!(site.contains(&format!("listen 127.0.0.1:{port};")));
+    std::fs::write(dir.join("site.conf"), site).unwrap();
+    let d = dir.display();
+    let main = format!(
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n  \
+         access_log off;\n  client_body_temp_path {d}/tmp;\n  proxy_temp_path {d}/tmp;\n  \
+         fastcgi_temp_path {d}/tmp;\n  uwsgi_temp_path {d}/tmp;\n  scgi_temp_path {d}/tmp;\n  \
+         include {d}/site.conf;\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), main).unwrap();
+    let log = dir.join("error.log");
+    let child = Command::new(Tool::Nginx.find().unwrap())
+        .arg("-p")
+        .arg(dir)
+        .arg("-e")
+        .arg(&log)
+        .arg("-c")
+        .arg(dir.join("nginx.conf"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
+        .spawn()
+        .expect("nginx starts");
+    Server { child, port, log }.wait_ready()
+}
+
+/// Caddy with `docs/hosting/Caddyfile`, its admin endpoint off and its state inside `dir`.
+fn start_caddy(dir: &Path, www: &Path, port: u16) -> Server {
+    let site = hosting("Caddyfile")
+        .replace(
+            "\nportal.example.org {",
+            &format!("\nhttp://127.0.0.1:{port} {{"),
+        )
+        .replace("/srv/www", www.to_str().unwrap());
+    assert!(site.contains(&format!("http://127.0.0.1:{port} {{")));
+    let config = dir.join("Caddyfile");
+    std::fs::write(&config, format!("{{\n\tadmin off\n}}\n{site}")).unwrap();
+    let log = dir.join("caddy.log");
+    let child = Command::new(Tool::Caddy.find().unwrap())
+        .args(["run", "--adapter", "caddyfile", "--config"])
+        .arg(&config)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .env("XDG_DATA_HOME", dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("caddy starts");
+    Server { child, port, log }.wait_ready()
+}
+
+/// One HTTP response.
+struct Response {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
+    }
+}
+
+/// Percent-encode what may not stand in a request line (non-ASCII, spaces).
+fn encode(path: &str) -> String {
+    let mut s = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_graphic() {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// GET `path` over HTTP/1.1 with `Connection: close`, 10 s timeouts; redirects not followed.
+fn get(port: u16, path: &str, extra: &str) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("the server accepts");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{extra}\r\n",
+        encode(path)
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("GET {path}: no end of headers"));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("GET {path}: bad status line in {head:?}"));
+    let headers: BTreeMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size_text = String::from_utf8_lossy(&data[..eol]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("chunk size");
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+}
+
+/// The Content-Types a file may go out with, by extension; `None`: not expected in the output.
+fn expected_types(path: &str) -> Option<&'static [&'static str]> {
+    let name = path.rsplit('/').next().unwrap();
+    let ext = if name.is_empty() {
+        "html"
+    } else {
+        name.rsplit_once('.').map_or("", |(_, e)| e)
+    };
+    Some(match ext {
+        "html" => &["text/html; charset=utf-8"],
+        "css" => &["text/css; charset=utf-8"],
+        "js" => &[
+            "application/javascript; charset=utf-8",
+            "text/javascript; charset=utf-8",
+        ],
+        // JSON and SVG are UTF-8 by their own rules: a charset is allowed, not needed.
+        "json" => &["application/json", "application/json; charset=utf-8"],
+        "svg" => &["image/svg+xml", "image/svg+xml; charset=utf-8"],
+        "csv" => &["text/csv; charset=utf-8"],
+        "xml" => &[
+            "text/xml; charset=utf-8",
+            "application/xml; charset=utf-8",
+            "application/atom+xml; charset=utf-8",
+        ],
+        "txt" => &["text/plain; charset=utf-8"],
+        _ => return None,
+    })
+}
+
+fn is_hashed(path: &str) -> bool {
+    let Some((rest, ext)) = path.rsplit_once('.') else {
+        return false;
+    };
+    let Some((_, hash)) = rest.rsplit_once('.') else {
+        return false;
+    };
+    matches!(ext, "css" | "js")
+        && hash.len() == 10
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Internal links of an HTML page or of a sitemap/feed, as paths on this host (queries kept,
+/// fragments dropped). External links are left out.
+fn links(origin: &str, page: &str, body: &[u8], content_type: &str) -> Vec<String> {
+    let text = String::from_utf8_lossy(body);
+    let raw: Vec<String> = if content_type.starts_with("text/html") {
+        let mut l = attr_values(&text, "href");
+        l.extend(attr_values(&text, "src"));
+        l
+    } else if content_type.contains("xml") {
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{page} is not well-formed XML: {e}"));
+        doc.descendants()
+            .filter_map(|n| match n.tag_name().name() {
+                "loc" => n.text().map(str::to_string),
+                "link" => n.attribute("href").map(str::to_string),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let dir = &page[..page.rfind('/').unwrap() + 1];
+    raw.into_iter()
+        .filter_map(|l| {
+            let l = l.split('#').next().unwrap().to_string();
+            if l.is_empty() || l.starts_with("mailto:") {
+                None
+            } else if let Some(rest) = l.strip_prefix(origin) {
+                Some(rest.to_string())
+            } else if l.starts_with("http://") || l.starts_with("https://") || l.starts_with("//") {
+                None
+            } else if l.starts_with('/') {
+                Some(l)
+            } else {
+                Some(normalise(&format!("{dir}{l}")))
+            }
+        })
+        .collect()
+}
+
+/// Resolve `.` and `..` segments of an absolute path.
+fn normalise(path: &str) -> String {
+    let (p, query) = path
+        .split_once('?')
+        .map_or((path, None), |(p, q)| (p, Some(q)));
+    let mut segs: Vec<&str> = Vec::new();
+    for s in p.split('/').skip(1) {
+        match s {
+            "." => {}
+            ".." => {
+                segs.pop();
+            }
+            s => segs.push(s),
+        }
+    }
+    let mut out = format!("/{}", segs.join("/"));
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Every check that does not need a browser, against a server on `port` serving `out` under
+/// PREFIX. Returns the problems found.
+fn check_host(port: u16, out: &Path) -> Vec<String> {
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut problems = Vec::new();
+
+    // Crawl: every internal link of every page, feed and sitemap answers 200 (no redirect: links
+    // are written as their final addresses) with the right Content-Type.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: VecDeque<(String, String)> = VecDeque::new();
+    for start in ["", "sitemap.xml", "feed.xml", "robots.txt"] {
+        let path = format!("{PREFIX}{start}");
+        seen.insert(path.clone());
+        queue.push_back((path, "(start)".to_string()));
+    }
+    let mut types_seen: BTreeSet<String> = BTreeSet::new();
+    let mut pages = 0;
+    while let Some((path, from)) = queue.pop_front() {
+        let r = get(port, &path, "");
+        if r.status != 200 {
+            problems.push(format!(
+                "{path} (linked from {from}): HTTP {} {}",
+                r.status,
+                r.header("location")
+            ));
+            continue;
+        }
+        let ct = r.header("content-type").to_string();
+        let file = path.split('?').next().unwrap();
+        match expected_types(file) {
+            Some(ok) if ok.contains(&ct.as_str()) => {}
+            _ => problems.push(format!("{path}: Content-Type `{ct}`")),
+        }
+        if let Some(ext) = file.rsplit('/').next().and_then(|n| n.rsplit_once('.')) {
+            types_seen.insert(ext.1.to_string());
+        } else {
+            types_seen.insert("html".to_string());
+        }
+        if ct.starts_with("text/html") {
+            pages += 1;
+            if r.header("cache-control") != "no-cache" {
+                problems.push(format!(
+                    "{path}: Cache-Control `{}` for a page (want no-cache)",
+                    r.header("cache-control")
+                ));
+            }
+        }
+        for l in links(&origin, &path, &r.body, &ct) {
+            if !l.starts_with(PREFIX) {
+                problems.push(format!("{path}: link `{l}` leaves the portal's prefix"));
+            } else if seen.insert(l.clone()) {
+                queue.push_back((l, path.clone()));
+            }
+        }
+    }
+    let files = tree(out);
+    let html_files = files.keys().filter(|p| p.ends_with(".html")).count();
+    eprintln!(
+        "crawled {} addresses ({pages} pages of the {html_files} HTML files)",
+        seen.len()
+    );
+    // The crawl reached (nearly) every page: only the 404 page and the embed cards' own
+    // documents may be unlinked.
+    if pages * 10 < html_files * 9 {
+        problems.push(format!(
+            "the crawl reached only {pages} of {html_files} pages"
+        ));
+    }
+    for ext in ["html", "css", "js", "json", "csv", "xml", "svg"] {
+        if !types_seen.contains(ext) {
+            problems.push(format!(
+                "no .{ext} file was linked, so its type went unchecked"
+            ));
+        }
+    }
+
+    // Every file of the output, linked or not (the search index is fetched by script), is
+    // served with its type; hashed assets are cached for a year, the rest revalidated.
+    for rel in files.keys() {
+        if rel.starts_with('.') || rel.ends_with(".gz") || rel.ends_with(".br") {
+            continue;
+        }
+        let path = format!("{PREFIX}{rel}");
+        let r = get(port, &path, "");
+        let ct = r.header("content-type");
+        if r.status != 200 {
+            problems.push(format!("{path}: HTTP {}", r.status));
+        } else if !expected_types(rel).is_some_and(|ok| ok.contains(&ct)) {
+            problems.push(format!("{path}: Content-Type `{ct}`"));
+        }
+        let cache = r.header("cache-control");
+        let want = if is_hashed(rel) {
+            HASHED_CACHE
+        } else {
+            "no-cache"
+        };
+        if cache != want {
+            problems.push(format!("{path}: Cache-Control `{cache}`, want `{want}`"));
+        }
+    }
+    if !files.keys().any(|p| is_hashed(p)) {
+        problems.push("the probe of a content-hashed asset is missing".into());
+    }
+
+    // The bare prefix and a folder without its slash redirect to the slashed address.
+    for (from, to) in [("/portal", "/portal/"), ("/portal/about", "/portal/about/")] {
+        let r = get(port, from, "");
+        let location = r.header("location");
+        if !matches!(r.status, 301 | 308)
+            || !(location == to || location == format!("{origin}{to}"))
+        {
+            problems.push(format!(
+                "{from}: HTTP {} to `{location}`, want a permanent redirect to {to}",
+                r.status
+            ));
+        }
+    }
+
+    // A missing address under the prefix: status 404 and the portal's own 404 page.
+    let page404 = files.get("404.html").expect("the build writes 404.html");
+    for missing in [
+        "/portal/no-such-page/",
+        "/portal/pledges/luohe-2024/nothing-here/",
+        "/portal/x.css",
+    ] {
+        let r = get(port, missing, "");
+        if r.status != 404 || &r.body != page404 {
+            problems.push(format!(
+                "{missing}: HTTP {} with {} bytes, want 404 with the portal's 404.html ({} bytes)",
+                r.status,
+                r.body.len(),
+                page404.len()
+            ));
+        }
+    }
+
+    // Text is compressed for browsers that accept it.
+    for path in [
+        "/portal/",
+        "/portal/data/pledges.csv",
+        "/portal/data/pledges.json",
+    ] {
+        let r = get(port, path, "Accept-Encoding: gzip\r\n");
+        if r.status != 200 || r.header("content-encoding") != "gzip" {
+            problems.push(format!(
+                "{path} with Accept-Encoding: gzip: HTTP {}, Content-Encoding `{}`",
+                r.status,
+                r.header("content-encoding")
+            ));
+        }
+    }
+    problems
+}
+
+/// Until the build names its assets by content hash, a hashed copy of `style.css` stands in, so
+/// that the configurations' long-cache rule is checked all the same.
+fn add_hashed_probe(out: &Path) {
+    let any_hashed = tree(out).keys().any(|p| is_hashed(p));
+    if !any_hashed {
+        std::fs::copy(out.join("style.css"), out.join("style.0123456789.css")).unwrap();
+    }
+}
+
+#[test]
+#[ignore = "needs nginx (apt-get install nginx-light); run by .ci/run with --include-ignored"]
+fn nginx_serves_the_portal_from_a_sub_path() {
+    require(&[Tool::Nginx]);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let out = build_for(dir.path(), port);
+    add_hashed_probe(&out);
+    let server = start_nginx(dir.path(), &dir.path().join("www"), port);
+    let problems = check_host(server.port, &out);
+    assert!(
+        problems.is_empty(),
+        "nginx with docs/hosting/nginx.conf:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs caddy (apt-get install caddy); run by .ci/run with --include-ignored"]
+fn caddy_serves_the_portal_from_a_sub_path() {
+    require(&[Tool::Caddy]);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let out = build_for(dir.path(), port);
+    add_hashed_probe(&out);
+    let server = start_caddy(dir.path(), &dir.path().join("www"), port);
+    let problems = check_host(server.port, &out);
+    assert!(
+        problems.is_empty(),
+        "caddy with docs/hosting/Caddyfile:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs nginx, chromium, node and `npm ci --prefix tests/browser`; run by .ci/run with --include-ignored"]
+fn the_search_page_works_behind_nginx() {
+    require(&[
+        Tool::Nginx,
+        Tool::Chromium,
+        Tool::Node,
+        Tool::BrowserModules,
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let out = build_for(dir.path(), port);
+    let _server = start_nginx(dir.path(), &dir.path().join("www"), port);
+    let shots = dir.path().join("screenshots");
+    let o = Command::new("node")
+        .current_dir(root().join("tests/browser"))
+        .env("SEARCH_ORIGIN", format!("http://127.0.0.1:{port}"))
+        .arg("search-page.mjs")
+        .arg(&out)
+        .arg(PREFIX)
+        .arg(&shots)
+        .args(["断头路", "充电桩"])
+        .output()
+        .expect("node runs");
+    assert!(
+        o.status.success(),
+        "search-page.mjs failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("search-page.mjs prints JSON");
+    let mut problems = Vec::new();
+    for (query, pledge, within) in [
+        ("断头路", "pledges/luohe-2024/dead-end-roads/", 1),
+        ("充电桩", "pledges/luohe-2024/charging-piles/", 3),
+    ] {
+        let url = format!("{PREFIX}{pledge}");
+        let results = &report["queries"][query]["results"];
+        let at = results
+            .as_array()
+            .and_then(|r| r.iter().position(|x| x["url"] == url.as_str()));
+        if at.is_none_or(|i| i >= within) {
+            problems.push(format!(
+                "?q={query}: {url} not among the first {within}: {results}"
+            ));
+        }
+    }
+    if report["typed"]["url"] != format!("{PREFIX}search/?q=%E4%BE%9B%E7%83%AD&kind=pledge") {
+        problems.push(format!("typing and filtering: {}", report["typed"]["url"]));
+    }
+    if report["filter_only"]["results"]
+        .as_array()
+        .is_none_or(|r| r.is_empty())
+    {
+        problems.push(format!("?status=completed: {}", report["filter_only"]));
+    }
+    for key in ["external", "outside", "errors"] {
+        for e in report[key].as_array().unwrap() {
+            problems.push(format!("{key}: {e}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the search page behind nginx:\n{}",
+        problems.join("\n")
+    );
+}
