@@ -107,6 +107,19 @@ weight: 1
     (".gitignore", "/output\n/.duixian-*\n"),
 ];
 
+/// CI workflows that build and publish the new portal on GitHub Pages and GitLab Pages, written
+/// with the starter files; the same files are shown in docs/publishing.md.
+pub const PUBLISHING: &[(&str, &str)] = &[
+    (
+        ".github/workflows/pages.yml",
+        include_str!("../docs/hosting/github-pages.yml"),
+    ),
+    (
+        ".gitlab-ci.yml",
+        include_str!("../docs/hosting/gitlab-ci.yml"),
+    ),
+];
+
 /// Write the starter site into `dir`, which must not exist or be empty. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<String>> {
     if dir.exists() {
@@ -120,7 +133,7 @@ pub fn init(dir: &Path) -> Result<Vec<String>> {
         }
     }
     let mut written = Vec::new();
-    for (rel, text) in STARTER {
+    for (rel, text) in STARTER.iter().chain(PUBLISHING) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)

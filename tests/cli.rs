@@ -28,6 +28,71 @@ fn init_writes_a_portal_that_checks_and_builds() {
     );
 }
 
+/// The publishing workflows `init` writes are valid YAML with the steps a publisher relies on:
+/// the build takes the host's address as its base_url, and the built folder is what is uploaded.
+#[test]
+fn init_writes_ci_workflows_for_github_and_gitlab_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-portal");
+    let o = duixian(&["init", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let yaml = |rel: &str| -> serde_yaml::Value {
+        assert!(
+            stderr(&o).contains(&format!("created {rel}")),
+            "{}",
+            stderr(&o)
+        );
+        let text = std::fs::read_to_string(site.join(rel)).unwrap();
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+
+    let gh = yaml(".github/workflows/pages.yml");
+    assert_eq!(gh["permissions"]["pages"], "write");
+    assert_eq!(gh["permissions"]["id-token"], "write");
+    let steps = gh["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("cargo +stable install --locked --git"))
+    );
+    assert!(runs.iter().any(|r| {
+        r.contains("duixian build --base-url \"${{ steps.pages.outputs.base_url }}/\"")
+    }));
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+        })
+        .expect("the build is uploaded");
+    assert_eq!(upload["with"]["path"], "output");
+    assert_eq!(gh["jobs"]["deploy"]["needs"], "build");
+    assert!(
+        gh["jobs"]["deploy"]["steps"][0]["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("actions/deploy-pages@")
+    );
+
+    let gl = yaml(".gitlab-ci.yml");
+    let script: Vec<&str> = gl["pages"]["script"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        script.iter().any(|l| {
+            l.ends_with("duixian build --output public --base-url \"$CI_PAGES_URL/\"")
+        })
+    );
+    assert_eq!(gl["pages"]["artifacts"]["paths"][0], "public");
+
+    // The portal still builds with the workflow files in it.
+    build_ok(&site, &site.join("output"), &[]);
+}
+
 #[test]
 fn check_json_lists_every_problem_for_editors() {
     let o = duixian(&[
