@@ -3,11 +3,13 @@
 //! `search-index.js` in Node, and on the search page in headless Chromium; the page's
 //! tokeniser agrees with the indexer's on the shared cases.
 //!
-//! The Node and Chromium parts skip with a message when `node`, Chromium or
-//! `tests/browser/node_modules` is missing; `.ci/run` installs them and sets
-//! DUIXIAN_BROWSER_TESTS=1, which turns a skip into a failure.
+//! The Node and Chromium parts need `node`, Chromium and `npm ci --prefix tests/browser`, so
+//! plain `cargo test` ignores them; `.ci/run` installs those and runs
+//! `cargo test -- --include-ignored`, where a missing program fails the test
+//! (`tests/common/tools.rs`).
 
 mod common;
+use common::tools::{Tool, require};
 use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -52,26 +54,6 @@ fn pledges_json(out: &Path) -> Vec<Value> {
         .as_array()
         .unwrap()
         .clone()
-}
-
-/// Whether a tool the test needs is there; without it the test skips, unless CI requires it.
-fn available(what: &str, present: bool) -> bool {
-    let required = std::env::var("DUIXIAN_BROWSER_TESTS").is_ok_and(|v| v == "1");
-    assert!(
-        present || !required,
-        "DUIXIAN_BROWSER_TESTS=1 but {what} is missing"
-    );
-    if !present {
-        eprintln!("skipped: {what} is missing (install it, or run .ci/run)");
-    }
-    present
-}
-
-fn have_node() -> bool {
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// Run a script of `tests/browser/` and parse the JSON it prints.
@@ -268,10 +250,9 @@ fn a_theme_without_a_search_page_gets_no_index() {
 }
 
 #[test]
+#[ignore = "needs node; run by .ci/run with --include-ignored"]
 fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
-    if !available("node", have_node()) {
-        return;
-    }
+    require(&[Tool::Node]);
     let (_d, out) = build_demo();
     let pledges = pledges_json(&out);
     let status_of = |id: &str| {
@@ -393,10 +374,9 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
 }
 
 #[test]
+#[ignore = "needs node; run by .ci/run with --include-ignored"]
 fn the_page_tokenises_as_the_index_does() {
-    if !available("node", have_node()) {
-        return;
-    }
+    require(&[Tool::Node]);
     let module = root().join("themes/default/static/search-index.js");
     let cases = root().join("tests/fixtures/search-tokens.json");
     let report = node(
@@ -408,14 +388,9 @@ fn the_page_tokenises_as_the_index_does() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and `npm ci --prefix tests/browser`; run by .ci/run with --include-ignored"]
 fn the_search_page_finds_pledges_in_chromium() {
-    let browser_dir = root().join("tests/browser");
-    let have = (Path::new("/usr/bin/chromium").exists() || std::env::var("CHROMIUM").is_ok())
-        && browser_dir.join("node_modules/playwright-core").is_dir()
-        && have_node();
-    if !available("chromium or tests/browser/node_modules", have) {
-        return;
-    }
+    require(&[Tool::Chromium, Tool::Node, Tool::BrowserModules]);
     let (_d, out) = build_demo();
     let shots = root().join("target/screenshots");
     let mut args = vec![out.to_str().unwrap(), BASE, shots.to_str().unwrap()];

