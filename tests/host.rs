@@ -3,8 +3,9 @@
 //! folder replaced), then checked over HTTP: every internal link of every page and of the
 //! sitemap answers 200, every file goes out with the right Content-Type, the bare prefix and
 //! slash-less folders redirect, a missing path gets the portal's 404 page with status 404, pages
-//! are not cached and content-hashed assets are, text is gzipped; and the search page works in
-//! Chromium behind nginx.
+//! are revalidated and content-hashed assets cached for a year, text is gzipped; and the search
+//! page works in Chromium behind nginx. Without a server: docs/publishing.md shows those files as
+//! they are, and the `_headers` script for Netlify and Cloudflare Pages writes a well-formed file.
 //!
 //! The servers are tests' child processes on a free port of 127.0.0.1, with their own folders,
 //! pid file and logs in a temporary folder; they are killed when the test ends, and every wait
@@ -613,4 +614,95 @@ fn the_search_page_works_behind_nginx() {
         "the search page behind nginx:\n{}",
         problems.join("\n")
     );
+}
+
+/// docs/publishing.md shows each file of docs/hosting/ that it embeds exactly as it is, so the
+/// page cannot drift from the configurations the tests serve.
+#[test]
+fn publishing_md_shows_the_tested_files_as_they_are() {
+    let doc_path = root().join("docs/publishing.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let mut shown = Vec::new();
+    for (i, part) in doc.split("<!-- file: ").enumerate().skip(1) {
+        let (file, rest) = part
+            .split_once(" -->\n")
+            .unwrap_or_else(|| panic!("marker {i} of docs/publishing.md is not closed"));
+        let body = rest
+            .split_once("```")
+            .and_then(|(_, b)| b.split_once('\n'))
+            .and_then(|(_, b)| b.split_once("\n```\n"))
+            .map(|(b, _)| format!("{b}\n"))
+            .unwrap_or_else(|| panic!("no code block after the marker of {file}"));
+        let actual = std::fs::read_to_string(root().join(file))
+            .unwrap_or_else(|e| panic!("{file}, named in docs/publishing.md: {e}"));
+        assert!(
+            body == actual,
+            "docs/publishing.md shows {file} differently from the file: copy the file into the page"
+        );
+        shown.push(file.to_string());
+    }
+    for file in [
+        "docs/hosting/nginx.conf",
+        "docs/hosting/Caddyfile",
+        "docs/hosting/github-pages.yml",
+        "docs/hosting/gitlab-ci.yml",
+    ] {
+        assert!(
+            shown.iter().any(|f| f == file),
+            "docs/publishing.md does not show {file}"
+        );
+    }
+}
+
+/// docs/hosting/cache-headers.sh writes a `_headers` file for Netlify and Cloudflare Pages:
+/// blocks of a path under the base path and indented `Name: value` lines, one block per hashed
+/// asset of the build and nothing else.
+#[test]
+fn cache_headers_script_lists_every_hashed_asset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    build_ok(
+        root(),
+        &out,
+        &["--base-url", "https://portal.example.org/portal/"],
+    );
+    add_hashed_probe(&out);
+    let o = Command::new("sh")
+        .arg(root().join("docs/hosting/cache-headers.sh"))
+        .arg(&out)
+        .arg(PREFIX)
+        .output()
+        .expect("sh runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("_headers")).unwrap();
+    let mut listed = Vec::new();
+    let mut current: Option<String> = None;
+    for (n, line) in text.lines().enumerate() {
+        if let Some(header) = line.strip_prefix("  ") {
+            let (name, value) = header
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("_headers:{}: not `Name: value`: {line:?}", n + 1));
+            assert!(
+                current.is_some(),
+                "_headers:{}: a header before any path",
+                n + 1
+            );
+            assert_eq!((name, value), ("Cache-Control", HASHED_CACHE));
+        } else {
+            assert!(
+                line.starts_with(PREFIX) && !line.contains(' '),
+                "_headers:{}: not a path under {PREFIX}: {line:?}",
+                n + 1
+            );
+            current = Some(line.to_string());
+            listed.push(line.to_string());
+        }
+    }
+    let hashed: Vec<String> = tree(&out)
+        .keys()
+        .filter(|p| is_hashed(p))
+        .map(|p| format!("{PREFIX}{p}"))
+        .collect();
+    assert!(!hashed.is_empty());
+    assert_eq!(listed, hashed);
 }
