@@ -23,7 +23,38 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The path the search and `_headers` checks use.
 const PREFIX: &str = "/portal/";
+
+/// Where on its host the portal is served, as docs/hosting/ describes both.
+#[derive(Clone, Copy, Debug)]
+enum At {
+    /// Under `/portal/`: the configurations as written.
+    SubPath,
+    /// At the root of the host: the configurations with the edits their comments give.
+    Root,
+}
+
+impl At {
+    fn prefix(self) -> &'static str {
+        match self {
+            At::SubPath => PREFIX,
+            At::Root => "/",
+        }
+    }
+}
+
+/// Apply the edits a configuration's comment gives for a portal at the root of its host,
+/// failing if the text they change is no longer there.
+fn edited(config: String, at: At, edits: &[(&str, &str)]) -> String {
+    match at {
+        At::SubPath => config,
+        At::Root => edits.iter().fold(config, |c, (from, to)| {
+            assert!(c.contains(from), "the configuration no longer has `{from}`");
+            c.replace(from, to)
+        }),
+    }
+}
 /// The content-hashed asset names agreed for the build: `<stem>.<10 hex>.<css|js>`.
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 
@@ -44,16 +75,13 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The demo portal built for `http://127.0.0.1:PORT/portal/` into `<dir>/www/portal`, as a
+/// The demo portal built for `http://127.0.0.1:PORT<prefix>` into `<dir>/www/portal`, as a
 /// publisher uploads it.
-fn build_for(dir: &Path, port: u16) -> PathBuf {
+fn build_for(dir: &Path, port: u16, at: At) -> PathBuf {
     let out = dir.join("www/portal");
     std::fs::create_dir_all(dir.join("www")).unwrap();
-    build_ok(
-        root(),
-        &out,
-        &["--base-url", &format!("http://127.0.0.1:{port}{PREFIX}")],
-    );
+    let base_url = format!("http://127.0.0.1:{port}{}", at.prefix());
+    build_ok(root(), &out, &["--base-url", &base_url]);
     out
 }
 
@@ -100,8 +128,16 @@ impl Server {
 /// nginx in the foreground, one process, everything it writes inside `dir`. The main
 /// configuration is Debian's `/etc/nginx/nginx.conf` reduced to what serving needs (its MIME
 /// table and default type); the server block is `docs/hosting/nginx.conf`.
-fn start_nginx(dir: &Path, www: &Path, port: u16) -> Server {
-    let site = hosting("nginx.conf")
+fn start_nginx(dir: &Path, www: &Path, port: u16, at: At) -> Server {
+    let root_edits = [
+        ("root /srv/www;", "root /srv/www/portal;"),
+        ("location /portal/ {", "location / {"),
+        (
+            "error_page 404 /portal/404.html;",
+            "error_page 404 /404.html;",
+        ),
+    ];
+    let site = edited(hosting("nginx.conf"), at, &root_edits)
         .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
         .replace("/srv/www", www.to_str().unwrap());
     assert!(site.contains(&format!("listen 127.0.0.1:{port};")));
@@ -133,8 +169,15 @@ fn start_nginx(dir: &Path, www: &Path, port: u16) -> Server {
 }
 
 /// Caddy with `docs/hosting/Caddyfile`, its admin endpoint off and its state inside `dir`.
-fn start_caddy(dir: &Path, www: &Path, port: u16) -> Server {
-    let site = hosting("Caddyfile")
+fn start_caddy(dir: &Path, www: &Path, port: u16, at: At) -> Server {
+    let root_edits = [
+        ("root * /srv/www\n", "root * /srv/www/portal\n"),
+        (
+            "rewrite @missing /portal/404.html",
+            "rewrite @missing /404.html",
+        ),
+    ];
+    let site = edited(hosting("Caddyfile"), at, &root_edits)
         .replace(
             "\nportal.example.org {",
             &format!("\nhttp://127.0.0.1:{port} {{"),
@@ -352,8 +395,8 @@ fn normalise(path: &str) -> String {
 }
 
 /// Every check that does not need a browser, against a server on `port` serving `out` under
-/// PREFIX. Returns the problems found.
-fn check_host(port: u16, out: &Path) -> Vec<String> {
+/// `prefix`. Returns the problems found.
+fn check_host(port: u16, out: &Path, prefix: &str) -> Vec<String> {
     let origin = format!("http://127.0.0.1:{port}");
     let mut problems = Vec::new();
 
@@ -362,7 +405,7 @@ fn check_host(port: u16, out: &Path) -> Vec<String> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue: VecDeque<(String, String)> = VecDeque::new();
     for start in ["", "sitemap.xml", "feed.xml", "robots.txt"] {
-        let path = format!("{PREFIX}{start}");
+        let path = format!("{prefix}{start}");
         seen.insert(path.clone());
         queue.push_back((path, "(start)".to_string()));
     }
@@ -399,7 +442,7 @@ fn check_host(port: u16, out: &Path) -> Vec<String> {
             }
         }
         for l in links(&origin, &path, &r.body, &ct) {
-            if !l.starts_with(PREFIX) {
+            if !l.starts_with(prefix) {
                 problems.push(format!("{path}: link `{l}` leaves the portal's prefix"));
             } else if seen.insert(l.clone()) {
                 queue.push_back((l, path.clone()));
@@ -433,7 +476,7 @@ fn check_host(port: u16, out: &Path) -> Vec<String> {
         if rel.starts_with('.') || rel.ends_with(".gz") || rel.ends_with(".br") {
             continue;
         }
-        let path = format!("{PREFIX}{rel}");
+        let path = format!("{prefix}{rel}");
         let r = get(port, &path, "");
         let ct = r.header("content-type");
         if r.status != 200 {
@@ -456,7 +499,11 @@ fn check_host(port: u16, out: &Path) -> Vec<String> {
     }
 
     // The bare prefix and a folder without its slash redirect to the slashed address.
-    for (from, to) in [("/portal", "/portal/"), ("/portal/about", "/portal/about/")] {
+    let mut redirects = vec![(format!("{prefix}about"), format!("{prefix}about/"))];
+    if let Some(bare) = prefix.strip_suffix('/').filter(|b| !b.is_empty()) {
+        redirects.push((bare.to_string(), prefix.to_string()));
+    }
+    for (from, to) in &redirects {
         let r = get(port, from, "");
         let location = r.header("location");
         if !matches!(r.status, 301 | 308)
@@ -471,12 +518,9 @@ fn check_host(port: u16, out: &Path) -> Vec<String> {
 
     // A missing address under the prefix: status 404 and the portal's own 404 page.
     let page404 = files.get("404.html").expect("the build writes 404.html");
-    for missing in [
-        "/portal/no-such-page/",
-        "/portal/pledges/luohe-2024/nothing-here/",
-        "/portal/x.css",
-    ] {
-        let r = get(port, missing, "");
+    for missing in ["no-such-page/", "pledges/luohe-2024/nothing-here/", "x.css"] {
+        let missing = format!("{prefix}{missing}");
+        let r = get(port, &missing, "");
         if r.status != 404 || &r.body != page404 {
             problems.push(format!(
                 "{missing}: HTTP {} with {} bytes, want 404 with the portal's 404.html ({} bytes)",
@@ -488,17 +532,28 @@ fn check_host(port: u16, out: &Path) -> Vec<String> {
     }
 
     // Text is compressed for browsers that accept it.
-    for path in [
-        "/portal/",
-        "/portal/data/pledges.csv",
-        "/portal/data/pledges.json",
-    ] {
-        let r = get(port, path, "Accept-Encoding: gzip\r\n");
+    for file in ["", "data/pledges.csv", "data/pledges.json"] {
+        let path = format!("{prefix}{file}");
+        let r = get(port, &path, "Accept-Encoding: gzip\r\n");
         if r.status != 200 || r.header("content-encoding") != "gzip" {
             problems.push(format!(
                 "{path} with Accept-Encoding: gzip: HTTP {}, Content-Encoding `{}`",
                 r.status,
                 r.header("content-encoding")
+            ));
+        }
+    }
+
+    // "Ask again each time" is cheap: an unchanged page or data file answers 304 to a browser
+    // that has it.
+    for file in ["", "data/pledges.json"] {
+        let path = format!("{prefix}{file}");
+        let etag = get(port, &path, "").header("etag").to_string();
+        let r = get(port, &path, &format!("If-None-Match: {etag}\r\n"));
+        if etag.is_empty() || r.status != 304 {
+            problems.push(format!(
+                "{path}: ETag `{etag}`, asked again with it: HTTP {} (want 304)",
+                r.status
             ));
         }
     }
@@ -514,38 +569,59 @@ fn add_hashed_probe(out: &Path) {
     }
 }
 
+/// Which server.
+#[derive(Clone, Copy, Debug)]
+enum Host {
+    Nginx,
+    Caddy,
+}
+
+/// Build the demo for `at`, serve it with `host` and the configuration of docs/hosting/, and
+/// check it.
+fn serve_and_check(host: Host, at: At) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let out = build_for(dir.path(), port, at);
+    add_hashed_probe(&out);
+    let www = dir.path().join("www");
+    let (server, file) = match host {
+        Host::Nginx => (start_nginx(dir.path(), &www, port, at), "nginx.conf"),
+        Host::Caddy => (start_caddy(dir.path(), &www, port, at), "Caddyfile"),
+    };
+    let problems = check_host(server.port, &out, at.prefix());
+    assert!(
+        problems.is_empty(),
+        "{host:?} with docs/hosting/{file}, portal {at:?}:\n{}",
+        problems.join("\n")
+    );
+}
+
 #[test]
 #[ignore = "needs nginx (apt-get install nginx-light); run by .ci/run with --include-ignored"]
 fn nginx_serves_the_portal_from_a_sub_path() {
     require(&[Tool::Nginx]);
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let out = build_for(dir.path(), port);
-    add_hashed_probe(&out);
-    let server = start_nginx(dir.path(), &dir.path().join("www"), port);
-    let problems = check_host(server.port, &out);
-    assert!(
-        problems.is_empty(),
-        "nginx with docs/hosting/nginx.conf:\n{}",
-        problems.join("\n")
-    );
+    serve_and_check(Host::Nginx, At::SubPath);
+}
+
+#[test]
+#[ignore = "needs nginx (apt-get install nginx-light); run by .ci/run with --include-ignored"]
+fn nginx_serves_the_portal_at_the_root_of_its_host() {
+    require(&[Tool::Nginx]);
+    serve_and_check(Host::Nginx, At::Root);
 }
 
 #[test]
 #[ignore = "needs caddy (apt-get install caddy); run by .ci/run with --include-ignored"]
 fn caddy_serves_the_portal_from_a_sub_path() {
     require(&[Tool::Caddy]);
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let out = build_for(dir.path(), port);
-    add_hashed_probe(&out);
-    let server = start_caddy(dir.path(), &dir.path().join("www"), port);
-    let problems = check_host(server.port, &out);
-    assert!(
-        problems.is_empty(),
-        "caddy with docs/hosting/Caddyfile:\n{}",
-        problems.join("\n")
-    );
+    serve_and_check(Host::Caddy, At::SubPath);
+}
+
+#[test]
+#[ignore = "needs caddy (apt-get install caddy); run by .ci/run with --include-ignored"]
+fn caddy_serves_the_portal_at_the_root_of_its_host() {
+    require(&[Tool::Caddy]);
+    serve_and_check(Host::Caddy, At::Root);
 }
 
 #[test]
@@ -559,8 +635,8 @@ fn the_search_page_works_behind_nginx() {
     ]);
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let out = build_for(dir.path(), port);
-    let _server = start_nginx(dir.path(), &dir.path().join("www"), port);
+    let out = build_for(dir.path(), port, At::SubPath);
+    let _server = start_nginx(dir.path(), &dir.path().join("www"), port, At::SubPath);
     let shots = dir.path().join("screenshots");
     let o = Command::new("node")
         .current_dir(root().join("tests/browser"))
