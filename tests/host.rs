@@ -782,3 +782,46 @@ fn cache_headers_script_lists_every_hashed_asset() {
     assert!(!hashed.is_empty());
     assert_eq!(listed, hashed);
 }
+
+/// The workflow files `duixian init` writes (the same bytes as docs/hosting/) pass the schemas
+/// of GitHub Actions and GitLab CI that check-jsonschema ships; a misspelt key fails it.
+#[test]
+#[ignore = "needs check-jsonschema (pip install check-jsonschema); run by .ci/run with --include-ignored"]
+fn workflows_pass_the_github_and_gitlab_schemas() {
+    require(&[Tool::CheckJsonschema]);
+    let check = |schema: &str, file: &Path| {
+        Command::new("check-jsonschema")
+            .args(["--builtin-schema", schema])
+            .arg(file)
+            .output()
+            .expect("check-jsonschema runs")
+    };
+    for (schema, file) in [
+        ("vendor.github-workflows", "github-pages.yml"),
+        ("vendor.gitlab-ci", "gitlab-ci.yml"),
+    ] {
+        let path = root().join("docs/hosting").join(file);
+        let o = check(schema, &path);
+        assert!(
+            o.status.success(),
+            "{file} against {schema}:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // The check can fail: the same file with a misspelt key does not pass.
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let broken = if file == "gitlab-ci.yml" {
+            text.replace("  script:", "  scripts:")
+        } else {
+            text.replace("runs-on:", "run-on:")
+        };
+        assert_ne!(broken, text);
+        std::fs::write(&bad, broken).unwrap();
+        assert!(
+            !check(schema, &bad).status.success(),
+            "{file}: the broken copy passed"
+        );
+    }
+}

@@ -1,4 +1,5 @@
-//! Programs some tests need besides Rust (Chromium, Node, nginx, Caddy): those tests are
+//! Programs some tests need besides Rust (Chromium, Node, nginx, Caddy, check-jsonschema): those
+//! tests are
 //! `#[ignore = "needs …"]`, so plain `cargo test` reports them as ignored, and when they are asked
 //! for (`cargo test -- --include-ignored`, as `.ci/run` does) a missing program fails the test,
 //! naming it and how to install it, instead of letting it pass without checking anything.
@@ -19,6 +20,8 @@ pub enum Tool {
     Nginx,
     /// Debian's `caddy`.
     Caddy,
+    /// `check-jsonschema` (PyPI), with the GitHub Actions and GitLab CI schemas it ships.
+    CheckJsonschema,
 }
 
 impl Tool {
@@ -29,6 +32,7 @@ impl Tool {
             Tool::BrowserModules => "npm ci --prefix tests/browser",
             Tool::Nginx => "apt-get install nginx-light",
             Tool::Caddy => "apt-get install caddy",
+            Tool::CheckJsonschema => "pip install check-jsonschema",
         }
     }
 
@@ -50,6 +54,7 @@ impl Tool {
                 p.exists().then_some(p)
             }),
             Tool::Caddy => on_path("caddy"),
+            Tool::CheckJsonschema => on_path("check-jsonschema"),
         }
     }
 }
