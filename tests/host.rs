@@ -531,17 +531,38 @@ fn check_host(port: u16, out: &Path, prefix: &str) -> Vec<String> {
         }
     }
 
-    // Text is compressed for browsers that accept it.
+    // Text is compressed for browsers that accept it, and says so to caches.
     for file in ["", "data/pledges.csv", "data/pledges.json"] {
         let path = format!("{prefix}{file}");
         let r = get(port, &path, "Accept-Encoding: gzip\r\n");
-        if r.status != 200 || r.header("content-encoding") != "gzip" {
+        if r.status != 200
+            || r.header("content-encoding") != "gzip"
+            || !r.header("vary").contains("Accept-Encoding")
+        {
             problems.push(format!(
-                "{path} with Accept-Encoding: gzip: HTTP {}, Content-Encoding `{}`",
+                "{path} with Accept-Encoding: gzip: HTTP {}, Content-Encoding `{}`, Vary `{}`",
                 r.status,
-                r.header("content-encoding")
+                r.header("content-encoding"),
+                r.header("vary")
             ));
         }
+    }
+    // A file's precompressed copy (`build --precompress`) is sent as it is.
+    let gz = files
+        .keys()
+        .find(|p| p.ends_with(".json.gz"))
+        .expect("a precompressed JSON file or its probe");
+    let path = format!("{prefix}{}", gz.trim_end_matches(".gz"));
+    let r = get(port, &path, "Accept-Encoding: gzip\r\n");
+    if r.status != 200
+        || r.header("content-encoding") != "gzip"
+        || &r.body != files.get(gz).unwrap()
+    {
+        problems.push(format!(
+            "{path}: HTTP {}, Content-Encoding `{}`, not the bytes of {gz}",
+            r.status,
+            r.header("content-encoding")
+        ));
     }
 
     // "Ask again each time" is cheap: an unchanged page or data file answers 304 to a browser
@@ -561,11 +582,21 @@ fn check_host(port: u16, out: &Path, prefix: &str) -> Vec<String> {
 }
 
 /// Until the build names its assets by content hash, a hashed copy of `style.css` stands in, so
-/// that the configurations' long-cache rule is checked all the same.
-fn add_hashed_probe(out: &Path) {
-    let any_hashed = tree(out).keys().any(|p| is_hashed(p));
-    if !any_hashed {
+/// that the configurations' long-cache rule is checked all the same; and a gzipped copy of
+/// `data/pledges.json` stands in for `build --precompress` (made with a different compression
+/// level than a server's on-the-fly gzip, so the bytes tell which one was sent).
+fn add_probes(out: &Path) {
+    let files = tree(out);
+    if !files.keys().any(|p| is_hashed(p)) {
         std::fs::copy(out.join("style.css"), out.join("style.0123456789.css")).unwrap();
+    }
+    if !files.keys().any(|p| p.ends_with(".json.gz")) {
+        let o = Command::new("gzip")
+            .args(["-9", "-k", "-n"])
+            .arg(out.join("data/pledges.json"))
+            .output()
+            .expect("gzip runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 }
 
@@ -582,7 +613,7 @@ fn serve_and_check(host: Host, at: At) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let out = build_for(dir.path(), port, at);
-    add_hashed_probe(&out);
+    add_probes(&out);
     let www = dir.path().join("www");
     let (server, file) = match host {
         Host::Nginx => (start_nginx(dir.path(), &www, port, at), "nginx.conf"),
@@ -742,7 +773,7 @@ fn cache_headers_script_lists_every_hashed_asset() {
         &out,
         &["--base-url", "https://portal.example.org/portal/"],
     );
-    add_hashed_probe(&out);
+    add_probes(&out);
     let o = Command::new("sh")
         .arg(root().join("docs/hosting/cache-headers.sh"))
         .arg(&out)
