@@ -90,6 +90,8 @@ struct Server {
     child: Child,
     port: u16,
     log: PathBuf,
+    /// A file the server writes once it listens (nginx's pid file), if it has one.
+    ready_file: Option<PathBuf>,
 }
 
 impl Drop for Server {
@@ -111,7 +113,19 @@ impl Server {
                     std::fs::read_to_string(&self.log).unwrap_or_default()
                 );
             }
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            let started = self.ready_file.as_ref().is_none_or(|f| f.exists());
+            if started && TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                // Still running a moment later: the port is ours, not another process's that
+                // took it between free_port() and the server's start (nginx writes its pid
+                // file only once it has bound the port).
+                std::thread::sleep(Duration::from_millis(200));
+                if let Some(status) = self.child.try_wait().unwrap() {
+                    panic!(
+                        "the server exited ({status}); port {} is taken by another program:\n{}",
+                        self.port,
+                        std::fs::read_to_string(&self.log).unwrap_or_default()
+                    );
+                }
                 return self;
             }
             assert!(
@@ -165,7 +179,14 @@ fn start_nginx(dir: &Path, www: &Path, port: u16, at: At) -> Server {
         .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .expect("nginx starts");
-    Server { child, port, log }.wait_ready()
+    let ready_file = Some(dir.join("nginx.pid"));
+    Server {
+        child,
+        port,
+        log,
+        ready_file,
+    }
+    .wait_ready()
 }
 
 /// Caddy with `docs/hosting/Caddyfile`, its admin endpoint off and its state inside `dir`.
@@ -199,7 +220,14 @@ fn start_caddy(dir: &Path, www: &Path, port: u16, at: At) -> Server {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .expect("caddy starts");
-    Server { child, port, log }.wait_ready()
+    // Caddy exits at once when it cannot bind its port.
+    Server {
+        child,
+        port,
+        log,
+        ready_file: None,
+    }
+    .wait_ready()
 }
 
 /// One HTTP response.
