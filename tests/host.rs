@@ -549,6 +549,12 @@ fn check_host(port: u16, out: &Path, prefix: &str) -> Vec<String> {
     for missing in ["no-such-page/", "pledges/luohe-2024/nothing-here/", "x.css"] {
         let missing = format!("{prefix}{missing}");
         let r = get(port, &missing, "");
+        if r.header("cache-control") != "no-cache" {
+            problems.push(format!(
+                "{missing}: Cache-Control `{}` on the 404 answer (want no-cache)",
+                r.header("cache-control")
+            ));
+        }
         if r.status != 404 || &r.body != page404 {
             problems.push(format!(
                 "{missing}: HTTP {} with {} bytes, want 404 with the portal's 404.html ({} bytes)",
