@@ -18,6 +18,7 @@ pub mod memory;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod types;

@@ -11,6 +11,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::Site;
+use crate::routes;
 use crate::types::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,6 +23,8 @@ use views::{Ctx, Link, Shared, SharedViews, route};
 pub const PLEDGES_PER_PAGE: usize = 50;
 pub const NEWS_PER_PAGE: usize = 20;
 pub const HOME_LATEST: usize = 8;
+/// A site's (or theme's) own stylesheet, linked after the theme's when present.
+pub const EXTRA_CSS: &str = "extra.css";
 
 /// One file of the output: its path relative to the output folder, and its bytes.
 #[derive(Debug)]
@@ -114,6 +117,8 @@ struct SiteGlobals<'a> {
     statuses: Vec<views::StatusView>,
     feed_url: String,
     data: Vec<Link>,
+    /// The URL of `extra.css` when the site or theme has `static/extra.css`.
+    extra_css: Option<String>,
 }
 
 fn pages_count(n: usize, per: usize) -> usize {
@@ -252,6 +257,10 @@ impl<'a> Renderer<'a> {
                 url: ctx.url(&format!("data/{f}")),
             })
             .collect(),
+            extra_css: files
+                .statics
+                .contains_key(EXTRA_CSS)
+                .then(|| ctx.url(EXTRA_CSS)),
         };
         tera.global_context().insert("site", &globals);
         tera.global_context().insert("t", &strings.0);
@@ -298,7 +307,7 @@ impl<'a> Renderer<'a> {
         debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
         let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
         news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
-        Ok(Renderer {
+        let renderer = Renderer {
             site,
             tera,
             strings,
@@ -314,7 +323,64 @@ impl<'a> Renderer<'a> {
             overdue,
             news_newest_first,
             shared,
-        })
+        };
+        let conflicts = renderer.path_conflicts(&files.static_files);
+        if conflicts.is_empty() {
+            Ok(renderer)
+        } else {
+            Err(conflicts)
+        }
+    }
+
+    /// Static files that would take the path of a generated file or of a free page, one
+    /// message each (a static file of the site replacing one of the theme is an override, not
+    /// a conflict). Free pages cannot take a generated page's path: the model refuses their
+    /// reserved folders ([`routes::reserved_page_section`]).
+    fn path_conflicts(&self, static_files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+        let site = self.site;
+        let mut errors = Vec::new();
+        let pages: BTreeMap<String, usize> = (0..site.pages.len())
+            .map(|i| (format!("{}{}", route::page(site, i), routes::INDEX), i))
+            .collect();
+        // Made only when a static file lies where the generator writes.
+        let mut generated: Option<rustc_hash::FxHashSet<String>> = None;
+        for (path, shown) in static_files {
+            if let Some(&i) = pages.get(path) {
+                errors.push(Diagnostic::new(
+                    &site.pages[i].file,
+                    1,
+                    1,
+                    format!(
+                        "this page's URL /{} is also the static file {shown}: rename the page or remove the static file",
+                        route::page(site, i)
+                    ),
+                ));
+                continue;
+            }
+            let Some(owner) = routes::owner(path) else {
+                continue;
+            };
+            let generated = generated.get_or_insert_with(|| {
+                self.jobs()
+                    .iter()
+                    .filter(|j| !matches!(j, Job::Static(..)))
+                    .map(|j| self.path_of(j))
+                    .collect()
+            });
+            let search_index =
+                self.has_search() && path.starts_with(&route::section(routes::SEARCH));
+            if generated.contains(path) || search_index {
+                errors.push(Diagnostic::new(
+                    shown,
+                    1,
+                    1,
+                    format!(
+                        "the portal writes /{path} itself ({owner}): a static file may not replace it; rename or remove {shown}"
+                    ),
+                ));
+            }
+        }
+        errors
     }
 
     fn ctx(&self) -> Ctx<'_> {
@@ -372,25 +438,25 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         match *kind {
             PageKind::Home => String::new(),
-            PageKind::Reports => "reports/".into(),
-            PageKind::Jurisdictions => "jurisdictions/".into(),
-            PageKind::Categories => "categories/".into(),
-            PageKind::Statuses => "status/".into(),
-            PageKind::NewsList(n) => route::paged("news/", n),
-            PageKind::Pledges(n) => route::paged("pledges/", n),
+            PageKind::Reports => route::section(routes::REPORTS),
+            PageKind::Jurisdictions => route::section(routes::JURISDICTIONS),
+            PageKind::Categories => route::section(routes::CATEGORIES),
+            PageKind::Statuses => route::section(routes::STATUS),
+            PageKind::NewsList(n) => route::paged(&route::section(routes::NEWS), n),
+            PageKind::Pledges(n) => route::paged(&route::section(routes::PLEDGES), n),
             PageKind::Report(r) => route::report(site, r),
-            PageKind::ReportPledges(r) => format!("pledges/{}/", site.reports[r].id),
+            PageKind::ReportPledges(r) => route::report_pledges(site, r),
             PageKind::Pledge(p) => route::pledge(site, p),
-            PageKind::Embed(p) => format!("embed/{}", route::pledge(site, p)),
-            PageKind::Overdue(n) => route::paged("overdue/", n),
+            PageKind::Embed(p) => route::embed(site, p),
+            PageKind::Overdue(n) => route::paged(&route::section(routes::OVERDUE), n),
             PageKind::News(n) => route::news(site, n),
             PageKind::Jurisdiction(j) => route::jurisdiction(site, j),
             PageKind::Compare(j) => route::compare(site, j),
             PageKind::Category(c, n) => route::paged(&route::category(site, c), n),
             PageKind::Status(st, n) => route::paged(&route::status(st), n),
             PageKind::Page(i) => route::page(site, i),
-            PageKind::Search => "search/".into(),
-            PageKind::NotFound => "404.html".into(),
+            PageKind::Search => route::section(routes::SEARCH),
+            PageKind::NotFound => routes::NOT_FOUND.into(),
         }
     }
 
@@ -443,19 +509,19 @@ impl<'a> Renderer<'a> {
                 if route.ends_with(".html") {
                     route
                 } else {
-                    route + "index.html"
+                    route + routes::INDEX
                 }
             }
-            Job::Feed => "feed.xml".into(),
+            Job::Feed => routes::FEED.into(),
             Job::PledgeJson(p) => format!("{}pledge.json", route::pledge(site, *p)),
-            Job::PledgeFeed(p) => format!("{}feed.xml", route::pledge(site, *p)),
-            Job::Sitemap => "sitemap.xml".into(),
-            Job::Robots => "robots.txt".into(),
-            Job::PledgesJson => "data/pledges.json".into(),
-            Job::PledgesCsv => "data/pledges.csv".into(),
-            Job::IndicatorsJson => "data/indicators.json".into(),
-            Job::IndicatorsCsv => "data/indicators.csv".into(),
-            Job::CodeCss => "syntax.css".into(),
+            Job::PledgeFeed(p) => format!("{}{}", route::pledge(site, *p), routes::FEED),
+            Job::Sitemap => routes::SITEMAP.into(),
+            Job::Robots => routes::ROBOTS.into(),
+            Job::PledgesJson => format!("{}/pledges.json", routes::DATA),
+            Job::PledgesCsv => format!("{}/pledges.csv", routes::DATA),
+            Job::IndicatorsJson => format!("{}/indicators.json", routes::DATA),
+            Job::IndicatorsCsv => format!("{}/indicators.csv", routes::DATA),
+            Job::CodeCss => routes::SYNTAX_CSS.into(),
             Job::Static(path, _) => path.clone(),
         }
     }

@@ -1,0 +1,178 @@
+//! Themes: one owner for every output path (free pages and static files never silently take a
+//! generated file's place), the `extra.css` hook, and `theme eject`.
+
+mod common;
+use common::*;
+use duixian::model::BuildOptions;
+use std::path::Path;
+
+/// A copy of the full fixture to change, and where its output goes.
+fn site() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    let out = dir.path().join("out");
+    (dir, site, out)
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Build `site` into `out` expecting failure; its messages.
+fn build_fails(site: &Path, out: &Path) -> String {
+    let o = duixian(&[
+        "--root",
+        site.to_str().unwrap(),
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success(), "the build should fail");
+    let err = stderr(&o);
+    assert!(err.contains("nothing was written"), "{err}");
+    err
+}
+
+#[test]
+fn a_free_page_named_overdue_is_refused_not_mixed_with_the_generated_list() {
+    let (_d, site, out) = site();
+    build_ok(&site, &out, &[]);
+    let before = tree(&out);
+    write(
+        &site.join("content/pages/overdue.md"),
+        "---\ntitle: 逾期说明\n---\n正文\n",
+    );
+    let err = build_fails(&site, &out);
+    assert!(
+        err.contains(
+            "content/pages/overdue.md:1:1: page path `/overdue/` is reserved for generated pages"
+        ),
+        "{err}"
+    );
+    assert_eq!(tree(&out), before, "the previous output stays");
+}
+
+#[test]
+fn a_static_feed_xml_is_refused_instead_of_replacing_the_feed() {
+    let (_d, site, out) = site();
+    write(&site.join("static/feed.xml"), "<feed/>");
+    let err = build_fails(&site, &out);
+    assert!(
+        err.contains("static/feed.xml:1:1: the portal writes /feed.xml itself (the Atom feed of news): a static file may not replace it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_static_sitemap_xml_is_refused_instead_of_replacing_the_sitemap() {
+    let (_d, site, out) = site();
+    write(&site.join("static/sitemap.xml"), "<urlset/>");
+    let err = build_fails(&site, &out);
+    assert!(
+        err.contains("static/sitemap.xml:1:1: the portal writes /sitemap.xml itself (the sitemap)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn static_files_that_collide_are_all_reported_in_one_run() {
+    let (_d, site, out) = site();
+    // A pledge's feed, an open data file, a search index file, a free page's folder; a theme
+    // folder's static file collides as the site's does.
+    write(
+        &site.join("static/pledges/alpha-2024/illegal-buildings/feed.xml"),
+        "x",
+    );
+    write(&site.join("static/data/pledges.csv"), "x");
+    write(&site.join("static/search/meta.json"), "{}");
+    write(&site.join("static/about/index.html"), "x");
+    let err = build_fails(&site, &out);
+    for expected in [
+        "static/pledges/alpha-2024/illegal-buildings/feed.xml:1:1: the portal writes /pledges/alpha-2024/illegal-buildings/feed.xml itself",
+        "static/data/pledges.csv:1:1: the portal writes /data/pledges.csv itself (the open data files)",
+        "static/search/meta.json:1:1: the portal writes /search/meta.json itself (the search page and its index)",
+        "content/pages/about.md:1:1: this page's URL /about/ is also the static file static/about/index.html",
+        "4 problems found",
+    ] {
+        assert!(err.contains(expected), "missing «{expected}» in:\n{err}");
+    }
+}
+
+#[test]
+fn static_files_beside_generated_ones_and_theme_overrides_are_fine() {
+    let (_d, site, out) = site();
+    // Beside a generated page, not on it; and the site's style.css replacing the theme's.
+    write(&site.join("static/news/photo.txt"), "photo");
+    write(&site.join("static/about/photo.txt"), "photo");
+    write(&site.join("static/style.css"), "body { color: red }");
+    build_ok(&site, &out, &[]);
+    assert_eq!(std::fs::read(out.join("news/photo.txt")).unwrap(), b"photo");
+    assert_eq!(
+        std::fs::read(out.join("style.css")).unwrap(),
+        b"body { color: red }"
+    );
+}
+
+/// Every file a build generates lies where the URL table says the generator writes, or is a
+/// free page or a static file: a new kind of page cannot be added without reserving its path.
+#[test]
+fn every_generated_path_is_owned_by_the_url_table() {
+    let (site, _) = duixian::build::load_site(
+        &fixture("full"),
+        &BuildOptions {
+            drafts: true,
+            base_url: None,
+        },
+    )
+    .unwrap();
+    let (r, _) = duixian::build::renderer_and_theme(&fixture("full"), &site).unwrap();
+    let pages: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| format!("{}/index.html", p.path))
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for job in r.jobs() {
+        let path = r.path_of(&job);
+        assert!(seen.insert(path.clone()), "two jobs write {path}");
+        if matches!(job, duixian::render::Job::Static(..)) || pages.contains(&path) {
+            continue;
+        }
+        assert!(
+            duixian::routes::owner(&path).is_some(),
+            "{path} is generated but not in src/routes.rs"
+        );
+    }
+}
+
+#[test]
+fn extra_css_is_linked_after_the_theme_stylesheet_only_when_present() {
+    let (_d, site, out) = site();
+    build_ok(&site, &out, &[]);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains("extra.css"), "no extra.css, no link");
+
+    write(
+        &site.join("static/extra.css"),
+        ":root { --accent: #004d40; }",
+    );
+    build_ok(&site, &out, &[]);
+    for page in [
+        "index.html",
+        "pledges/alpha-2024/illegal-buildings/index.html",
+        "about/index.html",
+    ] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let main = html.find("/style.css\"").expect("the theme stylesheet");
+        let extra = html
+            .find("href=\"/sub/path/extra.css\"")
+            .unwrap_or_else(|| panic!("{page} links extra.css under the base path"));
+        assert!(main < extra, "{page}: extra.css comes after style.css");
+    }
+    assert_eq!(
+        std::fs::read(out.join("extra.css")).unwrap(),
+        b":root { --accent: #004d40; }"
+    );
+}
