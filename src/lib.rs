@@ -11,6 +11,7 @@ pub mod cli;
 pub mod content;
 pub mod diag;
 pub mod editor;
+pub mod eject;
 pub mod incremental;
 pub mod init;
 pub mod markdown;

@@ -176,3 +176,55 @@ fn extra_css_is_linked_after_the_theme_stylesheet_only_when_present() {
         b":root { --accent: #004d40; }"
     );
 }
+
+#[test]
+fn theme_eject_copies_the_builtin_theme_which_then_builds_the_same_site() {
+    let (_d, site, out) = site();
+    build_ok(&site, &out, &[]);
+    let builtin = tree(&out);
+    let root = site.to_str().unwrap();
+
+    let o = duixian(&["--root", root, "theme", "eject"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("copied the built-in theme into themes/default/"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(site.join("themes/default/templates/base.html").is_file());
+    assert!(site.join("themes/default/i18n/zh-Hans.yaml").is_file());
+    build_ok(&site, &out, &[]);
+    assert!(
+        tree(&out) == builtin,
+        "the ejected theme builds the same bytes"
+    );
+
+    // An edit is kept: a second eject refuses, writing nothing.
+    let style = site.join("themes/default/static/style.css");
+    std::fs::write(&style, "/* mine */").unwrap();
+    let again = duixian(&["--root", root, "theme", "eject"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again)
+            .contains("`themes/default/` already exists and is not empty: nothing was written"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read(&style).unwrap(), b"/* mine */");
+    let forced = duixian(&["--root", root, "theme", "eject", "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_ne!(std::fs::read(&style).unwrap(), b"/* mine */");
+
+    // Another name is used once site.yaml names it; a name that is not an id is refused.
+    let o = duixian(&["--root", root, "theme", "eject", "civic"]);
+    assert!(
+        stderr(&o).contains("set `theme: civic` in site.yaml"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(site.join("themes/civic/templates/pledge.html").is_file());
+    let bad = duixian(&["--root", root, "theme", "eject", "../elsewhere"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("theme name `../elsewhere` is not valid"));
+    assert!(!site.join("elsewhere").exists() && !site.join("themes/elsewhere").exists());
+}
