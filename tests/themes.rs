@@ -228,3 +228,169 @@ fn theme_eject_copies_the_builtin_theme_which_then_builds_the_same_site() {
     assert!(stderr(&bad).contains("theme name `../elsewhere` is not valid"));
     assert!(!site.join("elsewhere").exists() && !site.join("themes/elsewhere").exists());
 }
+
+/// `docs/themes.md`'s tables: section (a template or a type, as in `### \`name\``, or a `##`
+/// heading) → field → documented type.
+type DocTables = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+fn doc_tables(text: &str) -> DocTables {
+    let mut tables = DocTables::new();
+    let mut section = String::new();
+    for line in text.lines() {
+        if let Some(h) = line
+            .strip_prefix("### ")
+            .or_else(|| line.strip_prefix("## "))
+        {
+            section = h.trim().trim_matches('`').to_string();
+        } else if line.starts_with("| `") {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let name = cells[1].trim_matches('`').to_string();
+            let ty = cells[2].trim_matches('`').to_string();
+            tables.entry(section.clone()).or_default().insert(name, ty);
+        }
+    }
+    tables
+}
+
+/// Check `v` against the documented type `ty`, recording which (section, field) were seen.
+fn check_type(
+    v: &serde_json::Value,
+    ty: &str,
+    docs: &DocTables,
+    path: &str,
+    errors: &mut std::collections::BTreeSet<String>,
+    seen: &mut std::collections::BTreeSet<(String, String)>,
+) {
+    if let Some(inner) = ty.strip_suffix('?') {
+        if !v.is_null() {
+            check_type(v, inner, docs, path, errors, seen);
+        }
+        return;
+    }
+    if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        match v.as_array() {
+            Some(items) => {
+                for x in items {
+                    check_type(x, inner, docs, &format!("{path}[]"), errors, seen);
+                }
+            }
+            None => {
+                errors.insert(format!("{path}: documented as a list ({ty}), is {v}"));
+            }
+        }
+        return;
+    }
+    let ok = match ty {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "bool" => v.is_boolean(),
+        _ => {
+            let Some(fields) = docs.get(ty) else {
+                errors.insert(format!("{path}: type `{ty}` has no `### \\`{ty}\\`` table"));
+                return;
+            };
+            let Some(obj) = v.as_object() else {
+                errors.insert(format!("{path}: documented as {ty}, is {v}"));
+                return;
+            };
+            for (k, x) in obj {
+                match fields.get(k) {
+                    Some(t) => {
+                        seen.insert((ty.to_string(), k.clone()));
+                        check_type(x, t, docs, &format!("{path}.{k}"), errors, seen);
+                    }
+                    None => {
+                        errors.insert(format!("{path}.{k}: not documented in `### {ty}`"));
+                    }
+                }
+            }
+            true
+        }
+    };
+    if !ok {
+        errors.insert(format!("{path}: documented as {ty}, is {v}"));
+    }
+}
+
+/// Every variable every template receives, for the full fixture and the demo portal, is in
+/// docs/themes.md with its type; and everything documented there is received by some page.
+#[test]
+fn docs_themes_md_documents_every_template_variable_and_field() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = doc_tables(&std::fs::read_to_string(root.join("docs/themes.md")).unwrap());
+    let every_page = docs.get("Every page").expect("an `## Every page` table");
+    let mut errors = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut templates = std::collections::BTreeSet::new();
+    for site_root in [fixture("full"), root.to_path_buf()] {
+        let opts = BuildOptions {
+            drafts: true,
+            base_url: None,
+        };
+        let (site, _) = duixian::build::load_site(&site_root, &opts).unwrap();
+        let (r, _) = duixian::build::renderer_and_theme(&site_root, &site).unwrap();
+        let globals = r.site_globals();
+        check_type(
+            &globals["site"],
+            "Site",
+            &docs,
+            "site",
+            &mut errors,
+            &mut seen,
+        );
+        assert!(
+            globals["t"]
+                .as_object()
+                .is_some_and(|t| t.values().all(|v| v.is_string())),
+            "t is a map of strings"
+        );
+        for job in r.jobs() {
+            let duixian::render::Job::Html { kind } = job else {
+                continue;
+            };
+            let (template, ctx) = r.page_context_json(&kind).unwrap();
+            templates.insert(template);
+            let own = docs.get(template);
+            for (k, v) in ctx.as_object().expect("a context is an object") {
+                let (section, ty) = match (every_page.get(k), own.and_then(|o| o.get(k))) {
+                    (Some(t), _) => ("Every page", t),
+                    (None, Some(t)) => (template, t),
+                    (None, None) => {
+                        errors.insert(format!("{template}: `{k}` not documented"));
+                        continue;
+                    }
+                };
+                seen.insert((section.to_string(), k.clone()));
+                check_type(
+                    v,
+                    ty,
+                    &docs,
+                    &format!("{template}: {k}"),
+                    &mut errors,
+                    &mut seen,
+                );
+            }
+        }
+    }
+    // Documented but received by no page: a template's variable, a type's field, a type.
+    for (section, fields) in &docs {
+        let is_type = section.starts_with(|c: char| c.is_ascii_uppercase())
+            && section.chars().all(|c| c.is_ascii_alphanumeric());
+        if !(is_type || templates.contains(section.as_str()) || section == "Every page") {
+            continue;
+        }
+        for field in fields.keys() {
+            if !seen.contains(&(section.clone(), field.clone())) {
+                errors.insert(format!(
+                    "docs/themes.md: `{section}`.`{field}` is received by no page"
+                ));
+            }
+        }
+    }
+    assert!(
+        errors.is_empty(),
+        "docs/themes.md and the template contexts differ:\n{}",
+        errors.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}

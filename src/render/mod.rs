@@ -88,6 +88,8 @@ pub enum Job {
 pub struct Renderer<'a> {
     pub site: &'a Site,
     tera: Tera,
+    /// The global `site` of every template.
+    site_globals: tera::Value,
     strings: Strings,
     statics: BTreeMap<String, StaticSource>,
     by_status: Vec<Vec<usize>>,
@@ -263,7 +265,9 @@ impl<'a> Renderer<'a> {
                 .contains_key(EXTRA_CSS)
                 .then(|| ctx.url(EXTRA_CSS)),
         };
-        tera.global_context().insert("site", &globals);
+        let site_globals = tera::Value::from_serializable(&globals);
+        tera.global_context()
+            .insert_value("site", site_globals.clone());
         tera.global_context().insert("t", &strings.0);
 
         let mut by_status = vec![Vec::new(); Status::ALL.len()];
@@ -311,6 +315,7 @@ impl<'a> Renderer<'a> {
         let renderer = Renderer {
             site,
             tera,
+            site_globals,
             strings,
             statics: files.statics,
             by_status,
@@ -382,6 +387,12 @@ impl<'a> Renderer<'a> {
             }
         }
         errors
+    }
+
+    /// The globals every template sees besides its context: `site` ([`SiteGlobals`]) and `t`
+    /// (the interface strings), as JSON; for `docs/themes.md`'s test.
+    pub fn site_globals(&self) -> serde_json::Value {
+        serde_json::json!({ "site": &self.site_globals, "t": &self.strings.0 })
     }
 
     fn ctx(&self) -> Ctx<'_> {
@@ -575,7 +586,7 @@ impl<'a> Renderer<'a> {
         let mut text = None;
         let bytes = match job {
             Job::Html { kind } => {
-                let page = self.page_context(kind)?;
+                let page = self.page_context(kind, pages::Want::RENDER)?;
                 text = page.body_text;
                 // Straight into bytes: `render` would check the UTF-8 of every page again.
                 let mut html = Vec::with_capacity(16 * 1024);

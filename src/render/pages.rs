@@ -41,16 +41,31 @@ pub struct PageMeta {
 pub(super) struct Rendered {
     pub template: &'static str,
     pub context: tera::Context,
+    /// The context as JSON, when asked for ([`Renderer::page_context_json`]).
+    pub json: Option<serde_json::Value>,
     /// The rendered text of a news body, for the search index.
     pub body_text: Option<String>,
 }
 
-fn context<T: Serialize>(template: &'static str, value: &T) -> Rendered {
-    Rendered {
-        template,
-        context: tera::Context::from_serialize(value)
-            .expect("a context struct serialises to an object"),
-        body_text: None,
+/// How a context is wanted: for rendering only, or also as JSON.
+#[derive(Clone, Copy)]
+pub(super) struct Want {
+    json: bool,
+}
+
+impl Want {
+    pub const RENDER: Want = Want { json: false };
+
+    fn context<T: Serialize>(self, template: &'static str, value: &T) -> Rendered {
+        Rendered {
+            template,
+            context: tera::Context::from_serialize(value)
+                .expect("a context struct serialises to an object"),
+            json: self
+                .json
+                .then(|| serde_json::to_value(value).expect("a context struct serialises to JSON")),
+            body_text: None,
+        }
     }
 }
 
@@ -75,39 +90,51 @@ impl Renderer<'_> {
         }
     }
 
+    /// A page's template and its context as one JSON object (without the globals `site` and
+    /// `t`, [`Renderer::site_globals`]): what `docs/themes.md` documents, for its test.
+    pub fn page_context_json(
+        &self,
+        kind: &PageKind,
+    ) -> Result<(&'static str, serde_json::Value), Diagnostic> {
+        let r = self.page_context(kind, Want { json: true })?;
+        Ok((r.template, r.json.expect("asked for")))
+    }
+
     /// The template of a page and its context.
-    pub(super) fn page_context(&self, kind: &PageKind) -> Result<Rendered, Diagnostic> {
+    pub(super) fn page_context(&self, kind: &PageKind, want: Want) -> Result<Rendered, Diagnostic> {
         let route = self.route(kind);
         Ok(match *kind {
-            PageKind::Home => context("index.html", &self.home(&route, kind)),
-            PageKind::Reports => context("reports.html", &self.reports_page(&route, kind)),
-            PageKind::Report(r) => context("report.html", &self.report_page(&route, kind, r)?),
+            PageKind::Home => want.context("index.html", &self.home(&route, kind)),
+            PageKind::Reports => want.context("reports.html", &self.reports_page(&route, kind)),
+            PageKind::Report(r) => want.context("report.html", &self.report_page(&route, kind, r)?),
             PageKind::Pledges(_)
             | PageKind::ReportPledges(_)
             | PageKind::Overdue(_)
             | PageKind::Category(..)
-            | PageKind::Status(..) => context("list.html", &self.list(&route, kind)),
-            PageKind::Embed(p) => context("embed.html", &self.embed(&route, kind, p)),
-            PageKind::Pledge(p) => context("pledge.html", &self.pledge_page(&route, kind, p)),
-            PageKind::NewsList(n) => context("news_list.html", &self.news_list(&route, kind, n)),
+            | PageKind::Status(..) => want.context("list.html", &self.list(&route, kind)),
+            PageKind::Embed(p) => want.context("embed.html", &self.embed(&route, kind, p)),
+            PageKind::Pledge(p) => want.context("pledge.html", &self.pledge_page(&route, kind, p)),
+            PageKind::NewsList(n) => {
+                want.context("news_list.html", &self.news_list(&route, kind, n))
+            }
             PageKind::News(n) => {
                 let (page, text) = self.news_page(&route, kind, n)?;
-                let mut r = context("news.html", &page);
+                let mut r = want.context("news.html", &page);
                 r.body_text = Some(text);
                 r
             }
             PageKind::Jurisdictions => {
-                context("jurisdictions.html", &self.jurisdictions(&route, kind))
+                want.context("jurisdictions.html", &self.jurisdictions(&route, kind))
             }
             PageKind::Jurisdiction(j) => {
-                context("jurisdiction.html", &self.jurisdiction(&route, kind, j))
+                want.context("jurisdiction.html", &self.jurisdiction(&route, kind, j))
             }
-            PageKind::Compare(j) => context("compare.html", &self.compare(&route, kind, j)),
-            PageKind::Categories => context("index_list.html", &self.categories(&route, kind)),
-            PageKind::Statuses => context("statuses.html", &self.statuses(&route, kind)),
-            PageKind::Page(i) => context("page.html", &self.free_page(&route, kind, i)),
-            PageKind::Search => context(search::TEMPLATE, &self.search_page(&route, kind)),
-            PageKind::NotFound => context("404.html", &self.not_found(&route, kind)),
+            PageKind::Compare(j) => want.context("compare.html", &self.compare(&route, kind, j)),
+            PageKind::Categories => want.context("index_list.html", &self.categories(&route, kind)),
+            PageKind::Statuses => want.context("statuses.html", &self.statuses(&route, kind)),
+            PageKind::Page(i) => want.context("page.html", &self.free_page(&route, kind, i)),
+            PageKind::Search => want.context(search::TEMPLATE, &self.search_page(&route, kind)),
+            PageKind::NotFound => want.context("404.html", &self.not_found(&route, kind)),
         })
     }
 
