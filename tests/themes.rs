@@ -373,6 +373,23 @@ fn docs_themes_md_documents_every_template_variable_and_field() {
             }
         }
     }
+    // One name, one type: a variable has the same type in every template (`T` and `T?` agree).
+    let mut types_of: std::collections::BTreeMap<&str, (&str, &str)> = Default::default();
+    for (template, vars) in docs.iter().filter(|(s, _)| s.ends_with(".html")) {
+        for (name, ty) in vars {
+            let ty = ty.trim_end_matches('?');
+            match types_of.get(name.as_str()) {
+                Some(&(other, t)) if t != ty => {
+                    errors.insert(format!(
+                        "`{name}` is {ty} in {template} but {t} in {other}: give one of them another name"
+                    ));
+                }
+                _ => {
+                    types_of.insert(name, (template, ty));
+                }
+            }
+        }
+    }
     // Documented but received by no page: a template's variable, a type's field, a type.
     for (section, fields) in &docs {
         let is_type = section.starts_with(|c: char| c.is_ascii_uppercase())
