@@ -52,13 +52,11 @@ pub const ROOT_FILES: &[(&str, &str)] = &[
     (SYNTAX_CSS, "the stylesheet of highlighted code"),
 ];
 
-/// The section of a page path (`about`, `guide/data`) when it is reserved for generated pages.
-pub fn reserved_page_section(page_path: &str) -> Option<&'static str> {
+/// The section of a page path (`about`, `guide/data`) and what it holds, when the section is
+/// reserved for generated pages.
+pub fn reserved_page_section(page_path: &str) -> Option<(&'static str, &'static str)> {
     let first = page_path.split('/').next().unwrap_or_default();
-    PAGE_SECTIONS
-        .iter()
-        .find(|(s, _)| *s == first)
-        .map(|(s, _)| *s)
+    PAGE_SECTIONS.iter().find(|(s, _)| *s == first).copied()
 }
 
 /// What the generator may write at `path` (relative to the output folder, `/`-separated):
@@ -84,8 +82,9 @@ mod tests {
 
     #[test]
     fn overdue_is_reserved_for_pages() {
-        assert_eq!(reserved_page_section("overdue"), Some("overdue"));
-        assert_eq!(reserved_page_section("overdue/notes"), Some("overdue"));
+        let overdue = Some((OVERDUE, "the list of overdue pledges"));
+        assert_eq!(reserved_page_section("overdue"), overdue);
+        assert_eq!(reserved_page_section("overdue/notes"), overdue);
         assert_eq!(reserved_page_section("about"), None);
         // The demo's data guide lives at /data/: `data/` holds files, not pages.
         assert_eq!(reserved_page_section("data"), None);

@@ -47,7 +47,7 @@ fn a_free_page_named_overdue_is_refused_not_mixed_with_the_generated_list() {
     let err = build_fails(&site, &out);
     assert!(
         err.contains(
-            "content/pages/overdue.md:1:1: page path `/overdue/` is reserved for generated pages"
+            "content/pages/overdue.md:1:1: page path `/overdue/` is reserved for generated pages (the list of overdue pledges): rename the file"
         ),
         "{err}"
     );

@@ -723,10 +723,12 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             );
             continue;
         }
-        if let Some(section) = crate::routes::reserved_page_section(segs[0]) {
+        if let Some((section, what)) = crate::routes::reserved_page_section(segs[0]) {
             e.top(
                 doc.file,
-                format!("page path `/{section}/` is reserved for generated pages: rename the file"),
+                format!(
+                    "page path `/{section}/` is reserved for generated pages ({what}): rename the file"
+                ),
             );
             continue;
         }

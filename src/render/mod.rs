@@ -189,25 +189,25 @@ impl<'a> Renderer<'a> {
         let mut nav = vec![
             Link {
                 title: strings.get("nav_pledges"),
-                url: ctx.url("pledges/"),
+                url: ctx.url(&route::section(routes::PLEDGES)),
             },
             Link {
                 title: strings.get("nav_reports"),
-                url: ctx.url("reports/"),
+                url: ctx.url(&route::section(routes::REPORTS)),
             },
             Link {
                 title: strings.get("nav_news"),
-                url: ctx.url("news/"),
+                url: ctx.url(&route::section(routes::NEWS)),
             },
             Link {
                 title: strings.get("nav_jurisdictions"),
-                url: ctx.url("jurisdictions/"),
+                url: ctx.url(&route::section(routes::JURISDICTIONS)),
             },
         ];
         if tera.contains_template(search::TEMPLATE) {
             nav.push(Link {
                 title: strings.get("nav_search"),
-                url: ctx.url("search/"),
+                url: ctx.url(&route::section(routes::SEARCH)),
             });
         }
         let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
@@ -247,7 +247,7 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
             statuses: ctx.statuses(),
-            feed_url: ctx.url("feed.xml"),
+            feed_url: ctx.url(routes::FEED),
             data: [
                 "pledges.json",
                 "pledges.csv",
@@ -257,7 +257,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|f| Link {
                 title: f.to_string(),
-                url: ctx.url(&format!("data/{f}")),
+                url: ctx.url(&format!("{}/{f}", routes::DATA)),
             })
             .collect(),
             extra_css: files
