@@ -1497,11 +1497,11 @@ const PLAIN_THEME: &[(&str, &str)] = &[
     ),
     (
         "themes/plain/templates/news_list.html",
-        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ t.nav_news }}</h1>\n<ul>\n{% for n in news %}<li><a href=\"{{ n.url }}\">{{ n.title }}</a> <time>{{ n.date }}</time></li>\n{% endfor %}</ul>\n{% if pager.total > 1 %}<nav>{% if pager.prev %}<a rel=\"prev\" href=\"{{ pager.prev }}\">{{ t.pager_prev }}</a>{% endif %} {{ pager.current }} / {{ pager.total }} {% if pager.next %}<a rel=\"next\" href=\"{{ pager.next }}\">{{ t.pager_next }}</a>{% endif %}</nav>{% endif %}\n{% endblock %}\n",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ t.nav_news }}</h1>\n<ul>\n{% for n in news_list %}<li><a href=\"{{ n.url }}\">{{ n.title }}</a> <time>{{ n.date }}</time></li>\n{% endfor %}</ul>\n{% if pager.total > 1 %}<nav>{% if pager.prev %}<a rel=\"prev\" href=\"{{ pager.prev }}\">{{ t.pager_prev }}</a>{% endif %} {{ pager.current }} / {{ pager.total }} {% if pager.next %}<a rel=\"next\" href=\"{{ pager.next }}\">{{ t.pager_next }}</a>{% endif %}</nav>{% endif %}\n{% endblock %}\n",
     ),
     (
         "themes/plain/templates/index.html",
-        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ site.title }}</h1>\n<ul>\n{% for n in news %}<li><a href=\"{{ n.url }}\">{{ n.title }}</a> <time>{{ n.date }}</time></li>\n{% endfor %}</ul>\n<ul>{% for j in site.jurisdictions %}<li><a href=\"{{ j.url }}\">{{ j.title }}</a></li>{% endfor %}</ul>\n{% endblock %}\n",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ site.title }}</h1>\n<ul>\n{% for n in latest_news %}<li><a href=\"{{ n.url }}\">{{ n.title }}</a> <time>{{ n.date }}</time></li>\n{% endfor %}</ul>\n<ul>{% for j in site.jurisdictions %}<li><a href=\"{{ j.url }}\">{{ j.title }}</a></li>{% endfor %}</ul>\n{% endblock %}\n",
     ),
     (
         "themes/plain/templates/jurisdictions.html",

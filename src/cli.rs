@@ -46,6 +46,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Write a news file or a pledge entry to fill in
     New(NewArgs),
+    /// Work on the site's theme (`theme eject`: copy the built-in theme to edit it)
+    Theme(ThemeArgs),
 }
 
 /// What a command has to say; `main` prints it and sets the exit code.
@@ -463,6 +465,63 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
     }
 }
 
+#[derive(Debug, Args)]
+pub struct ThemeArgs {
+    #[command(subcommand)]
+    pub what: ThemeCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in theme into themes/<NAME>/ to edit it
+    Eject(EjectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EjectArgs {
+    /// The new theme's folder name; `default` (the default) replaces the built-in theme at
+    /// once, any other name is used once site.yaml says `theme: NAME`
+    #[arg(default_value = "default")]
+    pub name: String,
+    /// Write over an existing, non-empty themes/<NAME>/ (files not in the theme are kept)
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl ThemeArgs {
+    pub fn run(&self, cli: &Cli) -> Result<Outcome> {
+        let ThemeCommand::Eject(a) = &self.what;
+        let done = crate::eject::eject(&cli.root, &a.name, a.force)?;
+        let mut lines = vec![format!(
+            "copied the built-in theme into {}/ ({} files: templates/, static/, i18n/)",
+            done.folder,
+            done.files.len()
+        )];
+        // The theme site.yaml names (`default` when it names none); an unreadable site.yaml
+        // is left to `check` to report.
+        let configured = crate::content::read_text(&cli.root.join("site.yaml"))
+            .ok()
+            .and_then(|t| serde_yaml::from_str::<serde_yaml::Value>(&t).ok())
+            .and_then(|v| v.get("theme").and_then(|t| t.as_str()).map(str::to_string))
+            .unwrap_or_else(|| "default".into());
+        if configured == a.name {
+            lines.push(format!(
+                "the site uses it from now on (site.yaml says `theme: {}`); docs/themes.md lists what each template receives",
+                a.name
+            ));
+        } else {
+            lines.push(format!(
+                "to use it, set `theme: {}` in site.yaml; docs/themes.md lists what each template receives",
+                a.name
+            ));
+        }
+        Ok(Outcome {
+            lines,
+            ..Outcome::default()
+        })
+    }
+}
+
 impl Cli {
     pub fn run(&self) -> Result<Outcome> {
         match &self.command {
@@ -473,6 +532,7 @@ impl Cli {
             Command::Import(a) => a.run(self),
             Command::Extract(a) => a.run(self),
             Command::New(a) => a.run(self),
+            Command::Theme(a) => a.run(self),
         }
     }
 }

@@ -10,7 +10,7 @@ pub const STARTER: &[(&str, &str)] = &[
         r#"title: 政府工作报告履约追踪
 base_url: https://example.org/          # where the site will be published; may carry a path
 language: zh-Hans                      # zh-Hans | zh-Hant | en
-theme: default                         # built into duixian; copy it to themes/default/ to change it
+theme: default                         # built into duixian; `duixian theme eject` copies it to themes/default/ to change it
 description: 逐条追踪政府工作报告中的承诺及其落实情况
 jurisdictions:
   - id: sample-city

@@ -122,27 +122,30 @@ pub fn serve(
     );
 
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
-    for sub in [
-        "site.yaml",
-        "content",
-        "themes",
-        "templates",
-        "static",
-        "seeds",
-    ] {
-        let p = root.join(sub);
-        if p.exists() {
-            watcher
-                .watch(&p, RecursiveMode::Recursive)
-                .with_context(|| format!("cannot watch `{}`", p.display()))?;
+    let watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
+    let watcher = Arc::new(Mutex::new(Some(watcher)));
+    {
+        let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
+        let w = w.as_mut().expect("the watcher is set until serve ends");
+        for sub in WATCHED {
+            let p = root.join(sub);
+            if p.exists() {
+                w.watch(&p, RecursiveMode::Recursive)
+                    .with_context(|| format!("cannot watch `{}`", p.display()))?;
+            }
         }
+        // The site folder itself, not its subfolders: a `templates/`, `static/` or `themes/`
+        // folder created while serving is then seen, and watched from then on.
+        w.watch(root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch `{}`", root.display()))?;
     }
     {
         let shared = shared.clone();
+        let watcher = watcher.clone();
+        let root = root.to_path_buf();
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
-                let mut relevant = is_relevant(&first);
+                let mut relevant = is_relevant(&root, &first);
                 // The paths of every event, or `None` once an event names none (then the
                 // rebuild walks the site folder rather than trusting the list).
                 let mut paths = Some(Vec::new());
@@ -158,8 +161,27 @@ pub fn serve(
                 note(&first);
                 // Debounce: editors write several events per save.
                 while let Ok(more) = rx.recv_timeout(Duration::from_millis(80)) {
-                    relevant |= is_relevant(&more);
+                    relevant |= is_relevant(&root, &more);
                     note(&more);
+                }
+                // A watched folder that appeared (or was replaced): watch it, and walk the
+                // site folder, as files may have been written into it before it was watched.
+                let new_folders: Vec<PathBuf> = paths
+                    .iter()
+                    .flatten()
+                    .filter(|p| is_watched_folder(&root, p) && p.is_dir())
+                    .cloned()
+                    .collect();
+                if !new_folders.is_empty() {
+                    let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(w) = w.as_mut() {
+                        for p in &new_folders {
+                            if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
+                                eprintln!("cannot watch `{}`: {e}", p.display());
+                            }
+                        }
+                    }
+                    paths = None;
                 }
                 if relevant {
                     rebuild(&mut session, paths.as_deref(), &shared, quiet, verbose);
@@ -192,7 +214,7 @@ pub fn serve(
         let (out, shared, files) = (out.clone(), shared.clone(), files.clone());
         std::thread::spawn(move || handle(req, &out, &shared, &files));
     }
-    drop(watcher);
+    drop(watcher.lock().unwrap_or_else(|e| e.into_inner()).take());
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
 }
@@ -244,7 +266,26 @@ fn is_hidden(p: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
-fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {
+/// What `serve` watches in the site folder (each recursively, once it exists).
+const WATCHED: [&str; 6] = [
+    "site.yaml",
+    "content",
+    "themes",
+    "templates",
+    "static",
+    "seeds",
+];
+
+/// Whether `p` is one of the [`WATCHED`] folders of the site at `root`.
+fn is_watched_folder(root: &Path, p: &Path) -> bool {
+    p.parent() == Some(root)
+        && p.file_name()
+            .is_some_and(|n| WATCHED[1..].iter().any(|w| n == *w))
+}
+
+/// Whether an event can change the site: not a read, not an editor's backup or swap file, and
+/// in the site folder itself only for what [`WATCHED`] names (not the output folder, `.git`).
+fn is_relevant(root: &Path, ev: &notify::Result<notify::Event>) -> bool {
     match ev {
         Ok(e) => {
             !matches!(e.kind, notify::EventKind::Access(_))
@@ -253,7 +294,9 @@ fn is_relevant(ev: &notify::Result<notify::Event>) -> bool {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
+                    let at_top = p.parent() == Some(root);
                     !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
+                        && (!at_top || WATCHED.contains(&name.as_str()))
                 })
         }
         Err(_) => true,

@@ -206,3 +206,118 @@ fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
     assert!(exit.success(), "{exit:?}");
     assert!(!own.exists(), "serve removes its folder on Ctrl-C");
 }
+
+/// Start `serve` on `site` (any free port, stopped after 60 s); the child and its port.
+fn start_serve(site: &std::path::Path) -> (std::process::Child, u16) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duixian"))
+        .args([
+            "--root",
+            site.to_str().unwrap(),
+            "serve",
+            "--port",
+            "0",
+            "--exit-after",
+            "60",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let port: u16 = loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in err.lines() {});
+    (child, port)
+}
+
+/// Regression (#16): `serve` watched only the folders that existed when it started, so a
+/// `templates/`, `static/` or `themes/` folder made while it ran changed nothing until restart.
+#[test]
+fn serve_watches_override_folders_created_while_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    for sub in ["templates", "static", "themes"] {
+        assert!(!site.join(sub).exists(), "the fixture has no {sub}/");
+    }
+    let (mut child, port) = start_serve(&site);
+    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        sse,
+        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(sse);
+    let mut last = wait_event(&mut events, |_| true);
+
+    // A site-level template override in a new `templates/` folder.
+    std::fs::create_dir(site.join("templates")).unwrap();
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("templates/page.html"),
+        page.replacen(
+            "{% block content %}",
+            "{% block content %}<p>override-marker</p>",
+            1,
+        ),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(port, "/about/").1.contains("override-marker") {
+        assert!(
+            Instant::now() < deadline,
+            "the new templates/ folder was not seen"
+        );
+        last = wait_event(&mut events, |d| d != last);
+    }
+
+    // A new `static/` folder: its file is served and extra.css is linked.
+    std::fs::create_dir(site.join("static")).unwrap();
+    std::fs::write(site.join("static/extra.css"), ":root { --accent: teal; }").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(port, "/extra.css").0 != 200 || !get(port, "/about/").1.contains("extra.css") {
+        assert!(
+            Instant::now() < deadline,
+            "the new static/ folder was not seen"
+        );
+        last = wait_event(&mut events, |d| d != last);
+    }
+
+    // A theme named in site.yaml before its folder exists: an error, until `themes/` is made.
+    let yaml = site.join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, text.replace("theme: default", "theme: mine")).unwrap();
+    wait_event(&mut events, |d| d.contains("theme `mine` not found"));
+    let theme = site.join("themes/mine");
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &theme,
+    );
+    let base = theme.join("templates/base.html");
+    let html = std::fs::read_to_string(&base).unwrap();
+    std::fs::write(
+        &base,
+        html.replacen("<body>", "<body data-theme=\"mine\">", 1),
+    )
+    .unwrap();
+    wait_event(&mut events, |d| d.contains("\"errors\":null"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(port, "/").1.contains("data-theme=\"mine\"") {
+        assert!(
+            Instant::now() < deadline,
+            "the new themes/ folder was not seen"
+        );
+        wait_event(&mut events, |d| d.contains("\"errors\":null"));
+    }
+
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -25,19 +25,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
 }
 
-/// URL paths that the generator owns; a free page may not take them.
-pub const RESERVED: &[&str] = &[
-    "reports",
-    "pledges",
-    "news",
-    "jurisdictions",
-    "categories",
-    "status",
-    "compare",
-    "search",
-    "embed",
-];
-
 struct Errors<'a> {
     loaded: &'a Loaded,
     list: Vec<Diagnostic>,
@@ -736,12 +723,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             );
             continue;
         }
-        if RESERVED.contains(&segs[0]) {
+        if let Some((section, what)) = crate::routes::reserved_page_section(segs[0]) {
             e.top(
                 doc.file,
                 format!(
-                    "page path `/{}/` is reserved for generated pages: rename the file",
-                    segs[0]
+                    "page path `/{section}/` is reserved for generated pages ({what}): rename the file"
                 ),
             );
             continue;
@@ -767,6 +753,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         page_seen.insert(p.clone(), doc.file);
         pages.push(Page {
             path: p,
+            file: loaded.file(doc.file).rel.clone(),
             title: doc.raw.title.clone(),
             description: doc.raw.description.clone(),
             weight: doc.raw.weight,

@@ -231,6 +231,8 @@ pub struct Indicator {
 pub struct Page {
     /// Path under `pages/` without `.md` (`about`, `guide/data`); the URL is `/<path>/`.
     pub path: String,
+    /// The page's file, as messages name it (`content/pages/about.md`).
+    pub file: String,
     pub title: String,
     pub description: Option<String>,
     pub weight: Option<i64>,

@@ -4,15 +4,15 @@
 //! A job's number hashes every part of the model its page reads: the pledges, reports, news
 //! items and indicators it shows (by their whole model value, computed fields included), plus
 //! the *global* number — site settings, jurisdictions, categories, page titles, the data date,
-//! the theme, and the ids of everything. The reads listed here are deliberately wider than the
-//! templates need (a card stands for the whole pledge and its report's header; a page that
+//! the theme, and the ids of everything. A page's reads are listed beside its context, in
+//! `pages.rs`; the other files' here. They are deliberately wider than the templates need (a card stands for the whole pledge and its report's header; a page that
 //! shows any news item reads all of them); a missing read would leave a page stale, a wider one
-//! only renders a page more. `tests/serve.rs` checks that an incremental rebuild after each kind
+//! only renders a page more. `tests/incremental.rs` checks that an incremental rebuild after each kind
 //! of edit gives the same bytes as a full build.
 
-use super::{Job, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count, status_pos};
+use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count, status_pos};
+use crate::model::Report;
 use crate::model::patch::Patched;
-use crate::model::{Report, SourceRef};
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
 
@@ -43,22 +43,22 @@ fn report_head(r: &Report) -> u64 {
 /// summed up again ([`Renderer::update_inputs`]).
 #[derive(Debug, Clone)]
 pub struct Inputs {
-    global: u64,
+    pub(super) global: u64,
     /// The part of `global` that news edits cannot change: site settings, jurisdictions,
     /// categories, page titles and the ids of everything.
-    ids: u64,
-    pledge: Vec<u64>,
+    pub(super) ids: u64,
+    pub(super) pledge: Vec<u64>,
     /// A pledge as a card: the pledge and its report's header.
-    card: Vec<u64>,
-    report_head: Vec<u64>,
-    report_full: Vec<u64>,
-    news: Vec<u64>,
-    indicator: Vec<u64>,
-    page: Vec<u64>,
-    all_pledges: u64,
-    all_news: u64,
-    all_reports: u64,
-    all_indicators: u64,
+    pub(super) card: Vec<u64>,
+    pub(super) report_head: Vec<u64>,
+    pub(super) report_full: Vec<u64>,
+    pub(super) news: Vec<u64>,
+    pub(super) indicator: Vec<u64>,
+    pub(super) page: Vec<u64>,
+    pub(super) all_pledges: u64,
+    pub(super) all_news: u64,
+    pub(super) all_reports: u64,
+    pub(super) all_indicators: u64,
 }
 
 impl Inputs {
@@ -217,147 +217,12 @@ impl Renderer<'_> {
         ))
     }
 
-    fn list_inputs(&self, inp: &Inputs, h: &mut FxHasher, all: &[usize], n: usize) {
-        (all.len(), n, pages_count(all.len(), PLEDGES_PER_PAGE)).hash(h);
-        for &i in all
-            .iter()
-            .skip((n - 1) * PLEDGES_PER_PAGE)
-            .take(PLEDGES_PER_PAGE)
-        {
-            inp.card[i].hash(h);
-        }
-    }
-
-    fn pledge_inputs(&self, inp: &Inputs, h: &mut FxHasher, p: usize) {
-        let site = self.site;
-        let pl = &site.pledges[p];
-        inp.pledge[p].hash(h);
-        inp.report_full[pl.report].hash(h);
-        for c in site.chain(p) {
-            inp.card[c].hash(h);
-        }
-        for &c in pl.carried_from.iter().chain(pl.carried_to.iter()) {
-            inp.card[c].hash(h);
-        }
-        if let Some(t) = &pl.target
-            && let Some(same) = self
-                .same_metric
-                .get(&(site.reports[pl.report].jurisdiction, t.metric.as_str()))
-        {
-            for &o in same {
-                inp.card[o].hash(h);
-            }
-        }
-        for &n in &pl.news {
-            inp.news[n].hash(h);
-        }
-        for e in &pl.history {
-            if let Some(n) = e.news {
-                inp.news[n].hash(h);
-            }
-        }
-    }
-
-    fn indicator_inputs(&self, inp: &Inputs, h: &mut FxHasher, j: usize) {
-        for &i in &self.indicators_of[j] {
-            inp.indicator[i].hash(h);
-            for y in &self.site.indicators[i].years {
-                let sources = [
-                    y.target.as_ref().and_then(|t| t.source),
-                    y.actual.as_ref().and_then(|a| a.source),
-                ];
-                for s in sources.into_iter().flatten() {
-                    match s {
-                        SourceRef::Report(r) => inp.report_head[r].hash(h),
-                        SourceRef::News(n) => inp.news[n].hash(h),
-                    }
-                }
-            }
-        }
-    }
-
     fn job_inputs(&self, job: &Job, inp: &Inputs, h: &mut FxHasher, cat_totals: &[u64]) {
-        let site = self.site;
         std::mem::discriminant(job).hash(h);
         match job {
             Job::Html { kind } => {
                 self.route(kind).hash(h);
-                match *kind {
-                    PageKind::Home => {
-                        (inp.all_pledges, inp.all_news, inp.all_reports).hash(h);
-                        inp.all_indicators.hash(h);
-                    }
-                    PageKind::Reports | PageKind::Jurisdictions => {
-                        (inp.all_reports, inp.all_pledges).hash(h)
-                    }
-                    PageKind::Report(r) => {
-                        inp.report_full[r].hash(h);
-                        for &i in &site.reports[r].pledges {
-                            inp.card[i].hash(h);
-                        }
-                    }
-                    PageKind::ReportPledges(r) => {
-                        inp.report_head[r].hash(h);
-                        for &i in &site.reports[r].pledges {
-                            inp.card[i].hash(h);
-                        }
-                    }
-                    // Its pages show no totals (unlike a category's): a status edit changes
-                    // only the page with the pledge's card.
-                    PageKind::Pledges(n) => self.list_inputs(inp, h, &self.all_pledges, n),
-                    PageKind::Overdue(n) => self.list_inputs(inp, h, &self.overdue, n),
-                    PageKind::Category(k, n) => {
-                        cat_totals[k].hash(h);
-                        self.list_inputs(inp, h, &self.by_category[k], n);
-                    }
-                    // No totals either: its count is in the list's inputs.
-                    PageKind::Status(s, n) => {
-                        self.list_inputs(inp, h, &self.by_status[status_pos(s)], n)
-                    }
-                    PageKind::Pledge(p) | PageKind::Embed(p) => self.pledge_inputs(inp, h, p),
-                    PageKind::NewsList(n) => {
-                        (
-                            site.news.len(),
-                            n,
-                            pages_count(site.news.len(), NEWS_PER_PAGE),
-                        )
-                            .hash(h);
-                        for &i in self
-                            .news_newest_first
-                            .iter()
-                            .skip((n - 1) * NEWS_PER_PAGE)
-                            .take(NEWS_PER_PAGE)
-                        {
-                            inp.news[i].hash(h);
-                        }
-                    }
-                    PageKind::News(n) => {
-                        inp.news[n].hash(h);
-                        let item = &site.news[n];
-                        for i in item
-                            .updates
-                            .iter()
-                            .map(|u| u.pledge)
-                            .chain(item.pledges.iter().copied())
-                        {
-                            inp.card[i].hash(h);
-                        }
-                    }
-                    PageKind::Jurisdiction(j) | PageKind::Compare(j) => {
-                        for &r in &self.reports_of[j] {
-                            inp.report_head[r].hash(h);
-                        }
-                        for &i in &self.by_jurisdiction[j] {
-                            inp.card[i].hash(h);
-                        }
-                        self.indicator_inputs(inp, h, j);
-                    }
-                    PageKind::Categories | PageKind::Statuses => inp.all_pledges.hash(h),
-                    PageKind::Page(i) => inp.page[i].hash(h),
-                    // Its filters list the statuses and categories pledges have.
-                    PageKind::Search => (inp.all_reports, inp.all_news, inp.all_pledges).hash(h),
-                    PageKind::NotFound => {}
-                }
+                self.page_inputs(kind, inp, h, cat_totals);
             }
             Job::PledgeJson(p) | Job::PledgeFeed(p) => {
                 p.hash(h);

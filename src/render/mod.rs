@@ -3,6 +3,7 @@
 pub mod data;
 pub mod feeds;
 pub mod fingerprint;
+pub mod pages;
 pub mod search;
 pub mod strings;
 pub mod theme;
@@ -11,17 +12,20 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::Site;
+use crate::routes;
 use crate::types::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use strings::Strings;
-use tera::{Context, Tera};
+use tera::Tera;
 use theme::{StaticSource, ThemeFiles};
-use views::{Ctx, Link, Shared, SharedViews, route};
+use views::{Ctx, Link, SharedViews, route};
 
 pub const PLEDGES_PER_PAGE: usize = 50;
 pub const NEWS_PER_PAGE: usize = 20;
 pub const HOME_LATEST: usize = 8;
+/// A site's (or theme's) own stylesheet, linked after the theme's when present.
+pub const EXTRA_CSS: &str = "extra.css";
 
 /// One file of the output: its path relative to the output folder, and its bytes.
 #[derive(Debug)]
@@ -84,6 +88,8 @@ pub enum Job {
 pub struct Renderer<'a> {
     pub site: &'a Site,
     tera: Tera,
+    /// The global `site` of every template.
+    site_globals: tera::Value,
     strings: Strings,
     statics: BTreeMap<String, StaticSource>,
     by_status: Vec<Vec<usize>>,
@@ -114,6 +120,8 @@ struct SiteGlobals<'a> {
     statuses: Vec<views::StatusView>,
     feed_url: String,
     data: Vec<Link>,
+    /// The URL of `extra.css` when the site or theme has `static/extra.css`.
+    extra_css: Option<String>,
 }
 
 fn pages_count(n: usize, per: usize) -> usize {
@@ -181,25 +189,25 @@ impl<'a> Renderer<'a> {
         let mut nav = vec![
             Link {
                 title: strings.get("nav_pledges"),
-                url: ctx.url("pledges/"),
+                url: ctx.url(&route::section(routes::PLEDGES)),
             },
             Link {
                 title: strings.get("nav_reports"),
-                url: ctx.url("reports/"),
+                url: ctx.url(&route::section(routes::REPORTS)),
             },
             Link {
                 title: strings.get("nav_news"),
-                url: ctx.url("news/"),
+                url: ctx.url(&route::section(routes::NEWS)),
             },
             Link {
                 title: strings.get("nav_jurisdictions"),
-                url: ctx.url("jurisdictions/"),
+                url: ctx.url(&route::section(routes::JURISDICTIONS)),
             },
         ];
         if tera.contains_template(search::TEMPLATE) {
             nav.push(Link {
                 title: strings.get("nav_search"),
-                url: ctx.url("search/"),
+                url: ctx.url(&route::section(routes::SEARCH)),
             });
         }
         let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
@@ -239,7 +247,7 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
             statuses: ctx.statuses(),
-            feed_url: ctx.url("feed.xml"),
+            feed_url: ctx.url(routes::FEED),
             data: [
                 "pledges.json",
                 "pledges.csv",
@@ -249,11 +257,17 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|f| Link {
                 title: f.to_string(),
-                url: ctx.url(&format!("data/{f}")),
+                url: ctx.url(&format!("{}/{f}", routes::DATA)),
             })
             .collect(),
+            extra_css: files
+                .statics
+                .contains_key(EXTRA_CSS)
+                .then(|| ctx.url(EXTRA_CSS)),
         };
-        tera.global_context().insert("site", &globals);
+        let site_globals = tera::Value::from_serializable(&globals);
+        tera.global_context()
+            .insert_value("site", site_globals.clone());
         tera.global_context().insert("t", &strings.0);
 
         let mut by_status = vec![Vec::new(); Status::ALL.len()];
@@ -298,9 +312,10 @@ impl<'a> Renderer<'a> {
         debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
         let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
         news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
-        Ok(Renderer {
+        let renderer = Renderer {
             site,
             tera,
+            site_globals,
             strings,
             statics: files.statics,
             by_status,
@@ -314,7 +329,70 @@ impl<'a> Renderer<'a> {
             overdue,
             news_newest_first,
             shared,
-        })
+        };
+        let conflicts = renderer.path_conflicts(&files.static_files);
+        if conflicts.is_empty() {
+            Ok(renderer)
+        } else {
+            Err(conflicts)
+        }
+    }
+
+    /// Static files that would take the path of a generated file or of a free page, one
+    /// message each (a static file of the site replacing one of the theme is an override, not
+    /// a conflict). Free pages cannot take a generated page's path: the model refuses their
+    /// reserved folders ([`routes::reserved_page_section`]).
+    fn path_conflicts(&self, static_files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+        let site = self.site;
+        let mut errors = Vec::new();
+        let pages: BTreeMap<String, usize> = (0..site.pages.len())
+            .map(|i| (format!("{}{}", route::page(site, i), routes::INDEX), i))
+            .collect();
+        // Made only when a static file lies where the generator writes.
+        let mut generated: Option<rustc_hash::FxHashSet<String>> = None;
+        for (path, shown) in static_files {
+            if let Some(&i) = pages.get(path) {
+                errors.push(Diagnostic::new(
+                    &site.pages[i].file,
+                    1,
+                    1,
+                    format!(
+                        "this page's URL /{} is also the static file {shown}: rename the page or remove the static file",
+                        route::page(site, i)
+                    ),
+                ));
+                continue;
+            }
+            let Some(owner) = routes::owner(path) else {
+                continue;
+            };
+            let generated = generated.get_or_insert_with(|| {
+                self.jobs()
+                    .iter()
+                    .filter(|j| !matches!(j, Job::Static(..)))
+                    .map(|j| self.path_of(j))
+                    .collect()
+            });
+            let search_index =
+                self.has_search() && path.starts_with(&route::section(routes::SEARCH));
+            if generated.contains(path) || search_index {
+                errors.push(Diagnostic::new(
+                    shown,
+                    1,
+                    1,
+                    format!(
+                        "the portal writes /{path} itself ({owner}): a static file may not replace it; rename or remove {shown}"
+                    ),
+                ));
+            }
+        }
+        errors
+    }
+
+    /// The globals every template sees besides its context: `site` ([`SiteGlobals`]) and `t`
+    /// (the interface strings), as JSON; for `docs/themes.md`'s test.
+    pub fn site_globals(&self) -> serde_json::Value {
+        serde_json::json!({ "site": &self.site_globals, "t": &self.strings.0 })
     }
 
     fn ctx(&self) -> Ctx<'_> {
@@ -372,25 +450,25 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         match *kind {
             PageKind::Home => String::new(),
-            PageKind::Reports => "reports/".into(),
-            PageKind::Jurisdictions => "jurisdictions/".into(),
-            PageKind::Categories => "categories/".into(),
-            PageKind::Statuses => "status/".into(),
-            PageKind::NewsList(n) => route::paged("news/", n),
-            PageKind::Pledges(n) => route::paged("pledges/", n),
+            PageKind::Reports => route::section(routes::REPORTS),
+            PageKind::Jurisdictions => route::section(routes::JURISDICTIONS),
+            PageKind::Categories => route::section(routes::CATEGORIES),
+            PageKind::Statuses => route::section(routes::STATUS),
+            PageKind::NewsList(n) => route::paged(&route::section(routes::NEWS), n),
+            PageKind::Pledges(n) => route::paged(&route::section(routes::PLEDGES), n),
             PageKind::Report(r) => route::report(site, r),
-            PageKind::ReportPledges(r) => format!("pledges/{}/", site.reports[r].id),
+            PageKind::ReportPledges(r) => route::report_pledges(site, r),
             PageKind::Pledge(p) => route::pledge(site, p),
-            PageKind::Embed(p) => format!("embed/{}", route::pledge(site, p)),
-            PageKind::Overdue(n) => route::paged("overdue/", n),
+            PageKind::Embed(p) => route::embed(site, p),
+            PageKind::Overdue(n) => route::paged(&route::section(routes::OVERDUE), n),
             PageKind::News(n) => route::news(site, n),
             PageKind::Jurisdiction(j) => route::jurisdiction(site, j),
             PageKind::Compare(j) => route::compare(site, j),
             PageKind::Category(c, n) => route::paged(&route::category(site, c), n),
             PageKind::Status(st, n) => route::paged(&route::status(st), n),
             PageKind::Page(i) => route::page(site, i),
-            PageKind::Search => "search/".into(),
-            PageKind::NotFound => "404.html".into(),
+            PageKind::Search => route::section(routes::SEARCH),
+            PageKind::NotFound => routes::NOT_FOUND.into(),
         }
     }
 
@@ -443,19 +521,19 @@ impl<'a> Renderer<'a> {
                 if route.ends_with(".html") {
                     route
                 } else {
-                    route + "index.html"
+                    route + routes::INDEX
                 }
             }
-            Job::Feed => "feed.xml".into(),
+            Job::Feed => routes::FEED.into(),
             Job::PledgeJson(p) => format!("{}pledge.json", route::pledge(site, *p)),
-            Job::PledgeFeed(p) => format!("{}feed.xml", route::pledge(site, *p)),
-            Job::Sitemap => "sitemap.xml".into(),
-            Job::Robots => "robots.txt".into(),
-            Job::PledgesJson => "data/pledges.json".into(),
-            Job::PledgesCsv => "data/pledges.csv".into(),
-            Job::IndicatorsJson => "data/indicators.json".into(),
-            Job::IndicatorsCsv => "data/indicators.csv".into(),
-            Job::CodeCss => "syntax.css".into(),
+            Job::PledgeFeed(p) => format!("{}{}", route::pledge(site, *p), routes::FEED),
+            Job::Sitemap => routes::SITEMAP.into(),
+            Job::Robots => routes::ROBOTS.into(),
+            Job::PledgesJson => format!("{}/pledges.json", routes::DATA),
+            Job::PledgesCsv => format!("{}/pledges.csv", routes::DATA),
+            Job::IndicatorsJson => format!("{}/indicators.json", routes::DATA),
+            Job::IndicatorsCsv => format!("{}/indicators.csv", routes::DATA),
+            Job::CodeCss => routes::SYNTAX_CSS.into(),
             Job::Static(path, _) => path.clone(),
         }
     }
@@ -508,20 +586,18 @@ impl<'a> Renderer<'a> {
         let mut text = None;
         let bytes = match job {
             Job::Html { kind } => {
-                let route = self.route(kind);
-                let route = route.as_str();
-                let (template, ctx, body_text) = self.page_context(route, kind)?;
-                text = body_text;
+                let page = self.page_context(kind, pages::Want::RENDER)?;
+                text = page.body_text;
                 // Straight into bytes: `render` would check the UTF-8 of every page again.
                 let mut html = Vec::with_capacity(16 * 1024);
                 self.tera
-                    .render_to(template, &ctx, &mut html)
+                    .render_to(page.template, &page.context, &mut html)
                     .map_err(|e| {
                         Diagnostic::new(
-                            format!("templates/{template}"),
+                            format!("templates/{}", page.template),
                             1,
                             1,
-                            format!("rendering /{route}: {}", error_chain(&e)),
+                            format!("rendering /{}: {}", self.route(kind), error_chain(&e)),
                         )
                     })?;
                 html
@@ -555,445 +631,10 @@ impl<'a> Renderer<'a> {
         };
         Ok((OutputFile { path, bytes }, text))
     }
-
-    fn list_page(&self, ctx: &mut Context, all: &[usize], first_route: &str, n: usize) {
-        let c = self.ctx();
-        let total = pages_count(all.len(), PLEDGES_PER_PAGE);
-        let items: Vec<_> = all
-            .iter()
-            .skip((n - 1) * PLEDGES_PER_PAGE)
-            .take(PLEDGES_PER_PAGE)
-            .map(|&i| c.card(i))
-            .collect();
-        ctx.insert("pledges", &items);
-        ctx.insert("count", &all.len());
-        ctx.insert("pager", &c.pager(first_route, n, total));
-    }
-
-    fn page_context(
-        &self,
-        route_: &str,
-        kind: &PageKind,
-    ) -> Result<(&'static str, Context, Option<String>), Diagnostic> {
-        let site = self.site;
-        let c = self.ctx();
-        let s = &self.strings;
-        let mut ctx = Context::new();
-        let mut body_text = None;
-        ctx.insert("route", route_);
-        ctx.insert("canonical", &format!("{}{}", site.config.base_url, route_));
-        // Whether the page is in the search index (the index is made from the model, not the
-        // page; themes that marked the indexed part of a page with it still render).
-        ctx.insert(
-            "searchable",
-            &matches!(
-                kind,
-                PageKind::Pledge(_) | PageKind::Report(_) | PageKind::News(_)
-            ),
-        );
-        let template = match kind {
-            PageKind::Home => {
-                ctx.insert("title", &site.config.title);
-                let totals = c.totals(0..site.pledges.len());
-                ctx.insert("chart", &c.status_chart(&totals));
-                ctx.insert("totals", &totals);
-                let overdue: Vec<_> = self
-                    .overdue
-                    .iter()
-                    .take(HOME_LATEST)
-                    .map(|&i| c.card(i))
-                    .collect();
-                ctx.insert("overdue", &overdue);
-                ctx.insert("overdue_count", &self.overdue.len());
-                ctx.insert("data_date", &site.data_date.map(|d| d.to_string()));
-                let rows = self.jurisdiction_rows(true);
-                ctx.insert("jurisdictions", &rows);
-                let cats = self.category_rows();
-                ctx.insert("categories", &cats);
-                let news: Vec<_> = self
-                    .news_newest_first
-                    .iter()
-                    .take(HOME_LATEST)
-                    .map(|&n| c.news_item(n))
-                    .collect();
-                ctx.insert("news", &news);
-                ctx.insert("updates", &self.latest_updates(HOME_LATEST));
-                "index.html"
-            }
-            PageKind::Reports => {
-                ctx.insert("title", &s.get("reports_title"));
-                let mut order: Vec<usize> = (0..site.reports.len()).collect();
-                order.sort_by(|&a, &b| {
-                    site.reports[b]
-                        .year
-                        .cmp(&site.reports[a].year)
-                        .then(site.reports[a].id.cmp(&site.reports[b].id))
-                });
-                let reports: Vec<_> = order
-                    .iter()
-                    .map(|&r| {
-                        (
-                            c.report(r),
-                            c.totals(site.reports[r].pledges.iter().copied()),
-                        )
-                    })
-                    .map(|(report, totals)| ReportRow { report, totals })
-                    .collect();
-                ctx.insert("reports", &reports);
-                "reports.html"
-            }
-            PageKind::Report(r) => {
-                let report = c.report(*r);
-                ctx.insert("title", &report.title);
-                let (html, toc) = c.report_html(*r)?;
-                ctx.insert("has_code", &html.contains("<pre class=\"code\""));
-                ctx.insert("report", &report);
-                ctx.insert("body", &html);
-                ctx.insert("toc", &toc);
-                ctx.insert(
-                    "totals",
-                    &c.totals(site.reports[*r].pledges.iter().copied()),
-                );
-                "report.html"
-            }
-            PageKind::Pledges(n) => {
-                ctx.insert("title", &s.get("pledges_title"));
-                self.list_page(&mut ctx, &self.all_pledges, "pledges/", *n);
-                ctx.insert("heading", &s.get("pledges_title"));
-                "list.html"
-            }
-            PageKind::ReportPledges(r) => {
-                let rep = &site.reports[*r];
-                ctx.insert(
-                    "title",
-                    &format!("{} · {}", rep.title, s.get("pledges_title")),
-                );
-                ctx.insert("heading", &rep.title);
-                let pledges: Vec<_> = rep.pledges.iter().map(|&i| c.card(i)).collect();
-                ctx.insert("pledges", &pledges);
-                ctx.insert("count", &pledges.len());
-                ctx.insert(
-                    "back",
-                    &Link {
-                        title: rep.title.clone(),
-                        url: c.url(&route::report(site, *r)),
-                    },
-                );
-                "list.html"
-            }
-            PageKind::Embed(p) => {
-                // The card is all an embed shows: the full pledge view (history, news, chain,
-                // same-metric pledges) is left to the pledge page.
-                #[derive(Serialize)]
-                struct EmbedView {
-                    card: Shared<views::PledgeCard>,
-                }
-                let pl = &site.pledges[*p];
-                ctx.insert("title", &pl.title);
-                ctx.insert("description", &pl.text);
-                ctx.insert("pledge", &EmbedView { card: c.card(*p) });
-                "embed.html"
-            }
-            PageKind::Pledge(p) => {
-                let pl = &site.pledges[*p];
-                let same = pl
-                    .target
-                    .as_ref()
-                    .and_then(|t| {
-                        self.same_metric
-                            .get(&(site.reports[pl.report].jurisdiction, t.metric.as_str()))
-                    })
-                    .map_or(&[][..], |v| v.as_slice());
-                let view = c.pledge(*p, same);
-                ctx.insert("title", &pl.title);
-                ctx.insert("description", &pl.text);
-                ctx.insert("pledge", &view);
-                "pledge.html"
-            }
-            PageKind::Overdue(n) => {
-                ctx.insert("title", &s.get("overdue_title"));
-                ctx.insert("heading", &s.get("overdue_title"));
-                ctx.insert(
-                    "intro",
-                    &s.get("overdue_intro").replace(
-                        "{date}",
-                        &site.data_date.map(|d| d.to_string()).unwrap_or_default(),
-                    ),
-                );
-                self.list_page(&mut ctx, &self.overdue, "overdue/", *n);
-                "list.html"
-            }
-            PageKind::NewsList(n) => {
-                ctx.insert("title", &s.get("news_title"));
-                let total = pages_count(site.news.len(), NEWS_PER_PAGE);
-                let items: Vec<_> = self
-                    .news_newest_first
-                    .iter()
-                    .skip((n - 1) * NEWS_PER_PAGE)
-                    .take(NEWS_PER_PAGE)
-                    .map(|&i| c.news_item(i))
-                    .collect();
-                ctx.insert("news", &items);
-                ctx.insert("pager", &c.pager("news/", *n, total));
-                "news_list.html"
-            }
-            PageKind::News(n) => {
-                let item = &site.news[*n];
-                ctx.insert("title", &item.title);
-                ctx.insert("news", &c.news_item(*n));
-                let rendered = c.news_html(*n)?;
-                let body = rendered.html;
-                body_text = Some(rendered.text);
-                ctx.insert("has_code", &body.contains("<pre class=\"code\""));
-                ctx.insert("body", &body);
-                ctx.insert("source_url", &item.source_url);
-                ctx.insert("seed", &item.seed);
-                let js: Vec<Link> = item
-                    .jurisdictions
-                    .iter()
-                    .map(|&j| Link {
-                        title: site.jurisdictions[j].name.clone(),
-                        url: c.url(&route::jurisdiction(site, j)),
-                    })
-                    .collect();
-                ctx.insert("jurisdictions", &js);
-                let updates: Vec<_> = item
-                    .updates
-                    .iter()
-                    .enumerate()
-                    .map(|(u, up)| UpdateView {
-                        anchor: format!("u_{u}"),
-                        has_quote: up.quote_range.is_some(),
-                        pledge: c.card(up.pledge),
-                        status: c.status(up.status),
-                        value: up.value.map(|v| {
-                            s.value(
-                                &views::num(v),
-                                site.pledges[up.pledge]
-                                    .target
-                                    .as_ref()
-                                    .map_or("", |t| t.unit.as_str()),
-                            )
-                        }),
-                        as_of: up.as_of.to_string(),
-                        quote: up.quote.as_deref().map(str::to_string),
-                    })
-                    .collect();
-                ctx.insert("updates", &updates);
-                let pledges: Vec<_> = item.pledges.iter().map(|&i| c.card(i)).collect();
-                ctx.insert("pledges", &pledges);
-                "news.html"
-            }
-            PageKind::Jurisdictions => {
-                ctx.insert("title", &s.get("jurisdictions_title"));
-                let rows = self.jurisdiction_rows(false);
-                ctx.insert("rows", &rows);
-                "jurisdictions.html"
-            }
-            PageKind::Jurisdiction(j) => {
-                let jur = &site.jurisdictions[*j];
-                ctx.insert("title", &jur.name);
-                ctx.insert("name", &jur.name);
-                ctx.insert(
-                    "parent",
-                    &jur.parent.map(|p| Link {
-                        title: site.jurisdictions[p].name.clone(),
-                        url: c.url(&route::jurisdiction(site, p)),
-                    }),
-                );
-                let children: Vec<Link> = self.children_of[*j]
-                    .iter()
-                    .map(|&k| (k, &site.jurisdictions[k]))
-                    .map(|(k, x)| Link {
-                        title: x.name.clone(),
-                        url: c.url(&route::jurisdiction(site, k)),
-                    })
-                    .collect();
-                ctx.insert("children", &children);
-                let reports: Vec<_> = self.reports_of[*j]
-                    .iter()
-                    .map(|&r| ReportRow {
-                        report: c.report(r),
-                        totals: c.totals(site.reports[r].pledges.iter().copied()),
-                    })
-                    .collect();
-                ctx.insert("reports", &reports);
-                ctx.insert(
-                    "totals",
-                    &c.totals(self.by_jurisdiction[*j].iter().copied()),
-                );
-                let (years, rows) = c.indicator_rows(&self.indicators_of[*j]);
-                ctx.insert("years", &years);
-                ctx.insert("indicators", &rows);
-                ctx.insert("compare_url", &c.url(&route::compare(site, *j)));
-                "jurisdiction.html"
-            }
-            PageKind::Compare(j) => {
-                let jur = &site.jurisdictions[*j];
-                ctx.insert(
-                    "title",
-                    &format!("{} · {}", jur.name, s.get("compare_title")),
-                );
-                ctx.insert("name", &jur.name);
-                ctx.insert("jurisdiction_url", &c.url(&route::jurisdiction(site, *j)));
-                let (years, rows) = c.indicator_rows(&self.indicators_of[*j]);
-                ctx.insert("years", &years);
-                ctx.insert("indicators", &rows);
-                let (myears, mrows) = c.metric_rows(&self.by_jurisdiction[*j]);
-                ctx.insert("metric_years", &myears);
-                ctx.insert("metrics", &mrows);
-                "compare.html"
-            }
-            PageKind::Categories => {
-                ctx.insert("title", &s.get("categories_title"));
-                let rows = self.category_rows();
-                ctx.insert("rows", &rows);
-                ctx.insert("heading", &s.get("categories_title"));
-                "index_list.html"
-            }
-            PageKind::Category(k, n) => {
-                let cat = &site.categories[*k];
-                ctx.insert("title", &cat.name);
-                ctx.insert("heading", &cat.name);
-                ctx.insert("intro", &cat.description);
-                self.list_page(
-                    &mut ctx,
-                    &self.by_category[*k],
-                    &route::category(site, *k),
-                    *n,
-                );
-                ctx.insert("totals", &c.totals(self.by_category[*k].iter().copied()));
-                "list.html"
-            }
-            PageKind::Statuses => {
-                ctx.insert("title", &s.get("statuses_title"));
-                let totals = c.totals(0..site.pledges.len());
-                ctx.insert("totals", &totals);
-                "statuses.html"
-            }
-            PageKind::Status(st, n) => {
-                let label = s.status(*st);
-                ctx.insert("title", &label);
-                ctx.insert("heading", &label);
-                ctx.insert("intro", &s.status_hint(*st));
-                ctx.insert("status_key", st.key());
-                self.list_page(
-                    &mut ctx,
-                    &self.by_status[status_pos(*st)],
-                    &route::status(*st),
-                    *n,
-                );
-                "list.html"
-            }
-            PageKind::Page(i) => {
-                let page = &site.pages[*i];
-                ctx.insert("title", &page.title);
-                ctx.insert("description", &page.description);
-                let html = markdown::render_html(&page.body, &[], &site.config.base_path);
-                ctx.insert("has_code", &html.html.contains("<pre class=\"code\""));
-                ctx.insert("body", &html.html);
-                "page.html"
-            }
-            PageKind::Search => {
-                ctx.insert("title", &s.get("search_title"));
-                ctx.insert("search", &self.search_view());
-                search::TEMPLATE
-            }
-            PageKind::NotFound => {
-                ctx.insert("title", &s.get("not_found_title"));
-                "404.html"
-            }
-        };
-        Ok((template, ctx, body_text))
-    }
-
-    /// One row per jurisdiction (all, or only those with reports or pledges) with its totals.
-    fn jurisdiction_rows(&self, only_active: bool) -> Vec<TotalsRow> {
-        let (site, c) = (self.site, self.ctx());
-        (0..site.jurisdictions.len())
-            .filter(|&j| {
-                !only_active
-                    || !self.by_jurisdiction[j].is_empty()
-                    || !self.reports_of[j].is_empty()
-            })
-            .map(|j| TotalsRow {
-                link: Link {
-                    title: site.jurisdictions[j].name.clone(),
-                    url: c.url(&route::jurisdiction(site, j)),
-                },
-                totals: c.totals(self.by_jurisdiction[j].iter().copied()),
-            })
-            .collect()
-    }
-
-    /// One row per category with its totals.
-    fn category_rows(&self) -> Vec<TotalsRow> {
-        let (site, c) = (self.site, self.ctx());
-        (0..site.categories.len())
-            .map(|k| TotalsRow {
-                link: Link {
-                    title: site.categories[k].name.clone(),
-                    url: c.url(&route::category(site, k)),
-                },
-                totals: c.totals(self.by_category[k].iter().copied()),
-            })
-            .collect()
-    }
-
-    /// The newest status updates across the site.
-    fn latest_updates(&self, n: usize) -> Vec<LatestUpdate> {
-        let c = self.ctx();
-        let mut out = Vec::new();
-        for &ni in &self.news_newest_first {
-            for up in &self.site.news[ni].updates {
-                out.push(LatestUpdate {
-                    pledge: c.card(up.pledge),
-                    status: c.status(up.status),
-                    date: up.as_of.to_string(),
-                    news: c.news_item(ni),
-                });
-                if out.len() >= n {
-                    return out;
-                }
-            }
-        }
-        out
-    }
 }
 
 fn status_pos(s: Status) -> usize {
     Status::ALL.iter().position(|&x| x == s).unwrap_or(0)
-}
-
-#[derive(Serialize)]
-struct TotalsRow {
-    link: Link,
-    totals: views::Totals,
-}
-
-#[derive(Serialize)]
-struct ReportRow {
-    report: views::ReportView,
-    totals: views::Totals,
-}
-
-#[derive(Serialize)]
-struct UpdateView {
-    anchor: String,
-    has_quote: bool,
-    pledge: Shared<views::PledgeCard>,
-    status: views::StatusView,
-    value: Option<String>,
-    as_of: String,
-    quote: Option<String>,
-}
-
-#[derive(Serialize)]
-struct LatestUpdate {
-    pledge: Shared<views::PledgeCard>,
-    status: views::StatusView,
-    date: String,
-    news: Shared<views::NewsItem>,
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

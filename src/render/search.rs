@@ -233,7 +233,7 @@ impl Renderer<'_> {
                 filter("jurisdiction", jurisdictions),
                 filter("category", categories),
             ],
-            pledges_url: c.url("pledges/"),
+            pledges_url: c.url(&route::section(crate::routes::PLEDGES)),
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct ThemeFiles {
     /// name → (text, path shown in messages)
     pub templates: BTreeMap<String, (String, String)>,
     pub statics: BTreeMap<String, StaticSource>,
+    /// Static file's output path → its file as messages name it (the one that won).
+    pub static_files: BTreeMap<String, String>,
     pub i18n: BTreeMap<String, String>,
 }
 
@@ -99,6 +101,9 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
             }
         }
         for (rel, path) in walk_files(&theme_dir.join("static")) {
+            files
+                .static_files
+                .insert(rel.clone(), rel_path(root, &path));
             files.statics.insert(rel, StaticSource::Disk(path));
         }
     } else if name == "default" {
@@ -110,6 +115,9 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
             };
             match kind {
                 "static" => {
+                    files
+                        .static_files
+                        .insert(rel.to_string(), format!("(built-in theme)/{path}"));
                     files
                         .statics
                         .insert(rel.to_string(), StaticSource::Embedded(bytes));
@@ -145,6 +153,9 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
         }
     }
     for (rel, path) in walk_files(&root.join("static")) {
+        files
+            .static_files
+            .insert(rel.clone(), rel_path(root, &path));
         files.statics.insert(rel, StaticSource::Disk(path));
     }
     if errors.is_empty() {

@@ -9,35 +9,50 @@ use serde::Serialize;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
 
-/// Routes (paths relative to the site root, ending in `/`), the one place URLs are made.
+/// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
+/// the folder names of [`crate::routes`].
 pub mod route {
     use crate::model::Site;
+    use crate::routes::{
+        CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
+    };
     use crate::types::Status;
 
     pub fn pledge(site: &Site, p: usize) -> String {
         let p = &site.pledges[p];
-        format!("pledges/{}/{}/", site.reports[p.report].id, p.id)
+        format!("{PLEDGES}/{}/{}/", site.reports[p.report].id, p.id)
+    }
+    /// The list of one report's pledges.
+    pub fn report_pledges(site: &Site, r: usize) -> String {
+        format!("{PLEDGES}/{}/", site.reports[r].id)
+    }
+    pub fn embed(site: &Site, p: usize) -> String {
+        format!("{EMBED}/{}", pledge(site, p))
     }
     pub fn report(site: &Site, r: usize) -> String {
-        format!("reports/{}/", site.reports[r].id)
+        format!("{REPORTS}/{}/", site.reports[r].id)
     }
     pub fn news(site: &Site, n: usize) -> String {
-        format!("news/{}/", site.news[n].slug)
+        format!("{NEWS}/{}/", site.news[n].slug)
     }
     pub fn jurisdiction(site: &Site, j: usize) -> String {
-        format!("jurisdictions/{}/", site.jurisdictions[j].id)
+        format!("{JURISDICTIONS}/{}/", site.jurisdictions[j].id)
     }
     pub fn compare(site: &Site, j: usize) -> String {
-        format!("compare/{}/", site.jurisdictions[j].id)
+        format!("{COMPARE}/{}/", site.jurisdictions[j].id)
     }
     pub fn category(site: &Site, c: usize) -> String {
-        format!("categories/{}/", site.categories[c].id)
+        format!("{CATEGORIES}/{}/", site.categories[c].id)
     }
     pub fn status(s: Status) -> String {
-        format!("status/{}/", s.url_key())
+        format!("{STATUS}/{}/", s.url_key())
     }
     pub fn page(site: &Site, i: usize) -> String {
         format!("{}/", site.pages[i].path)
+    }
+    /// A top-level section's first page: `section/`.
+    pub fn section(name: &str) -> String {
+        format!("{name}/")
     }
     /// Page `n` (1-based) of a paginated list whose first page is `first`.
     pub fn paged(first: &str, n: usize) -> String {
@@ -611,7 +626,7 @@ impl<'a> Ctx<'a> {
                 .collect(),
             json_url: self.url(&format!("{}pledge.json", route::pledge(site, i))),
             feed_url: self.url(&format!("{}feed.xml", route::pledge(site, i))),
-            embed_url: self.url(&format!("embed/{}", route::pledge(site, i))),
+            embed_url: self.url(&route::embed(site, i)),
         }
     }
 

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use tokens::{DocTokenizer, Token, fnv1a};
 
 /// The output folder of the search page and its index.
-pub const INDEX_DIR: &str = "search";
+pub const INDEX_DIR: &str = crate::routes::SEARCH;
 
 /// Whether an output path is a file of the search index (not the search page beside it).
 pub fn is_index_file(path: &str) -> bool {
