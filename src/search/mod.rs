@@ -27,11 +27,31 @@ pub const INDEX_DIR: &str = "search";
 pub fn is_index_file(path: &str) -> bool {
     path.strip_prefix(INDEX_DIR)
         .and_then(|p| p.strip_prefix('/'))
-        .is_some_and(|p| p == "meta.json" || ["t/", "d/", "x/"].iter().any(|d| p.starts_with(d)))
+        .is_some_and(|p| {
+            p == "meta.json"
+                || p == FOLD_FILE
+                || ["t/", "d/", "x/"].iter().any(|d| p.starts_with(d))
+        })
 }
 
 /// Version of the file format, in `meta.json`; the page refuses an index of another version.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2: tokens are folded from traditional to simplified characters (`fold.txt`).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The tokeniser's traditional → simplified table for the search page, in `search/`: the pairs
+/// of [`tokens::TS_FOLD`] one after the other (traditional, simplified, ...), no separator.
+pub const FOLD_FILE: &str = "fold.txt";
+
+/// The bytes of [`FOLD_FILE`].
+pub fn fold_file() -> Vec<u8> {
+    let mut s = String::with_capacity(tokens::TS_FOLD.len());
+    for (from, to) in tokens::ts_pairs() {
+        s.push(from);
+        s.push(to);
+    }
+    s.push('\n');
+    s.into_bytes()
+}
 
 /// Document records per file of `search/d/`. Results are scattered over the documents, so the
 /// first page of 20 results fetches about 17 chunks whatever their size: measured on the 10k
@@ -410,6 +430,7 @@ impl<'a> Indexer<'a> {
             "kinds": self.kinds,
             "statuses": self.statuses,
         });
+        self.write(format!("{INDEX_DIR}/{FOLD_FILE}"), fold_file())?;
         let mut bytes = serde_json::to_vec(&meta).expect("meta serialises");
         bytes.push(b'\n');
         self.write(format!("{INDEX_DIR}/meta.json"), bytes)?;
