@@ -2,15 +2,18 @@
 //! its target, and year-by-year charts of targets and actuals with labelled axes (inline SVG,
 //! no script).
 
-use crate::model::{Pledge, is_rate};
-use crate::types::Qualifier;
+use crate::model::{Pledge, Target, is_rate};
+use crate::types::{Num, Qualifier};
 use serde::Serialize;
 
 /// The share of a pledge's target reached, in whole percent (at most 100), for pledges whose
 /// target accumulates towards a number: not for caps (`at_most`), where less is better, nor for
 /// rates (`%`, `个百分点`), which do not add up; `None` without a target or a value.
 pub fn progress(p: &Pledge) -> Option<u32> {
-    let (t, v) = (p.target.as_ref()?, p.value?);
+    progress_of(p.target.as_ref()?, p.value?)
+}
+
+fn progress_of(t: &Target, v: Num) -> Option<u32> {
     (t.value.get() > 0.0 && v.get() >= 0.0 && !is_rate(&t.unit) && t.qualifier != Qualifier::AtMost)
         .then(|| ((v.get() / t.value.get()) * 100.0).round().min(100.0) as u32)
 }
@@ -18,7 +21,10 @@ pub fn progress(p: &Pledge) -> Option<u32> {
 /// Where the current value of a capped pledge (`at_most`) stands: `within` the cap or `over`
 /// it; `None` for other pledges and without a value.
 pub fn cap_state(p: &Pledge) -> Option<&'static str> {
-    let (t, v) = (p.target.as_ref()?, p.value?);
+    cap_of(p.target.as_ref()?, p.value?)
+}
+
+fn cap_of(t: &Target, v: Num) -> Option<&'static str> {
     (t.qualifier == Qualifier::AtMost).then_some(if v.get() <= t.value.get() {
         "within"
     } else {
@@ -204,7 +210,7 @@ fn label(v: f64, step: f64) -> String {
 
 /// A value as written in content: no trailing zeros.
 fn number(v: f64) -> String {
-    crate::types::Num(v).to_string()
+    Num(v).to_string()
 }
 
 fn round1(v: f64) -> f64 {
@@ -222,6 +228,37 @@ mod tests {
             actual,
             provisional: false,
         }
+    }
+
+    fn target(value: f64, unit: &str, qualifier: Qualifier) -> Target {
+        Target {
+            metric: String::new(),
+            value: Num(value),
+            unit: unit.into(),
+            qualifier,
+        }
+    }
+
+    #[test]
+    fn progress_is_shown_for_amounts_and_caps_say_where_the_value_stands() {
+        let count = target(68.0, "个", Qualifier::AtLeast);
+        assert_eq!(progress_of(&count, Num(17.0)), Some(25));
+        assert_eq!(progress_of(&count, Num(90.0)), Some(100));
+        assert_eq!(cap_of(&count, Num(17.0)), None);
+        // A rate does not accumulate; a cap is not a distance to cover.
+        assert_eq!(
+            progress_of(&target(7.0, "%", Qualifier::About), Num(7.8)),
+            None
+        );
+        let cap = target(3.0, "%", Qualifier::AtMost);
+        assert_eq!(progress_of(&cap, Num(2.0)), None);
+        assert_eq!(cap_of(&cap, Num(2.0)), Some("within"));
+        assert_eq!(cap_of(&cap, Num(3.0)), Some("within"));
+        assert_eq!(cap_of(&cap, Num(3.4)), Some("over"));
+        assert_eq!(
+            progress_of(&target(0.0, "个", Qualifier::Exact), Num(1.0)),
+            None
+        );
     }
 
     #[test]
