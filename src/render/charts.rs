@@ -98,9 +98,11 @@ pub fn year_chart(years: &[YearValues]) -> Option<YearChart> {
     if with_data < 2 || values.is_empty() {
         return None;
     }
+    // The value axis always includes zero, so that the marks' heights compare as the numbers
+    // do (2.76 against 2.78 looks like a small difference, not a fall to the bottom).
     let (lo, hi) = values
         .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        .fold((0.0f64, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let (axis_lo, axis_hi, step) = nice_axis(lo, hi);
     let (right, bottom) = (WIDTH - RIGHT, HEIGHT - BOTTOM);
     let slot = (right - LEFT) / years.len() as f64;
@@ -284,7 +286,7 @@ mod tests {
         assert!(c.y_ticks.len() >= 2);
         let first = c.y_ticks.first().unwrap().label.parse::<f64>().unwrap();
         let last = c.y_ticks.last().unwrap().label.parse::<f64>().unwrap();
-        assert!(first <= 7.0 && last >= 7.8, "{first}..{last}");
+        assert!(first == 0.0 && last >= 7.8, "{first}..{last}");
         assert_eq!(c.actuals.len(), 2);
         assert_eq!(c.targets.len(), 1);
         // Higher values are drawn higher, everything inside the plot area.
@@ -297,6 +299,19 @@ mod tests {
         }
         assert_eq!(c.line.split(' ').count(), 2);
         assert_eq!(c.actuals[1].label, "7.8");
+    }
+
+    /// Regression: `small_differences_looked_like_falls` — an axis from the smallest value made
+    /// 2.78 against 2.76 fill the chart's height.
+    #[test]
+    fn the_value_axis_starts_at_zero() {
+        let c = year_chart(&[yv(2025, None, Some(2.78)), yv(2026, Some(2.76), None)]).unwrap();
+        assert_eq!(c.y_ticks.first().unwrap().label, "0");
+        let (a, t) = (c.actuals[0].y, c.targets[0].y);
+        assert!((a - t).abs() < 2.0, "2.78 at {a}, 2.76 at {t}");
+        let c = year_chart(&[yv(2023, None, Some(-1.5)), yv(2024, Some(3.0), None)]).unwrap();
+        let labels: Vec<f64> = c.y_ticks.iter().map(|t| t.label.parse().unwrap()).collect();
+        assert!(labels.contains(&0.0) && labels[0] <= -1.5, "{labels:?}");
     }
 
     #[test]
