@@ -19,9 +19,10 @@ export function isCjk(cp) {
 }
 
 /**
- * The traditional → simplified table (a Map of code points) from the text of the index's
- * `fold.txt` (pairs of characters one after the other) or of src/search/ts-fold.txt (one pair a
- * line after `#` comments): the same table the index was folded with.
+ * The traditional → simplified table (a Map of code points) from the text of a shard of the
+ * index's table, `f/<n>.txt` (pairs of characters one after the other), or of
+ * src/search/ts-fold.txt (one pair a line after `#` comments): the table the index was folded
+ * with.
  */
 export function foldTable(text) {
   const table = new Map();
@@ -127,7 +128,6 @@ export class SearchIndex {
     this.cache = new Map();
     this.lists = new Map();
     this.metaPromise = null;
-    this.foldPromise = null;
     /** Bytes of every file fetched so far (as received, before any HTTP compression). */
     this.fetched = 0;
     this.requests = 0;
@@ -153,16 +153,27 @@ export class SearchIndex {
   }
 
   /**
-   * The folding table, fetched only for a query with a CJK character (the others need none;
-   * the table is 20 KB).
+   * The part of the folding table a query needs, fetched only for a query with a CJK character:
+   * the shards `f/<cp mod n>.txt` of its characters (how to fold them), then of the characters
+   * they fold to (which traditional characters of a text fold to them, for the excerpt). A pair
+   * is in the shards of both its characters, so these hold every pair that concerns the query.
    */
   async foldTableFor(query) {
-    if (![...(query || "")].some((ch) => isCjk(ch.codePointAt(0)))) return null;
-    if (!this.foldPromise) {
-      this.foldPromise = this.get("fold.txt", "text").then(foldTable);
-      this.foldPromise.catch(() => { this.foldPromise = null; });
-    }
-    return this.foldPromise;
+    const cps = new Set([...(query || "")].map((ch) => ch.codePointAt(0)).filter(isCjk));
+    if (!cps.size) return null;
+    const meta = await this.meta();
+    const table = new Map();
+    const fetched = new Set();
+    const load = async (points) => {
+      const shards = [...new Set([...points].map((cp) => cp % meta.fold))]
+        .filter((n) => !fetched.has(n));
+      shards.forEach((n) => fetched.add(n));
+      const texts = await Promise.all(shards.map((n) => this.get(`f/${n}.txt`, "text")));
+      for (const text of texts) for (const [from, to] of foldTable(text)) table.set(from, to);
+    };
+    await load(cps);
+    await load([...cps].map((cp) => table.get(cp) ?? cp));
+    return table;
   }
 
   meta() {
