@@ -1,7 +1,9 @@
 //! Readers' view in real headless Chromium (Debian's `chromium`, driven by playwright-core from
 //! `tests/browser/`): every page kind of the demo portal, served under a sub-path, at phone and
 //! desktop widths — no horizontal overflow at 360 px, zero axe-core violations (WCAG 2.2 AA and
-//! best practices), no request leaving the site. Screenshots land in `target/screenshots/`.
+//! best practices), no colour-contrast violation in dark mode, printed pages without navigation
+//! or search and with pledge lists as tables whose rows do not break, no request leaving the
+//! site. Screenshots (phone, desktop, phone in dark mode) land in `target/screenshots/`.
 //!
 //! Needs `apt-get install chromium` and `npm ci --prefix tests/browser`, so plain `cargo test`
 //! ignores it; `.ci/run` installs both and runs `cargo test -- --include-ignored`, where a missing
@@ -19,6 +21,7 @@ const PAGES: &[&str] = &[
     "reports/luohe-2024/",
     "reports/zhanhe-2026/",
     "pledges/",
+    "pledges/luohe-2024/",
     "pledges/luohe-2024/illegal-buildings/",
     "pledges/luohe-2024/good-air-days/",
     "pledges/luohe-2024/gdp-growth/",
@@ -78,6 +81,26 @@ fn every_page_kind_passes_the_reader_checks_in_chromium() {
             problems.push(format!(
                 "/{page}: axe {} ({}): {} at {}",
                 v["id"], v["impact"], v["help"], v["nodes"]
+            ));
+        }
+        for v in p["dark_violations"].as_array().unwrap() {
+            problems.push(format!(
+                "/{page}: in dark mode, axe {} ({}): {} at {}",
+                v["id"], v["impact"], v["help"], v["nodes"]
+            ));
+        }
+        let print = &p["print"];
+        if print["nav_shown"] != 0 {
+            problems.push(format!("/{page}: navigation or search printed: {print}"));
+        }
+        if print["overflow"].as_i64().unwrap_or(1) > 0 {
+            problems.push(format!("/{page}: wider than A4 when printed: {print}"));
+        }
+        if print["print_rows"].as_u64().unwrap_or(0) > 0
+            && (print["print_table_shown"] != 1 || print["rows_breakable"] != 0)
+        {
+            problems.push(format!(
+                "/{page}: pledge table not printed whole rows: {print}"
             ));
         }
         for e in p["external"].as_array().unwrap() {

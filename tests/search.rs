@@ -280,6 +280,9 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
         "路".to_string(),
         "ＣＯＮＳＴＲＵＣＴＯＲ __proto__".to_string(),
         "断头路 不存在的词语".to_string(),
+        "斷頭路".to_string(),
+        "老舊小區".to_string(),
+        "生产总值同比增长".to_string(),
     ]);
     let mut args = vec![out.to_str().unwrap(), BASE];
     args.extend(queries.iter().map(String::as_str));
@@ -359,6 +362,55 @@ fn chinese_queries_find_the_expected_pledges_from_a_sub_path() {
     assert!(position(&q["路"]["results"], roads["url"].as_str().unwrap()).is_some());
     assert_eq!(q["ＣＯＮＳＴＲＵＣＴＯＲ __proto__"]["count"], 0);
     assert_eq!(q["断头路 不存在的词语"]["count"], 0);
+    // Traditional characters find simplified text (regression: `traditional_queries_found_nothing`),
+    // the same pages in the same order, with the match marked in the simplified excerpt; the
+    // folding table's shards are fetched for such queries only, only those of their characters
+    // and of what these fold to.
+    for (traditional, simplified) in [("斷頭路", "断头路"), ("老舊小區", "老旧小区")]
+    {
+        assert_eq!(q[traditional]["ids"], q[simplified]["ids"], "{traditional}");
+        assert!(q[traditional]["count"].as_u64().unwrap() > 0);
+        let excerpt = q[traditional]["results"][0]["excerpt"].as_str().unwrap();
+        assert!(excerpt.contains(&format!("[{simplified}]")), "{excerpt}");
+        let shards = |query: &str| -> Vec<String> {
+            q[query]["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|f| f.as_str().filter(|f| f.starts_with("search/f/")))
+                .map(str::to_string)
+                .collect()
+        };
+        let mut expected: Vec<String> = traditional
+            .chars()
+            .chain(simplified.chars())
+            .map(|c| format!("search/f/{}.txt", c as u32 % duixian::search::FOLD_SHARDS))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let mut got = shards(traditional);
+        got.sort();
+        assert_eq!(got, expected, "{traditional}");
+    }
+    // And the reverse: the demo's news item in traditional characters is found in simplified
+    // ones, its own characters marked in the excerpt.
+    let reform = &q["生产总值同比增长"]["results"];
+    let at = position(reform, &format!("{BASE}news/luohe-reform-2024/"));
+    assert!(at.is_some(), "{reform:#}");
+    assert!(
+        reform[at.unwrap()]["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("[生產總值同比增長]"),
+        "{reform:#}"
+    );
+    assert!(
+        !q["ＣＯＮＳＴＲＵＣＴＯＲ __proto__"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f.as_str().unwrap().starts_with("search/f/"))
+    );
     // Only index files are fetched, from below the sub-path.
     for (query, r) in q.as_object().unwrap() {
         let files = r["files"].as_array().unwrap();
@@ -379,9 +431,14 @@ fn the_page_tokenises_as_the_index_does() {
     require(&[Tool::Node]);
     let module = root().join("themes/default/static/search-index.js");
     let cases = root().join("tests/fixtures/search-tokens.json");
+    let fold = root().join("src/search/ts-fold.txt");
     let report = node(
         "search-tokens.mjs",
-        &[module.to_str().unwrap(), cases.to_str().unwrap()],
+        &[
+            module.to_str().unwrap(),
+            cases.to_str().unwrap(),
+            fold.to_str().unwrap(),
+        ],
     );
     assert!(report["checked"].as_u64().unwrap() >= 30, "{report}");
     assert_eq!(report["failures"], Value::Array(vec![]), "{report:#}");

@@ -1,5 +1,6 @@
 //! Rendering: the site model and a theme in, one output file per job out (pure, no disk writes).
 
+pub mod charts;
 pub mod data;
 pub mod feeds;
 pub mod fingerprint;

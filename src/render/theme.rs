@@ -164,3 +164,81 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
         Err(errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The default theme's stylesheet.
+    const STYLE: &str = include_str!("../../themes/default/static/style.css");
+
+    /// The custom properties set in the first rule after `marker` (`:root {` for light, the dark
+    /// query for dark): name → `#rrggbb`.
+    fn colours(marker: &str) -> std::collections::BTreeMap<String, [u8; 3]> {
+        let start = STYLE.find(marker).expect("the block is in style.css");
+        let block = &STYLE[start + marker.len()..];
+        let block = &block[..block.find('}').expect("the block ends")];
+        block
+            .split(';')
+            .filter_map(|decl| {
+                let (name, value) = decl.split_once(':')?;
+                let hex = value.trim().strip_prefix('#')?;
+                let rgb = [0, 2, 4].map(|k| u8::from_str_radix(hex.get(k..k + 2)?, 16).ok());
+                Some((
+                    name.trim().rsplit([' ', '\n']).next()?.to_string(),
+                    [rgb[0]?, rgb[1]?, rgb[2]?],
+                ))
+            })
+            .collect()
+    }
+
+    fn luminance(c: [u8; 3]) -> f64 {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+    }
+
+    fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// WCAG AA in both schemes: text and links 4.5:1 on the page and on panels, the text of status
+    /// badges and report-card segments 4.5:1 on each status colour, status colours 3:1 on the page
+    /// (graphics: bars, dots, chart marks).
+    #[test]
+    fn light_and_dark_colours_reach_aa_contrast() {
+        for (scheme, marker, on_status) in [
+            ("light", ":root {", [0xff, 0xff, 0xff]),
+            (
+                "dark",
+                "@media (prefers-color-scheme: dark) {\n  :root {",
+                [0x11; 3],
+            ),
+        ] {
+            let c = colours(marker);
+            let get = |k: &str| {
+                *c.get(k)
+                    .unwrap_or_else(|| panic!("{scheme}: no {k} in {c:?}"))
+            };
+            for text in ["--fg", "--muted", "--link", "--accent"] {
+                for bg in ["--bg", "--panel"] {
+                    let r = contrast(get(text), get(bg));
+                    assert!(r >= 4.5, "{scheme}: {text} on {bg} is {r:.2}:1");
+                }
+            }
+            let statuses: Vec<_> = c.keys().filter(|k| k.starts_with("--st-")).collect();
+            assert_eq!(statuses.len(), 8, "{scheme}: {statuses:?}");
+            for st in statuses {
+                let r = contrast(on_status, get(st));
+                assert!(r >= 4.5, "{scheme}: badge text on {st} is {r:.2}:1");
+                let r = contrast(get(st), get("--bg"));
+                assert!(r >= 3.0, "{scheme}: {st} on the page is {r:.2}:1");
+            }
+        }
+    }
+}

@@ -161,6 +161,11 @@ pub struct PledgeCard {
     pub value: Option<String>,
     pub met: Option<bool>,
     pub met_label: String,
+    /// Share of the target reached, in whole percent ([`super::charts::progress`]).
+    pub progress: Option<u32>,
+    /// A capped pledge's value: `within` or `over` its cap ([`super::charts::cap_state`]).
+    pub cap: Option<&'static str>,
+    pub department: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -328,6 +333,9 @@ pub struct CellView {
 #[derive(Serialize)]
 pub struct IndicatorRow {
     pub spark: Option<Spark>,
+    /// The year-by-year chart of the compare page, with `desc` as its text.
+    pub chart: Option<super::charts::YearChart>,
+    pub desc: String,
     pub id: String,
     pub name: String,
     pub unit: String,
@@ -339,6 +347,10 @@ pub struct IndicatorRow {
 #[derive(Serialize)]
 pub struct MetricRow {
     pub metric: String,
+    /// Target and value by year (the first pledge of each year), with `desc` as its text;
+    /// none when the years' units differ.
+    pub chart: Option<super::charts::YearChart>,
+    pub desc: String,
     pub cells: Vec<MetricCell>,
 }
 
@@ -475,6 +487,9 @@ impl<'a> Ctx<'a> {
             value: self.value_text(p, p.value),
             met: p.met,
             met_label: self.s.met(p.met),
+            progress: super::charts::progress(p),
+            cap: super::charts::cap_state(p),
+            department: p.department.clone(),
         }
     }
 
@@ -564,17 +579,7 @@ impl<'a> Ctx<'a> {
             title: site.pledges[c].title.clone(),
             url: self.url(&route::pledge(site, c)),
         };
-        let progress = match (&p.target, p.value) {
-            (Some(t), Some(v))
-                if t.value.get() > 0.0
-                    && v.get() >= 0.0
-                    && !crate::model::is_rate(&t.unit)
-                    && t.qualifier != crate::types::Qualifier::AtMost =>
-            {
-                Some(((v.get() / t.value.get()) * 100.0).round().min(100.0) as u32)
-            }
-            _ => None,
-        };
+        let progress = super::charts::progress(p);
         let sentence = {
             let idx = &r.index;
             let q = p.quote_range.clone();
@@ -825,8 +830,22 @@ impl<'a> Ctx<'a> {
                         }
                     })
                     .collect();
+                let values: Vec<_> = years
+                    .iter()
+                    .map(|&year| {
+                        let y = ind.years.iter().find(|y| y.year == year);
+                        super::charts::YearValues {
+                            year,
+                            target: y.and_then(|y| y.target.as_ref()).map(|t| t.value.get()),
+                            actual: y.and_then(|y| y.actual.as_ref()).map(|a| a.value.get()),
+                            provisional: y.is_some_and(|y| y.provisional),
+                        }
+                    })
+                    .collect();
                 IndicatorRow {
                     spark: self.spark(ind, &years),
+                    chart: super::charts::year_chart(&values),
+                    desc: self.indicator_desc(ind),
                     id: ind.id.to_string(),
                     name: ind.name.clone(),
                     unit: ind.unit.clone(),
@@ -885,20 +904,13 @@ impl<'a> Ctx<'a> {
         let round = |v: f64| (v * 10.0).round() / 10.0;
         let mut actuals = Vec::new();
         let mut targets = Vec::new();
-        let mut desc = vec![ind.name.clone()];
         for yr in &ind.years {
-            let mut parts = Vec::new();
             if let Some(t) = &yr.target {
                 targets.push(Point {
                     x: round(x(yr.year)),
                     y: round(y(t.value.get())),
                     provisional: false,
                 });
-                parts.push(format!(
-                    "{} {}",
-                    self.s.get("col_target"),
-                    self.s.target(&num(t.value), &ind.unit, t.qualifier)
-                ));
             }
             if let Some(a) = &yr.actual {
                 actuals.push(Point {
@@ -906,17 +918,7 @@ impl<'a> Ctx<'a> {
                     y: round(y(a.value.get())),
                     provisional: yr.provisional,
                 });
-                let mut s = format!(
-                    "{} {}",
-                    self.s.get("col_actual"),
-                    self.s.value(&num(a.value), &ind.unit)
-                );
-                if yr.provisional {
-                    s.push_str(&format!("（{}）", self.s.get("state_provisional")));
-                }
-                parts.push(s);
             }
-            desc.push(format!("{}：{}", yr.year, parts.join("，")));
         }
         let line = actuals
             .iter()
@@ -929,8 +931,36 @@ impl<'a> Ctx<'a> {
             line,
             actuals,
             targets,
-            desc: desc.join("；"),
+            desc: self.indicator_desc(ind),
         })
+    }
+
+    /// An indicator's numbers year by year as one sentence: the text of its charts.
+    fn indicator_desc(&self, ind: &crate::model::Indicator) -> String {
+        let mut desc = vec![ind.name.clone()];
+        for yr in &ind.years {
+            let mut parts = Vec::new();
+            if let Some(t) = &yr.target {
+                parts.push(format!(
+                    "{} {}",
+                    self.s.get("col_target"),
+                    self.s.target(&num(t.value), &ind.unit, t.qualifier)
+                ));
+            }
+            if let Some(a) = &yr.actual {
+                let mut s = format!(
+                    "{} {}",
+                    self.s.get("col_actual"),
+                    self.s.value(&num(a.value), &ind.unit)
+                );
+                if yr.provisional {
+                    s.push_str(&format!("（{}）", self.s.get("state_provisional")));
+                }
+                parts.push(s);
+            }
+            desc.push(format!("{}：{}", yr.year, parts.join("，")));
+        }
+        desc.join("；")
     }
 
     /// Pledge metrics of a jurisdiction that recur in more than one year's report.
@@ -957,6 +987,8 @@ impl<'a> Ctx<'a> {
         let rows = by_metric
             .into_iter()
             .map(|(metric, ys)| MetricRow {
+                chart: self.metric_chart(&years, &ys),
+                desc: self.metric_desc(metric, &ys),
                 metric: metric.to_string(),
                 cells: years
                     .iter()
@@ -971,6 +1003,67 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         (years, rows)
+    }
+
+    /// The chart of a recurring metric: each year's first pledge, its target and current value;
+    /// none when the pledges' units differ (their numbers would not share an axis).
+    fn metric_chart(
+        &self,
+        years: &[i32],
+        by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
+    ) -> Option<super::charts::YearChart> {
+        let first = |y: &i32| {
+            by_year
+                .get(y)
+                .and_then(|v| v.first())
+                .map(|&i| &self.site.pledges[i])
+        };
+        let mut units = years
+            .iter()
+            .filter_map(first)
+            .filter_map(|p| p.target.as_ref().map(|t| t.unit.as_str()));
+        let unit = units.next()?;
+        if units.any(|u| u != unit) {
+            return None;
+        }
+        let values: Vec<_> = years
+            .iter()
+            .map(|y| {
+                let p = first(y);
+                super::charts::YearValues {
+                    year: *y,
+                    target: p.and_then(|p| p.target.as_ref()).map(|t| t.value.get()),
+                    actual: p.and_then(|p| p.value).map(|v| v.get()),
+                    // A value not yet judged against its target is drawn as provisional.
+                    provisional: p.is_some_and(|p| p.met.is_none()),
+                }
+            })
+            .collect();
+        super::charts::year_chart(&values)
+    }
+
+    /// A recurring metric's pledges year by year as one sentence: the text of its chart.
+    fn metric_desc(
+        &self,
+        metric: &str,
+        by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
+    ) -> String {
+        let mut desc = vec![metric.to_string()];
+        for (year, pledges) in by_year {
+            for &i in pledges {
+                let p = &self.site.pledges[i];
+                let mut parts = Vec::new();
+                if let Some(t) = self.target_text(p) {
+                    parts.push(format!("{} {t}", self.s.get("col_target")));
+                }
+                if let Some(v) = self.value_text(p, p.value) {
+                    parts.push(format!("{} {v}", self.s.get("pledge_value")));
+                }
+                parts.push(self.s.status(p.status));
+                desc.push(format!("{year}：{}", parts.join("，")));
+            }
+        }
+        desc.join("；")
     }
 
     pub fn pager(&self, first_route: &str, current: usize, total: usize) -> Pager {

@@ -27,11 +27,47 @@ pub const INDEX_DIR: &str = crate::routes::SEARCH;
 pub fn is_index_file(path: &str) -> bool {
     path.strip_prefix(INDEX_DIR)
         .and_then(|p| p.strip_prefix('/'))
-        .is_some_and(|p| p == "meta.json" || ["t/", "d/", "x/"].iter().any(|d| p.starts_with(d)))
+        .is_some_and(|p| {
+            p == "meta.json"
+                || p.starts_with(FOLD_DIR)
+                || ["t/", "d/", "x/"].iter().any(|d| p.starts_with(d))
+        })
 }
 
 /// Version of the file format, in `meta.json`; the page refuses an index of another version.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2: tokens are folded from traditional to simplified characters (`f/<n>.txt`).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The tokeniser's traditional → simplified table for the search page, in shards
+/// `search/f/<n>.txt`, so that a query fetches only what its characters need.
+pub const FOLD_DIR: &str = "f/";
+
+/// Shards of the folding table: a pair (traditional, simplified) is in the shards of both its
+/// characters' code points modulo this, so that the shards of a query's characters tell how to
+/// fold them and, for the simplified ones, which traditional characters of a text fold to them
+/// (to mark the match in an excerpt). 16 shards of 2,190–2,523 bytes (docs/search.md).
+pub const FOLD_SHARDS: u32 = 16;
+
+/// The files of the folding table: path below `search/` and bytes, the pairs of each shard
+/// one after the other (traditional, simplified, ...), no separator, then a newline.
+pub fn fold_files() -> Vec<(String, Vec<u8>)> {
+    let mut shards = vec![String::new(); FOLD_SHARDS as usize];
+    for (from, to) in tokens::ts_pairs() {
+        let (a, b) = (from as u32 % FOLD_SHARDS, to as u32 % FOLD_SHARDS);
+        for n in if a == b { vec![a] } else { vec![a, b] } {
+            shards[n as usize].push(from);
+            shards[n as usize].push(to);
+        }
+    }
+    shards
+        .into_iter()
+        .enumerate()
+        .map(|(n, mut s)| {
+            s.push('\n');
+            (format!("{FOLD_DIR}{n}.txt"), s.into_bytes())
+        })
+        .collect()
+}
 
 /// Document records per file of `search/d/`. Results are scattered over the documents, so the
 /// first page of 20 results fetches about 17 chunks whatever their size: measured on the 10k
@@ -407,9 +443,13 @@ impl<'a> Indexer<'a> {
             "docs": self.docs,
             "shards": shards,
             "chunk": DOCS_PER_CHUNK,
+            "fold": FOLD_SHARDS,
             "kinds": self.kinds,
             "statuses": self.statuses,
         });
+        for (path, bytes) in fold_files() {
+            self.write(format!("{INDEX_DIR}/{path}"), bytes)?;
+        }
         let mut bytes = serde_json::to_vec(&meta).expect("meta serialises");
         bytes.push(b'\n');
         self.write(format!("{INDEX_DIR}/meta.json"), bytes)?;

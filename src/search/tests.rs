@@ -341,6 +341,38 @@ fn index_files_are_told_from_the_search_page() {
 }
 
 #[test]
+fn the_folding_table_is_in_the_shards_of_both_its_characters() {
+    let (files, _) = build(sample(), usize::MAX);
+    let meta = json(&files, "search/meta.json");
+    let shards = meta["fold"].as_u64().unwrap() as u32;
+    assert_eq!(shards, FOLD_SHARDS);
+    let shard = |n: u32| -> Vec<(char, char)> {
+        let text = String::from_utf8(files[&format!("search/f/{n}.txt")].clone()).unwrap();
+        let chars: Vec<char> = text.trim_end().chars().collect();
+        chars.chunks(2).map(|p| (p[0], p[1])).collect()
+    };
+    let all: Vec<Vec<(char, char)>> = (0..shards).map(shard).collect();
+    let mut pairs = 0;
+    for (from, to) in tokens::ts_pairs() {
+        assert!(
+            all[(from as u32 % shards) as usize].contains(&(from, to)),
+            "{from}{to}"
+        );
+        assert!(
+            all[(to as u32 % shards) as usize].contains(&(from, to)),
+            "{from}{to}"
+        );
+        pairs += 1;
+    }
+    // No pair is anywhere else, nor twice in one shard.
+    let stored: usize = all.iter().map(Vec::len).sum();
+    let both_in_one = tokens::ts_pairs()
+        .filter(|&(f, t)| f as u32 % shards == t as u32 % shards)
+        .count();
+    assert_eq!(stored, 2 * pairs - both_in_one);
+}
+
+#[test]
 fn an_empty_index_is_valid() {
     let (files, stats) = build(Vec::new(), usize::MAX);
     assert_eq!(stats.docs, 0);

@@ -1,7 +1,9 @@
 // Reader checks in real headless Chromium for a built site:
 //   node readers.mjs <output-dir> <base-path> <screenshot-dir> <page> [<page> ...]
 // Serves <output-dir> at http://127.0.0.1:<port><base-path>, then for every page:
-// screenshots at 390×844 and 1280×800, horizontal overflow at 360 px, axe-core (WCAG 2.2 AA).
+// screenshots at 390×844 and 1280×800, horizontal overflow at 360 px, axe-core (WCAG 2.2 AA);
+// in dark mode (prefers-color-scheme: dark) a phone screenshot and axe's colour-contrast rule;
+// printed (media print, A4): whether navigation and search are hidden and no table row is cut.
 // Prints one JSON report on stdout; exits 0 even when checks fail (the Rust test judges).
 import http from 'node:http';
 import fs from 'node:fs';
@@ -37,7 +39,7 @@ const browser = await chromium.launch({
 const report = { pages: [] };
 fs.mkdirSync(shotDir, { recursive: true });
 for (const page of pages) {
-  const entry = { page, overflow360: null, violations: [], external: [], status: null, screenshots: [] };
+  const entry = { page, overflow360: null, violations: [], dark_violations: [], print: null, external: [], status: null, screenshots: [] };
   const url = origin + basePath + page;
   for (const [w, h, tag] of [[390, 844, 'phone'], [1280, 800, 'desktop']]) {
     const ctx = await browser.newContext({ viewport: { width: w, height: h }, javaScriptEnabled: true });
@@ -58,6 +60,32 @@ for (const page of pages) {
       entry.axe_rules_passed = result.passes.length;
       entry.violations = result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
     }
+    await ctx.close();
+  }
+  {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const tab = await ctx.newPage();
+    await tab.goto(url, { waitUntil: 'load' });
+    const name = `${page.replace(/[\/.]+/g, '_') || 'home'}-phone-dark.png`;
+    await tab.screenshot({ path: path.join(shotDir, name), fullPage: true });
+    entry.screenshots.push(name);
+    await tab.addScriptTag({ content: axeSource });
+    const result = await tab.evaluate(async () => await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] } }));
+    entry.dark_violations = result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
+    // Print: A4 width at 96 dpi less the page margins (@page in style.css), print media.
+    await tab.emulateMedia({ media: 'print', colorScheme: 'light' });
+    await tab.setViewportSize({ width: 703, height: 1000 });
+    entry.print = await tab.evaluate(() => {
+      const shown = (q) => [...document.querySelectorAll(q)].filter((e) => e.getClientRects().length > 0).length;
+      const rows = [...document.querySelectorAll('table.print-table tbody tr')];
+      return {
+        nav_shown: shown('header.top nav') + shown('form.search'),
+        print_table_shown: shown('table.print-table'),
+        print_rows: rows.length,
+        rows_breakable: rows.filter((r) => getComputedStyle(r).breakInside !== 'avoid').length,
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+      };
+    });
     await ctx.close();
   }
   report.pages.push(entry);

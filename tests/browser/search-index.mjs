@@ -69,7 +69,7 @@ try {
     const index = new SearchIndex(`${origin}${prefix}search/`, fetcher);
     const found = await index.search(q, filters);
     const records = await index.records(found.ids.slice(0, 20));
-    const excerpts = await Promise.all(records.map((r) => index.excerpt(r, found.runs)));
+    const excerpts = await Promise.all(records.map((r) => index.excerpt(r, found.runs, 80, found.table)));
     out.queries[query] = {
       count: found.ids.length,
       ids: found.ids.slice(0, 20),

@@ -3,7 +3,7 @@
 // the index (src/search/tokens.rs); both are tested against tests/fixtures/search-tokens.json.
 // Format, rules and ranking: docs/search.md. Fetches only files below the index URL it is given.
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const MAX_WORD_CHARS = 32;
 const TITLE_BIT = 8;
 const WORD = /^[\p{Alphabetic}\p{N}]$/u;
@@ -18,20 +18,40 @@ export function isCjk(cp) {
     || (cp >= 0x20000 && cp <= 0x3ffff);
 }
 
-/** Full-width ASCII forms to ASCII, the ideographic space to a space. */
-export function fold(cp) {
+/**
+ * The traditional → simplified table (a Map of code points) from the text of a shard of the
+ * index's table, `f/<n>.txt` (pairs of characters one after the other), or of
+ * src/search/ts-fold.txt (one pair a line after `#` comments): the table the index was folded
+ * with.
+ */
+export function foldTable(text) {
+  const table = new Map();
+  const chars = [];
+  for (const line of (text || "").split("\n")) {
+    if (line.startsWith("#")) continue;
+    for (const ch of line) if (ch.trim()) chars.push(ch.codePointAt(0));
+  }
+  for (let i = 0; i + 1 < chars.length; i += 2) table.set(chars[i], chars[i + 1]);
+  return table;
+}
+
+/**
+ * Full-width ASCII forms to ASCII, the ideographic space to a space, a traditional character to
+ * its simplified form by `table` (from foldTable; without one, none is folded).
+ */
+export function fold(cp, table) {
   if (cp >= 0xff01 && cp <= 0xff5e) return cp - 0xfee0;
   if (cp === 0x3000) return 0x20;
-  return cp;
+  return table?.get(cp) ?? cp;
 }
 
 /** The text folded and lower-cased, cut into runs: [{cjk, text}], words cut to 32 characters. */
-export function runs(text) {
+export function runs(text, table) {
   const out = [];
   let cur = null;
   let words = 0;
   for (const ch of text || "") {
-    const c = String.fromCodePoint(fold(ch.codePointAt(0)));
+    const c = String.fromCodePoint(fold(ch.codePointAt(0), table));
     const cp = c.codePointAt(0);
     const cjk = isCjk(cp);
     if (!cjk && !WORD.test(c)) {
@@ -69,13 +89,13 @@ function cjkPieces(run, unigrams) {
 }
 
 /** Every token occurrence of a document text (as the index makes them). */
-export function docTokens(text) {
-  return runs(text).flatMap((r) => (r.cjk ? cjkPieces(r.text, true) : [r.text]));
+export function docTokens(text, table) {
+  return runs(text, table).flatMap((r) => (r.cjk ? cjkPieces(r.text, true) : [r.text]));
 }
 
 /** The distinct tokens of a query, in order of first occurrence. */
-export function queryTokens(text) {
-  const all = runs(text).flatMap((r) => (r.cjk ? cjkPieces(r.text, false) : [r.text]));
+export function queryTokens(text, table) {
+  const all = runs(text, table).flatMap((r) => (r.cjk ? cjkPieces(r.text, false) : [r.text]));
   return [...new Set(all)];
 }
 
@@ -132,6 +152,30 @@ export class SearchIndex {
     return this.cache.get(key);
   }
 
+  /**
+   * The part of the folding table a query needs, fetched only for a query with a CJK character:
+   * the shards `f/<cp mod n>.txt` of its characters (how to fold them), then of the characters
+   * they fold to (which traditional characters of a text fold to them, for the excerpt). A pair
+   * is in the shards of both its characters, so these hold every pair that concerns the query.
+   */
+  async foldTableFor(query) {
+    const cps = new Set([...(query || "")].map((ch) => ch.codePointAt(0)).filter(isCjk));
+    if (!cps.size) return null;
+    const meta = await this.meta();
+    const table = new Map();
+    const fetched = new Set();
+    const load = async (points) => {
+      const shards = [...new Set([...points].map((cp) => cp % meta.fold))]
+        .filter((n) => !fetched.has(n));
+      shards.forEach((n) => fetched.add(n));
+      const texts = await Promise.all(shards.map((n) => this.get(`f/${n}.txt`, "text")));
+      for (const text of texts) for (const [from, to] of foldTable(text)) table.set(from, to);
+    };
+    await load(cps);
+    await load([...cps].map((cp) => table.get(cp) ?? cp));
+    return table;
+  }
+
   meta() {
     if (!this.metaPromise) {
       this.metaPromise = this.get("meta.json", "json", true).then((m) => {
@@ -182,12 +226,12 @@ export class SearchIndex {
    * Returns {ids, tokens, runs}.
    */
   async search(query, filters = {}) {
-    const meta = await this.meta();
-    const tokens = queryTokens(query);
+    const [meta, table] = await Promise.all([this.meta(), this.foldTableFor(query)]);
+    const tokens = queryTokens(query, table);
     const facets = Object.entries(filters)
       .filter(([, v]) => v)
       .map(([k, v]) => `${k}:${v}`);
-    const out = { ids: [], tokens, runs: runs(query).map((r) => r.text) };
+    const out = { ids: [], tokens, runs: runs(query, table).map((r) => r.text), table };
     if (!tokens.length && !facets.length) return out;
     const lists = await Promise.all([...tokens, ...facets].map((t) => this.postings(t)));
     const byLength = [...lists].sort((a, b) => a.ids.length - b.ids.length);
@@ -240,24 +284,25 @@ export class SearchIndex {
   /**
    * The excerpt of a record for a query's runs: [{text, mark}] pieces around the first match,
    * from the record's text, or from the whole text when it was cut and the match is further.
+   * `table` folds the text as the query was (the `table` of a search's result).
    */
-  async excerpt(record, queryRuns, width = 80) {
-    let pieces = excerpt(record.text, queryRuns, width);
+  async excerpt(record, queryRuns, width = 80, table = null) {
+    let pieces = excerpt(record.text, queryRuns, width, table);
     if (record.long && queryRuns.length && !pieces.some((p) => p.mark)) {
       const whole = await this.get(`x/${record.id}.txt`, "text");
-      pieces = excerpt(whole, queryRuns, width);
+      pieces = excerpt(whole, queryRuns, width, table);
     }
     return pieces;
   }
 }
 
 /** `text` normalised as the tokeniser sees it, with the offset in `text` of every code unit. */
-function normalized(text) {
+function normalized(text, table) {
   let norm = "";
   const map = [];
   let i = 0;
   for (const ch of text) {
-    const c = String.fromCodePoint(fold(ch.codePointAt(0)));
+    const c = String.fromCodePoint(fold(ch.codePointAt(0), table));
     let out = " ";
     if (isCjk(c.codePointAt(0))) out = c;
     else if (WORD.test(c)) out = c.toLowerCase();
@@ -272,10 +317,10 @@ function normalized(text) {
 /**
  * About `width` characters of `text` from a little before the first occurrence of any of the
  * query's runs, as [{text, mark}] pieces with every occurrence marked; the start of the text if
- * none occurs.
+ * none occurs. `table` folds traditional characters of `text` as the query's were.
  */
-export function excerpt(text, queryRuns, width = 80) {
-  const { norm, map } = normalized(text || "");
+export function excerpt(text, queryRuns, width = 80, table = null) {
+  const { norm, map } = normalized(text || "", table);
   const needles = (queryRuns || []).filter((r) => r);
   let first = -1;
   for (const n of needles) {

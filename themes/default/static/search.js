@@ -74,7 +74,7 @@ function item(record, pieces) {
 async function showMore(gen) {
   const ids = found.ids.slice(shown, shown + PAGE);
   const records = await index.records(ids);
-  const pieces = await Promise.all(records.map((r) => index.excerpt(r, found.runs)));
+  const pieces = await Promise.all(records.map((r) => index.excerpt(r, found.runs, 80, found.table)));
   if (gen !== generation) return;
   list.append(...records.map((r, i) => item(r, pieces[i])));
   shown += ids.length;
