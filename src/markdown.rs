@@ -826,7 +826,12 @@ pub fn explain_missing(text: &str, quote: &str) -> String {
     }
     let prefix = &quote[..matched];
     let at = text.find(prefix).unwrap_or(0);
-    let after: String = text[at + matched..].chars().take(12).collect();
+    // Up to the end of the paragraph: a message stays on one line.
+    let after: String = text[at + matched..]
+        .chars()
+        .take_while(|&c| c != '\n')
+        .take(12)
+        .collect();
     let expected: String = quote[matched..].chars().take(12).collect();
     // A long common part is shown by its end, where the two part ways.
     let n = prefix.chars().count();
@@ -836,12 +841,32 @@ pub fn explain_missing(text: &str, quote: &str) -> String {
     } else {
         prefix.to_string()
     };
+    if after.is_empty() {
+        return format!("the text has «{shown}» but its paragraph ends there, not «{expected}»");
+    }
     format!("the text has «{shown}» but continues «{after}», not «{expected}»")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 17): the hint of a missing quote near a paragraph's end held its line
+    /// break, so the message took two lines.
+    #[test]
+    fn a_missing_quote_hint_stays_on_one_line() {
+        let text = "重点项目开工50个。\n下一段。\n";
+        let hint = explain_missing(text, "重点项目开工60个");
+        assert_eq!(
+            hint,
+            "the text has «重点项目开工» but continues «50个。», not «60个»"
+        );
+        let hint = explain_missing(text, "重点项目开工50个。还有");
+        assert_eq!(
+            hint,
+            "the text has «重点项目开工50个。» but its paragraph ends there, not «还有»"
+        );
+    }
 
     #[test]
     fn rendering_gives_the_same_text_as_the_text_index() {
