@@ -457,3 +457,40 @@ fn csv_cells_never_start_a_formula_and_numbers_stay_numbers() {
             .any(|r| r["name"] == "=HYPERLINK(\"https://evil.example/\",\"指标\")")
     );
 }
+
+/// Regression (issue 17, item 9): NUL and other control characters of a body were copied raw
+/// into the pages (HTML calls them parse errors; XML feeds may not hold them at all). They are
+/// shown as U+FFFD, and a quote that contains them still matches.
+#[test]
+fn control_characters_never_reach_the_output() {
+    let (_d, out) = built();
+    let unshown = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let mut files = 0;
+    for (path, bytes) in tree(&out) {
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        files += 1;
+        if let Some(c) = text.chars().find(|&c| unshown(c)) {
+            panic!("{path} holds {c:?}");
+        }
+    }
+    assert!(files > 30, "only {files} text files");
+    let report = std::fs::read_to_string(out.join("reports/evil-2024/index.html")).unwrap();
+    assert!(
+        report.contains("控制\u{FFFD}字符\u{FFFD}在此\u{FFFD}"),
+        "the characters are shown replaced"
+    );
+    let doc = Html::parse_document(&report);
+    let q = scraper::Selector::parse("a.q[href$='/control-chars/']").unwrap();
+    let linked: String = doc.select(&q).flat_map(|a| a.text()).collect();
+    assert_eq!(
+        linked, "控制\u{FFFD}字符\u{FFFD}在此\u{FFFD}",
+        "the quote is found"
+    );
+    let news = std::fs::read_to_string(out.join("news/evil-news/index.html")).unwrap();
+    assert!(
+        news.contains("控制\u{FFFD}字符\u{FFFD}[31m"),
+        "news bodies too"
+    );
+}
