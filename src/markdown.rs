@@ -174,7 +174,7 @@ fn events<'a>(md: &'a str, link_prefix: &'a str) -> Vec<Event<'a>> {
 /// Whether `c` may not reach a page as it is: a control character other than tab and line
 /// feed (C0, DEL, C1: HTML calls them parse errors and XML forbids most of them), or one of
 /// the noncharacters U+FDD0–U+FDEF, U+FFFE, U+FFFF.
-fn is_unshown(c: char) -> bool {
+pub fn is_unshown(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n')
         || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
         || c == '\u{FFFE}'

@@ -317,3 +317,42 @@ fn warnings_are_shown_with_the_errors_they_explain() {
     assert!(!err.contains("warning"), "{err}");
     assert!(err.contains("unknown pledge"), "{err}");
 }
+
+/// Regression (issue 17, item 9): YAML refuses control characters written as they are, but
+/// not written as escapes, and they went into pages and feeds raw. Quotes are cleaned to match
+/// their bodies; every other text is an error at its position.
+#[test]
+fn control_characters_written_as_yaml_escapes_are_errors_outside_quotes() {
+    let (code, err, _) = check_edited(
+        &[
+            (
+                "content/pledges/alpha-2024.yaml",
+                "title: 拆除违法建设200处以上",
+                "title: \"拆除\\x01违法建设\"",
+            ),
+            (
+                "content/pledges/alpha-2024.yaml",
+                "tags: [民生实事, 住房]",
+                "tags: [民生实事, \"住\\0房\"]",
+            ),
+            (
+                REPORT_CARD,
+                "summary: 一年过去，承诺兑现得怎么样？",
+                "summary: \"\\e[31m一年过去\"",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    for expected in [
+        "content/news/2024/report-card.md:7:10: summary holds the control character U+001B, which pages cannot show: remove it (in YAML it is written as an escape, like `\\x01` or `\\0`)",
+        "content/pledges/alpha-2024.yaml:5:12: title holds the control character U+0001",
+        "content/pledges/alpha-2024.yaml:18:18: tags holds the control character U+0000",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert!(
+        err.ends_with("error: 3 problems found; nothing was written\n"),
+        "{err}"
+    );
+}

@@ -434,7 +434,7 @@ fn csv_cells_never_start_a_formula_and_numbers_stay_numbers() {
         .find(|r| r["indicator"] == "formula")
         .unwrap();
     assert_eq!(i["name"], "'=HYPERLINK(\"https://evil.example/\",\"指标\")");
-    assert_eq!(i["unit"], "'\r=1+1");
+    assert_eq!(i["unit"], "'@A1+1");
     assert_eq!((i["target"].as_str(), i["actual"].as_str()), ("-3.5", "-4"));
 
     // The JSON files are data, not spreadsheets: verbatim.

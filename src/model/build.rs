@@ -9,7 +9,7 @@ use crate::content::locate::{Seg, idx, key};
 use crate::content::raw::{RawNews, RawPledge};
 use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
-use crate::markdown::{explain_missing, normalize_quote};
+use crate::markdown::{clean_controls, explain_missing, is_unshown, normalize_quote};
 use crate::types::{MAX_ID_LEN, PledgeRef, YEARS, id_problem, is_valid_id};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
@@ -62,6 +62,18 @@ impl Errors<'_> {
     fn num(&mut self, file: FileId, path: &[Seg], n: Option<Num>) {
         if let Some(Err(msg)) = n.map(Num::exact) {
             self.at(file, path, msg);
+        }
+    }
+    /// An error at each of the `texts` (path, value) that holds a control character.
+    fn texts(&mut self, file: FileId, texts: &[(Vec<Seg>, Option<&str>)]) {
+        for (path, text) in texts {
+            let field = path.iter().rev().find_map(|s| match s {
+                Seg::Key(k) => Some(k.as_str()),
+                Seg::Index(_) => None,
+            });
+            if let Some(msg) = text.and_then(|t| control_problem(field.unwrap_or("text"), t)) {
+                self.at(file, path, msg);
+            }
         }
     }
     fn place(&self, file: FileId, path: &[Seg]) -> String {
@@ -129,6 +141,22 @@ pub fn build(
             "title is empty: give the portal a name",
         );
     }
+    let mut texts = vec![
+        (path(&[key("title")]), Some(raw.title.as_str())),
+        (path(&[key("description")]), raw.description.as_deref()),
+    ];
+    for (i, j) in raw.jurisdictions.iter().enumerate() {
+        texts.push((
+            path(&[key("jurisdictions"), idx(i), key("name")]),
+            Some(j.name.as_str()),
+        ));
+    }
+    for (i, c) in raw.categories.iter().enumerate() {
+        let at = |k: &str| path(&[key("categories"), idx(i), key(k)]);
+        texts.push((at("name"), Some(c.name.as_str())));
+        texts.push((at("description"), c.description.as_deref()));
+    }
+    e.texts(sf, &texts);
     let config = SiteConfig {
         title: raw.title.clone(),
         base_url,
@@ -289,6 +317,15 @@ pub fn build(
                 "title is empty: give the report its title",
             );
         }
+        e.texts(
+            doc.file,
+            &[
+                (path(&[key("title")]), Some(r.title.as_str())),
+                (path(&[key("speaker")]), r.speaker.as_deref()),
+                (path(&[key("session")]), r.session.as_deref()),
+                (path(&[key("source")]), r.source.as_deref()),
+            ],
+        );
         report_ix.insert(doc.stem.as_str(), reports.len());
         reports.push(Report {
             id: crate::types::ReportId::parse(&doc.stem).expect("stem checked above"),
@@ -350,6 +387,23 @@ pub fn build(
                     unknown("category", p.category.as_str(), cat_ix.keys().copied()),
                 );
             }
+            // `text` is a quote: cleaned like the report's body, to match it.
+            let mut texts = vec![
+                (here("title"), p.title.as_deref()),
+                (here("department"), p.department.as_deref()),
+            ];
+            if let Some(t) = &p.target {
+                let at = |k: &str| path(&[key("pledges"), idx(i), key("target"), key(k)]);
+                texts.push((at("metric"), t.metric.as_deref()));
+                texts.push((at("unit"), Some(t.unit.as_str())));
+            }
+            for (j, tag) in p.tags.iter().enumerate() {
+                texts.push((
+                    path(&[key("pledges"), idx(i), key("tags"), idx(j)]),
+                    Some(tag.as_str()),
+                ));
+            }
+            e.texts(doc.file, &texts);
             let text = normalize_quote(&p.text);
             if text.is_empty() {
                 e.at(
@@ -673,6 +727,19 @@ pub fn build(
                 &[key("indicators"), idx(i), key("tolerance")],
                 ind.tolerance,
             );
+            e.texts(
+                doc.file,
+                &[
+                    (
+                        path(&[key("indicators"), idx(i), key("name")]),
+                        Some(ind.name.as_str()),
+                    ),
+                    (
+                        path(&[key("indicators"), idx(i), key("unit")]),
+                        Some(ind.unit.as_str()),
+                    ),
+                ],
+            );
             let tolerance = ind.tolerance.map_or(config.about_tolerance, |t| t.get());
             if !(0.0..1.0).contains(&tolerance) {
                 e.at(
@@ -839,6 +906,13 @@ pub fn build(
                 "title is empty: give the page a title",
             );
         }
+        e.texts(
+            doc.file,
+            &[
+                (path(&[key("title")]), Some(doc.raw.title.as_str())),
+                (path(&[key("description")]), doc.raw.description.as_deref()),
+            ],
+        );
         page_seen.insert(p.clone(), doc.file);
         pages.push(Page {
             path: p,
@@ -903,6 +977,15 @@ pub(crate) fn news_item(
     }
     if let Err(msg) = r.date.plausible() {
         errors.push(file.error_at(&[key("date")], msg));
+    }
+    for (k, text) in [
+        ("title", Some(r.title.as_str())),
+        ("source", r.source.as_deref()),
+        ("summary", r.summary.as_deref()),
+    ] {
+        if let Some(msg) = text.and_then(|t| control_problem(k, t)) {
+            errors.push(file.error_at(&[key(k)], msg));
+        }
     }
     if let Some(u) = &r.source_url
         && let Err(msg) = check_source_url(u)
@@ -1096,6 +1179,21 @@ pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
         format!("{s}/")
     };
     Ok((url, path))
+}
+
+/// Why a text written in YAML cannot be shown, if it holds a control character (other than tab
+/// and line feed) or a noncharacter: YAML refuses them written as they are, but not written as
+/// escapes (`"\x01"`), and pages and feeds cannot hold them. (Quotes are cleaned instead, like
+/// the bodies they quote: `markdown::clean_controls`.)
+fn control_problem(field: &str, text: &str) -> Option<String> {
+    if let std::borrow::Cow::Borrowed(_) = clean_controls(text) {
+        return None;
+    }
+    let c = text.chars().find(|&c| is_unshown(c))?;
+    Some(format!(
+        "{field} holds the control character U+{:04X}, which pages cannot show: remove it (in YAML it is written as an escape, like `\\x01` or `\\0`)",
+        c as u32
+    ))
 }
 
 /// A news item's `source_url`: an http(s) address without characters that a URL must encode.
