@@ -186,13 +186,21 @@ pub fn is_unshown(c: char) -> bool {
 /// text for quote matching and their HTML alike), and quotes by [`normalize_quote`], so quotes
 /// still match.
 pub fn clean_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    // Fast path: the bytes that can start such a character (C0 and DEL; 0xC2 leads C1; 0xEF
-    // leads the noncharacters), most often absent.
-    if !s
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2 || b == 0xEF)
-        || !s.chars().any(is_unshown)
-    {
+    // One pass over the bytes (most text has none): C0 and DEL are single bytes, C1 is 0xC2
+    // 0x80–0x9F, U+FDD0–U+FDEF is 0xEF 0xB7 0x90–0xAF, U+FFFE and U+FFFF 0xEF 0xBF 0xBE/0xBF.
+    let b = s.as_bytes();
+    let found = b.iter().enumerate().any(|(i, &c)| match c {
+        b'\t' | b'\n' => false,
+        0..0x20 | 0x7F => true,
+        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        0xEF => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0xB7), Some(n)) => (0x90..=0xAF).contains(n),
+            (Some(0xBF), Some(n)) => *n >= 0xBE,
+            _ => false,
+        },
+        _ => false,
+    });
+    if !found {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(
@@ -927,9 +935,20 @@ mod tests {
         let q = normalize_quote("改造\u{0}老旧\u{7}小区\u{7f}68个\u{85}");
         assert!(index.text.contains(&q), "{q:?}");
         assert!(matches!(
-            clean_controls("改造老旧小区，ＧＤＰ\u{a0}é"),
+            clean_controls("改造老旧小区，ＧＤＰ\u{a0}é\u{FDCF}\u{FDF0}\u{FFFD}"),
             std::borrow::Cow::Borrowed(_)
         ));
+        // The byte scan of the fast path agrees with the definition on every character of the
+        // BMP and the start of the next plane.
+        for c in ('\0'..='\u{FFFF}').chain('\u{10000}'..='\u{10100}') {
+            let t = format!("a{c}b");
+            assert_eq!(
+                matches!(clean_controls(&t), std::borrow::Cow::Owned(_)),
+                is_unshown(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     /// Regression (issue 17): the hint of a missing quote near a paragraph's end held its line
