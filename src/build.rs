@@ -140,7 +140,7 @@ pub(crate) fn summary<'a>(
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
     let (site, warnings) = load_site(root, opts)?;
-    let r = renderer(root, &site)?;
+    let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
     let errors: Vec<Diagnostic> = jobs.par_iter().filter_map(|j| r.render(j).err()).collect();
     if !errors.is_empty() {
@@ -172,7 +172,7 @@ pub fn build_with_progress(
     let start = Instant::now();
     let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
-    let r = renderer(root, &site)?;
+    let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
     write_all(&r, &jobs, &output, progress, cleanup, start, warnings)
 }
