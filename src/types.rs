@@ -15,7 +15,7 @@ pub fn is_valid_id(s: &str) -> bool {
 }
 
 /// Whether `s` has the shape of an id, whatever its length.
-fn has_id_shape(s: &str) -> bool {
+pub fn has_id_shape(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')

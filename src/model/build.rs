@@ -10,7 +10,7 @@ use crate::content::raw::{RawNews, RawPledge};
 use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{clean_controls, explain_missing, is_unshown, normalize_quote};
-use crate::types::{MAX_ID_LEN, PledgeRef, YEARS, id_problem, is_valid_id};
+use crate::types::{MAX_ID_LEN, PledgeRef, YEARS, has_id_shape, is_valid_id};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -1127,17 +1127,15 @@ pub const MAX_PAGE_PATH: usize = 2 * MAX_ID_LEN;
 /// What is wrong with a file stem (or page path segment) as an id, for a message after
 /// "is not a valid ... id: ".
 fn stem_problem(stem: &str) -> Option<String> {
-    let problem = id_problem(stem)?;
-    Some(
-        if stem.chars().count() > MAX_ID_LEN && !problem.starts_with("invalid id") {
-            format!(
-                "it is {} characters long, and ids may have at most {MAX_ID_LEN} (each becomes a folder name of the site); shorten it",
-                stem.chars().count()
-            )
-        } else {
-            ID_RULE.to_string()
-        },
-    )
+    if !has_id_shape(stem) {
+        return Some(ID_RULE.to_string());
+    }
+    let n = stem.chars().count();
+    (n > MAX_ID_LEN).then(|| {
+        format!(
+            "it is {n} characters long, and ids may have at most {MAX_ID_LEN} (each becomes a folder name of the site); shorten it"
+        )
+    })
 }
 
 /// A file stem as messages show it: cut after 40 characters.
