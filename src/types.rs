@@ -288,7 +288,7 @@ impl Num {
     /// validation, at the number's position (serde_yaml gives `1e23` for a larger integer).
     pub fn exact(self) -> Result<Num, String> {
         if self.0.abs() >= Num::LIMIT {
-            Err("number too large to be kept exactly: numbers must lie between -9007199254740991 and 9007199254740991 (write large amounts in a larger unit, like 万 or 亿)".into())
+            Err("this number is too large to be kept exactly: numbers must lie between -9007199254740991 and 9007199254740991 (write large amounts in a larger unit, like 万 or 亿)".into())
         } else {
             Ok(self)
         }

@@ -224,7 +224,9 @@ fn a_number_too_large_to_keep_exactly_is_an_error() {
     );
     assert_eq!(code, Some(1), "{err}");
     assert!(
-        err.contains("content/pledges/alpha-2024.yaml:10:14: number too large to be kept exactly"),
+        err.contains(
+            "content/pledges/alpha-2024.yaml:10:14: this number is too large to be kept exactly"
+        ),
         "{err}"
     );
 }
