@@ -73,8 +73,7 @@ macro_rules! id_type {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                $name::parse(&s).map_err(de::Error::custom)
+                d.deserialize_str(ParseVisitor($name::parse))
             }
         }
     };
@@ -147,8 +146,21 @@ impl fmt::Display for PledgeRef {
 
 impl<'de> Deserialize<'de> for PledgeRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        PledgeRef::parse(&s).map_err(de::Error::custom)
+        d.deserialize_str(ParseVisitor(PledgeRef::parse))
+    }
+}
+
+/// Deserialises a string with a parse function. Through a visitor, so that serde_yaml reports
+/// an error at the value and names its field (`pledges[3].id`), not at the enclosing item.
+struct ParseVisitor<T>(fn(&str) -> Result<T, String>);
+
+impl<T> Visitor<'_> for ParseVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
     }
 }
 

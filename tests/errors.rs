@@ -175,12 +175,12 @@ fn an_id_too_long_for_a_folder_name_is_an_error_in_check() {
     );
     assert_eq!(code, Some(1), "{err}");
     assert!(
-        err.contains("content/pledges/alpha-2024.yaml:25:5: pledges[3]: id `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…` is 300 characters long: ids may have at most 100"),
+        err.contains("content/pledges/alpha-2024.yaml:25:9: pledges[3].id: id `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…` is 300 characters long: ids may have at most 100"),
         "{err}"
     );
     assert!(
         err.contains(
-            "content/news/2024/report-card.md:16:5: updates[1]: in pledge reference: id `aaaa"
+            "content/news/2024/report-card.md:16:13: updates[1].pledge: in pledge reference: id `aaaa"
         ),
         "{err}"
     );
