@@ -79,16 +79,17 @@ pub fn load_site_cached(
     // What loading freed (on this thread, of memory the parsing threads hold) is given back
     // before the model is built, and the parsed files are before the pages are rendered.
     crate::memory::release();
-    let built = model::build(&loaded, opts);
-    let warnings = std::mem::take(&mut loaded.warnings);
+    let mut warnings = std::mem::take(&mut loaded.warnings);
+    let built = model::build(&loaded, opts, &mut warnings);
     drop(loaded);
     crate::memory::release();
+    // Warnings are kept with errors: they often tell the cause (a skipped file).
     match built {
         Ok(site) if errors.is_empty() => Ok((site, warnings)),
-        Ok(_) => Err(ContentErrors::new(errors)),
+        Ok(_) => Err(ContentErrors::new(errors).with_warnings(warnings)),
         Err(more) => {
             errors.extend(more);
-            Err(ContentErrors::new(errors))
+            Err(ContentErrors::new(errors).with_warnings(warnings))
         }
     }
 }
@@ -139,11 +140,11 @@ pub(crate) fn summary<'a>(
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
     let (site, warnings) = load_site(root, opts)?;
-    let r = renderer(root, &site)?;
+    let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
     let errors: Vec<Diagnostic> = jobs.par_iter().filter_map(|j| r.render(j).err()).collect();
     if !errors.is_empty() {
-        return Err(ContentErrors::new(errors).into());
+        return Err(ContentErrors::new(errors).with_warnings(warnings).into());
     }
     Ok(summary(&site, jobs.iter(), start, warnings))
 }
@@ -171,7 +172,7 @@ pub fn build_with_progress(
     let start = Instant::now();
     let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
-    let r = renderer(root, &site)?;
+    let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
     write_all(&r, &jobs, &output, progress, cleanup, start, warnings)
 }
@@ -289,7 +290,7 @@ pub fn write_all(
     }
     if !errors.is_empty() {
         staging.abandon();
-        return Err(ContentErrors::new(errors).into());
+        return Err(ContentErrors::new(errors).with_warnings(warnings).into());
     }
     let written_at = start.elapsed().as_millis();
     let leftover = match cleanup {

@@ -171,7 +171,12 @@ impl CheckArgs {
                     ),
                     Err(e) => match e.downcast::<ContentErrors>() {
                         Ok(errors) => (
-                            errors.0.iter().map(|d| json_diag(d, "error")).collect(),
+                            errors
+                                .warnings()
+                                .iter()
+                                .map(|w| json_diag(w, "warning"))
+                                .chain(errors.0.iter().map(|d| json_diag(d, "error")))
+                                .collect(),
                             true,
                         ),
                         Err(other) => return Err(other),
@@ -252,17 +257,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "ID", value_parser = JurisdictionId::parse)]
     pub jurisdiction: Option<JurisdictionId>,
     /// The year whose work the report plans
-    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2999), conflicts_with = "news")]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1949..=2100), conflicts_with = "news")]
     pub year: Option<i32>,
     /// Title (report default: `<year>年<jurisdiction name>人民政府工作报告`; news default: the
     /// text's first paragraph, when it reads as a headline)
     #[arg(long)]
     pub title: Option<String>,
     /// Date the report was delivered (left as a placeholder to fill in if absent)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse, conflicts_with = "news")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse_plausible, conflicts_with = "news")]
     pub delivered: Option<Date>,
     /// Date the news was published (left as a placeholder to fill in if absent)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse, conflicts_with = "report")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse_plausible, conflicts_with = "report")]
     pub date: Option<Date>,
     /// Where the text was published (front matter `source`)
     #[arg(long)]
@@ -362,7 +367,7 @@ pub struct NewNewsArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// Publication date (left as a placeholder to fill in if absent)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse_plausible)]
     pub date: Option<Date>,
 }
 

@@ -38,20 +38,38 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every content error of one run, sorted by file and position; the error type of `check` and `build`.
+/// Every content error of one run, sorted by file and position; the error type of `check` and
+/// `build`. The second field holds the run's warnings, shown with the errors: a warning often
+/// tells the cause of errors (a skipped file whose pledges are then unknown).
 #[derive(Debug)]
-pub struct ContentErrors(pub Vec<Diagnostic>);
+pub struct ContentErrors(pub Vec<Diagnostic>, pub Vec<Diagnostic>);
 
 impl ContentErrors {
     pub fn new(mut diags: Vec<Diagnostic>) -> Self {
         diags.sort();
         diags.dedup();
-        ContentErrors(diags)
+        ContentErrors(diags, Vec::new())
+    }
+
+    /// The errors with the `warnings` of the same run, sorted likewise.
+    pub fn with_warnings(mut self, mut warnings: Vec<Diagnostic>) -> Self {
+        warnings.sort();
+        warnings.dedup();
+        self.1 = warnings;
+        self
+    }
+
+    /// The warnings of the run.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.1
     }
 }
 
 impl fmt::Display for ContentErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for w in &self.1 {
+            writeln!(f, "warning: {w}")?;
+        }
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }

@@ -55,6 +55,12 @@ fn main() -> std::process::ExitCode {
             if let Some(errors) = err.downcast_ref::<ContentErrors>() {
                 // On a terminal, show the offending line with a caret under it, like rustc.
                 let rich = std::io::stderr().is_terminal();
+                // Warnings first: they often tell the cause of the errors (a skipped file).
+                if !cli.quiet {
+                    for w in errors.warnings() {
+                        eprintln!("warning: {w}");
+                    }
+                }
                 for d in &errors.0 {
                     eprintln!("{d}");
                     if rich && let Some(s) = snippet(&cli.root, d) {

@@ -79,9 +79,11 @@ pub struct Mark {
     pub label: Option<String>,
 }
 
-/// How quotes are normalised before matching: line breaks joined as in the rendered text.
+/// How quotes are normalised before matching: line breaks joined as in the rendered text, and
+/// control characters replaced as in bodies ([`clean_controls`]).
 pub fn normalize_quote(q: &str) -> String {
-    let q = q.trim();
+    let cleaned = clean_controls(q.trim());
+    let q = cleaned.as_ref();
     if !q.contains('\n') {
         return q.to_string();
     }
@@ -162,7 +164,64 @@ fn events<'a>(md: &'a str, link_prefix: &'a str) -> Vec<Event<'a>> {
             };
             (ev, range)
         });
-    cjk_emphasis(raw, md)
+    let mut events = cjk_emphasis(raw, md);
+    for ev in &mut events {
+        clean_event(ev);
+    }
+    events
+}
+
+/// Whether `c` may not reach a page as it is: a control character other than tab and line
+/// feed (C0, DEL, C1: HTML calls them parse errors and XML forbids most of them), or one of
+/// the noncharacters U+FDD0–U+FDEF, U+FFFE, U+FFFF.
+pub fn is_unshown(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+        || c == '\u{FFFE}'
+        || c == '\u{FFFF}'
+}
+
+/// `s` with every [`is_unshown`] character replaced by U+FFFD (the replacement character, �),
+/// so that the page shows where something was. Bodies are cleaned as they are rendered (their
+/// text for quote matching and their HTML alike), and quotes by [`normalize_quote`], so quotes
+/// still match.
+pub fn clean_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    // One pass over the bytes (most text has none): C0 and DEL are single bytes, C1 is 0xC2
+    // 0x80–0x9F, U+FDD0–U+FDEF is 0xEF 0xB7 0x90–0xAF, U+FFFE and U+FFFF 0xEF 0xBF 0xBE/0xBF.
+    let b = s.as_bytes();
+    let found = b.iter().enumerate().any(|(i, &c)| match c {
+        b'\t' | b'\n' => false,
+        0..0x20 | 0x7F => true,
+        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        0xEF => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0xB7), Some(n)) => (0x90..=0xAF).contains(n),
+            (Some(0xBF), Some(n)) => *n >= 0xBE,
+            _ => false,
+        },
+        _ => false,
+    });
+    if !found {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| if is_unshown(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
+/// [`clean_controls`] on the text an event carries.
+fn clean_event(ev: &mut Event) {
+    let clean = |t: &mut CowStr| {
+        if let std::borrow::Cow::Owned(c) = clean_controls(t) {
+            *t = CowStr::from(c);
+        }
+    };
+    match ev {
+        Event::Text(t) | Event::Code(t) => clean(t),
+        Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. }) => clean(title),
+        _ => {}
+    }
 }
 
 /// CommonMark does not let `**加粗。**正文` close its emphasis (a closing run after punctuation
@@ -829,7 +888,12 @@ pub fn explain_missing(text: &str, quote: &str) -> String {
     }
     let prefix = &quote[..matched];
     let at = text.find(prefix).unwrap_or(0);
-    let after: String = text[at + matched..].chars().take(12).collect();
+    // Up to the end of the paragraph: a message stays on one line.
+    let after: String = text[at + matched..]
+        .chars()
+        .take_while(|&c| c != '\n')
+        .take(12)
+        .collect();
     let expected: String = quote[matched..].chars().take(12).collect();
     // A long common part is shown by its end, where the two part ways.
     let n = prefix.chars().count();
@@ -839,12 +903,73 @@ pub fn explain_missing(text: &str, quote: &str) -> String {
     } else {
         prefix.to_string()
     };
+    if after.is_empty() {
+        return format!("the text has «{shown}» but its paragraph ends there, not «{expected}»");
+    }
     format!("the text has «{shown}» but continues «{after}», not «{expected}»")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 17, item 9): NUL and control characters of a body were copied raw
+    /// into the HTML (and into feeds, where XML forbids them).
+    #[test]
+    fn control_characters_in_a_body_become_replacement_characters() {
+        let md = "## 标\u{1}题\n\n改造\u{0}老旧\u{7}小区\u{7f}68个\u{85}，`代\u{1b}码`\u{FFFE}。\t制表\n\n```\n代\u{8}码块\n```\n\n[链接](/x/ \"提\u{2}示\")\n";
+        let index = text_index(md);
+        let bad = |s: &str| s.chars().any(is_unshown);
+        assert!(!bad(&index.text), "{:?}", index.text);
+        assert!(
+            index
+                .text
+                .contains("改造\u{FFFD}老旧\u{FFFD}小区\u{FFFD}68个\u{FFFD}")
+        );
+        assert!(index.text.contains('\t'), "tab is kept");
+        assert_eq!(index.headings[0].text, "标\u{FFFD}题");
+        let html = render_html(md, &[], "/").html;
+        assert!(!bad(&html), "{html:?}");
+        assert!(
+            html.contains("代\u{FFFD}码块") && html.contains("提\u{FFFD}示"),
+            "{html}"
+        );
+        // A quote written with the same characters (YAML escapes) still matches.
+        let q = normalize_quote("改造\u{0}老旧\u{7}小区\u{7f}68个\u{85}");
+        assert!(index.text.contains(&q), "{q:?}");
+        assert!(matches!(
+            clean_controls("改造老旧小区，ＧＤＰ\u{a0}é\u{FDCF}\u{FDF0}\u{FFFD}"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // The byte scan of the fast path agrees with the definition on every character of the
+        // BMP and the start of the next plane.
+        for c in ('\0'..='\u{FFFF}').chain('\u{10000}'..='\u{10100}') {
+            let t = format!("a{c}b");
+            assert_eq!(
+                matches!(clean_controls(&t), std::borrow::Cow::Owned(_)),
+                is_unshown(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    /// Regression (issue 17): the hint of a missing quote near a paragraph's end held its line
+    /// break, so the message took two lines.
+    #[test]
+    fn a_missing_quote_hint_stays_on_one_line() {
+        let text = "重点项目开工50个。\n下一段。\n";
+        let hint = explain_missing(text, "重点项目开工60个");
+        assert_eq!(
+            hint,
+            "the text has «重点项目开工» but continues «50个。», not «60个»"
+        );
+        let hint = explain_missing(text, "重点项目开工50个。还有");
+        assert_eq!(
+            hint,
+            "the text has «重点项目开工50个。» but its paragraph ends there, not «还有»"
+        );
+    }
 
     #[test]
     fn rendering_gives_the_same_text_as_the_text_index() {

@@ -4,8 +4,18 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
-/// Whether `s` is a valid id: `[a-z0-9]+(-[a-z0-9]+)*`.
+/// The longest id, in characters (ids are ASCII, so also in bytes). Every id becomes a folder
+/// name of the output (`pledges/<report>/<pledge>/`), and file systems refuse names over 255
+/// bytes: 100 leaves room for anything added to an id, and no real id comes near it.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Whether `s` is a valid id: `[a-z0-9]+(-[a-z0-9]+)*`, at most [`MAX_ID_LEN`] characters.
 pub fn is_valid_id(s: &str) -> bool {
+    id_problem(s).is_none()
+}
+
+/// Whether `s` has the shape of an id, whatever its length.
+pub fn has_id_shape(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -14,10 +24,26 @@ pub fn is_valid_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn id_error(s: &str) -> String {
-    format!(
-        "invalid id `{s}`: ids are lowercase ASCII letters and digits joined by single hyphens, like `old-communities`"
-    )
+/// What is wrong with `s` as an id, said for an editor (`None` for a valid id): its shape, or
+/// its length.
+pub fn id_problem(s: &str) -> Option<String> {
+    let n = s.chars().count();
+    if !has_id_shape(s) {
+        let shown = if n > 40 {
+            format!("{}…", s.chars().take(40).collect::<String>())
+        } else {
+            s.to_string()
+        };
+        return Some(format!(
+            "invalid id `{shown}`: ids are lowercase ASCII letters and digits joined by single hyphens, like `old-communities`"
+        ));
+    }
+    (n > MAX_ID_LEN).then(|| {
+        format!(
+            "id `{}…` is {n} characters long: ids may have at most {MAX_ID_LEN} (each becomes a folder name of the site); shorten it",
+            &s[..40]
+        )
+    })
 }
 
 macro_rules! id_type {
@@ -29,7 +55,10 @@ macro_rules! id_type {
 
         impl $name {
             pub fn parse(s: &str) -> Result<Self, String> {
-                if is_valid_id(s) { Ok($name(s.to_string())) } else { Err(id_error(s)) }
+                match id_problem(s) {
+                    None => Ok($name(s.to_string())),
+                    Some(msg) => Err(msg),
+                }
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -44,8 +73,7 @@ macro_rules! id_type {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                $name::parse(&s).map_err(de::Error::custom)
+                d.deserialize_str(ParseVisitor($name::parse))
             }
         }
     };
@@ -95,6 +123,14 @@ impl PledgeRef {
             )
         };
         let (r, p) = s.split_once('/').ok_or_else(err)?;
+        // A part too long is said so; a part of the wrong shape gets the example above.
+        if has_id_shape(r) && has_id_shape(p) {
+            for part in [r, p] {
+                if let Some(msg) = id_problem(part) {
+                    return Err(format!("in pledge reference: {msg}"));
+                }
+            }
+        }
         match (ReportId::parse(r), PledgeLocalId::parse(p)) {
             (Ok(report), Ok(pledge)) => Ok(PledgeRef { report, pledge }),
             _ => Err(err()),
@@ -110,12 +146,34 @@ impl fmt::Display for PledgeRef {
 
 impl<'de> Deserialize<'de> for PledgeRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        PledgeRef::parse(&s).map_err(de::Error::custom)
+        d.deserialize_str(ParseVisitor(PledgeRef::parse))
     }
 }
 
-/// A calendar date written `YYYY-MM-DD`.
+/// Deserialises a string with a parse function. Through a visitor, so that serde_yaml reports
+/// an error at the value and names its field (`pledges[3].id`), not at the enclosing item.
+struct ParseVisitor<T>(fn(&str) -> Result<T, String>);
+
+impl<T> Visitor<'_> for ParseVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
+/// The earliest date content may carry: the founding of the People's Republic, before any
+/// government work report a portal tracks. Anything earlier is a typo (`0001-01-01`).
+pub const FIRST_DATE: (i32, u32, u32) = (1949, 10, 1);
+/// The latest date content may carry. A later one (`9999-12-31`) would move the data date
+/// and make every open pledge overdue.
+pub const LAST_DATE: (i32, u32, u32) = (2100, 12, 31);
+/// The years content may name (a report's `year`, an indicator's years): those of the dates.
+pub const YEARS: std::ops::RangeInclusive<i32> = FIRST_DATE.0..=LAST_DATE.0;
+
+/// A calendar date written `YYYY-MM-DD` (content must keep to [`Date::plausible`] dates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub chrono::NaiveDate);
 
@@ -138,6 +196,28 @@ impl Date {
         chrono::NaiveDate::from_ymd_opt(y as i32, m, d)
             .map(Date)
             .ok_or_else(err)
+    }
+
+    /// `self` if it lies from [`FIRST_DATE`] to [`LAST_DATE`], or why not. Checked by the
+    /// validation (so that one implausible date does not hide the rest of its file) and by
+    /// the commands that take a date.
+    pub fn plausible(self) -> Result<Date, String> {
+        use chrono::Datelike;
+        let ymd = (self.0.year(), self.0.month(), self.0.day());
+        if ymd < FIRST_DATE || ymd > LAST_DATE {
+            let f = |(y, m, d): (i32, u32, u32)| format!("{y:04}-{m:02}-{d:02}");
+            return Err(format!(
+                "date {self} is outside the dates a portal can hold ({} to {}): check the year",
+                f(FIRST_DATE),
+                f(LAST_DATE)
+            ));
+        }
+        Ok(self)
+    }
+
+    /// [`Date::parse`], then [`Date::plausible`]: for dates given on the command line.
+    pub fn parse_plausible(s: &str) -> Result<Date, String> {
+        Date::parse(s)?.plausible()
     }
 
     pub fn end_of_year(year: i32) -> Option<Date> {
@@ -195,7 +275,8 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// A finite number as written by an editor; serialises integers without a fraction (`68`, not `68.0`).
+/// A finite number as written by an editor (content must keep to [`Num::exact`] numbers);
+/// serialises integers without a fraction (`68`, not `68.0`).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Num(pub f64);
 
@@ -207,8 +288,22 @@ impl std::hash::Hash for Num {
 }
 
 impl Num {
+    /// Numbers must be smaller in size than 2^53: up to there every integer is held exactly,
+    /// beyond it `100000000000000000000001` would silently become `1e23`.
+    pub const LIMIT: f64 = 9_007_199_254_740_992.0;
+
     pub fn get(self) -> f64 {
         self.0
+    }
+
+    /// `self` if it is smaller in size than [`Num::LIMIT`], or why not. Checked by the
+    /// validation, at the number's position (serde_yaml gives `1e23` for a larger integer).
+    pub fn exact(self) -> Result<Num, String> {
+        if self.0.abs() >= Num::LIMIT {
+            Err("this number is too large to be kept exactly: numbers must lie between -9007199254740991 and 9007199254740991 (write large amounts in a larger unit, like 万 or 亿)".into())
+        } else {
+            Ok(self)
+        }
     }
 }
 
@@ -350,7 +445,8 @@ mod tests {
             "2200-06-05",
             "9999-12-31",
         ] {
-            let d = Date::parse(s).unwrap();
+            // Outside the dates content may hold, but still displayed right.
+            let d = Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
             assert_eq!(d.to_string(), s);
             assert_eq!(d.to_string(), d.0.format("%Y-%m-%d").to_string());
         }
@@ -393,6 +489,85 @@ mod tests {
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Regression (issue 17, item 5): `9999-12-31` and `0001-01-01` were accepted and moved
+    /// the data date.
+    #[test]
+    fn implausible_dates_are_refused() {
+        for ok in ["1949-10-01", "2100-12-31", "2024-02-29"] {
+            assert!(Date::parse_plausible(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "9999-12-31",
+            "0001-01-01",
+            "1949-09-30",
+            "2101-01-01",
+            "0000-01-01",
+        ] {
+            let msg = Date::parse_plausible(bad).unwrap_err();
+            assert!(
+                msg.contains("outside the dates") && msg.contains("1949-10-01 to 2100-12-31"),
+                "{bad}: {msg}"
+            );
+        }
+        // An impossible date keeps its own message.
+        assert!(
+            Date::parse_plausible("9999-02-30")
+                .unwrap_err()
+                .contains("real date")
+        );
+        assert_eq!(YEARS, 1949..=2100);
+    }
+
+    /// Regression (issue 17, item 4): `check` accepted ids of 256+ characters that `build`
+    /// could not write as folder names.
+    #[test]
+    fn ids_longer_than_the_limit_are_refused() {
+        let long = "a".repeat(MAX_ID_LEN);
+        assert!(is_valid_id(&long));
+        let longer = "a-".repeat(150) + "b";
+        let msg = PledgeLocalId::parse(&longer).unwrap_err();
+        assert!(
+            msg.contains("301 characters long") && msg.contains("at most 100"),
+            "{msg}"
+        );
+        assert!(
+            msg.chars().count() < 200,
+            "the message does not repeat the id: {msg}"
+        );
+        let r = PledgeRef::parse(&format!("luohe-2024/{longer}")).unwrap_err();
+        assert!(r.contains("at most 100"), "{r}");
+        assert!(ReportId::parse(&format!("{long}b")).is_err());
+        assert!(NewsSlug::parse(&format!("{long}b")).is_err());
+    }
+
+    /// Regression (issue 17, item 9): a huge integer target silently became 1e23.
+    #[test]
+    fn numbers_beyond_exact_integers_are_refused() {
+        let yaml = |v: &str| {
+            serde_yaml::from_str::<Num>(v)
+                .map_err(|e| e.to_string())
+                .and_then(Num::exact)
+        };
+        assert_eq!(yaml("68").unwrap().get(), 68.0);
+        assert_eq!(yaml("-3.5").unwrap().get(), -3.5);
+        assert_eq!(yaml("9007199254740991").unwrap().get(), 9007199254740991.0);
+        for bad in [
+            "100000000000000000000001",
+            "9007199254740993",
+            "18446744073709551615",
+            "-1e300",
+            ".inf",
+            ".nan",
+        ] {
+            assert!(yaml(bad).is_err(), "{bad}");
+        }
+        assert!(
+            yaml("100000000000000000000001")
+                .unwrap_err()
+                .contains("too large to be kept exactly")
+        );
     }
 
     #[test]

@@ -111,7 +111,26 @@ fn check_json_lists_every_problem_for_editors() {
     for k in ["path", "line", "column", "severity", "message"] {
         assert!(first.get(k).is_some(), "missing {k} in {first}");
     }
-    assert_eq!(first["severity"], "error");
+    // Warnings first, as the text output has them (issue 17: they were left out with errors).
+    let severities: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("error:"))
+        .map(|l| {
+            if l.starts_with("warning: ") {
+                "warning"
+            } else {
+                "error"
+            }
+        })
+        .collect();
+    let got: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, severities);
+    assert!(got.contains(&"warning") && got.contains(&"error"));
     let ok = duixian(&[
         "--root",
         fixture("full").to_str().unwrap(),

@@ -279,7 +279,8 @@ proptest! {
         w("content/pledges/r.yaml", format!("report: r\npledges:\n  - id: p\n    text: 完成任务100个\n    category: c\n    target: {{value: 100}}\n{start_line}"));
         let generated: Vec<GenUpdate> = updates
             .into_iter()
-            .map(|(slug, (date, as_of, st, v))| (slug, date, as_of, st, v))
+            // An as_of after its news date is an error (issue 17): the earlier of the two.
+            .map(|(slug, (date, as_of, st, v))| (slug, date, as_of.map(|a| a.min(date)), st, v))
             .collect();
         for (i, (slug, date, as_of, st, v)) in generated.iter().enumerate() {
             let mut u = format!("  - pledge: r/p\n    status: {}\n", st.key());

@@ -376,3 +376,121 @@ fn output_paths_stay_inside_the_output_folder() {
         }
     }
 }
+
+/// The cells of a CSV file of the output (after its byte order mark), by header name.
+fn csv_rows(out: &Path, file: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let bytes = std::fs::read(out.join("data").join(file)).unwrap();
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .expect("a byte order mark");
+    let mut r = csv::Reader::from_reader(body);
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// Regression (issue 17, item 1): texts starting with `=`, `+`, `-`, `@`, tab or CR went into
+/// the CSV files unchanged, and spreadsheets ran them as formulas (`=HYPERLINK(...)`).
+#[test]
+fn csv_cells_never_start_a_formula_and_numbers_stay_numbers() {
+    let (_d, out) = built();
+    let starts_formula = |c: &str| c.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    for file in ["pledges.csv", "indicators.csv"] {
+        for row in csv_rows(&out, file) {
+            for (col, cell) in &row {
+                assert!(
+                    !starts_formula(cell) || cell.parse::<f64>().is_ok(),
+                    "{file} {col}: {cell:?}"
+                );
+            }
+        }
+    }
+    let pledges = csv_rows(&out, "pledges.csv");
+    let p = pledges
+        .iter()
+        .find(|r| r["id"] == "evil-2024/formula")
+        .expect("the formula pledge is in the CSV");
+    assert_eq!(
+        p["text"],
+        "'=HYPERLINK(\"https://evil.example/\",\"点击领取\")"
+    );
+    assert_eq!(p["title"], "'+cmd|' /C calc'!A0");
+    assert_eq!(p["department"], "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(p["target_metric"], "'-2+3+cmd|' /C calc'!A0");
+    assert_eq!(p["target_unit"], "'\t=1+1");
+    assert_eq!(p["tags"], "'=1+1");
+    assert_eq!(p["target_value"], "-3.5", "a number stays a number");
+    let indicators = csv_rows(&out, "indicators.csv");
+    let i = indicators
+        .iter()
+        .find(|r| r["indicator"] == "formula")
+        .unwrap();
+    assert_eq!(i["name"], "'=HYPERLINK(\"https://evil.example/\",\"指标\")");
+    assert_eq!(i["unit"], "'@A1+1");
+    assert_eq!((i["target"].as_str(), i["actual"].as_str()), ("-3.5", "-4"));
+
+    // The JSON files are data, not spreadsheets: verbatim.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/pledges.json")).unwrap()).unwrap();
+    let p = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "evil-2024/formula")
+        .unwrap();
+    assert_eq!(p["title"], "+cmd|' /C calc'!A0");
+    assert_eq!(p["target"]["value"], -3.5);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/indicators.json")).unwrap()).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "=HYPERLINK(\"https://evil.example/\",\"指标\")")
+    );
+}
+
+/// Regression (issue 17, item 9): NUL and other control characters of a body were copied raw
+/// into the pages (HTML calls them parse errors; XML feeds may not hold them at all). They are
+/// shown as U+FFFD, and a quote that contains them still matches.
+#[test]
+fn control_characters_never_reach_the_output() {
+    let (_d, out) = built();
+    let unshown = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let mut files = 0;
+    for (path, bytes) in tree(&out) {
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        files += 1;
+        if let Some(c) = text.chars().find(|&c| unshown(c)) {
+            panic!("{path} holds {c:?}");
+        }
+    }
+    assert!(files > 30, "only {files} text files");
+    let report = std::fs::read_to_string(out.join("reports/evil-2024/index.html")).unwrap();
+    assert!(
+        report.contains("控制\u{FFFD}字符\u{FFFD}在此\u{FFFD}"),
+        "the characters are shown replaced"
+    );
+    let doc = Html::parse_document(&report);
+    let q = scraper::Selector::parse("a.q[href$='/control-chars/']").unwrap();
+    let linked: String = doc.select(&q).flat_map(|a| a.text()).collect();
+    assert_eq!(
+        linked, "控制\u{FFFD}字符\u{FFFD}在此\u{FFFD}",
+        "the quote is found"
+    );
+    let news = std::fs::read_to_string(out.join("news/evil-news/index.html")).unwrap();
+    assert!(
+        news.contains("控制\u{FFFD}字符\u{FFFD}[31m"),
+        "news bodies too"
+    );
+}

@@ -9,8 +9,8 @@ use crate::content::locate::{Seg, idx, key};
 use crate::content::raw::{RawNews, RawPledge};
 use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
-use crate::markdown::{explain_missing, normalize_quote};
-use crate::types::{PledgeRef, is_valid_id};
+use crate::markdown::{clean_controls, explain_missing, is_unshown, normalize_quote};
+use crate::types::{MAX_ID_LEN, PledgeRef, YEARS, has_id_shape, is_valid_id};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -39,6 +39,30 @@ impl Errors<'_> {
         let d = self.loaded.file(file).error_at_top(msg);
         self.list.push(d);
     }
+    /// An error at `path` unless `d` is a plausible date ([`Date::plausible`]).
+    fn date(&mut self, file: FileId, path: &[Seg], d: Option<Date>) {
+        if let Some(Err(msg)) = d.map(Date::plausible) {
+            self.at(file, path, msg);
+        }
+    }
+    /// An error at `path` unless `n` is a number kept exactly ([`Num::exact`]).
+    fn num(&mut self, file: FileId, path: &[Seg], n: Option<Num>) {
+        if let Some(Err(msg)) = n.map(Num::exact) {
+            self.at(file, path, msg);
+        }
+    }
+    /// An error at each of the `texts` (path, value) that holds a control character.
+    fn texts(&mut self, file: FileId, texts: &[(Vec<Seg>, Option<&str>)]) {
+        for (path, text) in texts {
+            let field = path.iter().rev().find_map(|s| match s {
+                Seg::Key(k) => Some(k.as_str()),
+                Seg::Index(_) => None,
+            });
+            if let Some(msg) = text.and_then(|t| control_problem(field.unwrap_or("text"), t)) {
+                self.at(file, path, msg);
+            }
+        }
+    }
     fn place(&self, file: FileId, path: &[Seg]) -> String {
         let d = self.loaded.file(file).error_at(path, "");
         format!("{}:{}:{}", d.path, d.line, d.col)
@@ -49,8 +73,13 @@ fn path(segs: &[Seg]) -> Vec<Seg> {
     segs.to_vec()
 }
 
-/// Check everything `loaded` holds and build the site model, or return every error found.
-pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnostic>> {
+/// Check everything `loaded` holds and build the site model, or return every error found;
+/// warnings (content left out of this build) are added to `warnings` either way.
+pub fn build(
+    loaded: &Loaded,
+    opts: &BuildOptions,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Site, Vec<Diagnostic>> {
     let mut e = Errors {
         loaded,
         list: Vec::new(),
@@ -73,6 +102,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             ("/".to_string(), "/".to_string())
         }
     };
+    e.num(sf, &[key("about_tolerance")], raw.about_tolerance);
     let about_tolerance = raw.about_tolerance.map_or(0.05, |n| n.get());
     if !(0.0..1.0).contains(&about_tolerance) {
         e.at(
@@ -98,6 +128,22 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             "title is empty: give the portal a name",
         );
     }
+    let mut texts = vec![
+        (path(&[key("title")]), Some(raw.title.as_str())),
+        (path(&[key("description")]), raw.description.as_deref()),
+    ];
+    for (i, j) in raw.jurisdictions.iter().enumerate() {
+        texts.push((
+            path(&[key("jurisdictions"), idx(i), key("name")]),
+            Some(j.name.as_str()),
+        ));
+    }
+    for (i, c) in raw.categories.iter().enumerate() {
+        let at = |k: &str| path(&[key("categories"), idx(i), key(k)]);
+        texts.push((at("name"), Some(c.name.as_str())));
+        texts.push((at("description"), c.description.as_deref()));
+    }
+    e.texts(sf, &texts);
     let config = SiteConfig {
         title: raw.title.clone(),
         base_url,
@@ -201,12 +247,12 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     // ---- reports
     let mut report_docs: Vec<&Doc<_>> = Vec::new();
     for doc in &loaded.reports {
-        if !is_valid_id(&doc.stem) {
+        if let Some(why) = stem_problem(&doc.stem) {
             e.top(
                 doc.file,
                 format!(
-                    "file name `{}.md` is not a valid report id: {}",
-                    doc.stem, ID_RULE
+                    "file name `{}.md` is not a valid report id: {why}",
+                    shown_stem(&doc.stem)
                 ),
             );
             continue;
@@ -237,16 +283,19 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 0
             }
         };
-        if !(1900..=2200).contains(&r.year) {
+        if !YEARS.contains(&r.year) {
             e.at(
                 doc.file,
                 &[key("year")],
                 format!(
-                    "year {} is out of range: write the four-digit year the report plans",
-                    r.year
+                    "year {} is out of range ({} to {}): write the four-digit year the report plans",
+                    r.year,
+                    YEARS.start(),
+                    YEARS.end()
                 ),
             );
         }
+        e.date(doc.file, &[key("delivered")], Some(r.delivered));
         check_seed(&mut e, doc.file, &r.seed, loaded);
         if r.title.trim().is_empty() {
             e.at(
@@ -255,6 +304,15 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 "title is empty: give the report its title",
             );
         }
+        e.texts(
+            doc.file,
+            &[
+                (path(&[key("title")]), Some(r.title.as_str())),
+                (path(&[key("speaker")]), r.speaker.as_deref()),
+                (path(&[key("session")]), r.session.as_deref()),
+                (path(&[key("source")]), r.source.as_deref()),
+            ],
+        );
         report_ix.insert(doc.stem.as_str(), reports.len());
         reports.push(Report {
             id: crate::types::ReportId::parse(&doc.stem).expect("stem checked above"),
@@ -316,6 +374,23 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                     unknown("category", p.category.as_str(), cat_ix.keys().copied()),
                 );
             }
+            // `text` is a quote: cleaned like the report's body, to match it.
+            let mut texts = vec![
+                (here("title"), p.title.as_deref()),
+                (here("department"), p.department.as_deref()),
+            ];
+            if let Some(t) = &p.target {
+                let at = |k: &str| path(&[key("pledges"), idx(i), key("target"), key(k)]);
+                texts.push((at("metric"), t.metric.as_deref()));
+                texts.push((at("unit"), Some(t.unit.as_str())));
+            }
+            for (j, tag) in p.tags.iter().enumerate() {
+                texts.push((
+                    path(&[key("pledges"), idx(i), key("tags"), idx(j)]),
+                    Some(tag.as_str()),
+                ));
+            }
+            e.texts(doc.file, &texts);
             let text = normalize_quote(&p.text);
             if text.is_empty() {
                 e.at(
@@ -324,6 +399,12 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                     "text is empty: quote the pledge verbatim from the report",
                 );
             }
+            e.date(doc.file, &here("deadline"), p.deadline);
+            e.num(
+                doc.file,
+                &[key("pledges"), idx(i), key("target"), key("value")],
+                p.target.as_ref().map(|t| t.value),
+            );
             if let Some(t) = &p.target
                 && t.unit.contains('\n')
             {
@@ -507,12 +588,12 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
     let mut slug_seen: HashMap<&str, FileId> = HashMap::default();
     for doc in &loaded.news {
-        if !is_valid_id(&doc.stem) {
+        if let Some(why) = stem_problem(&doc.stem) {
             e.top(
                 doc.file,
                 format!(
-                    "file name `{}.md` is not a valid news slug: {}",
-                    doc.stem, ID_RULE
+                    "file name `{}.md` is not a valid news slug: {why}",
+                    shown_stem(&doc.stem)
                 ),
             );
             continue;
@@ -570,6 +651,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             &jurisdiction,
             &pledge,
             &mut e.list,
+            warnings,
         );
         if let Some(item) = item {
             news_ix.insert(doc.stem.as_str(), n);
@@ -627,6 +709,24 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 continue;
             }
             ind_seen.insert(k, (doc.file, i));
+            e.num(
+                doc.file,
+                &[key("indicators"), idx(i), key("tolerance")],
+                ind.tolerance,
+            );
+            e.texts(
+                doc.file,
+                &[
+                    (
+                        path(&[key("indicators"), idx(i), key("name")]),
+                        Some(ind.name.as_str()),
+                    ),
+                    (
+                        path(&[key("indicators"), idx(i), key("unit")]),
+                        Some(ind.unit.as_str()),
+                    ),
+                ],
+            );
             let tolerance = ind.tolerance.map_or(config.about_tolerance, |t| t.get());
             if !(0.0..1.0).contains(&tolerance) {
                 e.at(
@@ -639,9 +739,37 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             for (&year, y) in &ind.years {
                 let ys = year.to_string();
                 let base = [key("indicators"), idx(i), key("years"), key(&ys)];
-                if !(1900..=2200).contains(&year) {
-                    e.at(doc.file, &base, format!("year {year} is out of range"));
+                if !YEARS.contains(&year) {
+                    e.at(
+                        doc.file,
+                        &base,
+                        format!(
+                            "year {year} is out of range ({} to {})",
+                            YEARS.start(),
+                            YEARS.end()
+                        ),
+                    );
                 }
+                let at = |which: &str, k: &str| {
+                    let mut p = base.to_vec();
+                    p.extend([key(which), key(k)]);
+                    p
+                };
+                e.num(
+                    doc.file,
+                    &at("target", "value"),
+                    y.target.as_ref().map(|t| t.value),
+                );
+                e.num(
+                    doc.file,
+                    &at("actual", "value"),
+                    y.actual.as_ref().map(|a| a.value),
+                );
+                e.date(
+                    doc.file,
+                    &at("actual", "as_of"),
+                    y.actual.as_ref().and_then(|a| a.as_of),
+                );
                 let mut source =
                     |s: &Option<crate::types::Slug>, which: &str| -> Option<SourceRef> {
                         let s = s.as_ref()?;
@@ -716,10 +844,24 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         if segs.len() > 1 && segs.last() == Some(&"index") {
             segs.pop();
         }
-        if let Some(bad) = segs.iter().find(|s| !is_valid_id(s)) {
+        if let Some((bad, why)) = segs
+            .iter()
+            .find_map(|s| stem_problem(s).map(|why| (shown_stem(s), why)))
+        {
             e.top(
                 doc.file,
-                format!("page path segment `{bad}` is not valid: {ID_RULE}"),
+                format!("page path segment `{bad}` is not valid: {why}"),
+            );
+            continue;
+        }
+        let chars = doc.stem.chars().count();
+        if chars > MAX_PAGE_PATH {
+            e.top(
+                doc.file,
+                format!(
+                    "page path `{}…` is {chars} characters long: a page's path under content/pages/ may have at most {MAX_PAGE_PATH}; use fewer or shorter folders",
+                    shown_stem(&doc.stem)
+                ),
             );
             continue;
         }
@@ -750,6 +892,13 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                 "title is empty: give the page a title",
             );
         }
+        e.texts(
+            doc.file,
+            &[
+                (path(&[key("title")]), Some(doc.raw.title.as_str())),
+                (path(&[key("description")]), doc.raw.description.as_deref()),
+            ],
+        );
         page_seen.insert(p.clone(), doc.file);
         pages.push(Page {
             path: p,
@@ -793,13 +942,15 @@ pub(crate) struct NewsSource<'a> {
 /// Check one news file and make its model item; `None` when it is not `keep` (a duplicate slug,
 /// checked for its own errors only). `jurisdiction` and `pledge` resolve references (a pledge
 /// left out of the build, a draft, is `Ok(None)`) or give the message for an unknown one. Every
-/// error found is added to `errors`, in the order `build` reports them.
+/// error found is added to `errors`, in the order `build` reports them, and every warning (a
+/// draft named) to `warnings`.
 pub(crate) fn news_item(
     src: NewsSource,
     keep: bool,
     jurisdiction: &dyn Fn(&str) -> Result<usize, String>,
     pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
     errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<News> {
     let NewsSource {
         file,
@@ -810,6 +961,18 @@ pub(crate) fn news_item(
     } = src;
     if let Some(d) = seed_error(&file, &r.seed, seeds) {
         errors.push(d);
+    }
+    if let Err(msg) = r.date.plausible() {
+        errors.push(file.error_at(&[key("date")], msg));
+    }
+    for (k, text) in [
+        ("title", Some(r.title.as_str())),
+        ("source", r.source.as_deref()),
+        ("summary", r.summary.as_deref()),
+    ] {
+        if let Some(msg) = text.and_then(|t| control_problem(k, t)) {
+            errors.push(file.error_at(&[key(k)], msg));
+        }
     }
     if let Some(u) = &r.source_url
         && let Err(msg) = check_source_url(u)
@@ -823,23 +986,53 @@ pub(crate) fn news_item(
             Err(msg) => errors.push(file.error_at(&[key("jurisdictions"), idx(i)], msg)),
         }
     }
+    let draft = |pr: &PledgeRef, what: &str| {
+        format!(
+            "{what} pledge `{pr}` is left out of the site: the pledge is a draft (build with --drafts to see it, or remove its `draft: true`)"
+        )
+    };
     let mut mentioned = Vec::with_capacity(r.pledges.len() + r.updates.len());
     for (i, pr) in r.pledges.iter().enumerate() {
         match pledge(pr) {
             Err(msg) => errors.push(file.error_at(&[key("pledges"), idx(i)], msg)),
-            Ok(m) => mentioned.extend(m),
+            Ok(None) => {
+                warnings.push(file.error_at(&[key("pledges"), idx(i)], draft(pr, "the mention of")))
+            }
+            Ok(Some(m)) => mentioned.push(m),
         }
     }
     let mut updates = Vec::with_capacity(r.updates.len());
     for (i, u) in r.updates.iter().enumerate() {
         let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
+        // An unknown pledge is reported, and the rest of the update is still checked.
         let target = match pledge(&u.pledge) {
             Err(msg) => {
                 errors.push(file.error_at(&at("pledge"), msg));
-                continue;
+                None
+            }
+            Ok(None) => {
+                warnings.push(file.error_at(&at("pledge"), draft(&u.pledge, "this update of")));
+                None
             }
             Ok(m) => m,
         };
+        if let Some(Err(msg)) = u.value.map(Num::exact) {
+            errors.push(file.error_at(&at("value"), msg));
+        }
+        if let Some(Err(msg)) = u.as_of.map(Date::plausible) {
+            errors.push(file.error_at(&at("as_of"), msg));
+        } else if let Some(as_of) = u.as_of
+            && as_of > r.date
+            && r.date.plausible().is_ok()
+        {
+            errors.push(file.error_at(
+                &at("as_of"),
+                format!(
+                    "as_of {as_of} is after this news item's date {}: evidence cannot speak for a day after it was published; correct `as_of` or the news `date`",
+                    r.date
+                ),
+            ));
+        }
         let quote = u.quote.as_deref().map(normalize_quote);
         let mut quote_range = None;
         if let Some(q) = &quote {
@@ -914,6 +1107,33 @@ pub(crate) fn data_date(reports: &[Report], news: &[News]) -> Option<Date> {
 const ID_RULE: &str =
     "ids are lowercase ASCII letters and digits joined by single hyphens, like `luohe-2024`";
 
+/// The longest path of a free page under `content/pages/` (without `.md`), in characters: the
+/// output path of a page is its folders, and systems refuse paths over 4,096 bytes.
+pub const MAX_PAGE_PATH: usize = 2 * MAX_ID_LEN;
+
+/// What is wrong with a file stem (or page path segment) as an id, for a message after
+/// "is not a valid ... id: ".
+fn stem_problem(stem: &str) -> Option<String> {
+    if !has_id_shape(stem) {
+        return Some(ID_RULE.to_string());
+    }
+    let n = stem.chars().count();
+    (n > MAX_ID_LEN).then(|| {
+        format!(
+            "it is {n} characters long, and ids may have at most {MAX_ID_LEN} (each becomes a folder name of the site); shorten it"
+        )
+    })
+}
+
+/// A file stem as messages show it: cut after 40 characters.
+fn shown_stem(stem: &str) -> String {
+    if stem.chars().count() > 40 {
+        format!("{}…", stem.chars().take(40).collect::<String>())
+    } else {
+        stem.to_string()
+    }
+}
+
 /// `site.yaml`'s base_url, checked and split into (absolute URL with trailing slash, path).
 pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
     let s = s.trim();
@@ -944,6 +1164,21 @@ pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
         format!("{s}/")
     };
     Ok((url, path))
+}
+
+/// Why a text written in YAML cannot be shown, if it holds a control character (other than tab
+/// and line feed) or a noncharacter: YAML refuses them written as they are, but not written as
+/// escapes (`"\x01"`), and pages and feeds cannot hold them. (Quotes are cleaned instead, like
+/// the bodies they quote: `markdown::clean_controls`.)
+fn control_problem(field: &str, text: &str) -> Option<String> {
+    if let std::borrow::Cow::Borrowed(_) = clean_controls(text) {
+        return None;
+    }
+    let c = text.chars().find(|&c| is_unshown(c))?;
+    Some(format!(
+        "{field} holds the control character U+{:04X}, which pages cannot show: remove it (in YAML it is written as an escape, like `\\x01` or `\\0`)",
+        c as u32
+    ))
 }
 
 /// A news item's `source_url`: an http(s) address without characters that a URL must encode.

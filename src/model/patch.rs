@@ -37,8 +37,8 @@ pub struct Patched {
 /// without errors) and `seeds` the file names in `seeds/`, as [`super::build`] read them.
 ///
 /// Returns `None`, leaving `site` as it was, when validating the whole site might give a
-/// different result: an edit with an error (the whole validation reports it, with its exact
-/// message), one naming a pledge the model does not hold (a draft), a file whose item the
+/// different result: an edit with an error or a warning (the whole validation reports it, with
+/// its exact message), one naming a pledge the model does not hold (a draft), a file whose item the
 /// model does not hold, or the same item twice.
 pub fn patch_news(
     site: &mut Site,
@@ -64,7 +64,7 @@ pub fn patch_news(
         let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
             find_pledge(site, r).map(Some).ok_or_else(String::new)
         };
-        let mut errors = Vec::new();
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
         let item = news_item(
             NewsSource {
                 file: ed.file.clone(),
@@ -77,8 +77,9 @@ pub fn patch_news(
             &jurisdiction,
             &pledge,
             &mut errors,
+            &mut warnings,
         )?;
-        if !errors.is_empty() {
+        if !errors.is_empty() || !warnings.is_empty() {
             return None;
         }
         items.push((n, item));

@@ -188,6 +188,28 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula, as OWASP lists them
+/// ("CSV Injection"): `=`, `+`, `-`, `@`, tab and carriage return. Full-width `＝＋－＠` are
+/// left as written: LibreOffice reads them as text (measured, docs/reliability.md), and a
+/// quote in front would show in every such cell.
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell of the CSV files, neutralised as OWASP advises: a cell that starts with one of
+/// [`FORMULA_START`] gets a single quote in front, so that spreadsheets show it as text instead
+/// of running it (`=HYPERLINK(...)`). Numbers are not text cells: `-3.5` stays a number.
+fn text_cell(s: &str) -> String {
+    if s.starts_with(FORMULA_START) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// [`text_cell`] of an optional value.
+fn opt_text(v: Option<&str>) -> String {
+    v.map(text_cell).unwrap_or_default()
+}
+
 /// One CSV record, CRLF-terminated: records are quoted field by field, so a file is its
 /// records' bytes one after another.
 fn csv_record<S: AsRef<[u8]>>(fields: &[S]) -> Vec<u8> {
@@ -267,22 +289,24 @@ pub fn pledge_csv_record(site: &Site, i: usize) -> Vec<u8> {
         })
         .collect::<Vec<_>>()
         .join("; ");
+    // Ids, dates, keys and numbers cannot start a formula (and numbers must stay numbers);
+    // every text an editor wrote is a text cell.
     csv_record(&[
         r.id.to_string(),
         r.report.to_string(),
         r.jurisdiction.to_string(),
         r.year.to_string(),
-        r.text.to_string(),
-        r.title.to_string(),
-        opt(r.section),
+        text_cell(r.text),
+        text_cell(r.title),
+        opt_text(r.section),
         r.category.to_string(),
-        opt(r.department),
-        r.tags.join("; "),
+        opt_text(r.department),
+        text_cell(&r.tags.join("; ")),
         r.deadline.to_string(),
         r.status.key().to_string(),
-        opt(r.target.as_ref().map(|t| t.metric)),
+        opt_text(r.target.as_ref().map(|t| t.metric)),
         opt(r.target.as_ref().map(|t| t.value)),
-        opt(r.target.as_ref().map(|t| t.unit)),
+        opt_text(r.target.as_ref().map(|t| t.unit)),
         opt(r.target.as_ref().map(|t| t.qualifier)),
         opt(r.value),
         opt(r.as_of),
@@ -393,8 +417,8 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
         csv_record(&[
             r.jurisdiction.to_string(),
             r.indicator.to_string(),
-            r.name.to_string(),
-            r.unit.to_string(),
+            text_cell(r.name),
+            text_cell(r.unit),
             r.year.to_string(),
             opt(r.target),
             opt(r.qualifier),
@@ -408,4 +432,41 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
         ])
     });
     in_memory(|w| write_csv(w, &header, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 17, item 1): titles and other texts starting with `=`, `+`, `-`, `@`,
+    /// tab or CR went into the CSV files unchanged, where spreadsheets run them as formulas.
+    #[test]
+    fn csv_text_cells_that_start_a_formula_get_a_quote() {
+        for (written, cell) in [
+            (
+                "=HYPERLINK(\"https://evil.example\",\"点击\")",
+                "'=HYPERLINK(\"https://evil.example\",\"点击\")",
+            ),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("＝1+1", "＝1+1"),
+            ("＋1", "＋1"),
+            ("－1", "－1"),
+            ("＠A1", "＠A1"),
+            ("改造老旧小区68个", "改造老旧小区68个"),
+            (" =1", " =1"),
+            ("a=1", "a=1"),
+            ("", ""),
+        ] {
+            assert_eq!(text_cell(written), cell, "{written:?}");
+        }
+        // A quoted cell is also a valid CSV field.
+        assert_eq!(
+            csv_record(&[text_cell("=1,\"2\""), "-3.5".to_string()]),
+            b"\"'=1,\"\"2\"\"\",-3.5\r\n".to_vec()
+        );
+    }
 }
