@@ -332,7 +332,11 @@ impl ExtractArgs {
             editor::extract::extract(&cli.root, &self.report, self.output.as_deref(), self.force)?;
         Ok(Outcome {
             lines: done.summary(&cli.root),
-            warnings: Vec::new(),
+            warnings: done
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
             ..Outcome::default()
         })
     }

@@ -339,7 +339,110 @@ fn bad_requests_are_explained() {
         "2024",
     ]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("--title"), "{}", stderr(&o));
+    // Regression (issue #18): it asked for --title; the fix is to add the jurisdiction.
+    assert!(
+        stderr(&o).contains(
+            "error: jurisdiction `nowhere` is not in site.yaml: add it under `jurisdictions:`"
+        ),
+        "{}",
+        stderr(&o)
+    );
     // Nothing was written by any of these.
     assert!(!dir.path().join("content").exists());
+}
+
+/// Regression (issue #18): a report pasted from a web page (one paragraph per line, no blank
+/// lines) was imported as one paragraph with 0 headings, and `extract` then proposed nothing
+/// without saying why.
+#[test]
+fn a_report_pasted_from_a_web_page_keeps_its_paragraphs_and_headings() {
+    let dir = empty_site();
+    let web = root().join("tests/fixtures/web-pasted/luohe-2024.txt");
+    let o = import(
+        dir.path(),
+        &web,
+        &[
+            "--report",
+            "luohe-2024",
+            "--jurisdiction",
+            "luohe",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stderr(&o);
+    assert!(
+        out.contains("one paragraph per line, as text copied from a web page"),
+        "{out}"
+    );
+    assert!(out.contains("marked 11 headings (3 ##, 8 ###)"), "{out}");
+    assert!(
+        out.contains("line 9: ## 二、2024年工作总体要求和主要目标"),
+        "{out}"
+    );
+    let body = std::fs::read_to_string(dir.path().join("content/reports/luohe-2024.md")).unwrap();
+    assert!(body.contains("\n\n### (一) 构建“顶天立地”创新体系，塑造发展新动能新优势\n\n"));
+    // 48 input lines: 48 paragraphs, so 47 blank lines between them and one after the front matter.
+    assert_eq!(
+        body.matches("\n\n").count(),
+        48,
+        "one paragraph per input line"
+    );
+}
+
+/// Regression (issue #18): a text without any heading imported silently, and `extract` then
+/// proposed 0 pledges without a reason. Both now say what is missing and how to fix it.
+#[test]
+fn a_report_without_headings_is_flagged_by_import_and_extract() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let text = dir.path().join("plain.txt");
+    std::fs::write(
+        &text,
+        "新建供热管网20公里，热交换站38座。\n\n改造老旧小区68个。\n",
+    )
+    .unwrap();
+    let o = import(
+        dir.path(),
+        &text,
+        &[
+            "--report",
+            "luohe-2024",
+            "--jurisdiction",
+            "luohe",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: no headings found"),
+        "{}",
+        stderr(&o)
+    );
+    let o = duixian(&["--root", site, "extract", "luohe-2024"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "warning: `content/reports/luohe-2024.md` has no headings, so nothing was read"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("it looked at 2 paragraphs"),
+        "{}",
+        stderr(&o)
+    );
+    // Headings, but only the review of the past year.
+    let review = "---\njurisdiction: luohe\nyear: 2024\ntitle: t\ndelivered: 2024-02-21\n---\n## 一、2023年工作回顾\n\n新建供热管网20公里。\n";
+    std::fs::write(dir.path().join("content/reports/luohe-2024.md"), review).unwrap();
+    let o = duixian(&["--root", site, "extract", "luohe-2024", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("has no forward-looking section: all 1 of its headings"),
+        "{}",
+        stderr(&o)
+    );
 }

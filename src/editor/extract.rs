@@ -52,7 +52,57 @@ pub struct Proposal {
     pub quantity_span: Range<usize>,
 }
 
-const CLAUSE_ENDS: &[char] = &['，', '；', '。', '！', '？', '：', ',', ';', '!', '?', '\n'];
+/// Clause ends; an ASCII `:` ends a clause as `：` does (web pages write it), except between
+/// two digits (`1:1`), see [`clauses`].
+const CLAUSE_ENDS: &[char] = &[
+    '，', '；', '。', '！', '？', '：', ',', ';', ':', '!', '?', '\n',
+];
+
+/// What `extract` read of a report: its headings and which of them it looked under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub headings: usize,
+    /// Headings skipped as the review of the past year (`回顾`, or under such a heading).
+    pub review: usize,
+    /// Paragraphs read (under a heading outside the review).
+    pub paragraphs: usize,
+    /// Paragraphs before the first heading, not read.
+    pub before_first_heading: usize,
+}
+
+/// What [`propose`] reads of `index`, to tell the editor when it finds nothing.
+pub fn scope(index: &TextIndex) -> Scope {
+    let chains = heading_chains(index);
+    let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
+    let mut s = Scope {
+        headings: index.headings.len(),
+        review: chains
+            .iter()
+            .filter(|c| c.iter().any(|&a| index.headings[a].text.contains("回顾")))
+            .count(),
+        ..Scope::default()
+    };
+    let mut start = 0;
+    for block in index.text.split('\n') {
+        let at = start;
+        start += block.len() + 1;
+        if block.trim().is_empty() || heading_offsets.contains(&at) {
+            continue;
+        }
+        match index.headings.iter().rposition(|h| h.offset <= at) {
+            None => s.before_first_heading += 1,
+            Some(h)
+                if !chains[h]
+                    .iter()
+                    .any(|&a| index.headings[a].text.contains("回顾")) =>
+            {
+                s.paragraphs += 1
+            }
+            Some(_) => {}
+        }
+    }
+    s
+}
 
 /// Whether the ASCII brackets `[ ] { }` of a clause pair up, a few deep at most. Chinese text
 /// uses （）【】; a clause with unpaired or deeply nested ASCII brackets is not a pledge, and its
@@ -186,7 +236,10 @@ fn clauses(block: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in block.char_indices() {
-        if CLAUSE_ENDS.contains(&c) {
+        let ratio = c == ':'
+            && block[..i].ends_with(|c: char| c.is_ascii_digit())
+            && block[i + 1..].starts_with(|c: char| c.is_ascii_digit());
+        if CLAUSE_ENDS.contains(&c) && !ratio {
             push_trimmed(&mut out, block, start..i);
             start = i + c.len_utf8();
         }
@@ -451,6 +504,41 @@ fn number(v: f64) -> String {
 pub struct Extracted {
     pub path: PathBuf,
     pub proposals: Vec<Proposal>,
+    /// What the editor should know: a report without headings or without a forward-looking
+    /// section, or nothing found.
+    pub warnings: Vec<String>,
+}
+
+/// The warnings for a report whose `scope` gave `found` proposals.
+fn scope_warnings(rel: &str, scope: &Scope, found: usize) -> Vec<String> {
+    let mut w = Vec::new();
+    if scope.headings == 0 {
+        w.push(format!(
+            "`{rel}` has no headings, so nothing was read: extract reads only under the report's \
+             section headings (it looked at {} paragraphs, all before any heading). Mark the sections \
+             in the file (`## 三、2024年重点工作安排`, `### (一) …`), or import the text again with \
+             `duixian import`, which marks headings numbered `一、`, `(一)` and `1．`",
+            scope.before_first_heading
+        ));
+    } else if scope.paragraphs == 0 {
+        w.push(format!(
+            "`{rel}` has no forward-looking section: all {} of its headings are the review of past \
+             work (`回顾` in the heading or a heading above it), which extract skips. If the plan for \
+             the year is in the file, give it a heading of its own (`## 三、2024年重点工作安排`)",
+            scope.headings
+        ));
+    } else if found == 0 {
+        w.push(format!(
+            "found no number with a unit in the {} paragraphs read under {} of the {} headings of \
+             `{rel}` ({} under review headings and {} before the first heading were skipped)",
+            scope.paragraphs,
+            scope.headings - scope.review,
+            scope.headings,
+            scope.review,
+            scope.before_first_heading
+        ));
+    }
+    w
 }
 
 /// Read report `id` of the site at `root`, propose its pledges and write them as a draft file.
@@ -489,7 +577,12 @@ pub fn extract(
         );
     }
     write_file(&path, &to_yaml(id.as_str(), &report_rel, &proposals), force)?;
-    Ok(Extracted { path, proposals })
+    let warnings = scope_warnings(&report_rel, &scope(&index), proposals.len());
+    Ok(Extracted {
+        path,
+        proposals,
+        warnings,
+    })
 }
 
 /// The rendered text of report `id`'s body, and the report's path relative to `root`.
@@ -592,6 +685,16 @@ mod tests {
 
     fn run(md: &str) -> Vec<Proposal> {
         propose(&text_index(md), &cats(), &BTreeSet::new())
+    }
+
+    /// Regression (issue #18): web pages write `:` where the report has `：`; the target after
+    /// it was glued to the words before.
+    #[test]
+    fn an_ascii_colon_ends_a_clause_like_a_full_width_one_but_not_in_a_ratio() {
+        let p =
+            run("## 二、主要目标\n\n主要预期目标是:生产总值增长7%左右，按1:1比例配套资金5亿元。\n");
+        let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["生产总值增长7%左右", "按1:1比例配套资金5亿元"]);
     }
 
     #[test]
