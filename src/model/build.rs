@@ -1105,7 +1105,7 @@ fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
 }
 
 /// The known value closest to `got` by edit distance, if close enough to be a likely typo.
-fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = (got.chars().count() / 3).clamp(2, 4);
     known
         .iter()
