@@ -80,6 +80,10 @@ pub fn load_site_cached(
     // before the model is built, and the parsed files are before the pages are rendered.
     crate::memory::release();
     let built = model::build(&loaded, opts);
+    if !errors.is_empty() {
+        // Files that did not parse are not in the model: check what can be checked of them.
+        errors.extend(model::unparsed::check(&loaded));
+    }
     let warnings = std::mem::take(&mut loaded.warnings);
     drop(loaded);
     crate::memory::release();

@@ -182,7 +182,7 @@ fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
     let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("content/news/card.md:3:7: date: invalid date `YYYY-MM-DD`"),
+        stderr(&o).contains("content/news/card.md:3:7: date: still the placeholder `YYYY-MM-DD`"),
         "{}",
         stderr(&o)
     );
@@ -444,5 +444,36 @@ fn a_report_without_headings_is_flagged_by_import_and_extract() {
         stderr(&o).contains("has no forward-looking section: all 1 of its headings"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// Regression (issue #18): `check` on a fresh import reported only the `delivered`
+/// placeholder, and the unknown jurisdiction only on the next run, after the date was fixed.
+#[test]
+fn check_on_a_fresh_import_reports_the_placeholder_and_the_unknown_jurisdiction_at_once() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let o = import(
+        dir.path(),
+        &seed(dir.path(), "001"),
+        &[
+            "--report",
+            "x-2024",
+            "--jurisdiction",
+            "nowhere",
+            "--year",
+            "2024",
+            "--title",
+            "报告",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: jurisdiction `nowhere` is not in site.yaml"));
+    let o = duixian(&["--root", site, "check"]);
+    assert_eq!(
+        stderr(&o),
+        "content/reports/x-2024.md:2:15: unknown jurisdiction `nowhere`: expected one of `luohe`, `pingdingshan`, `zhanhe`\n\
+         content/reports/x-2024.md:5:12: delivered: still the placeholder `YYYY-MM-DD`: fill in the real date, like 2024-12-31\n\
+         error: 2 problems found; nothing was written\n"
     );
 }

@@ -47,7 +47,8 @@ fn new_news_writes_a_file_that_check_rejects_until_the_date_is_filled_in() {
     let o = run(dir.path(), &["check"]);
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("content/news/follow-up.md:3:7: date: invalid date `YYYY-MM-DD`"),
+        stderr(&o)
+            .contains("content/news/follow-up.md:3:7: date: still the placeholder `YYYY-MM-DD`"),
         "{}",
         stderr(&o)
     );

@@ -1060,7 +1060,7 @@ fn short(s: &str) -> String {
 }
 
 /// "unknown X `y`" with a did-you-mean hint or the list of valid values.
-fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> String {
     let mut known: Vec<&str> = known.collect();
     known.sort_unstable();
     let mut msg = format!("unknown {what} `{got}`");
