@@ -16,7 +16,8 @@
 //! - **Id**: the numbers of the section headings and a sequence, `3-1-04` for the fourth in
 //!   `三、…` / `(一) …`; an id already used in the report's pledge files gets a suffix.
 //! - **Category**: the site category sharing the most (rare) two-character words with the
-//!   nearest heading, then its parents; the first category when none shares any.
+//!   nearest heading, then its parents; when no heading decides, with the pledge's text and its
+//!   paragraph's first sentence; the first category when none shares any.
 
 use super::quantity::{self, Quantity};
 use super::{files_with_ext, read_site, shown, write_file, yaml_str};
@@ -50,6 +51,9 @@ pub struct Proposal {
     pub quantity: Quantity,
     /// Where the quantity stands in the rendered text.
     pub quantity_span: Range<usize>,
+    /// For a value of a `分别` list (`A、B分别增长8%、9%以上`), which of how many it is: all of
+    /// the list's pledges quote the same text.
+    pub list: Option<(usize, usize)>,
 }
 
 /// Clause ends; an ASCII `:` ends a clause as `：` does (web pages write it), except between
@@ -136,7 +140,14 @@ pub fn propose(
     let chains = heading_chains(index);
     let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
     let doc_freq = bigram_doc_freq(index);
-    let mut found: Vec<(usize, Range<usize>, Quantity, Range<usize>)> = Vec::new();
+    #[allow(clippy::type_complexity)]
+    let mut found: Vec<(
+        usize,
+        Range<usize>,
+        Quantity,
+        Range<usize>,
+        Option<(usize, usize)>,
+    )> = Vec::new();
     let mut block_start = 0;
     for block in text.split('\n') {
         let start = block_start;
@@ -155,13 +166,13 @@ pub fn propose(
         }
         for clause in clauses(block) {
             let abs = start + clause.start..start + clause.end;
-            for (piece, q) in pieces(&block[clause.clone()]) {
+            for (piece, q, list) in pieces(&block[clause.clone()]) {
                 if !plain_brackets(&block[clause.start + piece.start..clause.start + piece.end]) {
                     continue;
                 }
                 let piece_abs = abs.start + piece.start..abs.start + piece.end;
                 let q_abs = abs.start + q.span.start..abs.start + q.span.end;
-                found.push((h, piece_abs, q, q_abs));
+                found.push((h, piece_abs, q, q_abs, list));
             }
         }
     }
@@ -170,7 +181,7 @@ pub fn propose(
     let mut seq: HashMap<usize, usize> = HashMap::new();
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Vec::with_capacity(found.len());
-    for (k, (h, span, q, q_span)) in found.into_iter().enumerate() {
+    for (k, (h, span, q, q_span, list)) in found.into_iter().enumerate() {
         let (span, unique) = make_unique(text, span, k, &spans);
         // Checked again on the final quote: making it unique may have taken in more text.
         if !plain_brackets(&text[span.clone()]) {
@@ -200,15 +211,25 @@ pub fn propose(
             .rev()
             .map(|&a| index.headings[a].text.as_str())
             .collect();
+        let category = choose_category(
+            &heading_texts,
+            [
+                &text[span.clone()],
+                lead_sentence(index.block_around(span.clone())),
+            ],
+            categories,
+            &doc_freq,
+        );
         out.push(Proposal {
             id,
             text: text[span.clone()].to_string(),
             span,
             unique,
-            category: choose_category(&heading_texts, categories, &doc_freq),
+            category,
             section: Some(index.headings[h].text.clone()),
             quantity: q,
             quantity_span: q_span,
+            list,
         });
     }
     out
@@ -257,14 +278,33 @@ fn push_trimmed(out: &mut Vec<Range<usize>>, s: &str, r: Range<usize>) {
     }
 }
 
-/// The pledge texts of one clause with their quantities (byte ranges within the clause).
-fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity)> {
+/// Words that join two targets of one clause, like `、` (`新建学校5所和医院3家`).
+const JOINERS: &[&str] = &["、", "以及", "和", "及", "与"];
+
+/// The pledge texts of one clause with their quantities (byte ranges within the clause), and
+/// for the values of a `分别` list, which of how many each is.
+fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity, Option<(usize, usize)>)> {
     let mut qs = quantity::find(clause);
     // `分别`: quantities before it name the subjects.
     if let Some(at) = clause.find("分别")
         && qs.iter().any(|q| q.span.start > at)
     {
         qs.retain(|q| q.span.start > at);
+        // A list of values, one per subject (`A、B分别增长8%、9%以上`): every pledge quotes
+        // the subjects and the whole list, so that each says what its value is about.
+        let list = qs.len() >= 2
+            && qs
+                .windows(2)
+                .all(|w| quantity::follows_in_list(clause, w[0].span.end, w[1].span.start));
+        if list {
+            let n = qs.len();
+            let whole = trim_range(clause, 0..clause.len());
+            return qs
+                .into_iter()
+                .enumerate()
+                .map(|(k, q)| (whole.clone(), q, Some((k + 1, n))))
+                .collect();
+        }
     }
     // A rank: the other numbers describe the ranked field.
     if let Some(r) = qs.iter().position(|q| q.rank) {
@@ -276,17 +316,24 @@ fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity)> {
     for (k, q) in qs.iter().enumerate() {
         let end = match qs.get(k + 1) {
             None => clause.len(),
-            // End at the last `、` between this quantity and the next, else right after it.
-            Some(next) => clause[q.span.end..next.span.start]
-                .rfind('、')
-                .map_or(q.span.end, |i| q.span.end + i),
+            // End at the last `、` (or `和`, `及`…) between this quantity and the next, else
+            // right after it.
+            Some(next) => {
+                let gap = &clause[q.span.end..next.span.start];
+                JOINERS
+                    .iter()
+                    .filter_map(|j| gap.rfind(j))
+                    .max()
+                    .map_or(q.span.end, |i| q.span.end + i)
+            }
         };
         let piece = trim_range(clause, start..end);
-        out.push((piece, q.clone()));
+        out.push((piece, q.clone(), None));
         start = end;
-        // Skip the separator that ends this piece.
-        if clause[start..].starts_with('、') {
-            start += '、'.len_utf8();
+        // Skip the joining word that ends this piece.
+        let rest = clause[start..].trim_start();
+        if let Some(j) = JOINERS.iter().find(|j| rest.starts_with(**j)) {
+            start = clause.len() - rest.len() + j.len();
         }
     }
     out
@@ -399,8 +446,24 @@ fn bigram_doc_freq(index: &TextIndex) -> BTreeMap<String, usize> {
     df
 }
 
-/// The category for a pledge under `headings` (nearest first).
-fn choose_category(headings: &[&str], cats: &[Category], df: &BTreeMap<String, usize>) -> String {
+/// A paragraph's first sentence, which in a work report often names its topic
+/// (`强化科技创新战略支撑。`).
+fn lead_sentence(block: &str) -> &str {
+    block
+        .find(['。', '！', '？', '；'])
+        .map_or(block, |i| &block[..i])
+}
+
+/// The category for a pledge under `headings` (nearest first); when no heading shares a word
+/// with a category, the one that shares the most with the pledge's own `words` (its text and
+/// its paragraph's first sentence), words that fewer categories hold counting more; else the
+/// first category.
+fn choose_category(
+    headings: &[&str],
+    words: [&str; 2],
+    cats: &[Category],
+    df: &BTreeMap<String, usize>,
+) -> String {
     let Some(first) = cats.first() else {
         return String::new();
     };
@@ -430,7 +493,16 @@ fn choose_category(headings: &[&str], cats: &[Category], df: &BTreeMap<String, u
             return cats[i].id.clone();
         }
     }
-    first.id.clone()
+    let in_cats = |w: &String| cat_words.iter().filter(|cw| cw.contains(w)).count();
+    let own: BTreeSet<String> = words.iter().flat_map(|t| bigrams(t)).collect();
+    let mut best: Option<(f64, usize)> = None;
+    for (i, cw) in cat_words.iter().enumerate() {
+        let score: f64 = own.intersection(cw).map(|w| 1.0 / in_cats(w) as f64).sum();
+        if score > 0.0 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, i));
+        }
+    }
+    best.map_or_else(|| first.id.clone(), |(_, i)| cats[i].id.clone())
 }
 
 /// Draft pledge-file YAML for `proposals` of `report`.
@@ -476,6 +548,11 @@ pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
             y.push_str(
                 "    # this text also occurs earlier in the report: lengthen it so that it is unique\n",
             );
+        }
+        if let Some((k, n)) = p.list {
+            y.push_str(&format!(
+                "    # value {k} of the {n} after `分别`: the target of subject {k} of those named before it\n"
+            ));
         }
         y.push_str(&format!("    category: {}\n", yaml_str(&p.category)));
         if let Some(other) = q.other_bound {
@@ -697,6 +774,69 @@ mod tests {
         assert_eq!(texts, ["生产总值增长7%左右", "按1:1比例配套资金5亿元"]);
     }
 
+    /// Regression (issue #18): under a heading that names no category, every pledge fell to
+    /// the first category.
+    #[test]
+    fn a_heading_that_names_no_category_leaves_the_choice_to_the_pledges_words() {
+        let p = run(
+            "## 三、重点工作\n\n### (九) 其他工作\n\n推进科技创新平台建设10个。\n\n老旧小区改造68个。\n\n强化科技创新。完成任务5项。\n",
+        );
+        let cats: Vec<(&str, &str)> = p
+            .iter()
+            .map(|p| (p.text.as_str(), p.category.as_str()))
+            .collect();
+        assert_eq!(
+            cats,
+            [
+                ("推进科技创新平台建设10个", "innovation"),
+                ("老旧小区改造68个", "economy"),
+                ("完成任务5项", "innovation")
+            ]
+        );
+    }
+
+    /// Regression (issue #18): `A、B分别增长8%、9%以上` gave 8% exact and a text `9%以上`
+    /// without its subject; `和` between two targets started the second text.
+    #[test]
+    fn a_list_after_fenbie_quotes_its_subjects_and_shares_its_closing_word() {
+        let p = run(
+            "## 二、主要目标\n\n规上工业增加值、固定资产投资分别增长8%、9%以上，新建学校5所和医院3家。\n",
+        );
+        use crate::types::Qualifier::{self, *};
+        let got: Vec<(&str, f64, Qualifier, Option<(usize, usize)>)> = p
+            .iter()
+            .map(|p| {
+                (
+                    p.text.as_str(),
+                    p.quantity.value,
+                    p.quantity.qualifier,
+                    p.list,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "规上工业增加值、固定资产投资分别增长8%、9%以上",
+                    8.0,
+                    AtLeast,
+                    Some((1, 2))
+                ),
+                (
+                    "规上工业增加值、固定资产投资分别增长8%、9%以上",
+                    9.0,
+                    AtLeast,
+                    Some((2, 2))
+                ),
+                ("新建学校5所", 5.0, Exact, None),
+                ("医院3家", 3.0, Exact, None),
+            ]
+        );
+        let y = to_yaml("r", "x", &p);
+        assert!(y.contains("# value 2 of the 2 after `分别`"), "{y}");
+    }
+
     #[test]
     fn clauses_with_two_targets_become_two_non_overlapping_pledges() {
         let p = run(
@@ -746,9 +886,12 @@ mod tests {
             [
                 (
                     20.0,
-                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上"
+                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上"
                 ),
-                (10.0, "10%以上"),
+                (
+                    10.0,
+                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上"
+                ),
                 (120.0, "空气质量排名跻身全国168个重点城市前120名"),
                 (6.0, "全省前6名")
             ]
@@ -787,10 +930,13 @@ mod tests {
         let df = bigram_doc_freq(&idx);
         // `创新` occurs in one heading, `发展` in two: innovation wins over industry.
         assert_eq!(
-            choose_category(&[&idx.headings[0].text], &cats(), &df),
+            choose_category(&[&idx.headings[0].text], ["", ""], &cats(), &df),
             "innovation"
         );
-        assert_eq!(choose_category(&["其他"], &cats(), &df), "economy");
+        assert_eq!(
+            choose_category(&["其他"], ["", ""], &cats(), &df),
+            "economy"
+        );
     }
 
     #[test]
