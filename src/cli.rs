@@ -404,9 +404,14 @@ impl NewArgs {
                 written.todo.join("`, `")
             ));
         }
+        lines.extend(written.notes.iter().map(|n| format!("  {n}")));
         Ok(Outcome {
             lines,
-            warnings: Vec::new(),
+            warnings: written
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
             ..Outcome::default()
         })
     }

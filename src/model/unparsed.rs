@@ -1,21 +1,18 @@
-//! What can still be checked of a report or news file whose front matter did not parse: its
-//! jurisdictions against site.yaml, so that the editor sees those errors in the same run.
+//! What can still be checked of a report or news file whose front matter did not parse: an
+//! empty title and its jurisdictions against site.yaml, so that the editor sees those errors in
+//! the same run (a fresh `import` or `new news` leaves a date placeholder that stops parsing).
 
 use crate::content::{Loaded, locate};
 use crate::diag::Diagnostic;
 use std::collections::BTreeSet;
 
-/// Unknown jurisdictions named in the report and news files that did not parse.
+/// Empty titles and unknown jurisdictions in the report and news files that did not parse.
 pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
-    let Some(site) = &loaded.site else {
-        return Vec::new();
-    };
-    let known: BTreeSet<&str> = site
-        .raw
-        .jurisdictions
-        .iter()
-        .map(|j| j.id.as_str())
-        .collect();
+    // Without a site.yaml that parsed, no jurisdiction is known (and none is reported).
+    let known: Option<BTreeSet<&str>> = loaded
+        .site
+        .as_ref()
+        .map(|s| s.raw.jurisdictions.iter().map(|j| j.id.as_str()).collect());
     let parsed: BTreeSet<usize> = loaded
         .reports
         .iter()
@@ -34,7 +31,19 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         else {
             continue;
         };
+        // The same messages as for a file that parsed (`model::build`).
+        if let Some(serde_yaml::Value::String(t)) = m.get("title")
+            && t.trim().is_empty()
+        {
+            let msg = if is_report {
+                "title is empty: give the report its title"
+            } else {
+                "title is empty: give the news item its headline"
+            };
+            out.push(file.error_at(&[locate::key("title")], msg));
+        }
         let unknown = |j: &str| {
+            let known = known.as_ref()?;
             (!known.contains(j))
                 .then(|| super::build::unknown("jurisdiction", j, known.iter().copied()))
         };
