@@ -218,12 +218,28 @@ impl ServeArgs {
 pub struct InitArgs {
     /// The new site folder (must not exist, or be empty)
     pub dir: PathBuf,
+    /// Leave out the sample report, pledges, news and indicators (keep site.yaml, the about
+    /// page and the folders)
+    #[arg(long)]
+    pub empty: bool,
 }
 
 impl InitArgs {
     pub fn run(&self, _cli: &Cli) -> Result<Outcome> {
-        let files = crate::init::init(&self.dir)?;
+        let files = crate::init::init_with(&self.dir, self.empty)?;
         let mut lines: Vec<String> = files.iter().map(|f| format!("  created {f}")).collect();
+        if !self.empty {
+            lines.push(format!(
+                "the sample content ({}) shows each file kind: delete those files before adding real \
+                 reports (their 2025 dates set the portal's data date and would list real pledges as \
+                 overdue), or start with `duixian init --empty`",
+                crate::init::SAMPLE.join(", ")
+            ));
+        }
+        lines.push(
+            "then replace the sample jurisdiction and categories in site.yaml with the portal's own"
+                .to_string(),
+        );
         lines.push(format!(
             "new portal in {d}: `duixian --root {d} serve` to see it, `duixian --root {d} check` after each edit",
             d = self.dir.display()

@@ -639,6 +639,25 @@ pub fn extract(
     if categories.is_empty() {
         bail!("site.yaml defines no categories: add at least one, pledges need a category");
     }
+    let sample = crate::init::SAMPLE_CATEGORIES;
+    if categories.len() == sample.len()
+        && categories
+            .iter()
+            .zip(sample)
+            .all(|(c, (id, name))| c.id == *id && c.name == *name)
+    {
+        bail!(
+            "site.yaml still has only the sample categories of `duixian init` ({}): define the \
+             portal's own categories first (for example 科技创新, 城市建设与管理, 民生保障, one `- id:` and \
+             `name:` each), since every draft pledge gets the category whose name is closest to its \
+             section heading; then run extract again",
+            sample
+                .iter()
+                .map(|(id, name)| format!("`{id}` {name}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let taken = pledge_ids(root, id.as_str());
     let proposals = propose(&index, &categories, &taken);
     let path = output

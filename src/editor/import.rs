@@ -729,6 +729,18 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
     if let Some(s) = &seed {
         fm.push_str(&format!("seed: {}\n", yaml_str(s)));
     }
+    let samples: Vec<&str> = crate::init::SAMPLE
+        .iter()
+        .copied()
+        .filter(|rel| root.join(rel).is_file())
+        .collect();
+    if !samples.is_empty() {
+        warnings.push(format!(
+            "the site still holds the sample content of `duixian init` ({}): delete it before \
+             publishing, or its 2025 dates set the portal's data date and list real pledges as overdue",
+            samples.join(", ")
+        ));
+    }
     if matches!(req.kind, Kind::Report { .. })
         && !cleaned.paragraphs().any(|p| atx_level(p).is_some())
     {
