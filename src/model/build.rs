@@ -408,6 +408,15 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         model_ix[i] = Some(m);
     }
     let lookup = |r: &PledgeRef| -> Option<usize> { full_ix.get(&r.to_string()).copied() };
+    // Where each report's pledge ids are, for messages about an unknown one.
+    let mut pledge_files_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for doc in &loaded.pledge_files {
+        pledge_files_of
+            .entry(doc.raw.report.as_str())
+            .or_default()
+            .insert(loaded.file(doc.file).rel.as_str());
+    }
+    let unknown_pledge = |r: &PledgeRef| unknown_pledge(r, &full_ix, &pledge_files_of);
 
     let mut pledges: Vec<Pledge> = Vec::with_capacity(order.len());
     for &i in &order {
@@ -474,7 +483,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
         };
         let at = [key("pledges"), idx(p.item), key("carried_to")];
         match lookup(to) {
-            None => e.at(p.file, &at, unknown_pledge(to, &full_ix)),
+            None => e.at(p.file, &at, unknown_pledge(to)),
             Some(j) => {
                 let (ya, yb) = (reports[p.report].year, reports[all[j].report].year);
                 if yb <= ya {
@@ -567,7 +576,7 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
         lookup(r)
             .map(|a| model_ix[a])
-            .ok_or_else(|| unknown_pledge(r, &full_ix))
+            .ok_or_else(|| unknown_pledge(r))
     };
     for ((doc, keep), text) in news_docs.iter().zip(news_text) {
         let n = news.len();
@@ -1081,7 +1090,11 @@ pub(crate) fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a
     msg
 }
 
-fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
+fn unknown_pledge(
+    r: &PledgeRef,
+    full_ix: &HashMap<String, usize>,
+    files_of: &BTreeMap<&str, BTreeSet<&str>>,
+) -> String {
     let wanted = r.to_string();
     let prefix = format!("{}/", r.report);
     let same_report: Vec<&str> = full_ix
@@ -1090,7 +1103,18 @@ fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
         .map(String::as_str)
         .collect();
     if !same_report.is_empty() {
-        return unknown("pledge", &wanted, same_report.into_iter());
+        let mut msg = unknown("pledge", &wanted, same_report.into_iter());
+        // Without a likely typo, say where to look the id up.
+        if !msg.contains("did you mean")
+            && let Some(files) = files_of.get(r.report.as_str())
+        {
+            msg.push_str(&format!(
+                "; the pledge ids of report `{}` are in {}",
+                r.report,
+                files.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        return msg;
     }
     let reports: std::collections::BTreeSet<&str> =
         full_ix.keys().filter_map(|k| k.split('/').next()).collect();
