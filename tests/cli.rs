@@ -19,6 +19,18 @@ fn init_writes_a_portal_that_checks_and_builds() {
     );
     // The built-in theme is used: nothing was copied into the new folder.
     assert!(!site.join("themes").exists());
+    // `--root` means nothing to `init`: refused with the command to use.
+    let other = dir.path().join("other");
+    let o = duixian(&["init", other.to_str().unwrap(), "--root", "elsewhere"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(
+            "`init` takes the new portal's folder as its argument, not `--root elsewhere`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!other.exists());
     let again = duixian(&["init", site.to_str().unwrap()]);
     assert!(!again.status.success());
     assert!(
