@@ -53,7 +53,7 @@ pub struct Proposal {
     pub quantity_span: Range<usize>,
     /// For a value of a `分别` list (`A、B分别增长8%、9%以上`), which of how many it is: all of
     /// the list's pledges quote the same text.
-    pub list: Option<(usize, usize)>,
+    pub list: ListPlace,
 }
 
 /// Clause ends; an ASCII `:` ends a clause as `：` does (web pages write it), except between
@@ -129,6 +129,16 @@ fn plain_brackets(text: &str) -> bool {
     stack.is_empty()
 }
 
+/// A quantity found under heading `heading` (an index into the report's headings), before its
+/// text is made unique and given an id.
+struct Found {
+    heading: usize,
+    span: Range<usize>,
+    quantity: Quantity,
+    quantity_span: Range<usize>,
+    list: ListPlace,
+}
+
 /// Propose the quantified pledges of a report body's rendered text. `taken` are pledge ids
 /// already used for the report.
 pub fn propose(
@@ -140,14 +150,7 @@ pub fn propose(
     let chains = heading_chains(index);
     let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
     let doc_freq = bigram_doc_freq(index);
-    #[allow(clippy::type_complexity)]
-    let mut found: Vec<(
-        usize,
-        Range<usize>,
-        Quantity,
-        Range<usize>,
-        Option<(usize, usize)>,
-    )> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut block_start = 0;
     for block in text.split('\n') {
         let start = block_start;
@@ -172,16 +175,29 @@ pub fn propose(
                 }
                 let piece_abs = abs.start + piece.start..abs.start + piece.end;
                 let q_abs = abs.start + q.span.start..abs.start + q.span.end;
-                found.push((h, piece_abs, q, q_abs, list));
+                found.push(Found {
+                    heading: h,
+                    span: piece_abs,
+                    quantity: q,
+                    quantity_span: q_abs,
+                    list,
+                });
             }
         }
     }
 
-    let spans: Vec<Range<usize>> = found.iter().map(|f| f.1.clone()).collect();
+    let spans: Vec<Range<usize>> = found.iter().map(|f| f.span.clone()).collect();
     let mut seq: HashMap<usize, usize> = HashMap::new();
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Vec::with_capacity(found.len());
-    for (k, (h, span, q, q_span, list)) in found.into_iter().enumerate() {
+    for (k, f) in found.into_iter().enumerate() {
+        let Found {
+            heading: h,
+            span,
+            quantity: q,
+            quantity_span: q_span,
+            list,
+        } = f;
         let (span, unique) = make_unique(text, span, k, &spans);
         // Checked again on the final quote: making it unique may have taken in more text.
         if !plain_brackets(&text[span.clone()]) {
@@ -281,9 +297,12 @@ fn push_trimmed(out: &mut Vec<Range<usize>>, s: &str, r: Range<usize>) {
 /// Words that join two targets of one clause, like `、` (`新建学校5所和医院3家`).
 const JOINERS: &[&str] = &["、", "以及", "和", "及", "与"];
 
+/// Which value of a `分别` list a pledge is, and of how many.
+type ListPlace = Option<(usize, usize)>;
+
 /// The pledge texts of one clause with their quantities (byte ranges within the clause), and
 /// for the values of a `分别` list, which of how many each is.
-fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity, Option<(usize, usize)>)> {
+fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity, ListPlace)> {
     let mut qs = quantity::find(clause);
     // `分别`: quantities before it name the subjects.
     if let Some(at) = clause.find("分别")
@@ -822,7 +841,7 @@ mod tests {
             "## 二、主要目标\n\n规上工业增加值、固定资产投资分别增长8%、9%以上，新建学校5所和医院3家。\n",
         );
         use crate::types::Qualifier::{self, *};
-        let got: Vec<(&str, f64, Qualifier, Option<(usize, usize)>)> = p
+        let got: Vec<(&str, f64, Qualifier, ListPlace)> = p
             .iter()
             .map(|p| {
                 (
