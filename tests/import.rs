@@ -153,6 +153,40 @@ fn every_character_is_kept_except_the_dropped_markers() {
     }
 }
 
+/// The same promise for text read one paragraph per line: every seed with its blank lines
+/// removed (as a web page copies), and the web-pasted fixtures.
+#[test]
+fn every_character_is_kept_in_text_read_one_paragraph_per_line() {
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    for entry in std::fs::read_dir(root().join("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let dense: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            inputs.push((path.display().to_string(), dense.join("\n")));
+        }
+    }
+    for name in ["luohe-2024.txt", "zhanhe-2026.txt"] {
+        let path = root().join("tests/fixtures/web-pasted").join(name);
+        inputs.push((name.to_string(), std::fs::read_to_string(path).unwrap()));
+    }
+    inputs.sort();
+    let mut line_mode = 0;
+    for (name, text) in &inputs {
+        let c = duixian::editor::import::clean(text);
+        line_mode += usize::from(c.changes.one_per_line.is_some());
+        assert_eq!(
+            kept_chars(&c.body),
+            kept_chars(&drop_markers(text).0),
+            "{name}: the body's characters differ from the input's"
+        );
+    }
+    assert!(
+        line_mode >= 2,
+        "the web-pasted fixtures are read one paragraph per line"
+    );
+}
+
 #[test]
 fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
     let dir = empty_site();

@@ -833,7 +833,7 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// Where `yaml` first nests brackets deeper than [`MAX_FLOW_DEPTH`] (1-based line, column).
 /// Counts every bracket, even in quotes and comments, so that no quoting trick hides depth;
 /// real content never has that many unclosed brackets.
-fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+pub(crate) fn too_deep(yaml: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let (mut line, mut col) = (1, 0);
     for c in yaml.chars() {

@@ -26,6 +26,10 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         if parsed.contains(&i) || !(is_report || is_news) || !file.rel.ends_with(".md") {
             continue;
         }
+        // Deep bracket nesting is refused before parsing, as the YAML scanner slows down with it.
+        if crate::content::too_deep(file.yaml_text()).is_some() {
+            continue;
+        }
         let Ok(serde_yaml::Value::Mapping(m)) =
             serde_yaml::from_str::<serde_yaml::Value>(file.yaml_text())
         else {
