@@ -78,7 +78,10 @@ pub fn syntax_hint(yaml: &str, before: usize) -> Option<Hint> {
             && (after.len() == 1 || after[1..].starts_with([' ', '\t']))
             || content.contains(": ")
             || content.ends_with(':');
-        let not_continuation = prev_indent.is_none_or(|p| indent <= p) || prev_opens_mapping;
+        // A list item may be a plain value (`- housing`), and a deeper line may continue the
+        // value above it: neither is a key.
+        let not_continuation =
+            item == 0 && (prev_indent.is_none_or(|p| indent <= p) || prev_opens_mapping);
         if key_like
             && !has_colon
             && not_continuation
@@ -248,8 +251,8 @@ mod tests {
 
     #[test]
     fn continued_values_and_block_text_are_not_taken_for_keys() {
-        let y = "summary: 第一行\n  continued here\nbody: |\n  plain words\n  more words\nx: [\n";
-        assert_eq!(syntax_hint(y, 6), None);
+        let y = "summary: 第一行\n  continued here\nbody: |\n  plain words\n  more words\ntags:\n  - housing\n  - old town\nx: [\n";
+        assert_eq!(syntax_hint(y, 9), None);
     }
 
     #[test]
