@@ -795,11 +795,21 @@ impl Imported {
             .filter(|&l| levels(l) > 0)
             .map(|l| format!("{} {}", levels(l), "#".repeat(l as usize)))
             .collect();
+        let joined = match c.one_per_line {
+            Some((closed, of)) => format!(
+                "one paragraph per line, as text copied from a web page ({closed} of {of} lines end a sentence or are headings): joined {} line{} that stop mid-sentence",
+                c.blank_joins.len(),
+                plural(c.blank_joins.len()),
+            ),
+            None => format!(
+                "joined {} broken line{} ({} across a blank line)",
+                c.lines_joined + c.blank_joins.len(),
+                plural(c.lines_joined + c.blank_joins.len()),
+                c.blank_joins.len(),
+            ),
+        };
         lines.push(format!(
-            "  joined {} broken line{} ({} across a blank line), dropped {} page-jump marker{}, marked {} heading{}{}",
-            c.lines_joined + c.blank_joins.len(),
-            plural(c.lines_joined + c.blank_joins.len()),
-            c.blank_joins.len(),
+            "  {joined}, dropped {} page-jump marker{}, marked {} heading{}{}",
             c.markers.len(),
             plural(c.markers.len()),
             c.headings.len(),
@@ -810,11 +820,6 @@ impl Imported {
                 format!(" ({})", heading_counts.join(", "))
             }
         ));
-        if let Some((closed, of)) = c.one_per_line {
-            lines.push(format!(
-                "  one paragraph per line, as text copied from a web page ({closed} of {of} lines end a sentence or are headings): each line kept as a paragraph"
-            ));
-        }
         for m in &c.markers {
             lines.push(format!("  line {}: dropped {}", m.line, m.text));
         }
