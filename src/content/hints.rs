@@ -177,6 +177,22 @@ pub fn editor_message(msg: &str) -> String {
     for (raw, words) in STRUCTS {
         msg = msg.replace(&format!("struct {raw}"), words);
     }
+    // Rust's number types, at the end of `expected …`.
+    for (ty, words) in [
+        ("f64", "a number"),
+        ("f32", "a number"),
+        ("i32", "a whole number"),
+        ("i64", "a whole number"),
+        ("u8", "a whole number, 0 or more"),
+        ("u16", "a whole number, 0 or more"),
+        ("u32", "a whole number, 0 or more"),
+        ("u64", "a whole number, 0 or more"),
+        ("usize", "a whole number, 0 or more"),
+    ] {
+        if let Some(head) = msg.strip_suffix(&format!("expected {ty}")) {
+            msg = format!("{head}expected {words}");
+        }
+    }
     // `unknown variant `x`, expected one of `a`, `b`` (also `expected `a` or `b``).
     if let Some(start) = msg.find("unknown variant `") {
         let rest = &msg[start + "unknown variant `".len()..];
@@ -257,6 +273,10 @@ mod tests {
 
     #[test]
     fn messages_name_no_internal_type_and_suggest_the_nearest_word() {
+        assert_eq!(
+            editor_message("updates[0].value: wrong type: sequence, expected f64"),
+            "updates[0].value: wrong type: sequence, expected a number"
+        );
         assert_eq!(
             editor_message("wrong type: string \"title date\", expected struct RawNews"),
             "wrong type: string \"title date\", expected the news item's fields (`key: value` lines between the `---` lines)"
