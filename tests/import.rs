@@ -511,3 +511,34 @@ fn check_on_a_fresh_import_reports_the_placeholder_and_the_unknown_jurisdiction_
          error: 2 problems found; nothing was written\n"
     );
 }
+
+/// Regression (issue #18): on a fresh import and extract, the report's date placeholder kept
+/// the report from loading, and its pledge file was told `unknown report `luohe-2024`: no report
+/// is defined`, sending the editor to the wrong file. The reference now says why it finds nothing.
+#[test]
+fn a_reference_to_a_report_that_did_not_load_says_why() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let o = import(
+        dir.path(),
+        &seed(dir.path(), "001"),
+        &[
+            "--report",
+            "luohe-2024",
+            "--jurisdiction",
+            "luohe",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = duixian(&["--root", site, "extract", "luohe-2024"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = duixian(&["--root", site, "check", "--drafts"]);
+    assert_eq!(
+        stderr(&o),
+        "content/pledges/luohe-2024.yaml:4:9: report `luohe-2024` did not load: content/reports/luohe-2024.md has errors (see its messages); fix them and this reference is checked\n\
+         content/reports/luohe-2024.md:5:12: delivered: still the placeholder `YYYY-MM-DD`: fill in the real date, like 2024-12-31\n\
+         error: 2 problems found; nothing was written\n"
+    );
+}

@@ -73,6 +73,8 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
     };
     let sf = site_doc.file;
     let raw = &site_doc.raw;
+    // Report and news files that did not load: references to them say so.
+    let unloaded = super::unparsed::unloaded(loaded);
 
     // ---- site.yaml
     let base_url_in = opts
@@ -302,7 +304,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             e.at(
                 doc.file,
                 &[key("report")],
-                unknown("report", doc.raw.report.as_str(), report_ix.keys().copied()),
+                unloaded
+                    .explain("report", doc.raw.report.as_str(), false)
+                    .unwrap_or_else(|| {
+                        unknown("report", doc.raw.report.as_str(), report_ix.keys().copied())
+                    }),
             );
             continue;
         };
@@ -416,7 +422,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
             .or_default()
             .insert(loaded.file(doc.file).rel.as_str());
     }
-    let unknown_pledge = |r: &PledgeRef| unknown_pledge(r, &full_ix, &pledge_files_of);
+    let unknown_pledge = |r: &PledgeRef| {
+        unloaded
+            .explain("report", r.report.as_str(), false)
+            .unwrap_or_else(|| unknown_pledge(r, &full_ix, &pledge_files_of))
+    };
 
     let mut pledges: Vec<Pledge> = Vec::with_capacity(order.len());
     for &i in &order {
@@ -679,7 +689,11 @@ pub fn build(loaded: &Loaded, opts: &BuildOptions) -> Result<Site, Vec<Diagnosti
                             e.at(
                                 doc.file,
                                 &p,
-                                unknown("report or news item", s.as_str(), known),
+                                unloaded
+                                    .explain("report or news item", s.as_str(), true)
+                                    .unwrap_or_else(|| {
+                                        unknown("report or news item", s.as_str(), known)
+                                    }),
                             );
                             None
                         }

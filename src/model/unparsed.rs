@@ -4,7 +4,58 @@
 
 use crate::content::{Loaded, locate};
 use crate::diag::Diagnostic;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The report and news files that exist but did not load, by id (file stem): the model says
+/// so where another file refers to one, rather than calling the id unknown.
+#[derive(Debug, Default)]
+pub struct Unloaded<'a> {
+    pub reports: BTreeMap<&'a str, &'a str>,
+    pub news: BTreeMap<&'a str, &'a str>,
+}
+
+impl Unloaded<'_> {
+    /// Why a reference to report (or news item) `id` finds nothing, when its file did not load.
+    pub fn explain(&self, what: &str, id: &str, news_too: bool) -> Option<String> {
+        let rel = self
+            .reports
+            .get(id)
+            .or_else(|| news_too.then(|| self.news.get(id)).flatten())?;
+        Some(format!(
+            "{what} `{id}` did not load: {rel} has errors (see its messages); fix them and this \
+             reference is checked"
+        ))
+    }
+}
+
+/// The [`Unloaded`] files of `loaded`.
+pub fn unloaded(loaded: &Loaded) -> Unloaded<'_> {
+    let parsed: BTreeSet<usize> = loaded
+        .reports
+        .iter()
+        .map(|d| d.file.0)
+        .chain(loaded.news.iter().map(|d| d.file.0))
+        .collect();
+    let mut out = Unloaded::default();
+    for (i, file) in loaded.files.iter().enumerate() {
+        let rel = file.rel.as_str();
+        let Some(stem) = rel
+            .strip_suffix(".md")
+            .map(|r| r.rsplit('/').next().unwrap_or(r))
+        else {
+            continue;
+        };
+        if parsed.contains(&i) {
+            continue;
+        }
+        if rel.starts_with("content/reports/") {
+            out.reports.insert(stem, rel);
+        } else if rel.starts_with("content/news/") {
+            out.news.insert(stem, rel);
+        }
+    }
+    out
+}
 
 /// Empty titles and unknown jurisdictions in the report and news files that did not parse.
 pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
