@@ -81,6 +81,10 @@ pub fn load_site_cached(
     crate::memory::release();
     let mut warnings = std::mem::take(&mut loaded.warnings);
     let built = model::build(&loaded, opts, &mut warnings);
+    if !errors.is_empty() {
+        // Files that did not parse are not in the model: check what can be checked of them.
+        errors.extend(model::unparsed::check(&loaded));
+    }
     drop(loaded);
     crate::memory::release();
     // Warnings are kept with errors: they often tell the cause (a skipped file).

@@ -23,7 +23,7 @@ pub struct Cli {
     /// Print only errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print warnings and the time of each build phase
+    /// Print the time and peak memory of each build phase
     #[arg(short, long, global = true)]
     pub verbose: bool,
     #[command(subcommand)]
@@ -221,16 +221,58 @@ impl ServeArgs {
     }
 }
 
+/// `-v` where it changes nothing (commands that print no build phases, and warnings anyway):
+/// accepted, as it is global, but left out of the command's help.
+#[derive(Debug, Args)]
+pub struct UnusedVerbose {
+    #[arg(short, long, hide = true)]
+    verbose: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The new site folder (must not exist, or be empty)
     pub dir: PathBuf,
+    /// `--root` means nothing to `init`, whose folder is its argument: hidden from its help,
+    /// refused with the reason when given.
+    #[arg(long, hide = true)]
+    root: Option<PathBuf>,
+    #[command(flatten)]
+    _verbose: UnusedVerbose,
+    /// Leave out the sample report, pledges, news and indicators (keep site.yaml, the about
+    /// page and the folders)
+    #[arg(long)]
+    pub empty: bool,
 }
 
 impl InitArgs {
     pub fn run(&self, _cli: &Cli) -> Result<Outcome> {
-        let files = crate::init::init(&self.dir)?;
+        // The global default `.` reaches this field too: only another folder was given.
+        if let Some(r) = self
+            .root
+            .as_ref()
+            .filter(|r| **r != std::path::Path::new("."))
+        {
+            anyhow::bail!(
+                "`init` takes the new portal's folder as its argument, not `--root {}`: `duixian init {}`",
+                r.display(),
+                r.display()
+            );
+        }
+        let files = crate::init::init_with(&self.dir, self.empty)?;
         let mut lines: Vec<String> = files.iter().map(|f| format!("  created {f}")).collect();
+        if !self.empty {
+            lines.push(format!(
+                "the sample content ({}) shows each file kind: delete those files before adding real \
+                 reports (their 2025 dates set the portal's data date and would list real pledges as \
+                 overdue), or start with `duixian init --empty`",
+                crate::init::SAMPLE.join(", ")
+            ));
+        }
+        lines.push(
+            "then replace the sample jurisdiction and categories in site.yaml with the portal's own"
+                .to_string(),
+        );
         lines.push(format!(
             "new portal in {d}: `duixian --root {d} serve` to see it, `duixian --root {d} check` after each edit",
             d = self.dir.display()
@@ -278,6 +320,8 @@ pub struct ImportArgs {
     /// Replace the output file if it exists
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    _verbose: UnusedVerbose,
 }
 
 impl ImportArgs {
@@ -331,6 +375,8 @@ pub struct ExtractArgs {
     /// Replace the output file if it exists
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    _verbose: UnusedVerbose,
 }
 
 impl ExtractArgs {
@@ -339,7 +385,11 @@ impl ExtractArgs {
             editor::extract::extract(&cli.root, &self.report, self.output.as_deref(), self.force)?;
         Ok(Outcome {
             lines: done.summary(&cli.root),
-            warnings: Vec::new(),
+            warnings: done
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
             ..Outcome::default()
         })
     }
@@ -349,6 +399,8 @@ impl ExtractArgs {
 pub struct NewArgs {
     #[command(subcommand)]
     pub what: NewCommand,
+    #[command(flatten)]
+    _verbose: UnusedVerbose,
 }
 
 #[derive(Debug, Subcommand)]
@@ -361,14 +413,18 @@ pub enum NewCommand {
 
 #[derive(Debug, Args)]
 pub struct NewNewsArgs {
+    /// The news item's id and file name: `content/news/<SLUG>.md` (lowercase letters, digits
+    /// and hyphens, unique across content/news)
     #[arg(value_parser = NewsSlug::parse)]
     pub slug: NewsSlug,
-    /// The headline (left as a placeholder to fill in if absent)
+    /// The headline (left empty to fill in if absent; `check` rejects it until then)
     #[arg(long)]
     pub title: Option<String>,
     /// Publication date (left as a placeholder to fill in if absent)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = Date::parse_plausible)]
     pub date: Option<Date>,
+    #[command(flatten)]
+    _verbose: UnusedVerbose,
 }
 
 #[derive(Debug, Args)]
@@ -382,6 +438,8 @@ pub struct NewPledgeArgs {
     /// A category of site.yaml (default: the first)
     #[arg(long, value_parser = CategoryId::parse)]
     pub category: Option<CategoryId>,
+    #[command(flatten)]
+    _verbose: UnusedVerbose,
 }
 
 impl NewArgs {
@@ -407,9 +465,14 @@ impl NewArgs {
                 written.todo.join("`, `")
             ));
         }
+        lines.extend(written.notes.iter().map(|n| format!("  {n}")));
         Ok(Outcome {
             lines,
-            warnings: Vec::new(),
+            warnings: written
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
             ..Outcome::default()
         })
     }
@@ -550,5 +613,46 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Regression (issue #18): `new news <SLUG>` had no description, and `init --help` offered
+    /// `--root` and `-v`, which mean nothing to it.
+    #[test]
+    fn every_argument_shown_has_a_description_and_init_shows_no_root_or_verbose() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let builtin = matches!(a.get_id().as_str(), "help" | "version");
+                if !a.is_hide_set() && !builtin && a.get_help().is_none() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sc in cmd.get_subcommands() {
+                if sc.get_about().is_none() && sc.get_name() != "help" {
+                    missing.push(format!("{path} {} (command)", sc.get_name()));
+                }
+                walk(sc, &format!("{path} {}", sc.get_name()), missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "duixian", &mut missing);
+        assert!(missing.is_empty(), "without a description: {missing:?}");
+        let init = cmd.find_subcommand("init").expect("init exists");
+        for id in ["root", "verbose"] {
+            let a = init
+                .get_arguments()
+                .find(|a| a.get_id() == id)
+                .expect("accepted, as it is global");
+            assert!(a.is_hide_set(), "init --help shows {id}");
+        }
+        for name in ["import", "extract", "new"] {
+            let sc = cmd.find_subcommand(name).expect("exists");
+            let v = sc
+                .get_arguments()
+                .find(|a| a.get_id() == "verbose")
+                .unwrap();
+            assert!(v.is_hide_set(), "{name} --help shows -v");
+        }
     }
 }

@@ -120,8 +120,29 @@ pub const PUBLISHING: &[(&str, &str)] = &[
     ),
 ];
 
+/// The starter files that are sample content rather than settings: one report of a made-up
+/// city, its pledges, a news item and an indicator file, to show each file kind. A real portal
+/// deletes them before its own content goes in: their 2025 dates would set the portal's data
+/// date, and real pledges with earlier deadlines would be listed as overdue. `init --empty`
+/// leaves them out.
+pub const SAMPLE: &[&str] = &[
+    "content/reports/sample-city-2025.md",
+    "content/pledges/sample-city-2025.yaml",
+    "content/news/sample-mid-year.md",
+    "content/indicators/sample-city.yaml",
+];
+
+/// The categories of the starter site.yaml, `(id, name)`: examples, to be replaced by the
+/// portal's own before pledges are drafted.
+pub const SAMPLE_CATEGORIES: &[(&str, &str)] = &[("economy", "经济发展"), ("urban", "城市建设")];
+
 /// Write the starter site into `dir`, which must not exist or be empty. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<String>> {
+    init_with(dir, false)
+}
+
+/// [`init`]; with `empty`, without the [`SAMPLE`] content.
+pub fn init_with(dir: &Path, empty: bool) -> Result<Vec<String>> {
     if dir.exists() {
         let mut entries =
             std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
@@ -134,6 +155,9 @@ pub fn init(dir: &Path) -> Result<Vec<String>> {
     }
     let mut written = Vec::new();
     for (rel, text) in STARTER.iter().chain(PUBLISHING) {
+        if empty && SAMPLE.contains(rel) {
+            continue;
+        }
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -143,5 +167,40 @@ pub fn init(dir: &Path) -> Result<Vec<String>> {
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         written.push(rel.to_string());
     }
+    if empty {
+        // The folders the sample files would have been in, for the editor's own.
+        let mut dirs: Vec<&str> = SAMPLE
+            .iter()
+            .filter_map(|r| r.rsplit_once('/'))
+            .map(|(d, _)| d)
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for d in dirs {
+            let path = dir.join(d);
+            std::fs::create_dir_all(&path)
+                .with_context(|| format!("cannot create `{}`", path.display()))?;
+            written.push(format!("{d}/"));
+        }
+    }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_lists_name_starter_files_and_categories() {
+        for rel in SAMPLE {
+            assert!(STARTER.iter().any(|(r, _)| r == rel), "{rel}");
+        }
+        let site = STARTER.iter().find(|(r, _)| *r == "site.yaml").unwrap().1;
+        for (id, name) in SAMPLE_CATEGORIES {
+            assert!(
+                site.contains(&format!("  - id: {id}\n    name: {name}\n")),
+                "{id}"
+            );
+        }
+    }
 }

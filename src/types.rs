@@ -179,6 +179,15 @@ pub struct Date(pub chrono::NaiveDate);
 
 impl Date {
     pub fn parse(s: &str) -> Result<Self, String> {
+        if s.trim().is_empty() {
+            return Err("no value: write a date as YYYY-MM-DD, like 2024-12-31".to_string());
+        }
+        if s == "YYYY-MM-DD" {
+            return Err(
+                "still the placeholder `YYYY-MM-DD`: fill in the real date, like 2024-12-31"
+                    .to_string(),
+            );
+        }
         let b = s.as_bytes();
         let shape = b.len() == 10
             && b[4] == b'-'

@@ -19,6 +19,18 @@ fn init_writes_a_portal_that_checks_and_builds() {
     );
     // The built-in theme is used: nothing was copied into the new folder.
     assert!(!site.join("themes").exists());
+    // `--root` means nothing to `init`: refused with the command to use.
+    let other = dir.path().join("other");
+    let o = duixian(&["init", other.to_str().unwrap(), "--root", "elsewhere"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(
+            "`init` takes the new portal's folder as its argument, not `--root elsewhere`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!other.exists());
     let again = duixian(&["init", site.to_str().unwrap()]);
     assert!(!again.status.success());
     assert!(
@@ -91,6 +103,76 @@ fn init_writes_ci_workflows_for_github_and_gitlab_pages() {
 
     // The portal still builds with the workflow files in it.
     build_ok(&site, &site.join("output"), &[]);
+}
+
+/// Regression (issue #18): `init`'s sample content stayed in a real portal unnoticed; its 2025
+/// news set the data date and made 9 real pledges overdue. `init` now says how to remove it,
+/// `init --empty` leaves it out, `import` warns while it is there, and `extract` asks for the
+/// portal's own categories before drafting with the two sample ones.
+#[test]
+fn init_sample_content_is_named_and_can_be_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("sample");
+    let o = duixian(&["init", sample.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("delete those files before adding real reports")
+            && stderr(&o).contains("`duixian init --empty`"),
+        "{}",
+        stderr(&o)
+    );
+    let seed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/001_f03fcbf8b818b135.txt");
+    let import = |site: &std::path::Path| {
+        duixian(&[
+            "--root",
+            site.to_str().unwrap(),
+            "import",
+            seed.to_str().unwrap(),
+            "--report",
+            "sample-city-2024",
+            "--jurisdiction",
+            "sample-city",
+            "--year",
+            "2024",
+            "--delivered",
+            "2024-02-21",
+        ])
+    };
+    let o = import(&sample);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: the site still holds the sample content of `duixian init` (content/reports/sample-city-2025.md,"),
+        "{}",
+        stderr(&o)
+    );
+
+    let empty = dir.path().join("empty");
+    let o = duixian(&["init", empty.to_str().unwrap(), "--empty"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("sample-city-2025"), "{}", stderr(&o));
+    assert!(empty.join("content/reports").is_dir());
+    assert!(!empty.join("content/news/sample-mid-year.md").exists());
+    let o = duixian(&["--root", empty.to_str().unwrap(), "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(&empty);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    let o = duixian(&[
+        "--root",
+        empty.to_str().unwrap(),
+        "extract",
+        "sample-city-2024",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(
+            "error: site.yaml still has only the sample categories of `duixian init` (`economy` 经济发展, `urban` 城市建设): define the portal's own categories first"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!empty.join("content/pledges/sample-city-2024.yaml").exists());
 }
 
 #[test]

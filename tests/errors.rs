@@ -20,6 +20,22 @@ fn broken_site_reports_every_error_in_one_run() {
     snapshot(&fixture("broken-expected-errors.txt"), &stderr(&o));
 }
 
+/// Regression (issue #18): the YAML mistakes editors make most were reported in the parser's
+/// words, often a line late (`could not find expected ':'`, `found character that cannot start
+/// any token`, `expected struct RawNews`); a typo in a status or qualifier got no suggestion;
+/// an unknown pledge id without a near match did not say where the report's ids are;
+/// a tab further down a pledge file was reported only on the next run.
+#[test]
+fn yaml_mistakes_are_named_at_their_line_with_the_fix() {
+    let o = duixian(&["--root", fixture("broken-yaml").to_str().unwrap(), "check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for internal in ["Raw", "struct", "variant", "scanning", "token"] {
+        assert!(!err.contains(internal), "`{internal}` in:\n{err}");
+    }
+    snapshot(&fixture("broken-yaml-expected-errors.txt"), &err);
+}
+
 #[test]
 fn check_reports_the_same_errors_as_build() {
     let dir = tempfile::tempdir().unwrap();

@@ -153,6 +153,40 @@ fn every_character_is_kept_except_the_dropped_markers() {
     }
 }
 
+/// The same promise for text read one paragraph per line: every seed with its blank lines
+/// removed (as a web page copies), and the web-pasted fixtures.
+#[test]
+fn every_character_is_kept_in_text_read_one_paragraph_per_line() {
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    for entry in std::fs::read_dir(root().join("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let dense: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            inputs.push((path.display().to_string(), dense.join("\n")));
+        }
+    }
+    for name in ["luohe-2024.txt", "zhanhe-2026.txt"] {
+        let path = root().join("tests/fixtures/web-pasted").join(name);
+        inputs.push((name.to_string(), std::fs::read_to_string(path).unwrap()));
+    }
+    inputs.sort();
+    let mut line_mode = 0;
+    for (name, text) in &inputs {
+        let c = duixian::editor::import::clean(text);
+        line_mode += usize::from(c.changes.one_per_line.is_some());
+        assert_eq!(
+            kept_chars(&c.body),
+            kept_chars(&drop_markers(text).0),
+            "{name}: the body's characters differ from the input's"
+        );
+    }
+    assert!(
+        line_mode >= 2,
+        "the web-pasted fixtures are read one paragraph per line"
+    );
+}
+
 #[test]
 fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
     let dir = empty_site();
@@ -182,7 +216,7 @@ fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
     let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("content/news/card.md:3:7: date: invalid date `YYYY-MM-DD`"),
+        stderr(&o).contains("content/news/card.md:3:7: date: still the placeholder `YYYY-MM-DD`"),
         "{}",
         stderr(&o)
     );
@@ -339,7 +373,172 @@ fn bad_requests_are_explained() {
         "2024",
     ]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("--title"), "{}", stderr(&o));
+    // Regression (issue #18): it asked for --title; the fix is to add the jurisdiction.
+    assert!(
+        stderr(&o).contains(
+            "error: jurisdiction `nowhere` is not in site.yaml: add it under `jurisdictions:`"
+        ),
+        "{}",
+        stderr(&o)
+    );
     // Nothing was written by any of these.
     assert!(!dir.path().join("content").exists());
+}
+
+/// Regression (issue #18): a report pasted from a web page (one paragraph per line, no blank
+/// lines) was imported as one paragraph with 0 headings, and `extract` then proposed nothing
+/// without saying why.
+#[test]
+fn a_report_pasted_from_a_web_page_keeps_its_paragraphs_and_headings() {
+    let dir = empty_site();
+    let web = root().join("tests/fixtures/web-pasted/luohe-2024.txt");
+    let o = import(
+        dir.path(),
+        &web,
+        &[
+            "--report",
+            "luohe-2024",
+            "--jurisdiction",
+            "luohe",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stderr(&o);
+    assert!(
+        out.contains("one paragraph per line, as text copied from a web page"),
+        "{out}"
+    );
+    assert!(out.contains("marked 11 headings (3 ##, 8 ###)"), "{out}");
+    assert!(
+        out.contains("line 9: ## 二、2024年工作总体要求和主要目标"),
+        "{out}"
+    );
+    let body = std::fs::read_to_string(dir.path().join("content/reports/luohe-2024.md")).unwrap();
+    assert!(body.contains("\n\n### (一) 构建“顶天立地”创新体系，塑造发展新动能新优势\n\n"));
+    // 48 input lines: 48 paragraphs, so 47 blank lines between them and one after the front matter.
+    assert_eq!(
+        body.matches("\n\n").count(),
+        48,
+        "one paragraph per input line"
+    );
+}
+
+/// Regression (issue #18): a text without any heading imported silently, and `extract` then
+/// proposed 0 pledges without a reason. Both now say what is missing and how to fix it.
+#[test]
+fn a_report_without_headings_is_flagged_by_import_and_extract() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let text = dir.path().join("plain.txt");
+    std::fs::write(
+        &text,
+        "新建供热管网20公里，热交换站38座。\n\n改造老旧小区68个。\n",
+    )
+    .unwrap();
+    let o = import(
+        dir.path(),
+        &text,
+        &[
+            "--report",
+            "luohe-2024",
+            "--jurisdiction",
+            "luohe",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: no headings found"),
+        "{}",
+        stderr(&o)
+    );
+    let o = duixian(&["--root", site, "extract", "luohe-2024"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "warning: `content/reports/luohe-2024.md` has no headings, so nothing was read"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("it looked at 2 paragraphs"),
+        "{}",
+        stderr(&o)
+    );
+    // Headings, but only the review of the past year.
+    let review = "---\njurisdiction: luohe\nyear: 2024\ntitle: t\ndelivered: 2024-02-21\n---\n## 一、2023年工作回顾\n\n新建供热管网20公里。\n";
+    std::fs::write(dir.path().join("content/reports/luohe-2024.md"), review).unwrap();
+    let o = duixian(&["--root", site, "extract", "luohe-2024", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("has no forward-looking section: all 1 of its headings"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Regression (issue #18): `check` on a fresh import reported only the `delivered`
+/// placeholder, and the unknown jurisdiction only on the next run, after the date was fixed.
+#[test]
+fn check_on_a_fresh_import_reports_the_placeholder_and_the_unknown_jurisdiction_at_once() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let o = import(
+        dir.path(),
+        &seed(dir.path(), "001"),
+        &[
+            "--report",
+            "x-2024",
+            "--jurisdiction",
+            "nowhere",
+            "--year",
+            "2024",
+            "--title",
+            "报告",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: jurisdiction `nowhere` is not in site.yaml"));
+    let o = duixian(&["--root", site, "check"]);
+    assert_eq!(
+        stderr(&o),
+        "content/reports/x-2024.md:2:15: unknown jurisdiction `nowhere`: expected one of `luohe`, `pingdingshan`, `zhanhe`\n\
+         content/reports/x-2024.md:5:12: delivered: still the placeholder `YYYY-MM-DD`: fill in the real date, like 2024-12-31\n\
+         error: 2 problems found; nothing was written\n"
+    );
+}
+
+/// Regression (issue #18): on a fresh import and extract, the report's date placeholder kept
+/// the report from loading, and its pledge file was told `unknown report `luohe-2024`: no report
+/// is defined`, sending the editor to the wrong file. The reference now says why it finds nothing.
+#[test]
+fn a_reference_to_a_report_that_did_not_load_says_why() {
+    let dir = empty_site();
+    let site = dir.path().to_str().unwrap();
+    let o = import(
+        dir.path(),
+        &seed(dir.path(), "001"),
+        &[
+            "--report",
+            "luohe-2024",
+            "--jurisdiction",
+            "luohe",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = duixian(&["--root", site, "extract", "luohe-2024"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = duixian(&["--root", site, "check", "--drafts"]);
+    assert_eq!(
+        stderr(&o),
+        "content/pledges/luohe-2024.yaml:4:9: report `luohe-2024` did not load: content/reports/luohe-2024.md has errors (see its messages); fix them and this reference is checked\n\
+         content/reports/luohe-2024.md:5:12: delivered: still the placeholder `YYYY-MM-DD`: fill in the real date, like 2024-12-31\n\
+         error: 2 problems found; nothing was written\n"
+    );
 }

@@ -39,6 +39,11 @@ fn new_news_writes_a_file_that_check_rejects_until_the_date_is_filled_in() {
         "{}",
         stderr(&o)
     );
+    assert!(
+        stderr(&o).contains("write the article's text below the front matter (the body is empty)"),
+        "{}",
+        stderr(&o)
+    );
     let path = dir.path().join("content/news/follow-up.md");
     let text = std::fs::read_to_string(&path).unwrap();
     // The commented example names a real pledge and the status vocabulary.
@@ -47,12 +52,25 @@ fn new_news_writes_a_file_that_check_rejects_until_the_date_is_filled_in() {
     let o = run(dir.path(), &["check"]);
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("content/news/follow-up.md:3:7: date: invalid date `YYYY-MM-DD`"),
+        stderr(&o)
+            .contains("content/news/follow-up.md:3:7: date: still the placeholder `YYYY-MM-DD`"),
         "{}",
         stderr(&o)
     );
+    // Regression (issue #18): the title and body placeholders (`标题（待填写）`, `正文（…）`)
+    // passed `check` and would have been published; the title is now empty, which `check`
+    // rejects, and the body is left empty.
+    assert!(
+        stderr(&o).contains("content/news/follow-up.md:2:8: title is empty"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(text.ends_with("---\n\n"), "{text}");
     // Filled in, the file is valid as it stands, comments and all.
-    std::fs::write(&path, text.replace("date: YYYY-MM-DD", "date: 2025-01-02")).unwrap();
+    let text = text
+        .replace("date: YYYY-MM-DD", "date: 2025-01-02")
+        .replace("title: \"\"", "title: 进展");
+    std::fs::write(&path, text + "正文。\n").unwrap();
     let o = run(dir.path(), &["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -230,4 +248,50 @@ fn new_pledge_explains_what_is_wrong() {
         stderr(&o)
     );
     assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+/// Regression (issue #18): `new pledge` accepted a text another entry already quotes, without
+/// a word; entering the same pledge twice is the likely mistake.
+#[test]
+fn new_pledge_warns_when_another_entry_quotes_the_same_text() {
+    let dir = demo_copy();
+    let o = run(
+        dir.path(),
+        &[
+            "new",
+            "pledge",
+            "zhanhe-2026/gdp-again",
+            "--text",
+            "经济增长 5.5%左右",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: pledge `zhanhe-2026/")
+            && stderr(&o).contains("in content/pledges/zhanhe-2026.yaml already quotes the same text, «经济增长 5.5%左右»"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        dir.path(),
+        &["new", "pledge", "zhanhe-2026/growth", "--text", "5.5%左右"],
+    );
+    assert!(
+        stderr(&o).contains("already quotes overlapping text"),
+        "{}",
+        stderr(&o)
+    );
+    // A text no entry quotes gets no warning.
+    let o = run(
+        dir.path(),
+        &[
+            "new",
+            "pledge",
+            "zhanhe-2026/other",
+            "--text",
+            "现在，我代表区人民政府",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }

@@ -2,6 +2,7 @@
 
 pub mod evidence;
 pub mod frontmatter;
+pub mod hints;
 pub mod locate;
 pub mod raw;
 
@@ -832,7 +833,7 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// Where `yaml` first nests brackets deeper than [`MAX_FLOW_DEPTH`] (1-based line, column).
 /// Counts every bracket, even in quotes and comments, so that no quoting trick hides depth;
 /// real content never has that many unclosed brackets.
-fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+pub(crate) fn too_deep(yaml: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let (mut line, mut col) = (1, 0);
     for c in yaml.chars() {
@@ -874,9 +875,15 @@ fn parse_with_recovery<T: DeserializeOwned>(
         Err(d) => d,
     };
     let mut diags = vec![first];
-    let Ok(serde_yaml::Value::Mapping(mut map)) =
-        serde_yaml::from_str::<serde_yaml::Value>(file.yaml_text())
-    else {
+    let value = serde_yaml::from_str::<serde_yaml::Value>(file.yaml_text());
+    let Ok(serde_yaml::Value::Mapping(mut map)) = value else {
+        // A syntax error further down than the first error: report it too, in this run.
+        if let Err(e) = value {
+            let d = yaml_error(file, &e, true);
+            if d.line != diags[0].line {
+                diags.push(d);
+            }
+        }
         return (None, diags);
     };
     let mut dropped = Vec::new();
@@ -1029,17 +1036,43 @@ fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, D
         ));
     }
     serde_yaml::from_str::<T>(yaml).map_err(|e| {
-        let (line, col) = e
-            .location()
-            .map(|l| yaml_to_text_position(yaml, l.line(), l.column()))
-            .unwrap_or((1, 1));
-        Diagnostic::new(
-            &file.rel,
-            line + file.yaml_first_line - 1,
-            col,
-            clean_yaml_message(&e.to_string()),
-        )
+        // A syntax error, or a document that is not a mapping at all: look for the editor's
+        // mistake behind it (the parser names it in its own terms, often a line later).
+        let whole = e.to_string().contains("expected struct ");
+        let syntax = whole || serde_yaml::from_str::<serde_yaml::Value>(yaml).is_err();
+        yaml_error(file, &e, syntax)
     })
+}
+
+/// The diagnostic for a YAML error `e` in `file`; when the text does not parse as YAML
+/// (`syntax`), the editor's mistake behind it if one is found at or before the error.
+fn yaml_error(file: &SourceFile, e: &serde_yaml::Error, syntax: bool) -> Diagnostic {
+    let yaml = file.yaml_text();
+    let (line, col) = e
+        .location()
+        .map(|l| yaml_to_text_position(yaml, l.line(), l.column()))
+        .unwrap_or((1, 1));
+    if syntax {
+        let before = if e.to_string().contains("expected struct ") {
+            usize::MAX
+        } else {
+            line
+        };
+        if let Some(h) = hints::syntax_hint(yaml, before) {
+            return Diagnostic::new(
+                &file.rel,
+                h.line + file.yaml_first_line - 1,
+                h.col,
+                h.message,
+            );
+        }
+    }
+    Diagnostic::new(
+        &file.rel,
+        line + file.yaml_first_line - 1,
+        col,
+        clean_yaml_message(&e.to_string()),
+    )
 }
 
 /// serde_yaml appends " at line N column M" to its messages; the position is given separately.
@@ -1048,7 +1081,7 @@ fn clean_yaml_message(msg: &str) -> String {
         Some(i) if msg[i..].contains(" column ") => &msg[..i],
         _ => msg,
     };
-    msg.replace("invalid type: ", "wrong type: ")
+    hints::editor_message(msg)
 }
 
 #[cfg(test)]

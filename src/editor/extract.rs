@@ -16,7 +16,8 @@
 //! - **Id**: the numbers of the section headings and a sequence, `3-1-04` for the fourth in
 //!   `三、…` / `(一) …`; an id already used in the report's pledge files gets a suffix.
 //! - **Category**: the site category sharing the most (rare) two-character words with the
-//!   nearest heading, then its parents; the first category when none shares any.
+//!   nearest heading, then its parents; when no heading decides, with the pledge's text and its
+//!   paragraph's first sentence; the first category when none shares any.
 
 use super::quantity::{self, Quantity};
 use super::{files_with_ext, read_site, shown, write_file, yaml_str};
@@ -50,9 +51,62 @@ pub struct Proposal {
     pub quantity: Quantity,
     /// Where the quantity stands in the rendered text.
     pub quantity_span: Range<usize>,
+    /// For a value of a `分别` list (`A、B分别增长8%、9%以上`), which of how many it is: all of
+    /// the list's pledges quote the same text.
+    pub list: ListPlace,
 }
 
-const CLAUSE_ENDS: &[char] = &['，', '；', '。', '！', '？', '：', ',', ';', '!', '?', '\n'];
+/// Clause ends; an ASCII `:` ends a clause as `：` does (web pages write it), except between
+/// two digits (`1:1`), see [`clauses`].
+const CLAUSE_ENDS: &[char] = &[
+    '，', '；', '。', '！', '？', '：', ',', ';', ':', '!', '?', '\n',
+];
+
+/// What `extract` read of a report: its headings and which of them it looked under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub headings: usize,
+    /// Headings skipped as the review of the past year (`回顾`, or under such a heading).
+    pub review: usize,
+    /// Paragraphs read (under a heading outside the review).
+    pub paragraphs: usize,
+    /// Paragraphs before the first heading, not read.
+    pub before_first_heading: usize,
+}
+
+/// What [`propose`] reads of `index`, to tell the editor when it finds nothing.
+pub fn scope(index: &TextIndex) -> Scope {
+    let chains = heading_chains(index);
+    let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
+    let mut s = Scope {
+        headings: index.headings.len(),
+        review: chains
+            .iter()
+            .filter(|c| c.iter().any(|&a| index.headings[a].text.contains("回顾")))
+            .count(),
+        ..Scope::default()
+    };
+    let mut start = 0;
+    for block in index.text.split('\n') {
+        let at = start;
+        start += block.len() + 1;
+        if block.trim().is_empty() || heading_offsets.contains(&at) {
+            continue;
+        }
+        match index.headings.iter().rposition(|h| h.offset <= at) {
+            None => s.before_first_heading += 1,
+            Some(h)
+                if !chains[h]
+                    .iter()
+                    .any(|&a| index.headings[a].text.contains("回顾")) =>
+            {
+                s.paragraphs += 1
+            }
+            Some(_) => {}
+        }
+    }
+    s
+}
 
 /// Whether the ASCII brackets `[ ] { }` of a clause pair up, a few deep at most. Chinese text
 /// uses （）【】; a clause with unpaired or deeply nested ASCII brackets is not a pledge, and its
@@ -75,6 +129,16 @@ fn plain_brackets(text: &str) -> bool {
     stack.is_empty()
 }
 
+/// A quantity found under heading `heading` (an index into the report's headings), before its
+/// text is made unique and given an id.
+struct Found {
+    heading: usize,
+    span: Range<usize>,
+    quantity: Quantity,
+    quantity_span: Range<usize>,
+    list: ListPlace,
+}
+
 /// Propose the quantified pledges of a report body's rendered text. `taken` are pledge ids
 /// already used for the report.
 pub fn propose(
@@ -86,7 +150,7 @@ pub fn propose(
     let chains = heading_chains(index);
     let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
     let doc_freq = bigram_doc_freq(index);
-    let mut found: Vec<(usize, Range<usize>, Quantity, Range<usize>)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut block_start = 0;
     for block in text.split('\n') {
         let start = block_start;
@@ -105,22 +169,35 @@ pub fn propose(
         }
         for clause in clauses(block) {
             let abs = start + clause.start..start + clause.end;
-            for (piece, q) in pieces(&block[clause.clone()]) {
+            for (piece, q, list) in pieces(&block[clause.clone()]) {
                 if !plain_brackets(&block[clause.start + piece.start..clause.start + piece.end]) {
                     continue;
                 }
                 let piece_abs = abs.start + piece.start..abs.start + piece.end;
                 let q_abs = abs.start + q.span.start..abs.start + q.span.end;
-                found.push((h, piece_abs, q, q_abs));
+                found.push(Found {
+                    heading: h,
+                    span: piece_abs,
+                    quantity: q,
+                    quantity_span: q_abs,
+                    list,
+                });
             }
         }
     }
 
-    let spans: Vec<Range<usize>> = found.iter().map(|f| f.1.clone()).collect();
+    let spans: Vec<Range<usize>> = found.iter().map(|f| f.span.clone()).collect();
     let mut seq: HashMap<usize, usize> = HashMap::new();
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Vec::with_capacity(found.len());
-    for (k, (h, span, q, q_span)) in found.into_iter().enumerate() {
+    for (k, f) in found.into_iter().enumerate() {
+        let Found {
+            heading: h,
+            span,
+            quantity: q,
+            quantity_span: q_span,
+            list,
+        } = f;
         let (span, unique) = make_unique(text, span, k, &spans);
         // Checked again on the final quote: making it unique may have taken in more text.
         if !plain_brackets(&text[span.clone()]) {
@@ -150,15 +227,25 @@ pub fn propose(
             .rev()
             .map(|&a| index.headings[a].text.as_str())
             .collect();
+        let category = choose_category(
+            &heading_texts,
+            [
+                &text[span.clone()],
+                lead_sentence(index.block_around(span.clone())),
+            ],
+            categories,
+            &doc_freq,
+        );
         out.push(Proposal {
             id,
             text: text[span.clone()].to_string(),
             span,
             unique,
-            category: choose_category(&heading_texts, categories, &doc_freq),
+            category,
             section: Some(index.headings[h].text.clone()),
             quantity: q,
             quantity_span: q_span,
+            list,
         });
     }
     out
@@ -186,7 +273,10 @@ fn clauses(block: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in block.char_indices() {
-        if CLAUSE_ENDS.contains(&c) {
+        let ratio = c == ':'
+            && block[..i].ends_with(|c: char| c.is_ascii_digit())
+            && block[i + 1..].starts_with(|c: char| c.is_ascii_digit());
+        if CLAUSE_ENDS.contains(&c) && !ratio {
             push_trimmed(&mut out, block, start..i);
             start = i + c.len_utf8();
         }
@@ -204,14 +294,36 @@ fn push_trimmed(out: &mut Vec<Range<usize>>, s: &str, r: Range<usize>) {
     }
 }
 
-/// The pledge texts of one clause with their quantities (byte ranges within the clause).
-fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity)> {
+/// Words that join two targets of one clause, like `、` (`新建学校5所和医院3家`).
+const JOINERS: &[&str] = &["、", "以及", "和", "及", "与"];
+
+/// Which value of a `分别` list a pledge is, and of how many.
+type ListPlace = Option<(usize, usize)>;
+
+/// The pledge texts of one clause with their quantities (byte ranges within the clause), and
+/// for the values of a `分别` list, which of how many each is.
+fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity, ListPlace)> {
     let mut qs = quantity::find(clause);
     // `分别`: quantities before it name the subjects.
     if let Some(at) = clause.find("分别")
         && qs.iter().any(|q| q.span.start > at)
     {
         qs.retain(|q| q.span.start > at);
+        // A list of values, one per subject (`A、B分别增长8%、9%以上`): every pledge quotes
+        // the subjects and the whole list, so that each says what its value is about.
+        let list = qs.len() >= 2
+            && qs
+                .windows(2)
+                .all(|w| quantity::follows_in_list(clause, w[0].span.end, w[1].span.start));
+        if list {
+            let n = qs.len();
+            let whole = trim_range(clause, 0..clause.len());
+            return qs
+                .into_iter()
+                .enumerate()
+                .map(|(k, q)| (whole.clone(), q, Some((k + 1, n))))
+                .collect();
+        }
     }
     // A rank: the other numbers describe the ranked field.
     if let Some(r) = qs.iter().position(|q| q.rank) {
@@ -223,17 +335,24 @@ fn pieces(clause: &str) -> Vec<(Range<usize>, Quantity)> {
     for (k, q) in qs.iter().enumerate() {
         let end = match qs.get(k + 1) {
             None => clause.len(),
-            // End at the last `、` between this quantity and the next, else right after it.
-            Some(next) => clause[q.span.end..next.span.start]
-                .rfind('、')
-                .map_or(q.span.end, |i| q.span.end + i),
+            // End at the last `、` (or `和`, `及`…) between this quantity and the next, else
+            // right after it.
+            Some(next) => {
+                let gap = &clause[q.span.end..next.span.start];
+                JOINERS
+                    .iter()
+                    .filter_map(|j| gap.rfind(j))
+                    .max()
+                    .map_or(q.span.end, |i| q.span.end + i)
+            }
         };
         let piece = trim_range(clause, start..end);
-        out.push((piece, q.clone()));
+        out.push((piece, q.clone(), None));
         start = end;
-        // Skip the separator that ends this piece.
-        if clause[start..].starts_with('、') {
-            start += '、'.len_utf8();
+        // Skip the joining word that ends this piece.
+        let rest = clause[start..].trim_start();
+        if let Some(j) = JOINERS.iter().find(|j| rest.starts_with(**j)) {
+            start = clause.len() - rest.len() + j.len();
         }
     }
     out
@@ -346,8 +465,24 @@ fn bigram_doc_freq(index: &TextIndex) -> BTreeMap<String, usize> {
     df
 }
 
-/// The category for a pledge under `headings` (nearest first).
-fn choose_category(headings: &[&str], cats: &[Category], df: &BTreeMap<String, usize>) -> String {
+/// A paragraph's first sentence, which in a work report often names its topic
+/// (`强化科技创新战略支撑。`).
+fn lead_sentence(block: &str) -> &str {
+    block
+        .find(['。', '！', '？', '；'])
+        .map_or(block, |i| &block[..i])
+}
+
+/// The category for a pledge under `headings` (nearest first); when no heading shares a word
+/// with a category, the one that shares the most with the pledge's own `words` (its text and
+/// its paragraph's first sentence), words that fewer categories hold counting more; else the
+/// first category.
+fn choose_category(
+    headings: &[&str],
+    words: [&str; 2],
+    cats: &[Category],
+    df: &BTreeMap<String, usize>,
+) -> String {
     let Some(first) = cats.first() else {
         return String::new();
     };
@@ -377,7 +512,16 @@ fn choose_category(headings: &[&str], cats: &[Category], df: &BTreeMap<String, u
             return cats[i].id.clone();
         }
     }
-    first.id.clone()
+    let in_cats = |w: &String| cat_words.iter().filter(|cw| cw.contains(w)).count();
+    let own: BTreeSet<String> = words.iter().flat_map(|t| bigrams(t)).collect();
+    let mut best: Option<(f64, usize)> = None;
+    for (i, cw) in cat_words.iter().enumerate() {
+        let score: f64 = own.intersection(cw).map(|w| 1.0 / in_cats(w) as f64).sum();
+        if score > 0.0 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, i));
+        }
+    }
+    best.map_or_else(|| first.id.clone(), |(_, i)| cats[i].id.clone())
 }
 
 /// Draft pledge-file YAML for `proposals` of `report`.
@@ -424,6 +568,11 @@ pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
                 "    # this text also occurs earlier in the report: lengthen it so that it is unique\n",
             );
         }
+        if let Some((k, n)) = p.list {
+            y.push_str(&format!(
+                "    # value {k} of the {n} after `分别`: the target of subject {k} of those named before it\n"
+            ));
+        }
         y.push_str(&format!("    category: {}\n", yaml_str(&p.category)));
         if let Some(other) = q.other_bound {
             y.push_str(&format!(
@@ -451,6 +600,41 @@ fn number(v: f64) -> String {
 pub struct Extracted {
     pub path: PathBuf,
     pub proposals: Vec<Proposal>,
+    /// What the editor should know: a report without headings or without a forward-looking
+    /// section, or nothing found.
+    pub warnings: Vec<String>,
+}
+
+/// The warnings for a report whose `scope` gave `found` proposals.
+fn scope_warnings(rel: &str, scope: &Scope, found: usize) -> Vec<String> {
+    let mut w = Vec::new();
+    if scope.headings == 0 {
+        w.push(format!(
+            "`{rel}` has no headings, so nothing was read: extract reads only under the report's \
+             section headings (it looked at {} paragraphs, all before any heading). Mark the sections \
+             in the file (`## 三、2024年重点工作安排`, `### (一) …`), or import the text again with \
+             `duixian import`, which marks headings numbered `一、`, `(一)` and `1．`",
+            scope.before_first_heading
+        ));
+    } else if scope.paragraphs == 0 {
+        w.push(format!(
+            "`{rel}` has no forward-looking section: all {} of its headings are the review of past \
+             work (`回顾` in the heading or a heading above it), which extract skips. If the plan for \
+             the year is in the file, give it a heading of its own (`## 三、2024年重点工作安排`)",
+            scope.headings
+        ));
+    } else if found == 0 {
+        w.push(format!(
+            "found no number with a unit in the {} paragraphs read under {} of the {} headings of \
+             `{rel}` ({} under review headings and {} before the first heading were skipped)",
+            scope.paragraphs,
+            scope.headings - scope.review,
+            scope.headings,
+            scope.review,
+            scope.before_first_heading
+        ));
+    }
+    w
 }
 
 /// Read report `id` of the site at `root`, propose its pledges and write them as a draft file.
@@ -474,6 +658,25 @@ pub fn extract(
     if categories.is_empty() {
         bail!("site.yaml defines no categories: add at least one, pledges need a category");
     }
+    let sample = crate::init::SAMPLE_CATEGORIES;
+    if categories.len() == sample.len()
+        && categories
+            .iter()
+            .zip(sample)
+            .all(|(c, (id, name))| c.id == *id && c.name == *name)
+    {
+        bail!(
+            "site.yaml still has only the sample categories of `duixian init` ({}): define the \
+             portal's own categories first (for example 科技创新, 城市建设与管理, 民生保障, one `- id:` and \
+             `name:` each), since every draft pledge gets the category whose name is closest to its \
+             section heading; then run extract again",
+            sample
+                .iter()
+                .map(|(id, name)| format!("`{id}` {name}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let taken = pledge_ids(root, id.as_str());
     let proposals = propose(&index, &categories, &taken);
     let path = output
@@ -489,7 +692,12 @@ pub fn extract(
         );
     }
     write_file(&path, &to_yaml(id.as_str(), &report_rel, &proposals), force)?;
-    Ok(Extracted { path, proposals })
+    let warnings = scope_warnings(&report_rel, &scope(&index), proposals.len());
+    Ok(Extracted {
+        path,
+        proposals,
+        warnings,
+    })
 }
 
 /// The rendered text of report `id`'s body, and the report's path relative to `root`.
@@ -594,6 +802,79 @@ mod tests {
         propose(&text_index(md), &cats(), &BTreeSet::new())
     }
 
+    /// Regression (issue #18): web pages write `:` where the report has `：`; the target after
+    /// it was glued to the words before.
+    #[test]
+    fn an_ascii_colon_ends_a_clause_like_a_full_width_one_but_not_in_a_ratio() {
+        let p =
+            run("## 二、主要目标\n\n主要预期目标是:生产总值增长7%左右，按1:1比例配套资金5亿元。\n");
+        let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["生产总值增长7%左右", "按1:1比例配套资金5亿元"]);
+    }
+
+    /// Regression (issue #18): under a heading that names no category, every pledge fell to
+    /// the first category.
+    #[test]
+    fn a_heading_that_names_no_category_leaves_the_choice_to_the_pledges_words() {
+        let p = run(
+            "## 三、重点工作\n\n### (九) 其他工作\n\n推进科技创新平台建设10个。\n\n老旧小区改造68个。\n\n强化科技创新。完成任务5项。\n",
+        );
+        let cats: Vec<(&str, &str)> = p
+            .iter()
+            .map(|p| (p.text.as_str(), p.category.as_str()))
+            .collect();
+        assert_eq!(
+            cats,
+            [
+                ("推进科技创新平台建设10个", "innovation"),
+                ("老旧小区改造68个", "economy"),
+                ("完成任务5项", "innovation")
+            ]
+        );
+    }
+
+    /// Regression (issue #18): `A、B分别增长8%、9%以上` gave 8% exact and a text `9%以上`
+    /// without its subject; `和` between two targets started the second text.
+    #[test]
+    fn a_list_after_fenbie_quotes_its_subjects_and_shares_its_closing_word() {
+        let p = run(
+            "## 二、主要目标\n\n规上工业增加值、固定资产投资分别增长8%、9%以上，新建学校5所和医院3家。\n",
+        );
+        use crate::types::Qualifier::{self, *};
+        let got: Vec<(&str, f64, Qualifier, ListPlace)> = p
+            .iter()
+            .map(|p| {
+                (
+                    p.text.as_str(),
+                    p.quantity.value,
+                    p.quantity.qualifier,
+                    p.list,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "规上工业增加值、固定资产投资分别增长8%、9%以上",
+                    8.0,
+                    AtLeast,
+                    Some((1, 2))
+                ),
+                (
+                    "规上工业增加值、固定资产投资分别增长8%、9%以上",
+                    9.0,
+                    AtLeast,
+                    Some((2, 2))
+                ),
+                ("新建学校5所", 5.0, Exact, None),
+                ("医院3家", 3.0, Exact, None),
+            ]
+        );
+        let y = to_yaml("r", "x", &p);
+        assert!(y.contains("# value 2 of the 2 after `分别`"), "{y}");
+    }
+
     #[test]
     fn clauses_with_two_targets_become_two_non_overlapping_pledges() {
         let p = run(
@@ -643,9 +924,12 @@ mod tests {
             [
                 (
                     20.0,
-                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上"
+                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上"
                 ),
-                (10.0, "10%以上"),
+                (
+                    10.0,
+                    "推动35家“管涌工程”、107家“亿元企业培育工程”企业年产值分别增长20%以上、10%以上"
+                ),
                 (120.0, "空气质量排名跻身全国168个重点城市前120名"),
                 (6.0, "全省前6名")
             ]
@@ -684,10 +968,13 @@ mod tests {
         let df = bigram_doc_freq(&idx);
         // `创新` occurs in one heading, `发展` in two: innovation wins over industry.
         assert_eq!(
-            choose_category(&[&idx.headings[0].text], &cats(), &df),
+            choose_category(&[&idx.headings[0].text], ["", ""], &cats(), &df),
             "innovation"
         );
-        assert_eq!(choose_category(&["其他"], &cats(), &df), "economy");
+        assert_eq!(
+            choose_category(&["其他"], ["", ""], &cats(), &df),
+            "economy"
+        );
     }
 
     #[test]

@@ -21,6 +21,11 @@
 //!    in text with one line per paragraph it contains clause punctuation (`，、；`), so that a
 //!    title, caption or byline (`河南漯河：改革風勁破浪行`, `圖片來源：…`) is never glued to
 //!    what follows.
+//!    Text copied from a web page has one paragraph per line and often no blank lines: when
+//!    most lines directly followed by another line end a sentence or are numbered headings
+//!    (at least 3 such lines; newspaper column lines mostly stop mid-sentence), every line is
+//!    read as a paragraph of its own, and only lines that stop mid-clause are joined to the
+//!    next, by the rule for one-line paragraphs above.
 //! 4. A paragraph shaped like a heading (at most 50 characters, no sentence end inside it, not
 //!    ending in a comma or colon) that starts `一、` becomes `## `, `（一）`/`(一)` becomes `### `,
 //!    and `1．`/`（1）` becomes `#### `. A Markdown heading already in the text keeps its text;
@@ -71,6 +76,9 @@ pub struct Changes {
     /// The column width (in half-width cells) used to judge paragraph ends, when the text is
     /// set in narrow columns.
     pub column_width: Option<usize>,
+    /// Set when the text has one paragraph per line (as copied from a web page): how many of
+    /// the lines followed by another line end a sentence or are headings, and of how many.
+    pub one_per_line: Option<(usize, usize)>,
 }
 
 /// A cleaned Markdown body and what was changed to get it.
@@ -120,6 +128,8 @@ pub fn clean(text: &str) -> Cleaned {
     let mut inner_widths: Vec<usize> = Vec::new();
     // A `上接` marker on a line of its own: the next paragraph continues another page.
     let mut jump_in_pending = false;
+    let line_mode = one_paragraph_per_line(text);
+    changes.one_per_line = line_mode;
     let flush = |current: &mut Option<Para>, paras: &mut Vec<Para>| {
         if let Some(mut p) = current.take() {
             p.numbered = p.atx.map_or_else(|| numbered_heading(&p.text), |_| None);
@@ -160,6 +170,10 @@ pub fn clean(text: &str) -> Cleaned {
             });
             flush(&mut current, &mut paras);
             continue;
+        }
+        if line_mode.is_some() {
+            // Web text: every line is a paragraph; rule 3 joins the few that stop mid-sentence.
+            flush(&mut current, &mut paras);
         }
         match current.as_mut() {
             Some(p) => {
@@ -244,6 +258,35 @@ pub fn clean(text: &str) -> Cleaned {
         body.push('\n');
     }
     Cleaned { body, changes }
+}
+
+/// Whether `text` has one paragraph per line, as text copied from a web page has: of the
+/// lines directly followed by another line (rule 2 would join them), at least 3 and most end
+/// a sentence or are numbered headings, where the lines of a newspaper column mostly stop
+/// mid-sentence. Returns how many of how many lines did.
+fn one_paragraph_per_line(text: &str) -> Option<(usize, usize)> {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|l| {
+            drop_markers(l.strip_suffix('\r').unwrap_or(l))
+                .0
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let mut closed = 0;
+    let mut inner = 0;
+    for pair in lines.windows(2) {
+        let (line, next) = (&pair[0], &pair[1]);
+        if line.is_empty() || next.is_empty() || atx_level(line).is_some() {
+            continue;
+        }
+        inner += 1;
+        if !ends_open(line) || numbered_heading(line).is_some() {
+            closed += 1;
+        }
+    }
+    (inner >= 3 && closed * 2 > inner).then_some((closed, inner))
 }
 
 /// Whether paragraph `next` continues `prev` across the blank line between them (rule 3).
@@ -606,7 +649,19 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
                     TitleFrom::Jurisdiction,
                 ),
                 (None, None) => bail!(
-                    "give the report's title with --title (site.yaml names no jurisdiction `{jurisdiction}` to build one from)"
+                    "jurisdiction `{jurisdiction}` is not in site.yaml: add it under `jurisdictions:` \
+                     (`- id: {jurisdiction}` and its `name:`), then import again{}",
+                    match &site {
+                        Ok(s) if !s.jurisdictions.is_empty() => format!(
+                            "; site.yaml has {}",
+                            s.jurisdictions
+                                .iter()
+                                .map(|j| format!("`{}` ({})", j.id, j.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        _ => String::new(),
+                    }
                 ),
             };
             fm.push_str(&format!("jurisdiction: {jurisdiction}\nyear: {year}\n"));
@@ -674,6 +729,27 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
     if let Some(s) = &seed {
         fm.push_str(&format!("seed: {}\n", yaml_str(s)));
     }
+    let samples: Vec<&str> = crate::init::SAMPLE
+        .iter()
+        .copied()
+        .filter(|rel| root.join(rel).is_file())
+        .collect();
+    if !samples.is_empty() {
+        warnings.push(format!(
+            "the site still holds the sample content of `duixian init` ({}): delete it before \
+             publishing, or its 2025 dates set the portal's data date and list real pledges as overdue",
+            samples.join(", ")
+        ));
+    }
+    if matches!(req.kind, Kind::Report { .. })
+        && !cleaned.paragraphs().any(|p| atx_level(p).is_some())
+    {
+        warnings.push(
+            "no headings found (numbered `一、`, `(一)` or `1．` at the start of a short line, or Markdown `## `): \
+             `duixian extract` proposes pledges only under headings, so mark the report's sections with `## ` in the written file"
+                .to_string(),
+        );
+    }
     fm.push_str("---\n\n");
     fm.push_str(&cleaned.body);
     write_file(&path, &fm, req.force)?;
@@ -719,11 +795,21 @@ impl Imported {
             .filter(|&l| levels(l) > 0)
             .map(|l| format!("{} {}", levels(l), "#".repeat(l as usize)))
             .collect();
+        let joined = match c.one_per_line {
+            Some((closed, of)) => format!(
+                "one paragraph per line, as text copied from a web page ({closed} of {of} lines end a sentence or are headings): joined {} line{} that stop mid-sentence",
+                c.blank_joins.len(),
+                plural(c.blank_joins.len()),
+            ),
+            None => format!(
+                "joined {} broken line{} ({} across a blank line)",
+                c.lines_joined + c.blank_joins.len(),
+                plural(c.lines_joined + c.blank_joins.len()),
+                c.blank_joins.len(),
+            ),
+        };
         lines.push(format!(
-            "  joined {} broken line{} ({} across a blank line), dropped {} page-jump marker{}, marked {} heading{}{}",
-            c.lines_joined + c.blank_joins.len(),
-            plural(c.lines_joined + c.blank_joins.len()),
-            c.blank_joins.len(),
+            "  {joined}, dropped {} page-jump marker{}, marked {} heading{}{}",
             c.markers.len(),
             plural(c.markers.len()),
             c.headings.len(),
@@ -737,9 +823,14 @@ impl Imported {
         for m in &c.markers {
             lines.push(format!("  line {}: dropped {}", m.line, m.text));
         }
+        let joined = if c.one_per_line.is_some() {
+            "joined to the line before, which stops mid-sentence"
+        } else {
+            "joined across a blank line"
+        };
         for j in &c.blank_joins {
             lines.push(format!(
-                "  line {}: joined across a blank line: …{}|{}…",
+                "  line {}: {joined}: …{}|{}…",
                 j.line, j.before, j.after
             ));
         }
@@ -982,6 +1073,49 @@ mod tests {
         let (unmarked, _) = drop_markers(input);
         assert_eq!(kept_chars(&c.body), kept_chars(&unmarked));
         assert_eq!(c.changes.markers.len(), 2);
+    }
+
+    /// Regression (issue #18): text copied from a web page has one paragraph per line and no
+    /// blank lines; it was joined into one paragraph with no headings.
+    #[test]
+    fn web_text_with_one_paragraph_per_line_keeps_its_paragraphs_and_headings() {
+        let text = "2024年政府工作报告\n来源:日报  发布时间:2024-02-22\n\u{3000}\u{3000}各位代表:\n\u{3000}\u{3000}三、2024年重点工作安排\n\u{3000}\u{3000}围绕今年发展目标，重点做好八个方面的工作:\n\u{3000}\u{3000}(一)构建创新体系\n\u{3000}\u{3000}新建供热管网20公里。改造老旧小区68个。\n\u{3000}\u{3000}1.强化项目谋划\n\u{3000}\u{3000}全年谋划项目300个以上。\n";
+        let c = clean(text);
+        assert_eq!(
+            c.paragraphs().collect::<Vec<_>>(),
+            [
+                "2024年政府工作报告",
+                "来源:日报  发布时间:2024-02-22",
+                "各位代表:",
+                "## 三、2024年重点工作安排",
+                "围绕今年发展目标，重点做好八个方面的工作:",
+                "### (一)构建创新体系",
+                "新建供热管网20公里。改造老旧小区68个。",
+                "#### 1.强化项目谋划",
+                "全年谋划项目300个以上。",
+            ]
+        );
+        assert_eq!(c.changes.one_per_line, Some((6, 8)));
+        assert_eq!(kept_chars(&c.body), kept_chars(text));
+    }
+
+    #[test]
+    fn in_web_text_a_line_that_stops_mid_clause_is_joined_to_the_next() {
+        let c = clean("第一段。\n第二段。\n第三段，被网页\n折断了。\n第四段。\n");
+        assert_eq!(
+            c.paragraphs().collect::<Vec<_>>(),
+            ["第一段。", "第二段。", "第三段，被网页折断了。", "第四段。"]
+        );
+        assert_eq!(c.changes.blank_joins.len(), 1);
+    }
+
+    #[test]
+    fn newspaper_columns_are_not_taken_for_one_paragraph_per_line() {
+        let c = clean(
+            "改造老旧小区68个，新建供热\n管网20公里，热交换站38座，新\n增供热面积700万平方米以上。\n\n下一段。\n",
+        );
+        assert_eq!(c.changes.one_per_line, None);
+        assert_eq!(c.paragraphs().count(), 2);
     }
 
     #[test]

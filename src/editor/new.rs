@@ -2,9 +2,10 @@
 //! for an editor to fill in — never replacing what exists.
 //!
 //! Fields the command line does not give are written as placeholders marked `TODO`; those
-//! `duixian check` can judge are placeholders it rejects (`date: YYYY-MM-DD`, a `text` that is
-//! not in the report), so a new file cannot be published before it is opened. Optional fields
-//! are written as comments showing their shape.
+//! `duixian check` can judge are placeholders it rejects (`title: ""`, `date: YYYY-MM-DD`, a
+//! `text` that is not in the report), so a new file cannot be published before it is opened.
+//! A news body is left empty rather than given a placeholder that would be published as it
+//! stands. Optional fields are written as comments showing their shape.
 
 use super::extract::report_index;
 use super::quantity;
@@ -23,6 +24,10 @@ pub struct Written {
     pub todo: Vec<&'static str>,
     /// The file was created (a pledge may be appended to an existing file).
     pub created: bool,
+    /// What else the editor should know or do, one line each.
+    pub notes: Vec<String>,
+    /// What may be a mistake (a pledge text another entry already quotes).
+    pub warnings: Vec<String>,
 }
 
 /// Write `content/news/<slug>.md` for the site at `root`.
@@ -53,7 +58,7 @@ pub fn news(
     match title {
         Some(t) => y.push_str(&format!("title: {}\n", yaml_str(t.trim()))),
         None => {
-            y.push_str("title: 标题（待填写）  # TODO: the article's headline\n");
+            y.push_str("title: \"\"  # TODO: the article's headline\n");
             todo.push("title");
         }
     }
@@ -78,8 +83,8 @@ pub fn news(
          #     value: 0                     # optional: progress in the target's unit\n\
          #     as_of: YYYY-MM-DD            # optional; default: the news date\n\
          #     quote: 照录下文中的原句         # evidence, verbatim from the body below\n\
-         ---\n\n\
-         正文（照录原文，只合并断行）。\n",
+         # The article's text goes below the closing `---`, verbatim (only broken lines joined).\n\
+         ---\n\n",
         statuses.join(" | ")
     ));
     let path = news_dir.join(format!("{slug}.md"));
@@ -88,6 +93,11 @@ pub fn news(
         path,
         todo,
         created: true,
+        // No placeholder body: one would be published as the article's text.
+        notes: vec![
+            "write the article's text below the front matter (the body is empty)".to_string(),
+        ],
+        warnings: Vec::new(),
     })
 }
 
@@ -190,6 +200,29 @@ pub fn pledge(
             shown(root, p)
         );
     }
+    // The same words quoted by another entry are most often the same pledge entered twice.
+    let mut warnings = Vec::new();
+    if let Some(t) = text.map(normalize_quote) {
+        for (p, _, f) in &files {
+            for other in &f.pledges {
+                let o = normalize_quote(&other.text);
+                if o.is_empty() || !(o.contains(&t) || t.contains(&o)) {
+                    continue;
+                }
+                let how = if o == t {
+                    "the same text"
+                } else {
+                    "overlapping text"
+                };
+                warnings.push(format!(
+                    "pledge `{report}/{}` in {} already quotes {how}, «{o}»: if it is the same pledge, \
+                     delete the new entry; if not, quote more of the sentence to tell them apart",
+                    other.id,
+                    shown(root, p)
+                ));
+            }
+        }
+    }
     let preferred = root.join("content/pledges").join(format!("{report}.yaml"));
     let target = files
         .iter()
@@ -203,6 +236,8 @@ pub fn pledge(
             path: preferred,
             todo,
             created: true,
+            notes: Vec::new(),
+            warnings,
         });
     };
     let (path, old, parsed) = &files[k];
@@ -218,6 +253,8 @@ pub fn pledge(
         path: path.clone(),
         todo,
         created: false,
+        notes: Vec::new(),
+        warnings,
     })
 }
 

@@ -8,8 +8,9 @@
 //!   mostly name things.
 //! - **Units** are required: a unit or measure word from a fixed list (`个 家 项 … 公里 平方米
 //!   亩 吨 元 % 个百分点 …`), optionally after a magnitude (`万 亿 万亿 千 百`; `700万平方米`
-//!   → value 700, unit `万平方米`). A magnitude alone (`300万`) is a unit too. `套(间)`-style
-//!   alternatives are kept in the unit. A number followed by anything else (`2026年`, `3月底`,
+//!   → value 700, unit `万平方米`). A magnitude alone (`300万`) is a unit too, at a clause end,
+//!   before a qualifier word, or for `万`/`亿` before the noun it counts (`200万中小学生`).
+//!   `套(间)`-style alternatives are kept in the unit. A number followed by anything else (`2026年`, `3月底`,
 //!   `107国道`, `15分钟生活圈`, `3515功能鞋靴`) is not a quantity.
 //! - **Not quantities**: numbers inside quotes or book-title marks (`“三个五百亿”`), numbers
 //!   touching Latin letters (`PM2.5`, `5G`), ordinals (`第21届`), and descriptors — a measure
@@ -21,7 +22,9 @@
 //! - **Ranges** (`1~2个`, `3—5%`, `3%—5%`, `1至2个`) become at least the lower bound, or at most
 //!   the upper bound when the wording caps them (`控制在3%—5%`); the other bound is kept.
 //! - **Lists** sharing a unit (`分别低于42.5、74微克/立方米`) give each number the unit of the
-//!   last and the leading qualifier word of the first.
+//!   last and the leading qualifier word of the first; a closing word of the last qualifies the
+//!   items before it that have none (`分别增长8%、9%以上`). Items are joined by `、`, `和`, `及`,
+//!   `与` or `以及`.
 
 use crate::types::Qualifier;
 use std::ops::Range;
@@ -111,6 +114,8 @@ const ABOUT_BEFORE: &[&str] = &["大约", "约", "近"];
 pub fn find(clause: &str) -> Vec<Quantity> {
     let quoted = quoted_mask(clause);
     let mut out: Vec<Quantity> = Vec::new();
+    // Whether each quantity of `out` has a qualifier word of its own.
+    let mut worded: Vec<bool> = Vec::new();
     // Numbers waiting for a unit later in a list (`42.5、74微克/立方米`): (start, end, value).
     let mut pending: Vec<(usize, usize, f64)> = Vec::new();
     let mut i = 0;
@@ -217,6 +222,7 @@ pub fn find(clause: &str) -> Vec<Quantity> {
                 span: s..e,
                 rank: false,
             });
+            worded.push(true);
         }
         out.push(Quantity {
             value,
@@ -226,13 +232,32 @@ pub fn find(clause: &str) -> Vec<Quantity> {
             span: start..end,
             rank,
         });
+        worded.push(pre.is_some() || post.is_some() || unit.approx.is_some());
+    }
+    // A list's closing word qualifies the items before it that have none of their own
+    // (`分别增长8%、9%以上`: both at least).
+    for k in (0..out.len().saturating_sub(1)).rev() {
+        let next = &out[k + 1];
+        if !worded[k]
+            && out[k].qualifier == Qualifier::Exact
+            && next.qualifier != Qualifier::Exact
+            && !next.rank
+            && next.unit == out[k].unit
+            && follows_in_list(clause, out[k].span.end, next.span.start)
+        {
+            out[k].qualifier = next.qualifier;
+        }
     }
     out
 }
 
 /// Whether the quantity starting at `next_start` continues a list after one ending at `prev_end`.
-fn follows_in_list(clause: &str, prev_end: usize, next_start: usize) -> bool {
-    prev_end <= next_start && clause[prev_end..next_start].trim() == "、"
+pub fn follows_in_list(clause: &str, prev_end: usize, next_start: usize) -> bool {
+    prev_end <= next_start
+        && matches!(
+            clause[prev_end..next_start].trim(),
+            "、" | "和" | "及" | "与" | "以及"
+        )
 }
 
 /// Before and after words together: a direction beats `about`; after beats before otherwise.
@@ -292,10 +317,14 @@ fn parse_unit(s: &str, at: usize) -> Option<Unit> {
             text.push_str(b);
             i += b.len();
         }
-        // A magnitude alone is a unit only at a clause end or before a qualifier word.
+        // A magnitude alone is a unit at a clause end, before a qualifier word, or (`万`, `亿`)
+        // before the noun it counts (`200万中小学生`; `500万以上企业` is a descriptor).
         None if !text.is_empty() => {
             let rest = &s[i..];
-            let ends = rest.is_empty()
+            let counts_noun = matches!(text.as_str(), "万" | "亿" | "万亿")
+                && rest.chars().next().is_some_and(is_ideograph);
+            let ends = counts_noun
+                || rest.is_empty()
                 || rest.starts_with(['、', '，', '。', '；', ',', ';'])
                 || ["以上", "以下", "以内", "左右"]
                     .iter()
@@ -528,6 +557,11 @@ mod tests {
         assert_eq!(q("新改建农村公路80公里以上"), one(80.0, "公里", AtLeast));
         assert_eq!(q("新建改造线路500千米"), one(500.0, "千米", Exact));
         assert_eq!(q("常住人口达到300万"), one(300.0, "万", Exact));
+        // Regression (issue #18): a bare `万` before the noun it counts.
+        assert_eq!(q("为200万中小学生提供免费午餐"), one(200.0, "万", Exact));
+        assert_eq!(q("惠及10万群众"), one(10.0, "万", Exact));
+        assert_eq!(q("年营收500万以上企业达到30家"), one(30.0, "家", Exact));
+        assert_eq!(q("总投资50亿的项目3个"), one(3.0, "个", Exact));
     }
 
     #[test]
@@ -652,6 +686,25 @@ mod tests {
             vec![
                 (20.0, "%".to_string(), AtLeast),
                 (10.0, "%".to_string(), AtLeast)
+            ]
+        );
+        // Regression (issue #18): the closing `以上` qualifies the whole list; `和` joins a list.
+        assert_eq!(
+            q("规上工业增加值、固定资产投资分别增长8%、9%以上"),
+            vec![
+                (8.0, "%".to_string(), AtLeast),
+                (9.0, "%".to_string(), AtLeast)
+            ]
+        );
+        assert_eq!(
+            q("城镇、农村居民人均可支配收入分别增长 5.6%和 6.4%左右"),
+            vec![(5.6, "%".to_string(), About), (6.4, "%".to_string(), About)]
+        );
+        assert_eq!(
+            q("新建学校5所和医院3家以上"),
+            vec![
+                (5.0, "所".to_string(), Exact),
+                (3.0, "家".to_string(), AtLeast)
             ]
         );
         assert_eq!(

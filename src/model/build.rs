@@ -89,6 +89,8 @@ pub fn build(
     };
     let sf = site_doc.file;
     let raw = &site_doc.raw;
+    // Report and news files that did not load: references to them say so.
+    let unloaded = super::unparsed::unloaded(loaded);
 
     // ---- site.yaml
     let base_url_in = opts
@@ -347,7 +349,11 @@ pub fn build(
             e.at(
                 doc.file,
                 &[key("report")],
-                unknown("report", doc.raw.report.as_str(), report_ix.keys().copied()),
+                unloaded
+                    .explain("report", doc.raw.report.as_str(), false)
+                    .unwrap_or_else(|| {
+                        unknown("report", doc.raw.report.as_str(), report_ix.keys().copied())
+                    }),
             );
             continue;
         };
@@ -476,6 +482,19 @@ pub fn build(
         model_ix[i] = Some(m);
     }
     let lookup = |r: &PledgeRef| -> Option<usize> { full_ix.get(&r.to_string()).copied() };
+    // Where each report's pledge ids are, for messages about an unknown one.
+    let mut pledge_files_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for doc in &loaded.pledge_files {
+        pledge_files_of
+            .entry(doc.raw.report.as_str())
+            .or_default()
+            .insert(loaded.file(doc.file).rel.as_str());
+    }
+    let unknown_pledge = |r: &PledgeRef| {
+        unloaded
+            .explain("report", r.report.as_str(), false)
+            .unwrap_or_else(|| unknown_pledge(r, &full_ix, &pledge_files_of))
+    };
 
     let mut pledges: Vec<Pledge> = Vec::with_capacity(order.len());
     for &i in &order {
@@ -542,7 +561,7 @@ pub fn build(
         };
         let at = [key("pledges"), idx(p.item), key("carried_to")];
         match lookup(to) {
-            None => e.at(p.file, &at, unknown_pledge(to, &full_ix)),
+            None => e.at(p.file, &at, unknown_pledge(to)),
             Some(j) => {
                 let (ya, yb) = (reports[p.report].year, reports[all[j].report].year);
                 if yb <= ya {
@@ -635,7 +654,7 @@ pub fn build(
     let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
         lookup(r)
             .map(|a| model_ix[a])
-            .ok_or_else(|| unknown_pledge(r, &full_ix))
+            .ok_or_else(|| unknown_pledge(r))
     };
     for ((doc, keep), text) in news_docs.iter().zip(news_text) {
         let n = news.len();
@@ -785,7 +804,11 @@ pub fn build(
                             e.at(
                                 doc.file,
                                 &p,
-                                unknown("report or news item", s.as_str(), known),
+                                unloaded
+                                    .explain("report or news item", s.as_str(), true)
+                                    .unwrap_or_else(|| {
+                                        unknown("report or news item", s.as_str(), known)
+                                    }),
                             );
                             None
                         }
@@ -1282,7 +1305,7 @@ fn short(s: &str) -> String {
 }
 
 /// "unknown X `y`" with a did-you-mean hint or the list of valid values.
-fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> String {
     let mut known: Vec<&str> = known.collect();
     known.sort_unstable();
     let mut msg = format!("unknown {what} `{got}`");
@@ -1303,7 +1326,11 @@ fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a str>) -> S
     msg
 }
 
-fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
+fn unknown_pledge(
+    r: &PledgeRef,
+    full_ix: &HashMap<String, usize>,
+    files_of: &BTreeMap<&str, BTreeSet<&str>>,
+) -> String {
     let wanted = r.to_string();
     let prefix = format!("{}/", r.report);
     let same_report: Vec<&str> = full_ix
@@ -1312,7 +1339,18 @@ fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
         .map(String::as_str)
         .collect();
     if !same_report.is_empty() {
-        return unknown("pledge", &wanted, same_report.into_iter());
+        let mut msg = unknown("pledge", &wanted, same_report.into_iter());
+        // Without a likely typo, say where to look the id up.
+        if !msg.contains("did you mean")
+            && let Some(files) = files_of.get(r.report.as_str())
+        {
+            msg.push_str(&format!(
+                "; the pledge ids of report `{}` are in {}",
+                r.report,
+                files.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        return msg;
     }
     let reports: std::collections::BTreeSet<&str> =
         full_ix.keys().filter_map(|k| k.split('/').next()).collect();
@@ -1327,7 +1365,7 @@ fn unknown_pledge(r: &PledgeRef, full_ix: &HashMap<String, usize>) -> String {
 }
 
 /// The known value closest to `got` by edit distance, if close enough to be a likely typo.
-fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = (got.chars().count() / 3).clamp(2, 4);
     known
         .iter()

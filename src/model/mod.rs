@@ -3,6 +3,7 @@
 pub mod build;
 pub mod met;
 pub mod patch;
+pub mod unparsed;
 
 pub use build::{BuildOptions, build};
 
