@@ -119,8 +119,12 @@ impl Drop for Slot {
 
 fn accept_loop(listener: &TcpListener, port: u16, limits: Limits, handler: &Arc<Handler>) {
     let open = Arc::new(AtomicUsize::new(0));
-    // Whether the last accept failed: the message is printed once per spell of failures.
+    // Whether the last accept failed, and whether that spell of failures was reported: at most
+    // one report in 10 s, so that a client holding the server at its limit cannot flood the
+    // terminal.
     let mut failing = false;
+    let mut reported: Option<Instant> = None;
+    let mut told = false;
     loop {
         if open.load(Ordering::SeqCst) >= limits.connections {
             // New connections wait in the system's queue.
@@ -129,10 +133,10 @@ fn accept_loop(listener: &TcpListener, port: u16, limits: Limits, handler: &Arc<
         }
         match listener.accept() {
             Ok((stream, _)) => {
-                if failing {
+                if failing && told {
                     eprintln!("serve: accepting connections again");
-                    failing = false;
                 }
+                failing = false;
                 open.fetch_add(1, Ordering::SeqCst);
                 let slot = Slot(open.clone());
                 let handler = handler.clone();
@@ -153,10 +157,14 @@ fn accept_loop(listener: &TcpListener, port: u16, limits: Limits, handler: &Arc<
                 // Out of file descriptors (EMFILE, ENFILE), memory or buffers: the connection
                 // stays queued and is taken once descriptors are free again. Never give up.
                 if !failing {
-                    eprintln!(
-                        "serve: cannot accept a connection ({e}); trying again every 50 ms. If this is \"too many open files\", close some pages or raise the limit (`ulimit -n`)"
-                    );
                     failing = true;
+                    told = reported.is_none_or(|t| t.elapsed() >= Duration::from_secs(10));
+                    if told {
+                        reported = Some(Instant::now());
+                        eprintln!(
+                            "serve: cannot accept a connection ({e}); trying again every 50 ms. If this is \"too many open files\", close some pages or raise the limit (`ulimit -n`)"
+                        );
+                    }
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
