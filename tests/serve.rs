@@ -387,6 +387,20 @@ fn serve_refuses_foreign_hosts_and_other_methods() {
         assert_eq!(status(&resp), 405, "{method}: {resp}");
         assert!(resp.contains("Allow: GET, HEAD"), "{resp}");
     }
+    // A body is never read; the answer still arrives whole before the connection closes.
+    let body = "x".repeat(100_000);
+    for method in ["POST", "GET"] {
+        let resp = raw(
+            port,
+            format!(
+                "{method} / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        let want = if method == "GET" { 200 } else { 405 };
+        assert_eq!(status(&resp), want, "{method} with a body: {resp}");
+    }
     let head = ask("HEAD", &format!("127.0.0.1:{port}"));
     assert_eq!(status(&head), 200, "{head}");
     assert!(head.contains("Content-Length: "), "{head}");

@@ -189,8 +189,11 @@ fn connection(mut stream: TcpStream, port: u16, limits: Limits, handler: &Handle
         };
         match handler(&req) {
             Reply::Full(resp) => {
-                if write_response(&mut stream, &req, &resp).is_err() || req.close {
+                if write_response(&mut stream, &req, &resp).is_err() {
                     return;
+                }
+                if req.close {
+                    return linger(stream);
                 }
             }
             Reply::Stream { content_type, body } => {
@@ -454,8 +457,7 @@ fn write_response(stream: &mut TcpStream, req: &Request, resp: &Response) -> io:
     stream.flush()
 }
 
-/// Answer a refused request and close the connection, reading what the client still sends for
-/// a moment so that closing does not reset the connection before the answer is read.
+/// Answer a refused request and close the connection.
 fn send_refusal(mut stream: TcpStream, refusal: &Refusal) {
     let body = format!("{}\n", refusal.message);
     let allow = if refusal.status == 405 {
@@ -472,10 +474,16 @@ fn send_refusal(mut stream: TcpStream, refusal: &Refusal) {
     if stream
         .write_all(head.as_bytes())
         .and_then(|()| stream.write_all(body.as_bytes()))
-        .is_err()
+        .is_ok()
     {
-        return;
+        linger(stream);
     }
+}
+
+/// Close a connection after an answer, reading what the client still sends (a body that was
+/// not read, the rest of a refused request) for a moment: closing with unread bytes resets the
+/// connection, and the client may then lose the answer.
+fn linger(mut stream: TcpStream) {
     let _ = stream.shutdown(Shutdown::Write);
     let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
     let mut sink = [0u8; 4096];
