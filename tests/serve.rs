@@ -564,3 +564,67 @@ fn serve_never_follows_links_out_of_its_folder() {
         assert!(!resp.contains("SECRET"), "{target}");
     }
 }
+
+/// The live reload in real headless Chromium (`tests/browser/serve-reload.mjs`), through
+/// `serve`'s own HTTP server: the page's event stream, a reload after an edit, the error overlay
+/// after a broken edit. Skipped like `tests/browser.rs` when Chromium or the node modules are
+/// missing, unless DUIXIAN_BROWSER_TESTS=1.
+#[test]
+fn serve_reloads_pages_in_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let browser_dir = root.join("tests/browser");
+    let required = std::env::var("DUIXIAN_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    let have_browser = Path::new("/usr/bin/chromium").exists() || std::env::var("CHROMIUM").is_ok();
+    let have_modules = browser_dir.join("node_modules/playwright-core").is_dir();
+    if !(have_browser && have_modules) {
+        assert!(
+            !required,
+            "DUIXIAN_BROWSER_TESTS=1 but chromium or tests/browser/node_modules is missing"
+        );
+        eprintln!(
+            "skipped: install chromium and run `npm ci --prefix tests/browser` (or run .ci/run)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_copy(dir.path());
+    let server = Serve::start(&site, None, None);
+    let pledges = site.join("content/pledges/alpha-2024.yaml");
+    let o = Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("serve-reload.mjs")
+        .arg(format!(
+            "http://127.0.0.1:{}/pledges/alpha-2024/gdp/",
+            server.port
+        ))
+        .arg(&pledges)
+        .args([
+            "  - id: gdp\n",
+            "  - id: gdp\n    title: 经济增速目标\n",
+            "经济增速目标",
+            "category: economy",
+            "category: nope",
+        ])
+        .output()
+        .expect("node runs");
+    assert!(
+        o.status.success(),
+        "serve-reload.mjs failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("serve-reload.mjs prints JSON");
+    assert_eq!(report["error"], serde_json::Value::Null, "{report}");
+    assert_eq!(report["status"], 200, "{report}");
+    assert_eq!(report["stream"], true, "{report}");
+    assert_eq!(report["reloaded"], true, "{report}");
+    assert_eq!(
+        report["shows"], true,
+        "the reloaded page shows the edit: {report}"
+    );
+    let overlay = report["overlay"].as_str().unwrap_or_default();
+    assert!(
+        overlay.contains("unknown category") && overlay.contains("alpha-2024.yaml"),
+        "{report}"
+    );
+}
