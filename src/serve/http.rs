@@ -162,7 +162,7 @@ fn accept_loop(listener: &TcpListener, port: u16, limits: Limits, handler: &Arc<
                     if told {
                         reported = Some(Instant::now());
                         eprintln!(
-                            "serve: cannot accept a connection ({e}); trying again every 50 ms. If this is \"too many open files\", close some pages or raise the limit (`ulimit -n`)"
+                            "serve: cannot accept a connection ({e}); new requests wait until it can. If it says \"Too many open files\", close some browser tabs or other programs, or raise the limit (`ulimit -n`)"
                         );
                     }
                 }
@@ -177,16 +177,17 @@ fn connection(mut stream: TcpStream, port: u16, limits: Limits, handler: &Handle
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_timeout));
     let mut buf = Vec::new();
-    for _ in 0..limits.requests_per_connection {
+    for n in 1..=limits.requests_per_connection {
         let head = match read_head(&mut stream, &mut buf, &limits) {
             Ok(Some(head)) => head,
             Ok(None) => return,
             Err(refusal) => return send_refusal(stream, &refusal),
         };
-        let req = match parse_head(&head, port, &limits) {
+        let mut req = match parse_head(&head, port, &limits) {
             Ok(req) => req,
             Err(refusal) => return send_refusal(stream, &refusal),
         };
+        req.close |= n == limits.requests_per_connection;
         match handler(&req) {
             Reply::Full(resp) => {
                 if write_response(&mut stream, &req, &resp).is_err() {
