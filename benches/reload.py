@@ -31,7 +31,8 @@ try:
             port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
     threading.Thread(target=lambda: [server_lines.append(l.rstrip()) for l in proc.stderr], daemon=True).start()
     sock = socket.create_connection(("127.0.0.1", port))
-    sock.sendall(b"GET /__duixian/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    # `serve` answers only requests naming it by a loopback name (DNS-rebinding protection).
+    sock.sendall(f"GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     stream = sock.makefile("rb")
 
     def next_event():

@@ -412,8 +412,15 @@ impl Staging {
 
 /// `remove_dir_all`, with the entries of each folder removed in parallel: removing tens of
 /// thousands of small files is the file system's work per file, and it spreads over the cores.
-/// Links are removed, never followed.
+/// Links are removed, never followed; `dir` itself must not be a link (a planted link would
+/// lead the removal into a folder that is not ours).
 pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return Err(std::io::Error::other(format!(
+            "`{}` is a symbolic link, not a folder duixian made: left as it is",
+            dir.display()
+        )));
+    }
     let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     entries.par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
@@ -502,6 +509,23 @@ mod tests {
         assert!(!gone.exists());
         assert!(keep.join("precious.txt").is_file());
         assert!(remove_tree(&gone).is_err(), "a missing folder is an error");
+    }
+
+    /// Issue 17 item 6: `serve` removed a killed server's staging folder by name in the shared
+    /// temporary folder; a link planted under that name led the removal into its target.
+    #[cfg(unix)]
+    #[test]
+    fn remove_tree_refuses_a_link_given_as_the_folder() {
+        let d = tempfile::tempdir().unwrap();
+        let keep = d.path().join("keep");
+        std::fs::create_dir(&keep).unwrap();
+        std::fs::write(keep.join("precious.txt"), "x").unwrap();
+        let link = d.path().join(".duixian-tmp-duixian-serve-1-1");
+        std::os::unix::fs::symlink(&keep, &link).unwrap();
+        assert!(remove_tree(&link).is_err());
+        remove_leftover(&link);
+        assert!(keep.join("precious.txt").is_file());
+        assert!(std::fs::symlink_metadata(&link).is_ok());
     }
 
     fn file(path: &str, text: &str) -> OutputFile {

@@ -3,11 +3,13 @@
 //! last good build stays served and the errors show in the terminal and over the page.
 #![allow(clippy::print_stderr)]
 
+mod http;
+
 use crate::incremental::Session;
 use crate::model::BuildOptions;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
@@ -91,17 +93,14 @@ pub fn serve(
     quiet: bool,
     verbose: bool,
 ) -> Result<()> {
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .unwrap_or(port);
-    remove_abandoned_folders();
-    let out = std::env::temp_dir().join(format!("{SERVE_PREFIX}{}", std::process::id()));
-    // Ctrl-C and SIGTERM end the loop below, which removes `out`; a second handler cannot be
-    // set (only if `serve` runs twice in one process), and then the folder is left to
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+    let port = listener.local_addr().map_or(port, |a| a.port());
+    let private = private_folder()?;
+    remove_abandoned_folders(private.path());
+    let out = private.path().join("site");
+    // Ctrl-C and SIGTERM end the loop below, which removes the private folder; a second handler
+    // cannot be set (only if `serve` runs twice in one process), and then the folder is left to
     // `remove_abandoned_folders` of the next run.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
@@ -190,12 +189,18 @@ pub fn serve(
         });
     }
 
+    {
+        let (out, shared) = (out.clone(), shared.clone());
+        let handler: Arc<http::Handler> = Arc::new(move |req| answer(req, &out, &shared, &files));
+        http::spawn(listener, port, http::LIMITS, handler)
+            .context("cannot start the HTTP server thread")?;
+    }
+
+    // The server and the watcher run in their threads; this one waits for Ctrl-C or the end of
+    // `--exit-after`.
     let deadline = exit_after.map(|s| Instant::now() + Duration::from_secs(s));
     let tick = Duration::from_millis(200);
-    loop {
-        if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            break;
-        }
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
         let wait = match deadline {
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
@@ -206,30 +211,58 @@ pub fn serve(
             }
             None => tick,
         };
-        let req = match server.recv_timeout(wait) {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(_) => break,
-        };
-        let (out, shared, files) = (out.clone(), shared.clone(), files.clone());
-        std::thread::spawn(move || handle(req, &out, &shared, &files));
+        std::thread::sleep(wait);
     }
     drop(watcher.lock().unwrap_or_else(|e| e.into_inner()).take());
-    let _ = std::fs::remove_dir_all(&out);
+    let _ = crate::output::remove_tree(private.path());
     Ok(())
 }
 
-/// `serve`'s output folders are `<temp>/duixian-serve-<process id>`.
+/// `serve`'s private folders are `<temp>/duixian-serve-<process id>-<random>`, mode 0700 and
+/// made by `mkdir` (which fails on anything already there, a planted link included); the site is
+/// built into `site/` inside, and a full rebuild's staging folder sits beside it, so no other
+/// user can see the output or plant a file or link into it.
 const SERVE_PREFIX: &str = "duixian-serve-";
 
-/// Remove the output folders of `serve` processes that no longer run (killed before they could
-/// clean up). Only folders holding duixian's output marker are touched. Linux only: elsewhere
-/// there is no cheap way to ask whether a process id is alive.
-fn remove_abandoned_folders() {
+/// The file that marks a private folder as `serve`'s, written as soon as it is made.
+const SERVE_MARK: &str = ".duixian-serve";
+
+fn private_folder() -> Result<tempfile::TempDir> {
+    let temp = std::env::temp_dir();
+    let prefix = format!("{SERVE_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).rand_bytes(12);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let dir = builder.tempdir_in(&temp).with_context(|| {
+        format!(
+            "cannot make a private folder for the served site in `{}` (set TMPDIR to a folder you can write to)",
+            temp.display()
+        )
+    })?;
+    let mark = dir.path().join(SERVE_MARK);
+    std::fs::write(
+        &mark,
+        "duixian serve builds the site here; the folder is removed when it stops\n",
+    )
+    .with_context(|| format!("cannot write `{}`", mark.display()))?;
+    Ok(dir)
+}
+
+/// Remove the private folders of `serve` processes that no longer run (killed before they
+/// could clean up), found beside `own`, this run's folder. Only real folders (not links) owned
+/// by this user and holding `serve`'s mark are removed; links inside are removed, never
+/// followed. The folders of older versions (`duixian-serve-<pid>` holding duixian's output
+/// marker, and their `.duixian-tmp-`/`.duixian-old-` siblings) go by the same rules. Linux
+/// only: elsewhere there is no cheap way to ask whether a process id is alive.
+fn remove_abandoned_folders(own: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+    let Some(temp) = own.parent() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(temp) else {
         return;
     };
     let ended = |pid: &str| {
@@ -237,15 +270,27 @@ fn remove_abandoned_folders() {
             pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
         })
     };
+    let ours = |dir: &Path| {
+        std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir() && same_owner(&m, own))
+    };
+    let has_file = |p: PathBuf| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
     for e in entries.flatten() {
         let name = e.file_name();
         let Some(name) = name.to_str() else {
             continue;
         };
         let dir = e.path();
-        if let Some(pid) = name.strip_prefix(SERVE_PREFIX) {
-            // The served folder itself.
-            if ended(pid) && dir.join(crate::output::MARKER).is_file() {
+        if let Some(rest) = name.strip_prefix(SERVE_PREFIX) {
+            let (pid, current) = match rest.split_once('-') {
+                Some((pid, _)) => (pid, true),
+                None => (rest, false),
+            };
+            let mark = if current {
+                SERVE_MARK
+            } else {
+                crate::output::MARKER
+            };
+            if ended(pid) && ours(&dir) && has_file(dir.join(mark)) {
                 let _ = crate::output::remove_tree(&dir);
             }
         } else if let Some(rest) = name
@@ -253,12 +298,24 @@ fn remove_abandoned_folders() {
             .or_else(|| name.strip_prefix(".duixian-old-"))
             .and_then(|r| r.strip_prefix(SERVE_PREFIX))
         {
-            // A full rebuild's staging folder or previous output: `<pid>-<pid>`.
-            if rest.split('-').next().is_some_and(ended) {
+            // An older version's staging folder or previous output: `<pid>-<pid>`.
+            if rest.split('-').next().is_some_and(ended) && ours(&dir) {
                 crate::output::remove_leftover(&dir);
             }
         }
     }
+}
+
+/// Whether `meta` belongs to the owner of `own` (this process made `own`).
+#[cfg(unix)]
+fn same_owner(meta: &std::fs::Metadata, own: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(own).is_ok_and(|m| m.uid() == meta.uid())
+}
+
+#[cfg(not(unix))]
+fn same_owner(_meta: &std::fs::Metadata, _own: &Path) -> bool {
+    false
 }
 
 fn is_hidden(p: &Path) -> bool {
@@ -338,11 +395,6 @@ impl Read for Events {
     }
 }
 
-fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes())
-        .expect("static header names and values are valid")
-}
-
 fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -362,24 +414,30 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Map a request path to a file of the output, refusing anything that climbs out of it.
-fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
-    let path = url.split(['?', '#']).next().unwrap_or("/");
+/// Map a request target to a file of the output, refusing anything that climbs out of it or
+/// passes through a symbolic link (a build writes none; one would lead out of the folder).
+fn resolve(out: &Path, target: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path)?;
     let mut p = out.to_path_buf();
     for seg in decoded.split('/') {
         if seg.is_empty() || seg == "." {
             continue;
         }
-        if seg == ".." || seg.contains('\\') {
+        if seg == ".." || seg.contains(['\\', '\0']) {
             return None;
         }
         p.push(seg);
+        if std::fs::symlink_metadata(&p).ok()?.file_type().is_symlink() {
+            return None;
+        }
     }
-    if p.is_dir() {
+    if std::fs::symlink_metadata(&p).ok()?.is_dir() {
         p.push("index.html");
     }
-    p.is_file().then_some(p)
+    std::fs::symlink_metadata(&p)
+        .is_ok_and(|m| m.is_file())
+        .then_some(p)
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -399,45 +457,49 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn handle(req: tiny_http::Request, out: &Path, shared: &Shared, files: &RwLock<()>) {
-    let url = req.url().to_string();
-    if url == EVENTS_PATH {
-        // Written by hand: tiny_http buffers response bodies, and events must go out at once.
-        let mut w = req.into_writer();
+/// The answer to one request: the event stream, a file of the output (pages with the reload
+/// script), or the site's 404 page.
+fn answer(req: &http::Request, out: &Path, shared: &Shared, files: &RwLock<()>) -> http::Reply {
+    let path = req.target.split(['?', '#']).next().unwrap_or("/");
+    if path == EVENTS_PATH {
         let mut events = Events {
             shared: shared.clone(),
             seen: None,
             pending: Vec::new(),
         };
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
-        if w.write_all(head.as_bytes())
-            .and_then(|_| w.flush())
-            .is_err()
-        {
-            return;
-        }
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = events.read(&mut buf) {
-            if w.write_all(&buf[..n]).and_then(|_| w.flush()).is_err() {
-                return;
-            }
-        }
-        return;
+        return http::Reply::Stream {
+            content_type: "text/event-stream",
+            body: Box::new(move |w| {
+                let mut buf = [0u8; 4096];
+                loop {
+                    let n = events.read(&mut buf)?;
+                    w.write_all(&buf[..n])?;
+                    w.flush()?;
+                }
+            }),
+        };
     }
     // Not while a rebuild writes files over (`Session::files_lock`).
     let reading = files.read().unwrap_or_else(|e| e.into_inner());
-    let (status, path) = match resolve(out, &url) {
+    let (status, path) = match resolve(out, &req.target) {
         Some(p) => (200, Some(p)),
         None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
     };
-    let mut bytes = path
-        .as_deref()
-        .and_then(|p| std::fs::read(p).ok())
-        .unwrap_or_else(|| b"not found".to_vec());
+    let read = path.as_deref().map(std::fs::read).transpose();
     drop(reading);
-    let ctype = path
-        .as_deref()
-        .map_or("text/plain; charset=utf-8", content_type);
+    let (status, ctype, mut bytes) = match read {
+        Ok(Some(bytes)) => (status, path.as_deref().map_or("", content_type), bytes),
+        Ok(None) => (404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+        // Out of file descriptors, most likely: the next request may well succeed.
+        Err(e) => (
+            503,
+            "text/plain; charset=utf-8",
+            format!(
+                "duixian serve cannot read this file now ({e}); reload the page to try again\n"
+            )
+            .into_bytes(),
+        ),
+    };
     if ctype.starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes);
         let injected = match html.rfind("</body>") {
@@ -446,11 +508,11 @@ fn handle(req: tiny_http::Request, out: &Path, shared: &Shared, files: &RwLock<(
         };
         bytes = injected.into_bytes();
     }
-    let resp = tiny_http::Response::from_data(bytes)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = req.respond(resp);
+    http::Reply::Full(http::Response {
+        status,
+        content_type: ctype,
+        body: bytes,
+    })
 }
 
 #[cfg(test)]
