@@ -1,5 +1,6 @@
 //! Loading a site folder from disk into raw structs: walk, read and parse every file in parallel.
 
+pub mod anchors;
 pub mod evidence;
 pub mod frontmatter;
 pub mod locate;
@@ -787,6 +788,11 @@ fn parse_text(
                 "YAML nested more than {MAX_FLOW_DEPTH} levels deep in [ ] or {{ }}: not read (is a bracket missing its pair?)"
             ),
         );
+        return (file, None, vec![d]);
+    }
+    if let Some(r) = anchors::refuse_anchors(file.yaml_text()) {
+        let (line, col) = (r.line + file.yaml_first_line - 1, r.col);
+        let d = Diagnostic::new(&file.rel, line, col, r.message);
         return (file, None, vec![d]);
     }
     let one = |r: Result<Parsed, Diagnostic>| match r {
