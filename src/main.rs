@@ -1,7 +1,7 @@
 //! The `duixian` binary: parse arguments, run, print the outcome or every error, set the exit code.
 use clap::Parser;
 use duixian::cli::Cli;
-use duixian::diag::{ContentErrors, snippet};
+use duixian::diag::{ContentErrors, Snippets};
 use std::io::IsTerminal;
 
 #[global_allocator]
@@ -55,9 +55,10 @@ fn main() -> std::process::ExitCode {
             if let Some(errors) = err.downcast_ref::<ContentErrors>() {
                 // On a terminal, show the offending line with a caret under it, like rustc.
                 let rich = std::io::stderr().is_terminal();
+                let mut snippets = Snippets::new(&cli.root);
                 for d in &errors.0 {
                     eprintln!("{d}");
-                    if rich && let Some(s) = snippet(&cli.root, d) {
+                    if rich && let Some(s) = snippets.get(d) {
                         eprintln!("{s}");
                     }
                 }
