@@ -34,6 +34,9 @@ pub struct Summary {
     pub peak_memory: Vec<(&'static str, u64)>,
     /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
     pub leftover: Option<std::path::PathBuf>,
+    /// Problems that did not stop the build and are not in the content (a folder left by an
+    /// earlier build that could not be removed), for the editor.
+    pub notices: Vec<String>,
 }
 
 /// The search index of a build: its [`search::Stats`], and the time spent tokenising documents,
@@ -132,6 +135,7 @@ pub(crate) fn summary<'a>(
         phases: Vec::new(),
         peak_memory: Vec::new(),
         leftover: None,
+        notices: Vec::new(),
     }
 }
 
@@ -191,7 +195,7 @@ pub fn write_all(
     let loaded_at = start.elapsed().as_millis();
     let mut peaks = Vec::new();
     peaks.extend(peak_memory().map(|b| ("load and validate", b)));
-    let staging = Staging::create(output)?;
+    let mut staging = Staging::create(output)?;
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let mut rendered_at = 0;
@@ -292,9 +296,10 @@ pub fn write_all(
         return Err(ContentErrors::new(errors).into());
     }
     let written_at = start.elapsed().as_millis();
+    let mut notices = std::mem::take(&mut staging.notices);
     let leftover = match cleanup {
         Cleanup::Now => {
-            staging.commit()?;
+            notices.extend(staging.commit()?);
             None
         }
         Cleanup::Later => staging.commit_keeping_old()?,
@@ -305,6 +310,7 @@ pub fn write_all(
     s.indexed = indexed;
     s.search = search_summary;
     s.leftover = leftover;
+    s.notices = notices;
     peaks.extend(peak_memory().map(|b| ("swap into place", b)));
     s.peak_memory = peaks;
     s.phases = vec![

@@ -285,7 +285,11 @@ fn yaml_alias_bombs_are_an_error_in_every_kind_of_file() {
 fn byte_bomb(indent: &str) -> String {
     let mut s = format!("{indent}- &s \"{}\"\n", "长".repeat(20_000));
     for i in 0..4 {
-        let prev = if i == 0 { "s".to_string() } else { format!("l{}", i - 1) };
+        let prev = if i == 0 {
+            "s".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
         let refs = vec![format!("*{prev}"); 64].join(", ");
         s.push_str(&format!("{indent}- &l{i} [{refs}]\n"));
     }

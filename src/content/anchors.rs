@@ -49,7 +49,9 @@ pub fn refuse_anchors(yaml: &str) -> Option<Refused> {
         match event {
             Event::StreamEnd => return anchor,
             Event::Alias(_) => return Some(alias(yaml, line, col)),
-            Event::Scalar(_, _, id, _) | Event::SequenceStart(id, _) | Event::MappingStart(id, _)
+            Event::Scalar(_, _, id, _)
+            | Event::SequenceStart(id, _)
+            | Event::MappingStart(id, _)
                 if id > 0 && anchor.is_none() =>
             {
                 let (line, col) = find_sigil(yaml, line, col, '&');

@@ -5,8 +5,8 @@
 //! events, once for all its errors ([`Positions`]). It runs only on the error path, so valid
 //! sites never pay for it.
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// How many times [`Positions::of`] read a YAML text in this process: tests check with it that
@@ -66,8 +66,13 @@ enum Children {
 /// What the builder is inside: a mapping (waiting for a key, or for the value of `key`) or a
 /// sequence.
 enum Open {
-    Map { node: usize, key: Option<usize> },
-    Seq { node: usize },
+    Map {
+        node: usize,
+        key: Option<usize>,
+    },
+    Seq {
+        node: usize,
+    },
     /// A mapping or sequence used as a key: not addressable, its contents are skipped.
     Skip,
 }
@@ -122,7 +127,11 @@ impl Builder {
         }
         match ev {
             Event::Scalar(value, ..) => {
-                if let Some(Open::Map { node, key: key @ None }) = self.stack.last_mut() {
+                if let Some(Open::Map {
+                    node,
+                    key: key @ None,
+                }) = self.stack.last_mut()
+                {
                     if let Children::Map(v) = &mut self.nodes[*node].children {
                         *key = Some(v.len());
                         v.push((value, pos, None));
