@@ -9,7 +9,6 @@
 //! are done) from before they look for leftovers until their swap is done; each also locks its
 //! staging folder, and only unlocked leftovers are removed.
 
-use crate::diag::Diagnostic;
 use crate::render::OutputFile;
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
@@ -311,10 +310,10 @@ impl Staging {
     }
 
     /// Write one rendered file into the staging folder.
-    pub fn write(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+    pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let mut f = self.create_file(&file.path)?;
         f.write_all(&file.bytes)
-            .map_err(|e| write_error(&file.path, e))
+            .map_err(|e| self.write_error(&file.path, e))
     }
 
     /// Write the file `rel` of the staging folder through `fill`, buffered, without holding
@@ -323,30 +322,33 @@ impl Staging {
         &self,
         rel: &str,
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-    ) -> Result<u64, Diagnostic> {
+    ) -> Result<u64, WriteError> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, self.create_file(rel)?);
         fill(&mut w)
             .and_then(|()| w.flush())
-            .map_err(|e| write_error(rel, e))?;
+            .map_err(|e| self.write_error(rel, e))?;
         let f = w
             .into_inner()
-            .map_err(|e| write_error(rel, e.into_error()))?;
+            .map_err(|e| self.write_error(rel, e.into_error()))?;
         f.metadata()
             .map(|m| m.len())
-            .map_err(|e| write_error(rel, e))
+            .map_err(|e| self.write_error(rel, e))
     }
 
-    fn create_file(&self, rel: &str) -> Result<File, Diagnostic> {
+    fn create_file(&self, rel: &str) -> Result<File, WriteError> {
         // Most files go into a folder that exists already: try first, create folders on demand.
         match self.open_new(rel) {
             Ok(f) => Ok(f),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = self.dir.join(rel).parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| write_error(rel, e))?;
+                    std::fs::create_dir_all(parent).map_err(|source| WriteError {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
                 }
-                self.open_new(rel).map_err(|e| write_error(rel, e))
+                self.open_new(rel).map_err(|e| self.write_error(rel, e))
             }
-            Err(e) => Err(write_error(rel, e)),
+            Err(e) => Err(self.write_error(rel, e)),
         }
     }
 
@@ -579,8 +581,47 @@ mod lock {
     }
 }
 
-fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(rel, 1, 1, format!("cannot write output file: {e}"))
+/// A file or folder of the output that could not be written: a problem of the disk, not of the
+/// content, so the build stops at the first one and names it with the system's reason.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The file or folder in the staging folder.
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write `{}`: {}", self.path.display(), self.source)?;
+        match self.source.raw_os_error() {
+            // ENOSPC, EDQUOT (quota), EFBIG (file size limit): the usual causes, with the cure.
+            Some(28) => write!(
+                f,
+                " (the disk is full: free some space on it, or build into another --output)"
+            ),
+            Some(122) => write!(
+                f,
+                " (your disk quota is used up: free some space, or build into another --output)"
+            ),
+            Some(27) => write!(f, " (a file size limit was reached: see `ulimit -f`)"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl Staging {
+    fn write_error(&self, rel: &str, source: std::io::Error) -> WriteError {
+        WriteError {
+            path: self.dir.join(rel),
+            source,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -353,3 +353,45 @@ fn a_leftover_that_cannot_be_removed_is_named() {
     );
     assert!(foreign.join("sub/index.html").is_file());
 }
+
+/// Regression (issue 17, item 7): a full disk printed a thousand `404.html:1:1: cannot write
+/// output file` lines, one a page, looking like content errors. Now the build stops at the first
+/// file it cannot write, says so once with the path and the system's reason, and the previous
+/// output stays as it was. The disk is filled by a file size limit (`ulimit -f`, with the
+/// signal it sends ignored, so that writes fail with EFBIG as they fail with ENOSPC).
+#[cfg(unix)]
+#[test]
+fn a_disk_that_refuses_writes_gives_one_error_and_keeps_the_output() {
+    let s = setup();
+    let out = s.base.join("www");
+    assert!(build_to(&s, &out).status.success());
+    let before = tree(&out);
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 8 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_duixian"))
+        .env("HOME", &s.home)
+        .args(["--root", s.site.to_str().unwrap(), "build", "--output"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one message, not one a file:\n{err}");
+    let staging = s.base.join(".duixian-tmp-www-");
+    assert!(
+        lines[0].starts_with(&format!("error: cannot write `{}", staging.display())),
+        "{err}"
+    );
+    assert!(lines[0].contains("File too large"), "{err}");
+    assert!(
+        lines[0].ends_with(&format!(
+            "nothing was replaced: `{}` is as the previous build left it",
+            out.display()
+        )),
+        "{err}"
+    );
+    assert!(tree(&out) == before, "the previous output changed");
+    assert_eq!(leftovers(&s.base), Vec::<String>::new());
+}
