@@ -3,7 +3,7 @@
 use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::{self, BuildOptions, Site};
-use crate::output::{Staging, check_output_dir};
+use crate::output::{Staging, WriteError, check_output_dir};
 use crate::render::{Job, OutputFile, Renderer, theme};
 use crate::search::{self, Indexer, Prepared};
 use anyhow::Result;
@@ -34,6 +34,9 @@ pub struct Summary {
     pub peak_memory: Vec<(&'static str, u64)>,
     /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
     pub leftover: Option<std::path::PathBuf>,
+    /// Problems that did not stop the build and are not in the content (a folder left by an
+    /// earlier build that could not be removed), for the editor.
+    pub notices: Vec<String>,
 }
 
 /// The search index of a build: its [`search::Stats`], and the time spent tokenising documents,
@@ -137,6 +140,7 @@ pub(crate) fn summary<'a>(
         phases: Vec::new(),
         peak_memory: Vec::new(),
         leftover: None,
+        notices: Vec::new(),
     }
 }
 
@@ -196,19 +200,17 @@ pub fn write_all(
     let loaded_at = start.elapsed().as_millis();
     let mut peaks = Vec::new();
     peaks.extend(peak_memory().map(|b| ("load and validate", b)));
-    let staging = Staging::create(output)?;
+    let mut staging = Staging::create(output)?;
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let mut rendered_at = 0;
     // Index files go straight into the staging folder, from the indexer thread and, while the
     // index is finished, from the rayon pool; postings past the budget spill into a folder
     // inside staging that is removed before the swap (or with the staging folder on failure).
-    let sink = |file: OutputFile| -> Result<()> {
-        staging.write(&file).map_err(|d| anyhow::anyhow!("{d}"))
-    };
+    let sink = |file: OutputFile| -> Result<()> { Ok(staging.write(&file)?) };
     let spill_dir = staging.dir.join(".duixian-search-spill");
     let tokenise_ns = std::sync::atomic::AtomicU64::new(0);
-    let (mut bytes, errors, index, indexed_at) = std::thread::scope(|scope| {
+    let (mut bytes, errors, write_error, index, indexed_at) = std::thread::scope(|scope| {
         // Batches go to the indexer in job order, so the index is the same on every build.
         let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(1);
         let sink = &sink;
@@ -217,8 +219,14 @@ pub fn write_all(
             .then(|| scope.spawn(move || index_docs(rx, sink, spill_dir)));
         let mut bytes = 0;
         let mut errors = Vec::new();
+        let mut write_error: Option<WriteError> = None;
         for batch in jobs.chunks(SEARCH_BATCH) {
-            let results: Vec<Result<(u64, Option<Prepared>), Diagnostic>> = batch
+            // A file that cannot be written is the disk's problem, not the content's: the
+            // build stops at the first (a full disk once gave a thousand messages, one a page).
+            if write_error.is_some() {
+                break;
+            }
+            let results: Vec<Result<(u64, Option<Prepared>), JobError>> = batch
                 .par_iter()
                 .map(|job| {
                     let (len, doc) = if Renderer::is_streamed(job) {
@@ -254,11 +262,14 @@ pub fn write_all(
                         bytes += b;
                         docs.extend(doc);
                     }
-                    Err(d) => errors.push(d),
+                    Err(JobError::Content(d)) => errors.push(d),
+                    Err(JobError::Write(e)) => {
+                        write_error.get_or_insert(e);
+                    }
                 }
             }
             // A closed channel means the indexer stopped on an error, which join reports.
-            if errors.is_empty() && !docs.is_empty() {
+            if errors.is_empty() && write_error.is_none() && !docs.is_empty() {
                 let _ = tx.send(docs);
             }
         }
@@ -269,8 +280,24 @@ pub fn write_all(
             h.join()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer crashed")))
         });
-        (bytes, errors, index, start.elapsed().as_millis())
+        (
+            bytes,
+            errors,
+            write_error,
+            index,
+            start.elapsed().as_millis(),
+        )
     });
+    let unchanged = || {
+        format!(
+            "the build stopped; nothing was replaced: `{}` is as the previous build left it",
+            output.display()
+        )
+    };
+    if let Some(e) = write_error {
+        staging.abandon();
+        return Err(anyhow::anyhow!("{e}; {}", unchanged()));
+    }
     let mut index_files = 0;
     let mut indexed = 0;
     let mut search_summary = None;
@@ -287,7 +314,7 @@ pub fn write_all(
             }
             Some(Err(e)) => {
                 staging.abandon();
-                return Err(e);
+                return Err(anyhow::anyhow!("{e:#}; {}", unchanged()));
             }
             None => {}
         }
@@ -297,9 +324,10 @@ pub fn write_all(
         return Err(ContentErrors::new(errors).with_warnings(warnings).into());
     }
     let written_at = start.elapsed().as_millis();
+    let mut notices = std::mem::take(&mut staging.notices);
     let leftover = match cleanup {
         Cleanup::Now => {
-            staging.commit()?;
+            notices.extend(staging.commit()?);
             None
         }
         Cleanup::Later => staging.commit_keeping_old()?,
@@ -310,6 +338,7 @@ pub fn write_all(
     s.indexed = indexed;
     s.search = search_summary;
     s.leftover = leftover;
+    s.notices = notices;
     peaks.extend(peak_memory().map(|b| ("swap into place", b)));
     s.peak_memory = peaks;
     s.phases = vec![
@@ -319,6 +348,25 @@ pub fn write_all(
         ("swap into place", s.millis - written_at),
     ];
     Ok(s)
+}
+
+/// Why one output file was not made: its content (a template error, reported with every other)
+/// or the disk (the build stops).
+enum JobError {
+    Content(Diagnostic),
+    Write(WriteError),
+}
+
+impl From<Diagnostic> for JobError {
+    fn from(d: Diagnostic) -> Self {
+        JobError::Content(d)
+    }
+}
+
+impl From<WriteError> for JobError {
+    fn from(e: WriteError) -> Self {
+        JobError::Write(e)
+    }
 }
 
 /// Index the documents that arrive, in order, writing the index files to `sink`.

@@ -528,7 +528,9 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
     }
     Outcome {
         lines,
-        warnings: s.warnings.iter().map(|w| format!("warning: {w}")).collect(),
+        warnings: (s.warnings.iter().map(|w| format!("warning: {w}")))
+            .chain(s.notices.iter().map(|n| format!("warning: {n}")))
+            .collect(),
         ..Outcome::default()
     }
 }

@@ -87,14 +87,47 @@ impl std::error::Error for ContentErrors {}
 ///       |               ^^^^^
 /// ```
 ///
-/// `None` when the file cannot be read again or the line does not exist.
+/// `None` when the file cannot be read again or the line does not exist. For many diagnostics,
+/// use [`Snippets`], which reads each file once.
 pub fn snippet(root: &std::path::Path, d: &Diagnostic) -> Option<String> {
-    let bytes = std::fs::read(root.join(&d.path)).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let line = text
-        .lines()
-        .nth(d.line.checked_sub(1)?)?
-        .trim_end_matches('\r');
+    Snippets::new(root).get(d)
+}
+
+/// [`snippet`] for many diagnostics sorted by file: each file is read once, and its lines found
+/// once, so that thousands of errors in one file are shown in time proportional to their number.
+pub struct Snippets<'a> {
+    root: &'a std::path::Path,
+    /// The last file read: its path, its text and where each line starts.
+    file: Option<(String, String, Vec<usize>)>,
+}
+
+impl<'a> Snippets<'a> {
+    pub fn new(root: &'a std::path::Path) -> Self {
+        Snippets { root, file: None }
+    }
+
+    /// The snippet of `d` ([`snippet`]).
+    pub fn get(&mut self, d: &Diagnostic) -> Option<String> {
+        if self.file.as_ref().is_none_or(|(p, ..)| *p != d.path) {
+            self.file = None;
+            let bytes = std::fs::read(self.root.join(&d.path)).ok()?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let starts = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            self.file = Some((d.path.clone(), text, starts));
+        }
+        let (_, text, starts) = self.file.as_ref()?;
+        let start = *starts.get(d.line.checked_sub(1)?)?;
+        if start >= text.len() && d.line > 1 {
+            return None;
+        }
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        Some(render(text[start..end].trim_end_matches('\r'), d))
+    }
+}
+
+fn render(line: &str, d: &Diagnostic) -> String {
     let chars: Vec<char> = line.chars().collect();
     let start = d.col.saturating_sub(1).min(chars.len());
     let len = chars[start..]
@@ -112,11 +145,11 @@ pub fn snippet(root: &std::path::Path, d: &Diagnostic) -> Option<String> {
     let under = width(&chars[start..(start + len).min(chars.len())]).max(1);
     let num = d.line.to_string();
     let gutter = " ".repeat(num.len());
-    Some(format!(
+    format!(
         " {num} | {line}\n {gutter} | {}{}",
         " ".repeat(pad),
         "^".repeat(under)
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -134,5 +167,26 @@ mod tests {
             " 2 |   text: 改造老旧小区 category\n   |         ^^^^^^^^^^^^"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Regression (issue 17, item 3): each snippet read its file again, so thousands of errors
+    /// in one large file took minutes to show on a terminal.
+    #[test]
+    fn snippets_read_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.yaml"), "a: 1\nb: 2\n").unwrap();
+        let mut s = Snippets::new(dir.path());
+        assert_eq!(
+            s.get(&Diagnostic::new("x.yaml", 1, 4, "m")).unwrap(),
+            " 1 | a: 1\n   |    ^"
+        );
+        // Gone from the disk, the file is still shown: it was read once, for both.
+        std::fs::remove_file(dir.path().join("x.yaml")).unwrap();
+        assert_eq!(
+            s.get(&Diagnostic::new("x.yaml", 2, 1, "m")).unwrap(),
+            " 2 | b: 2\n   | ^^"
+        );
+        assert_eq!(s.get(&Diagnostic::new("x.yaml", 3, 1, "m")), None);
+        assert_eq!(s.get(&Diagnostic::new("y.yaml", 1, 1, "m")), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The `duixian` binary: parse arguments, run, print the outcome or every error, set the exit code.
 use clap::Parser;
 use duixian::cli::Cli;
-use duixian::diag::{ContentErrors, snippet};
+use duixian::diag::{ContentErrors, Snippets};
 use std::io::IsTerminal;
 
 #[global_allocator]
@@ -61,9 +61,10 @@ fn main() -> std::process::ExitCode {
                         eprintln!("warning: {w}");
                     }
                 }
+                let mut snippets = Snippets::new(&cli.root);
                 for d in &errors.0 {
                     eprintln!("{d}");
-                    if rich && let Some(s) = snippet(&cli.root, d) {
+                    if rich && let Some(s) = snippets.get(d) {
                         eprintln!("{s}");
                     }
                 }

@@ -4,10 +4,11 @@
 //! The swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux, so the output folder is at
 //! every instant either the complete previous site or the complete new one. Elsewhere (or on a
 //! file system without it) the previous output is moved aside first, and a build killed
-//! between the two renames is repaired by the next one, which moves it back. Each running
-//! build holds a lock on its staging folder; the next build removes only unlocked leftovers.
+//! between the two renames is repaired by the next one, which moves it back. Builds into one
+//! output take turns, holding a lock file beside it (`.duixian-lock-<name>`, removed when they
+//! are done) from before they look for leftovers until their swap is done; each also locks its
+//! staging folder, and only unlocked leftovers are removed.
 
-use crate::diag::Diagnostic;
 use crate::render::OutputFile;
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
@@ -178,6 +179,11 @@ pub struct Staging {
     /// Held while the build runs, so that a concurrent build does not take this folder for a
     /// leftover; released by the operating system if the process dies.
     _lock: lock::DirLock,
+    /// Leftovers of earlier builds that could not be removed, for the editor to remove.
+    pub notices: Vec<String>,
+    /// Held from before the leftovers are looked at until the swap is done, so that builds into
+    /// one output take turns (declared last: released after the staging folder's lock).
+    _output_lock: lock::OutputLock,
 }
 
 const TMP: &str = "tmp";
@@ -199,9 +205,11 @@ fn sibling(output: &Path, tag: &str) -> Result<PathBuf> {
 
 /// Remove what killed builds left beside `output`: staging folders, and a previous output that
 /// was moved aside; if the output itself is missing, that previous output is put back instead.
-fn recover_leftovers(parent: &Path, name: &str, output: &Path) {
+/// Returns what could not be removed, as messages for the editor.
+fn recover_leftovers(parent: &Path, name: &str, output: &Path) -> Vec<String> {
+    let mut notices = Vec::new();
     let Ok(rd) = std::fs::read_dir(parent) else {
-        return;
+        return notices;
     };
     let mut found: Vec<(String, PathBuf)> = Vec::new();
     for e in rd.flatten() {
@@ -229,8 +237,19 @@ fn recover_leftovers(parent: &Path, name: &str, output: &Path) {
         {
             continue;
         }
-        let _ = remove_tree(&path);
+        if let Err(e) = remove_tree(&path) {
+            notices.push(not_removed(&path, &e));
+        }
     }
+    notices
+}
+
+/// The message for a leftover folder that could not be removed.
+fn not_removed(path: &Path, e: &std::io::Error) -> String {
+    format!(
+        "could not remove `{}`, a previous output or staging folder of this output: {e}; remove it yourself (it is not used)",
+        path.display()
+    )
 }
 
 /// Remove `dir`, a staging or previous-output folder of a process that has ended, unless a
@@ -250,7 +269,17 @@ impl Staging {
         };
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create `{}`", parent.display()))?;
-        recover_leftovers(&parent, &name, output);
+        // Another build writing this output finishes first: two builds that each took the
+        // other's new staging folder for a leftover failed (1 in 30 concurrent builds).
+        let lock_path = parent.join(format!(".duixian-lock-{name}"));
+        let output_lock = lock::OutputLock::acquire(&lock_path).with_context(|| {
+            format!(
+                "cannot lock `{}`, which keeps two builds from writing `{}` at once",
+                lock_path.display(),
+                output.display()
+            )
+        })?;
+        let notices = recover_leftovers(&parent, &name, output);
         let dir = sibling(output, TMP)?;
         if dir.exists() {
             // Only possible if this process id was used by a killed build before.
@@ -275,14 +304,16 @@ impl Staging {
             #[cfg(unix)]
             handle,
             _lock: lock,
+            notices,
+            _output_lock: output_lock,
         })
     }
 
     /// Write one rendered file into the staging folder.
-    pub fn write(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+    pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let mut f = self.create_file(&file.path)?;
         f.write_all(&file.bytes)
-            .map_err(|e| write_error(&file.path, e))
+            .map_err(|e| self.write_error(&file.path, e))
     }
 
     /// Write the file `rel` of the staging folder through `fill`, buffered, without holding
@@ -291,30 +322,33 @@ impl Staging {
         &self,
         rel: &str,
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-    ) -> Result<u64, Diagnostic> {
+    ) -> Result<u64, WriteError> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, self.create_file(rel)?);
         fill(&mut w)
             .and_then(|()| w.flush())
-            .map_err(|e| write_error(rel, e))?;
+            .map_err(|e| self.write_error(rel, e))?;
         let f = w
             .into_inner()
-            .map_err(|e| write_error(rel, e.into_error()))?;
+            .map_err(|e| self.write_error(rel, e.into_error()))?;
         f.metadata()
             .map(|m| m.len())
-            .map_err(|e| write_error(rel, e))
+            .map_err(|e| self.write_error(rel, e))
     }
 
-    fn create_file(&self, rel: &str) -> Result<File, Diagnostic> {
+    fn create_file(&self, rel: &str) -> Result<File, WriteError> {
         // Most files go into a folder that exists already: try first, create folders on demand.
         match self.open_new(rel) {
             Ok(f) => Ok(f),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = self.dir.join(rel).parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| write_error(rel, e))?;
+                    std::fs::create_dir_all(parent).map_err(|source| WriteError {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
                 }
-                self.open_new(rel).map_err(|e| write_error(rel, e))
+                self.open_new(rel).map_err(|e| self.write_error(rel, e))
             }
-            Err(e) => Err(write_error(rel, e)),
+            Err(e) => Err(self.write_error(rel, e)),
         }
     }
 
@@ -332,23 +366,29 @@ impl Staging {
         File::create(self.dir.join(rel))
     }
 
-    /// Replace the output folder with the staging folder.
-    pub fn commit(self) -> Result<()> {
-        if let Some(old) = self.commit_keeping_old()? {
-            let _ = remove_tree(&old);
-        }
-        Ok(())
+    /// Replace the output folder with the staging folder, and remove the previous output; a
+    /// message for the editor if that could not be removed (the next build tries again).
+    pub fn commit(self) -> Result<Option<String>> {
+        let old = self.swap()?;
+        // Removed before the locks are released, so that no other build removes it at once.
+        Ok(old.and_then(|old| remove_tree(&old).err().map(|e| not_removed(&old, &e))))
     }
 
     /// [`Staging::commit`], but hand back the folder that now holds the previous output instead
     /// of removing it, for callers that remove it later (`serve` does, after the reload). If it
     /// is never removed, the next build removes it as an unlocked leftover.
     pub fn commit_keeping_old(self) -> Result<Option<PathBuf>> {
+        self.swap()
+    }
+
+    /// Swap the staging folder in; the folder that now holds the previous output, if any.
+    fn swap(&self) -> Result<Option<PathBuf>> {
+        let marker = self.dir.join(MARKER);
         std::fs::write(
-            self.dir.join(MARKER),
+            &marker,
             "This folder is written by duixian build; it is replaced whole by every build.\n",
         )
-        .context("cannot write the output marker")?;
+        .with_context(|| format!("cannot write `{}`", marker.display()))?;
         // The output may have changed while the site was rendered: check it again.
         if let Err(e) = check_replaceable(&self.output) {
             let _ = std::fs::remove_dir_all(&self.dir);
@@ -413,14 +453,27 @@ impl Staging {
 /// `remove_dir_all`, with the entries of each folder removed in parallel: removing tens of
 /// thousands of small files is the file system's work per file, and it spreads over the cores.
 /// Links are removed, never followed; `dir` itself must not be a link (a planted link would
-/// lead the removal into a folder that is not ours).
+/// lead the removal into a folder that is not ours). A folder without write permission for its
+/// owner (a previous output made read-only) is given it first, so that it can be emptied: `dir`
+/// is a folder duixian wrote and is removing.
 pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+    let meta = std::fs::symlink_metadata(dir)?;
+    if meta.file_type().is_symlink() {
         return Err(std::io::Error::other(format!(
             "`{}` is a symbolic link, not a folder duixian made: left as it is",
             dir.display()
         )));
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if meta.is_dir() && mode & 0o700 != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode | 0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
     let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     entries.par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
@@ -457,6 +510,50 @@ mod lock {
 
     pub struct DirLock(#[allow(dead_code)] File);
 
+    /// An exclusive lock on the file at a path beside the output, removed when released, so
+    /// that nothing stays behind. A build that locked a file the previous holder had just
+    /// removed sees that the path no longer leads to it, and locks the path again.
+    pub struct OutputLock {
+        path: std::path::PathBuf,
+        /// Closed (unlocked) after `drop` removed the path.
+        _file: File,
+    }
+
+    impl OutputLock {
+        /// Lock `path` (created if missing), waiting while another process holds it.
+        pub fn acquire(path: &Path) -> std::io::Result<OutputLock> {
+            use rustix::fs::{FlockOperation, flock, fstat, stat};
+            loop {
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(path)?;
+                flock(&file, FlockOperation::LockExclusive)?;
+                let held = fstat(&file)?;
+                match stat(path) {
+                    Ok(now) if (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino) => {
+                        return Ok(OutputLock {
+                            path: path.to_path_buf(),
+                            _file: file,
+                        });
+                    }
+                    // Removed or replaced by the holder before us: lock the path as it is now.
+                    Ok(_) => {}
+                    Err(e) if e == rustix::io::Errno::NOENT => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+    }
+
+    impl Drop for OutputLock {
+        fn drop(&mut self) {
+            // Removed while still locked: whoever waits on this file then finds the path gone.
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+
     impl DirLock {
         /// Lock the folder at `path`; `None` if another process holds it or it cannot be opened.
         pub fn try_acquire(path: &Path) -> Option<DirLock> {
@@ -480,10 +577,58 @@ mod lock {
             Some(DirLock)
         }
     }
+
+    /// No lock: concurrent builds into one output are not kept apart here.
+    pub struct OutputLock;
+
+    impl OutputLock {
+        pub fn acquire(_path: &Path) -> std::io::Result<OutputLock> {
+            Ok(OutputLock)
+        }
+    }
 }
 
-fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(rel, 1, 1, format!("cannot write output file: {e}"))
+/// A file or folder of the output that could not be written: a problem of the disk, not of the
+/// content, so the build stops at the first one and names it with the system's reason.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The file or folder in the staging folder.
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write `{}`: {}", self.path.display(), self.source)?;
+        match self.source.raw_os_error() {
+            // ENOSPC, EDQUOT (quota), EFBIG (file size limit): the usual causes, with the cure.
+            Some(28) => write!(
+                f,
+                " (the disk is full: free some space on it, or build into another --output)"
+            ),
+            Some(122) => write!(
+                f,
+                " (your disk quota is used up: free some space, or build into another --output)"
+            ),
+            Some(27) => write!(f, " (a file size limit was reached: see `ulimit -f`)"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl Staging {
+    fn write_error(&self, rel: &str, source: std::io::Error) -> WriteError {
+        WriteError {
+            path: self.dir.join(rel),
+            source,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -538,7 +683,7 @@ mod tests {
     fn build_into(output: &Path, text: &str) {
         let s = Staging::create(output).unwrap();
         s.write(&file("index.html", text)).unwrap();
-        s.commit().unwrap();
+        assert_eq!(s.commit().unwrap(), None);
     }
 
     fn leftovers(dir: &Path) -> Vec<String> {
@@ -608,10 +753,12 @@ mod tests {
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "previous"
         );
-        assert_eq!(
-            leftovers(d.path()),
-            vec![format!(".duixian-tmp-out-{}", std::process::id())]
-        );
+        // (its own staging folder and, while it runs, the lock file)
+        let mut expected = vec![format!(".duixian-tmp-out-{}", std::process::id())];
+        if cfg!(unix) {
+            expected.insert(0, ".duixian-lock-out".to_string());
+        }
+        assert_eq!(leftovers(d.path()), expected);
         // ...and if it fails, the previous output is still there.
         s.abandon();
         assert!(out.join(MARKER).is_file());
@@ -653,6 +800,41 @@ mod tests {
         drop(held);
         build_into(&out, "y");
         assert!(!busy.exists(), "an unlocked leftover was kept");
+    }
+
+    /// Regression (issue 17, item 8): a second build into the same output waits for the first
+    /// to finish instead of racing it for the staging folders (which failed 1 build in 30).
+    #[cfg(unix)]
+    #[test]
+    fn a_second_build_into_one_output_waits_for_the_first() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        let first = Staging::create(&out).unwrap();
+        first.write(&file("index.html", "first")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let second = std::thread::spawn({
+            let out = out.clone();
+            move || {
+                let s = Staging::create(&out).unwrap();
+                tx.send(()).unwrap();
+                s.write(&file("index.html", "second")).unwrap();
+                s.commit().unwrap();
+            }
+        });
+        // Correct code never passes this point early; racing code does at once.
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_millis(300))
+                .is_err(),
+            "the second build did not wait"
+        );
+        assert_eq!(first.commit().unwrap(), None);
+        rx.recv().unwrap();
+        second.join().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "second"
+        );
+        assert!(leftovers(d.path()).is_empty(), "{:?}", leftovers(d.path()));
     }
 
     #[test]

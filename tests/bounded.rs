@@ -279,6 +279,83 @@ fn yaml_alias_bombs_are_an_error_in_every_kind_of_file() {
     eprintln!("alias bombs: check took {:?}\n{}", r.took, r.stderr);
 }
 
+/// A bomb by bytes (issue 17, item 2): one long string and four levels of 64 aliases to it.
+/// It is 70 KB, but serde_yaml would expand it into 64⁴ copies of the string: it must be
+/// refused at its first alias, in every kind of file, before anything is expanded.
+fn byte_bomb(indent: &str) -> String {
+    let mut s = format!("{indent}- &s \"{}\"\n", "长".repeat(20_000));
+    for i in 0..4 {
+        let prev = if i == 0 {
+            "s".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        let refs = vec![format!("*{prev}"); 64].join(", ");
+        s.push_str(&format!("{indent}- &l{i} [{refs}]\n"));
+    }
+    s
+}
+
+/// `path:line:col` of the first `*` in `text`, as an editor counts (1-based, in characters).
+fn first_star(path: &str, text: &str) -> String {
+    let (i, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains('*'))
+        .unwrap();
+    let col = line[..line.find('*').unwrap()].chars().count() + 1;
+    format!("{path}:{}:{col}: YAML alias `*s` is not accepted", i + 1)
+}
+
+#[test]
+fn yaml_alias_bombs_by_bytes_are_refused_at_the_first_alias() {
+    let (_d, site) = small_site();
+    let site_yaml = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    let site_text = format!("{site_yaml}description:\n{}", byte_bomb("  "));
+    let pledges = format!(
+        "report: r0\npledges:\n  - id: bomb\n    text: x\n    category: urban\n    tags:\n{}",
+        byte_bomb("      ")
+    );
+    let news = format!(
+        "---\ntitle: t\ndate: 2024-01-01\njurisdictions:\n{}---\nbody\n",
+        byte_bomb("  ")
+    );
+    let indicators = format!(
+        "jurisdiction: north\nindicators:\n  - id: x\n    name: n\n    years:\n{}",
+        byte_bomb("      ")
+    );
+    let report = format!(
+        "---\njurisdiction: north\nyear: 2024\ntitle: t\ndelivered: 2024-01-01\nspeaker:\n{}---\nbody\n",
+        byte_bomb("  ")
+    );
+    let files = [
+        ("site.yaml", site_text),
+        ("content/pledges/bomb.yaml", pledges),
+        ("content/news/bomb.md", news),
+        ("content/indicators/north.yaml", indicators),
+        ("content/reports/bomb.md", report),
+    ];
+    for (path, text) in &files {
+        put(&site, path, text);
+    }
+    // `&` and `*` inside text are not anchors or aliases.
+    put(
+        &site,
+        "content/news/ampersand.md",
+        "---\ntitle: \"A&B*C\"\ndate: 2024-01-01\nsummary: 增长5%*2 & 更多\n---\nbody\n",
+    );
+    let expected: Vec<String> = files.iter().map(|(p, t)| first_star(p, t)).collect();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let r = fails_with(&site, &expected);
+    assert!(!r.stderr.contains("ampersand.md"), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("YAML alias").count(), 5, "{}", r.stderr);
+    let r = run_limited(&site, &["build"], 30);
+    assert!(!r.ok);
+    for e in &expected {
+        assert!(r.stderr.contains(e), "expected «{e}» in:\n{}", r.stderr);
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn links_are_not_followed_and_each_is_named() {

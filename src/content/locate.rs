@@ -1,11 +1,22 @@
 //! Finding where a YAML value sits in its file, so that model errors point at the offending key.
 //!
 //! serde_yaml gives positions only for its own errors; for errors found later (an unknown
-//! category, a quote not in the report) this re-reads the one file with yaml-rust2's marked
-//! events. It runs only on the error path, so valid sites never pay for it.
+//! category, a quote not in the report) this reads the one file again with yaml-rust2's marked
+//! events, once for all its errors ([`Positions`]). It runs only on the error path, so valid
+//! sites never pay for it.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
+
+/// How many times [`Positions::of`] read a YAML text in this process: tests check with it that
+/// locating the errors of a file reads the file once, however many errors it has.
+static READS: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of YAML texts read to locate errors so far in this process.
+pub fn reads() -> usize {
+    READS.load(Ordering::Relaxed)
+}
 
 /// One step of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,157 +36,214 @@ pub fn idx(i: usize) -> Seg {
     Seg::Index(i)
 }
 
-enum Frame {
+/// Where every value of a YAML document sits, read in one pass, so that any number of errors in
+/// one file are located without reading it again (5,000 errors in one file once meant 5,000
+/// parses of it).
+#[derive(Debug, Default)]
+pub struct Positions {
+    nodes: Vec<Node>,
+}
+
+/// One value of the document. Positions are (line, 0-based column) as the parser gives them.
+#[derive(Debug)]
+struct Node {
+    /// A scalar's own position; a mapping's or sequence's first scalar (the first scalar the
+    /// parser reads after its start, its own or, for an empty one, the next), or its start
+    /// when none follows.
+    at: (usize, usize),
+    children: Children,
+}
+
+#[derive(Debug)]
+enum Children {
+    None,
+    /// Keys in order, each with its position and its value (missing when the file ended or
+    /// broke before it).
+    Map(Vec<(String, (usize, usize), Option<usize>)>),
+    Seq(Vec<usize>),
+}
+
+/// What the builder is inside: a mapping (waiting for a key, or for the value of `key`) or a
+/// sequence.
+enum Open {
     Map {
-        key: Option<String>,
-        expecting_key: bool,
+        node: usize,
+        key: Option<usize>,
     },
     Seq {
-        index: usize,
+        node: usize,
     },
+    /// A mapping or sequence used as a key: not addressable, its contents are skipped.
+    Skip,
 }
 
-struct Finder<'a> {
-    target: &'a [Seg],
-    stack: Vec<Frame>,
-    /// (line, 0-based col) of the best match so far and how many path steps it matched.
-    found: Option<(usize, usize)>,
-    best_depth: usize,
-    best: Option<(usize, usize)>,
-    record_next_scalar: bool,
-    refine_best: bool,
+struct Builder {
+    nodes: Vec<Node>,
+    stack: Vec<Open>,
+    /// Mappings and sequences still waiting for their first scalar.
+    pending: Vec<usize>,
+    done: bool,
 }
 
-impl Finder<'_> {
-    /// How many leading steps of the target the current position matches.
-    fn matched_depth(&self) -> usize {
-        let mut depth = 0;
-        for (frame, seg) in self.stack.iter().zip(self.target) {
-            let same = match (frame, seg) {
-                (Frame::Map { key: Some(k), .. }, Seg::Key(t)) => k == t,
-                (Frame::Seq { index }, Seg::Index(t)) => index == t,
-                _ => false,
-            };
-            if !same {
-                break;
-            }
-            depth += 1;
-        }
-        depth
-    }
-
-    fn advance_parent(&mut self) {
+impl Builder {
+    /// Attach the new node `id` to what is open; `false` if it is a key (or inside one).
+    fn attach(&mut self, id: usize) -> bool {
         match self.stack.last_mut() {
-            Some(Frame::Map { expecting_key, key }) if !*expecting_key => {
-                *expecting_key = true;
-                *key = None;
+            None => {
+                // The first document's root; later documents are not addressed.
+                if id != 0 {
+                    self.done = true;
+                }
+                true
             }
-            Some(Frame::Map { .. }) => {}
-            Some(Frame::Seq { index }) => *index += 1,
-            None => {}
+            Some(Open::Skip) => false,
+            Some(Open::Seq { node }) => {
+                if let Children::Seq(v) = &mut self.nodes[*node].children {
+                    v.push(id);
+                }
+                true
+            }
+            Some(Open::Map { node, key }) => match key.take() {
+                Some(k) => {
+                    if let Children::Map(v) = &mut self.nodes[*node].children {
+                        v[k].2 = Some(id);
+                    }
+                    true
+                }
+                None => false,
+            },
         }
     }
 
-    fn at_value(&mut self, mark: &Marker, is_scalar: bool) {
-        let depth = self.matched_depth();
-        if depth != self.stack.len() {
+    fn on(&mut self, ev: Event, mark: Marker) {
+        if self.done {
             return;
         }
-        if depth == self.target.len() && self.found.is_none() {
-            if is_scalar {
-                self.found = Some((mark.line(), mark.col()));
-            } else {
-                self.record_next_scalar = true;
+        let pos = (mark.line(), mark.col());
+        if let Event::Scalar(..) | Event::Alias(..) = ev {
+            for n in self.pending.drain(..) {
+                self.nodes[n].at = pos;
             }
         }
-        if depth >= self.best_depth {
-            self.best_depth = depth;
-            self.best = Some((mark.line(), mark.col()));
-            // A mapping or sequence is best pointed at by its first scalar.
-            self.refine_best = !is_scalar;
-        }
-    }
-}
-
-impl MarkedEventReceiver for Finder<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if let Event::Scalar(..) = ev {
-            if self.record_next_scalar {
-                self.found = Some((mark.line(), mark.col()));
-                self.record_next_scalar = false;
-            }
-            if self.refine_best {
-                self.best = Some((mark.line(), mark.col()));
-                self.refine_best = false;
-            }
-        }
-        let in_key_position = matches!(
-            self.stack.last(),
-            Some(Frame::Map {
-                expecting_key: true,
-                ..
-            })
-        );
         match ev {
-            Event::Scalar(value, ..) if in_key_position => {
-                if let Some(Frame::Map { key, expecting_key }) = self.stack.last_mut() {
-                    *key = Some(value);
-                    *expecting_key = false;
+            Event::Scalar(value, ..) => {
+                if let Some(Open::Map {
+                    node,
+                    key: key @ None,
+                }) = self.stack.last_mut()
+                {
+                    if let Children::Map(v) = &mut self.nodes[*node].children {
+                        *key = Some(v.len());
+                        v.push((value, pos, None));
+                    }
+                    return;
                 }
-                // The key itself is a good place to point at when the value is missing.
-                let depth = self.matched_depth();
-                if depth == self.stack.len() && depth > self.best_depth {
-                    self.best_depth = depth;
-                    self.best = Some((mark.line(), mark.col()));
-                    self.refine_best = false;
-                }
-            }
-            Event::Scalar(..) | Event::Alias(..) => {
-                self.at_value(&mark, true);
-                self.advance_parent();
-            }
-            Event::MappingStart(..) => {
-                if !in_key_position {
-                    self.at_value(&mark, false);
-                }
-                self.stack.push(Frame::Map {
-                    key: None,
-                    expecting_key: true,
+                let id = self.nodes.len();
+                self.nodes.push(Node {
+                    at: pos,
+                    children: Children::None,
                 });
-            }
-            Event::SequenceStart(..) => {
-                if !in_key_position {
-                    self.at_value(&mark, false);
+                if !self.attach(id) {
+                    self.nodes.pop();
                 }
-                self.stack.push(Frame::Seq { index: 0 });
+            }
+            Event::Alias(..) => {
+                let id = self.nodes.len();
+                self.nodes.push(Node {
+                    at: pos,
+                    children: Children::None,
+                });
+                if !self.attach(id) {
+                    self.nodes.pop();
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(ev, Event::MappingStart(..));
+                let id = self.nodes.len();
+                self.nodes.push(Node {
+                    at: pos,
+                    children: if is_map {
+                        Children::Map(Vec::new())
+                    } else {
+                        Children::Seq(Vec::new())
+                    },
+                });
+                if self.attach(id) {
+                    self.pending.push(id);
+                    self.stack.push(if is_map {
+                        Open::Map {
+                            node: id,
+                            key: None,
+                        }
+                    } else {
+                        Open::Seq { node: id }
+                    });
+                } else {
+                    self.nodes.pop();
+                    self.stack.push(Open::Skip);
+                }
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
-                self.advance_parent();
             }
             _ => {}
         }
     }
 }
 
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        self.on(ev, mark);
+    }
+}
+
+impl Positions {
+    /// Read `yaml` once. A parse error only ends the reading: what came before it is kept.
+    pub fn of(yaml: &str) -> Positions {
+        READS.fetch_add(1, Ordering::Relaxed);
+        let mut b = Builder {
+            nodes: Vec::new(),
+            stack: Vec::new(),
+            pending: Vec::new(),
+            done: false,
+        };
+        let _ = Parser::new_from_str(yaml).load(&mut b, false);
+        Positions { nodes: b.nodes }
+    }
+
+    /// The 1-based (line, column) of the value at `path`, or of the deepest part of the path
+    /// that exists (a key whose value is missing: the key); `None` for an empty document.
+    pub fn find(&self, path: &[Seg]) -> Option<(usize, usize)> {
+        let mut node = self.nodes.first()?;
+        let mut best = node.at;
+        for seg in path {
+            let child = match (seg, &node.children) {
+                (Seg::Key(k), Children::Map(entries)) => {
+                    let Some((_, key_at, value)) = entries.iter().find(|(name, ..)| name == k)
+                    else {
+                        break;
+                    };
+                    best = *key_at;
+                    *value
+                }
+                (Seg::Index(i), Children::Seq(items)) => items.get(*i).copied(),
+                _ => None,
+            };
+            let Some(child) = child else {
+                break;
+            };
+            node = &self.nodes[child];
+            best = node.at;
+        }
+        Some((best.0, best.1 + 1))
+    }
+}
+
 /// The 1-based (line, column) of the value at `path` in `yaml`, or of the deepest part of the
-/// path that exists; `None` when the document cannot be read at all.
+/// path that exists; `None` when the document cannot be read at all. Reads the whole text:
+/// to locate several values of one file, make its [`Positions`] once.
 pub fn locate(yaml: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    let mut finder = Finder {
-        target: path,
-        stack: Vec::new(),
-        found: None,
-        best_depth: 0,
-        best: None,
-        record_next_scalar: false,
-        refine_best: false,
-    };
-    // A parse error only stops the search; what was found before it still counts.
-    let _ = Parser::new_from_str(yaml).load(&mut finder, false);
-    finder
-        .found
-        .or(finder.best)
-        .map(|(line, col)| (line, col + 1))
+    Positions::of(yaml).find(path)
 }
 
 #[cfg(test)]

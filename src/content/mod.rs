@@ -1,5 +1,6 @@
 //! Loading a site folder from disk into raw structs: walk, read and parse every file in parallel.
 
+pub mod anchors;
 pub mod evidence;
 pub mod frontmatter;
 pub mod hints;
@@ -9,7 +10,7 @@ pub mod raw;
 use crate::diag::Diagnostic;
 use crate::markdown::{TextIndex, text_index};
 pub use evidence::NewsText;
-use locate::{Seg, locate};
+use locate::{Positions, Seg};
 use raw::{RawIndicatorFile, RawNews, RawPage, RawPledgeFile, RawReport, RawSite};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
@@ -48,6 +49,9 @@ pub struct SourceFile {
     body_index: OnceLock<Arc<TextIndex>>,
     /// Set when the body's text was dropped after parsing ([`SourceFile::drop_body`]).
     pub dropped_body: Option<Box<DroppedBody>>,
+    /// Where each YAML value sits, read on the first error located in this file and kept for
+    /// the others ([`SourceFile::error_at`]).
+    positions: OnceLock<Positions>,
 }
 
 /// A news body that a one-off build does not hold: what it gave when parsed, and how to read it
@@ -173,16 +177,15 @@ impl SourceFile {
                 }
             }
         }
-        let again;
-        let yaml = match &self.dropped_body {
+        let positions = self.positions.get_or_init(|| match &self.dropped_body {
             // Dropped with the body: read again, rarely, as only errors need it.
             Some(d) => {
-                again = d.disk.read_file().unwrap_or_default();
-                again.get(self.yaml.clone()).unwrap_or_default()
+                let again = d.disk.read_file().unwrap_or_default();
+                Positions::of(again.get(self.yaml.clone()).unwrap_or_default())
             }
-            None => self.yaml_text(),
-        };
-        let (line, col) = locate(yaml, &path).unwrap_or((1, 1));
+            None => Positions::of(self.yaml_text()),
+        });
+        let (line, col) = positions.find(&path).unwrap_or((1, 1));
         Diagnostic::new(&self.rel, line + self.yaml_first_line - 1, col, message)
     }
 
@@ -717,6 +720,7 @@ fn empty_file(rel: String) -> SourceFile {
         body_first_line: 1,
         dropped: Vec::new(),
         body_index: OnceLock::new(),
+        positions: OnceLock::new(),
         dropped_body: None,
     }
 }
@@ -788,6 +792,11 @@ fn parse_text(
                 "YAML nested more than {MAX_FLOW_DEPTH} levels deep in [ ] or {{ }}: not read (is a bracket missing its pair?)"
             ),
         );
+        return (file, None, vec![d]);
+    }
+    if let Some(r) = anchors::refuse_anchors(file.yaml_text()) {
+        let (line, col) = (r.line + file.yaml_first_line - 1, r.col);
+        let d = Diagnostic::new(&file.rel, line, col, r.message);
         return (file, None, vec![d]);
     }
     let one = |r: Result<Parsed, Diagnostic>| match r {
@@ -1222,6 +1231,7 @@ mod tests {
             dropped: Vec::new(),
             text: text.clone(),
             body_index: OnceLock::new(),
+            positions: OnceLock::new(),
             dropped_body: None,
         };
         let d = parse_yaml::<RawNews>(&file, "news").unwrap_err();

@@ -730,6 +730,7 @@ pub fn pledge_ids(root: &Path, report: &str) -> BTreeSet<String> {
     files_with_ext(&root.join("content/pledges"), &["yaml", "yml"], false)
         .into_iter()
         .filter_map(|p| crate::content::read_text(&p).ok())
+        .filter(|t| crate::content::anchors::refuse_anchors(t).is_none())
         .filter_map(|t| serde_yaml::from_str::<Ids>(&t).ok())
         .filter(|f| f.report == report)
         .flat_map(|f| f.pledges.into_iter().map(|p| p.id))

@@ -50,6 +50,9 @@ pub fn read_site(root: &Path) -> Result<RawSite> {
     let path = root.join("site.yaml");
     let text = crate::content::read_text(&path)
         .map_err(|(l, c, m)| anyhow::anyhow!("{}:{l}:{c}: {m}", path.display()))?;
+    if let Some(r) = crate::content::anchors::refuse_anchors(&text) {
+        anyhow::bail!("{}:{}:{}: {}", path.display(), r.line, r.col, r.message);
+    }
     serde_yaml::from_str(&text).with_context(|| {
         format!(
             "cannot read `{}` (run `duixian check` for details)",

@@ -106,6 +106,8 @@ fn any_pledge(root: &Path) -> Option<String> {
     files_with_ext(&root.join("content/pledges"), &["yaml", "yml"], false)
         .into_iter()
         .filter_map(|p| crate::content::read_text(&p).ok())
+        // A file with anchors is not read (an alias bomb); `check` names it.
+        .filter(|t| crate::content::anchors::refuse_anchors(t).is_none())
         .filter_map(|t| serde_yaml::from_str::<RawPledgeFile>(&t).ok())
         .find_map(|f| f.pledges.first().map(|p| format!("{}/{}", f.report, p.id)))
 }
@@ -185,6 +187,9 @@ pub fn pledge(
         let Ok(t) = crate::content::read_text(&p) else {
             continue;
         };
+        if crate::content::anchors::refuse_anchors(&t).is_some() {
+            continue;
+        }
         if let Ok(f) = serde_yaml::from_str::<RawPledgeFile>(&t)
             && f.report.as_str() == report
         {

@@ -1261,7 +1261,19 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
     if short.is_empty() {
         return out;
     }
-    let patterns: Vec<&str> = short.iter().map(|&i| needles[i]).collect();
+    // Each distinct needle is one pattern: the automaton's construction is quadratic in the
+    // number of identical patterns (200,000 pledges quoting one sentence took minutes).
+    let mut ids: HashMap<&str, usize> = HashMap::default();
+    let mut patterns: Vec<&str> = Vec::new();
+    let of: Vec<usize> = short
+        .iter()
+        .map(|&i| {
+            *ids.entry(needles[i]).or_insert_with(|| {
+                patterns.push(needles[i]);
+                patterns.len() - 1
+            })
+        })
+        .collect();
     // One search per automaton: a contiguous NFA is built several times faster than the DFA
     // that the builder would pick for a few dozen patterns, and searches one report as fast.
     let Ok(ac) = AhoCorasick::builder()
@@ -1275,9 +1287,12 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
         }
         return out;
     };
-    let mut remaining = short.len();
+    // Overlapping search reports every occurrence of every pattern, so a needle not found
+    // here does not occur.
+    let mut first: Vec<Option<usize>> = vec![None; patterns.len()];
+    let mut remaining = patterns.len();
     for m in ac.find_overlapping_iter(hay) {
-        let slot = &mut out[short[m.pattern().as_usize()]];
+        let slot = &mut first[m.pattern().as_usize()];
         if slot.is_none() {
             *slot = Some(m.start());
             remaining -= 1;
@@ -1286,11 +1301,8 @@ pub fn first_occurrences(hay: &str, needles: &[&str]) -> Vec<Option<usize>> {
             }
         }
     }
-    // Identical needles share one pattern id in the automaton's eyes only if deduplicated; fill any gaps.
-    for &i in &short {
-        if out[i].is_none() && hay.contains(needles[i]) {
-            out[i] = hay.find(needles[i]);
-        }
+    for (&i, &p) in short.iter().zip(&of) {
+        out[i] = first[p];
     }
     out
 }
@@ -1465,6 +1477,21 @@ mod tests {
             first_occurrences(hay, &["乙丙", "甲乙", "丁", "甲乙"]),
             vec![Some(3), Some(0), None, Some(0)]
         );
+    }
+
+    /// Regression (issue 17, item 3, found measuring it): 200,000 pledges quoting one sentence
+    /// built an automaton of 200,000 identical patterns, quadratic in their number; needles
+    /// not found were then searched one by one. Each distinct needle is one pattern now.
+    #[test]
+    fn identical_and_missing_needles_are_found_once_each() {
+        let hay = "今年新建道路5公里，改造老旧小区。";
+        let mut needles = vec!["新建道路5公里"; 20_000];
+        needles.extend(vec!["新建道路6公里"; 20_000]);
+        needles.push("老旧小区");
+        let found = first_occurrences(hay, &needles);
+        assert!(found[..20_000].iter().all(|f| *f == Some(6)));
+        assert!(found[20_000..40_000].iter().all(Option::is_none));
+        assert_eq!(found[40_000], hay.find("老旧小区"));
     }
 
     #[test]
