@@ -77,8 +77,11 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         if parsed.contains(&i) || !(is_report || is_news) || !file.rel.ends_with(".md") {
             continue;
         }
-        // Deep bracket nesting is refused before parsing, as the YAML scanner slows down with it.
-        if crate::content::too_deep(file.yaml_text()).is_some() {
+        // Deep bracket nesting is refused before parsing, as the YAML scanner slows down with it;
+        // anchors and aliases are, as serde_yaml would expand them (an alias bomb).
+        if crate::content::too_deep(file.yaml_text()).is_some()
+            || crate::content::anchors::refuse_anchors(file.yaml_text()).is_some()
+        {
             continue;
         }
         let Ok(serde_yaml::Value::Mapping(m)) =
