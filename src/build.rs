@@ -4,6 +4,7 @@ use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::{self, BuildOptions, Site};
 use crate::output::{Staging, check_output_dir};
+use crate::publish::{Publish, PublishSummary, Writer};
 use crate::render::{Job, OutputFile, Renderer, theme};
 use crate::search::{self, Indexer, Prepared};
 use anyhow::Result;
@@ -34,6 +35,8 @@ pub struct Summary {
     pub peak_memory: Vec<(&'static str, u64)>,
     /// With [`Cleanup::Later`]: the folder holding the previous output, for the caller to remove.
     pub leftover: Option<std::path::PathBuf>,
+    /// Files kept, added, changed and removed, and compressed twins (`build` only).
+    pub publish: Option<PublishSummary>,
 }
 
 /// The search index of a build: its [`search::Stats`], and the time spent tokenising documents,
@@ -132,6 +135,7 @@ pub(crate) fn summary<'a>(
         phases: Vec::new(),
         peak_memory: Vec::new(),
         leftover: None,
+        publish: None,
     }
 }
 
@@ -157,7 +161,7 @@ const SEARCH_MEMORY: usize = search::postings::DEFAULT_BUDGET;
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
-    build_with_progress(root, output, opts, None, Cleanup::Now)
+    build_with_progress(root, output, opts, None, Cleanup::Now, &Publish::build())
 }
 
 /// [`build`], reporting progress while files are rendered and written.
@@ -167,23 +171,28 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: Option<Progress>,
     cleanup: Cleanup,
+    publish: &Publish,
 ) -> Result<Summary> {
     let start = Instant::now();
     let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
     let r = renderer(root, &site)?;
     let jobs = r.jobs();
-    write_all(&r, &jobs, &output, progress, cleanup, start, warnings)
+    write_all(
+        &r, &jobs, &output, progress, cleanup, publish, start, warnings,
+    )
 }
 
 /// Render every job of `r` into a staging folder and swap it in place of `output` (a folder
 /// that [`check_output_dir`] accepted); `start` is when the build began, for the summary.
+#[allow(clippy::too_many_arguments)]
 pub fn write_all(
     r: &Renderer,
     jobs: &[Job],
     output: &Path,
     progress: Option<Progress>,
     cleanup: Cleanup,
+    publish: &Publish,
     start: Instant,
     warnings: Vec<Diagnostic>,
 ) -> Result<Summary> {
@@ -192,6 +201,7 @@ pub fn write_all(
     let mut peaks = Vec::new();
     peaks.extend(peak_memory().map(|b| ("load and validate", b)));
     let staging = Staging::create(output)?;
+    let writer = Writer::new(&staging, output, publish);
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let mut rendered_at = 0;
@@ -199,7 +209,7 @@ pub fn write_all(
     // index is finished, from the rayon pool; postings past the budget spill into a folder
     // inside staging that is removed before the swap (or with the staging folder on failure).
     let sink = |file: OutputFile| -> Result<()> {
-        staging.write(&file).map_err(|d| anyhow::anyhow!("{d}"))
+        writer.write(&file).map_err(|d| anyhow::anyhow!("{d}"))
     };
     let spill_dir = staging.dir.join(".duixian-search-spill");
     let tokenise_ns = std::sync::atomic::AtomicU64::new(0);
@@ -218,10 +228,10 @@ pub fn write_all(
                 .map(|job| {
                     let (len, doc) = if Renderer::is_streamed(job) {
                         let path = r.path_of(job);
-                        (staging.write_with(&path, |w| r.write_into(job, w))?, None)
+                        (writer.write_with(&path, |w| r.write_into(job, w))?, None)
                     } else {
                         let (file, doc) = r.render_with_doc(job, indexer.is_some())?;
-                        staging.write(&file)?;
+                        writer.write(&file)?;
                         (file.bytes.len() as u64, doc)
                     };
                     if let Some(report) = progress {
@@ -292,6 +302,7 @@ pub fn write_all(
         return Err(ContentErrors::new(errors).into());
     }
     let written_at = start.elapsed().as_millis();
+    let finished = writer.finish();
     let leftover = match cleanup {
         Cleanup::Now => {
             staging.commit()?;
@@ -299,12 +310,14 @@ pub fn write_all(
         }
         Cleanup::Later => staging.commit_keeping_old()?,
     };
+    finished.save(output)?;
     let mut s = summary(site, jobs.iter(), start, warnings);
     s.bytes = bytes;
     s.files += index_files;
     s.indexed = indexed;
     s.search = search_summary;
     s.leftover = leftover;
+    s.publish = publish.keep_unchanged.then_some(finished.summary);
     peaks.extend(peak_memory().map(|b| ("swap into place", b)));
     s.peak_memory = peaks;
     s.phases = vec![

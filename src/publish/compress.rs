@@ -1,0 +1,82 @@
+//! `.gz` and `.br` twins of text files, for hosts that serve them as they are (nginx's
+//! `gzip_static` and `brotli_static`): the same bytes on every build, none where compressing
+//! does not make the file smaller.
+
+use std::io::Write as _;
+
+/// File endings that get twins: the text formats a portal writes.
+const TEXT: &[&str] = &[
+    ".html", ".css", ".js", ".json", ".csv", ".xml", ".svg", ".txt",
+];
+
+/// gzip's level: the best, as the files are compressed once and served many times.
+const GZIP_LEVEL: u32 = 9;
+/// Brotli's quality (0–11) and window (log2 of bytes). Quality 11 took several times longer
+/// than 9 for a few percent fewer bytes on the 10k portal (BENCHMARKS.md).
+const BROTLI_QUALITY: i32 = 9;
+const BROTLI_WINDOW: i32 = 22;
+
+/// The settings, as the manifest records them: twins made with other settings are not reused.
+pub fn settings() -> String {
+    format!("gzip-{GZIP_LEVEL} brotli-{BROTLI_QUALITY}-{BROTLI_WINDOW}")
+}
+
+/// Whether the file at `path` gets compressed twins.
+pub fn wanted(path: &str) -> bool {
+    TEXT.iter().any(|ext| path.ends_with(ext))
+}
+
+/// The two encodings: the twin's file ending and how it is made.
+pub const ENCODINGS: [(&str, fn(&[u8]) -> Vec<u8>); 2] = [(".gz", gzip), (".br", brotli)];
+
+/// gzip with no file name and time 0 in its header (and "unknown" as the system), so that the
+/// same input gives the same bytes everywhere.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(GZIP_LEVEL),
+    );
+    enc.write_all(bytes)
+        .expect("compressing into memory cannot fail");
+    enc.finish().expect("compressing into memory cannot fail")
+}
+
+/// Brotli at [`BROTLI_QUALITY`].
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: BROTLI_QUALITY,
+        lgwin: BROTLI_WINDOW,
+        size_hint: bytes.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .expect("compressing into memory cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read as _;
+
+    #[test]
+    fn twins_decompress_to_the_original_and_carry_no_time_or_name() {
+        let text = "<p>政府工作报告 承诺 兑现</p>\n".repeat(200);
+        let gz = gzip(text.as_bytes());
+        assert_eq!(&gz[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255]);
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+        let br = brotli(text.as_bytes());
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut back).unwrap();
+        assert_eq!(back, text.as_bytes());
+        assert_eq!(gz, gzip(text.as_bytes()));
+        assert_eq!(br, brotli(text.as_bytes()));
+        assert!(wanted("a/index.html") && wanted("favicon.svg") && !wanted("x.png"));
+        assert!(!wanted("index.html.gz"));
+    }
+}
