@@ -11,8 +11,9 @@ const TEXT: &[&str] = &[
 
 /// gzip's level: the best, as the files are compressed once and served many times.
 const GZIP_LEVEL: u32 = 9;
-/// Brotli's quality (0–11) and window (log2 of bytes). Quality 11 took several times longer
-/// than 9 for a few percent fewer bytes on the 10k portal (BENCHMARKS.md).
+/// Brotli's quality (0–11) and window (log2 of bytes, 4 MiB). Quality 9, not the slowest 11,
+/// bounds the cost of the first `--precompress` build (BENCHMARKS.md has its time; 11 was not
+/// measured against it); later builds compress only the files that changed.
 const BROTLI_QUALITY: i32 = 9;
 const BROTLI_WINDOW: i32 = 22;
 
@@ -26,8 +27,11 @@ pub fn wanted(path: &str) -> bool {
     TEXT.iter().any(|ext| path.ends_with(ext))
 }
 
+/// A compressor: the bytes of a file in, its compressed bytes out.
+pub type Compress = fn(&[u8]) -> Vec<u8>;
+
 /// The two encodings: the twin's file ending and how it is made.
-pub const ENCODINGS: [(&str, fn(&[u8]) -> Vec<u8>); 2] = [(".gz", gzip), (".br", brotli)];
+pub const ENCODINGS: [(&str, Compress); 2] = [(".gz", gzip), (".br", brotli)];
 
 /// gzip with no file name and time 0 in its header (and "unknown" as the system), so that the
 /// same input gives the same bytes everywhere.

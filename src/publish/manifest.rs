@@ -2,9 +2,10 @@
 //! and inode, so that the next build knows which files it would write unchanged.
 //!
 //! It lives next to the output folder, not in it (`.<folder name>.duixian-manifest`, e.g.
-//! `.output.duixian-manifest`), so it is never published. A file's hash is trusted only while the file still has the length, time and
-//! inode the manifest recorded: a file edited or replaced by hand, or a manifest left behind by
-//! a build killed between the swap and the manifest's writing, is compared by its bytes instead.
+//! `.output.duixian-manifest`), so it is never published. A file's hash is trusted only while
+//! the file still has the length, time and inode the manifest recorded: a file edited or
+//! replaced by hand, or a manifest left behind by a build killed between the swap and the
+//! manifest's writing, is compared by its bytes instead.
 
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;

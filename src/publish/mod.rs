@@ -119,18 +119,7 @@ impl<'a> Writer<'a> {
     pub fn write(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         if !self.opts.keep_unchanged {
             self.staging.write(file)?;
-            if self.opts.precompress && compress::wanted(&file.path) {
-                for (ext, f) in compress::ENCODINGS {
-                    let z = f(&file.bytes);
-                    if z.len() < file.bytes.len() {
-                        self.staging.write(&OutputFile {
-                            path: format!("{}{ext}", file.path),
-                            bytes: z,
-                        })?;
-                    }
-                }
-            }
-            return Ok(());
+            return self.plain_twins(&file.path, &file.bytes);
         }
         let hash = manifest::hash(&file.bytes);
         let src = Src::Bytes(&file.bytes);
@@ -155,20 +144,7 @@ impl<'a> Writer<'a> {
             })
         })?;
         if !self.opts.keep_unchanged {
-            let bytes = self.read_staged(rel)?;
-            let file = OutputFile {
-                path: rel.to_string(),
-                bytes,
-            };
-            for (ext, f) in compress::ENCODINGS {
-                let z = f(&file.bytes);
-                if z.len() < file.bytes.len() {
-                    self.staging.write(&OutputFile {
-                        path: format!("{rel}{ext}"),
-                        bytes: z,
-                    })?;
-                }
-            }
+            self.plain_twins(rel, &self.read_staged(rel)?)?;
             return Ok(len);
         }
         let mut hash = [0; 16];
@@ -176,6 +152,23 @@ impl<'a> Writer<'a> {
         let (change, trusted) = self.put(rel, Src::Staged, hash, None)?;
         self.twins(rel, Src::Staged, change, trusted)?;
         Ok(len)
+    }
+
+    /// The twins of `path`, compressed and written, without comparing with a previous output.
+    fn plain_twins(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if !self.opts.precompress || !compress::wanted(path) {
+            return Ok(());
+        }
+        for (ext, f) in compress::ENCODINGS {
+            let z = f(bytes);
+            if z.len() < bytes.len() {
+                self.staging.write(&OutputFile {
+                    path: format!("{path}{ext}"),
+                    bytes: z,
+                })?;
+            }
+        }
+        Ok(())
     }
 
     fn read_staged(&self, rel: &str) -> Result<Vec<u8>, Diagnostic> {
