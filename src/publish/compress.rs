@@ -11,15 +11,15 @@ const TEXT: &[&str] = &[
 
 /// gzip's level: the best, as the files are compressed once and served many times.
 const GZIP_LEVEL: u32 = 9;
-/// Brotli's quality (0–11) and window (log2 of bytes, 4 MiB). Quality 9, not the slowest 11,
-/// bounds the cost of the first `--precompress` build (BENCHMARKS.md has its time; 11 was not
-/// measured against it); later builds compress only the files that changed.
+/// Brotli's quality (0–11) and largest window (log2 of bytes, 4 MiB). Quality 9, not the
+/// slowest 11, bounds the cost of the first `--precompress` build (BENCHMARKS.md has its time; 11
+/// was not measured against it); later builds compress only the files that changed.
 const BROTLI_QUALITY: i32 = 9;
 const BROTLI_WINDOW: i32 = 22;
 
 /// The settings, as the manifest records them: twins made with other settings are not reused.
 pub fn settings() -> String {
-    format!("gzip-{GZIP_LEVEL} brotli-{BROTLI_QUALITY}-{BROTLI_WINDOW}")
+    format!("gzip-{GZIP_LEVEL} brotli-{BROTLI_QUALITY}-fit{BROTLI_WINDOW}")
 }
 
 /// Whether the file at `path` gets compressed twins.
@@ -45,11 +45,20 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().expect("compressing into memory cannot fail")
 }
 
+/// The window for `len` bytes: the smallest that holds them, from 1 KiB to [`BROTLI_WINDOW`].
+/// Up to 64 KiB (most pages) the encoder then uses its small hash tables: with the 4 MiB window
+/// for every file, compressing the 10k portal spent most of its time in the kernel, giving
+/// memory for large tables to each file (BENCHMARKS.md).
+fn window(len: usize) -> i32 {
+    let bits = (usize::BITS - len.max(1).saturating_sub(1).leading_zeros()) as i32;
+    bits.clamp(10, BROTLI_WINDOW)
+}
+
 /// Brotli at [`BROTLI_QUALITY`].
 pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
-        lgwin: BROTLI_WINDOW,
+        lgwin: window(bytes.len()),
         size_hint: bytes.len(),
         ..Default::default()
     };
@@ -82,5 +91,7 @@ mod tests {
         assert_eq!(br, brotli(text.as_bytes()));
         assert!(wanted("a/index.html") && wanted("favicon.svg") && !wanted("x.png"));
         assert!(!wanted("index.html.gz"));
+        assert_eq!((window(0), window(1024), window(1025)), (10, 10, 11));
+        assert_eq!((window(65_536), window(100 << 20)), (16, 22));
     }
 }
