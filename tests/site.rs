@@ -532,3 +532,17 @@ fn stylesheets_and_scripts_have_hashed_copies_that_pages_name() {
         "under the base path"
     );
 }
+
+#[test]
+fn robots_txt_names_the_sitemap_by_its_absolute_address() {
+    // Crawlers read robots.txt at the host's root only: under a sub-path it is copied there
+    // (docs/publishing.md), so its sitemap address must not be relative.
+    let (_d, out) = built();
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(
+        robots
+            .lines()
+            .any(|l| l == format!("Sitemap: {BASE_URL}sitemap.xml")),
+        "{robots}"
+    );
+}
