@@ -4,6 +4,7 @@ use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
 use crate::model::{self, BuildOptions, Site};
 use crate::output::{Staging, WriteError, check_output_dir};
+use crate::publish::{Publish, PublishSummary, Writer};
 use crate::render::{Job, OutputFile, Renderer, theme};
 use crate::search::{self, Indexer, Prepared};
 use anyhow::Result;
@@ -37,6 +38,8 @@ pub struct Summary {
     /// Problems that did not stop the build and are not in the content (a folder left by an
     /// earlier build that could not be removed), for the editor.
     pub notices: Vec<String>,
+    /// Files kept, added, changed and removed, and compressed twins (`build` only).
+    pub publish: Option<PublishSummary>,
 }
 
 /// The search index of a build: its [`search::Stats`], and the time spent tokenising documents,
@@ -141,6 +144,7 @@ pub(crate) fn summary<'a>(
         peak_memory: Vec::new(),
         leftover: None,
         notices: Vec::new(),
+        publish: None,
     }
 }
 
@@ -166,7 +170,7 @@ const SEARCH_MEMORY: usize = search::postings::DEFAULT_BUDGET;
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
-    build_with_progress(root, output, opts, None, Cleanup::Now)
+    build_with_progress(root, output, opts, None, Cleanup::Now, &Publish::build())
 }
 
 /// [`build`], reporting progress while files are rendered and written.
@@ -176,23 +180,28 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: Option<Progress>,
     cleanup: Cleanup,
+    publish: &Publish,
 ) -> Result<Summary> {
     let start = Instant::now();
     let output = check_output_dir(root, output)?;
     let (site, warnings) = load_site(root, opts)?;
     let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
-    write_all(&r, &jobs, &output, progress, cleanup, start, warnings)
+    write_all(
+        &r, &jobs, &output, progress, cleanup, publish, start, warnings,
+    )
 }
 
 /// Render every job of `r` into a staging folder and swap it in place of `output` (a folder
 /// that [`check_output_dir`] accepted); `start` is when the build began, for the summary.
+#[allow(clippy::too_many_arguments)]
 pub fn write_all(
     r: &Renderer,
     jobs: &[Job],
     output: &Path,
     progress: Option<Progress>,
     cleanup: Cleanup,
+    publish: &Publish,
     start: Instant,
     warnings: Vec<Diagnostic>,
 ) -> Result<Summary> {
@@ -201,13 +210,14 @@ pub fn write_all(
     let mut peaks = Vec::new();
     peaks.extend(peak_memory().map(|b| ("load and validate", b)));
     let mut staging = Staging::create(output)?;
+    let writer = Writer::new(&staging, output, publish);
     let total = jobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let mut rendered_at = 0;
     // Index files go straight into the staging folder, from the indexer thread and, while the
     // index is finished, from the rayon pool; postings past the budget spill into a folder
     // inside staging that is removed before the swap (or with the staging folder on failure).
-    let sink = |file: OutputFile| -> Result<()> { Ok(staging.write(&file)?) };
+    let sink = |file: OutputFile| -> Result<()> { Ok(writer.write(&file)?) };
     let spill_dir = staging.dir.join(".duixian-search-spill");
     let tokenise_ns = std::sync::atomic::AtomicU64::new(0);
     let (mut bytes, errors, write_error, index, indexed_at) = std::thread::scope(|scope| {
@@ -231,10 +241,10 @@ pub fn write_all(
                 .map(|job| {
                     let (len, doc) = if Renderer::is_streamed(job) {
                         let path = r.path_of(job);
-                        (staging.write_with(&path, |w| r.write_into(job, w))?, None)
+                        (writer.write_with(&path, |w| r.write_into(job, w))?, None)
                     } else {
                         let (file, doc) = r.render_with_doc(job, indexer.is_some())?;
-                        staging.write(&file)?;
+                        writer.write(&file)?;
                         (file.bytes.len() as u64, doc)
                     };
                     if let Some(report) = progress {
@@ -324,6 +334,7 @@ pub fn write_all(
         return Err(ContentErrors::new(errors).with_warnings(warnings).into());
     }
     let written_at = start.elapsed().as_millis();
+    let finished = writer.finish();
     let mut notices = std::mem::take(&mut staging.notices);
     let leftover = match cleanup {
         Cleanup::Now => {
@@ -332,6 +343,7 @@ pub fn write_all(
         }
         Cleanup::Later => staging.commit_keeping_old()?,
     };
+    finished.save(output)?;
     let mut s = summary(site, jobs.iter(), start, warnings);
     s.bytes = bytes;
     s.files += index_files;
@@ -339,6 +351,7 @@ pub fn write_all(
     s.search = search_summary;
     s.leftover = leftover;
     s.notices = notices;
+    s.publish = publish.keep_unchanged.then_some(finished.summary);
     peaks.extend(peak_memory().map(|b| ("swap into place", b)));
     s.peak_memory = peaks;
     s.phases = vec![

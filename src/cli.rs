@@ -73,6 +73,13 @@ pub struct BuildArgs {
     /// Override site.yaml's base_url (e.g. for a preview host)
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Also write .gz and .br files beside text files, for hosts that serve them as they are
+    #[arg(long)]
+    pub precompress: bool,
+    /// Write the paths added, changed and removed since the previous build to FILE
+    /// (`A path`, `M path`, `D path`, sorted by path)
+    #[arg(long, value_name = "FILE")]
+    pub changes: Option<PathBuf>,
 }
 
 impl BuildArgs {
@@ -108,6 +115,11 @@ impl BuildArgs {
             &opts,
             Some(&report),
             build::Cleanup::Now,
+            &crate::publish::Publish {
+                precompress: self.precompress,
+                changes: self.changes.clone(),
+                ..crate::publish::Publish::build()
+            },
         );
         if let Some(b) = &bar {
             b.finish_and_clear();
@@ -493,6 +505,20 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
         format!("{line} in {} ms", s.millis)
     };
     let mut lines = vec![line];
+    if let Some(p) = &s.publish {
+        lines.push(format!(
+            "  since the previous build: {} files added, {} changed, {} removed, {} kept as they were",
+            p.added, p.changed, p.removed, p.kept
+        ));
+        if p.twins > 0 {
+            lines.push(format!(
+                "  compressed: {} .gz and .br files, {:.1} MiB ({:.1} MiB less than the files they compress)",
+                p.twins,
+                p.twin_bytes as f64 / 1_048_576.0,
+                p.twinned_bytes.saturating_sub(p.twin_bytes) as f64 / 1_048_576.0
+            ));
+        }
+    }
     if cli.verbose {
         lines.extend(
             s.phases

@@ -212,7 +212,17 @@ impl Session {
         let Some(changed) = changed else {
             let out = check_output_dir(&self.root, &self.out)?;
             self.served = None;
-            let summary = build::write_all(&r, &jobs, &out, None, Cleanup::Later, start, warnings)?;
+            // Served from a temporary folder: no manifest, no kept files, no compressed twins.
+            let summary = build::write_all(
+                &r,
+                &jobs,
+                &out,
+                None,
+                Cleanup::Later,
+                &crate::publish::Publish::default(),
+                start,
+                warnings,
+            )?;
             // Ready for the next edit of a pledge (all rows are made again after a full build:
             // their numbers hold the global one).
             self.rows.update(site, &r.row_inputs(&inputs));

@@ -3,7 +3,8 @@
 //!
 //! The pipeline runs one way: [`content`] loads files into raw structs, [`model`] validates
 //! them into a linked site, [`render`] turns that into output files, [`search`] indexes the
-//! searchable ones, [`output`] writes them.
+//! searchable ones, [`output`] writes them, and [`publish`] keeps what did not change and
+//! compresses for hosts.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
@@ -18,6 +19,7 @@ pub mod markdown;
 pub mod memory;
 pub mod model;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod routes;
 pub mod search;

@@ -623,7 +623,8 @@ impl std::error::Error for WriteError {
 }
 
 impl Staging {
-    fn write_error(&self, rel: &str, source: std::io::Error) -> WriteError {
+    /// The error for `rel` in the staging folder, from the system's `source`.
+    pub fn write_error(&self, rel: &str, source: std::io::Error) -> WriteError {
         WriteError {
             path: self.dir.join(rel),
             source,

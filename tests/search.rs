@@ -48,6 +48,26 @@ fn read(out: &Path, file: &str) -> String {
     std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
+/// The file a page names after `attr` (an address under [`BASE`]), checked to be a hashed name
+/// `<stem><10 hex digits><ext>`; its path in the output.
+fn hashed_ref(page: &str, attr: &str, stem: &str, ext: &str) -> String {
+    let start = format!("{attr}{BASE}{stem}");
+    let hash = page
+        .split(&start)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("the page has no {start}"));
+    let file = format!("{stem}{hash}");
+    let hash = hash
+        .strip_suffix(ext)
+        .unwrap_or_else(|| panic!("{file} is not {stem}<hash>{ext}"));
+    assert!(
+        hash.len() == 10 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+        "{file}: not 10 lowercase hex digits"
+    );
+    file
+}
+
 fn pledges_json(out: &Path) -> Vec<Value> {
     serde_json::from_str::<Value>(&read(out, "data/pledges.json"))
         .unwrap()
@@ -158,8 +178,6 @@ fn the_search_page_honours_the_base_path() {
     for needle in [
         format!(r#"data-index="{BASE}search/""#),
         format!(r#"data-base="{BASE}""#),
-        format!(r#"<script type="module" src="{BASE}search.js">"#),
-        format!(r#"<link rel="stylesheet" href="{BASE}search.css">"#),
         // Without JavaScript: the form stays hidden and the note links to the pledge list.
         r#"role="search" method="get" hidden"#.to_string(),
         r#"<noscript><p class="panel">"#.to_string(),
@@ -171,6 +189,30 @@ fn the_search_page_honours_the_base_path() {
     ] {
         assert!(search.contains(&needle), "search page lacks {needle}");
     }
+    // The page loads the content-hashed script and stylesheet, and the script imports the
+    // hashed index reader, so that hosts may cache both for a year.
+    let script = hashed_ref(&search, r#"<script type="module" src=""#, "search.", ".js");
+    hashed_ref(
+        &search,
+        r#"<link rel="stylesheet" href=""#,
+        "search.",
+        ".css",
+    );
+    let module = read(&out, &script);
+    let reader = module
+        .split("from \"./")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no relative import in {script}"));
+    assert!(reader.starts_with("search-index.") && reader.len() == "search-index.".len() + 13);
+    assert!(
+        out.join(reader).is_file(),
+        "{reader} is imported but missing"
+    );
+    assert!(
+        read(&out, "search.js").contains(r#"from "./search-index.js""#),
+        "the unhashed copy is the theme's file as it is"
+    );
     // Only statuses that occur are offered.
     let statuses: Vec<String> = pledges_json(&out)
         .iter()

@@ -490,3 +490,59 @@ fn interface_language_follows_site_yaml() {
         }
     }
 }
+
+#[test]
+fn stylesheets_and_scripts_have_hashed_copies_that_pages_name() {
+    let (_d, out) = built();
+    let hashed = |name: &str| {
+        let (rest, _) = name.rsplit_once('.').unwrap();
+        rest.rsplit_once('.').is_some_and(|(_, h)| {
+            h.len() == 10 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
+    };
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".css") || n.ends_with(".js"))
+        .collect();
+    names.sort();
+    let plain: Vec<&String> = names.iter().filter(|n| !hashed(n)).collect();
+    assert!(plain.iter().any(|n| *n == "style.css"), "{names:?}");
+    for name in &plain {
+        let (stem, ext) = name.rsplit_once('.').unwrap();
+        let copies: Vec<&String> = names
+            .iter()
+            .filter(|n| hashed(n) && n.starts_with(&format!("{stem}.")) && n.ends_with(ext))
+            .filter(|n| n.len() == name.len() + 11)
+            .collect();
+        assert_eq!(copies.len(), 1, "{name}: {copies:?}");
+        // Without imports, the copy holds the same bytes.
+        if !name.starts_with("search") {
+            assert_eq!(
+                std::fs::read(out.join(name)).unwrap(),
+                std::fs::read(out.join(copies[0])).unwrap(),
+                "{name}"
+            );
+        }
+    }
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains("/style.css\""), "pages name the hashed copy");
+    assert!(
+        home.contains(&format!("href=\"{BASE_PATH}style.")),
+        "under the base path"
+    );
+}
+
+#[test]
+fn robots_txt_names_the_sitemap_by_its_absolute_address() {
+    // Crawlers read robots.txt at the host's root only: under a sub-path it is copied there
+    // (docs/publishing.md), so its sitemap address must not be relative.
+    let (_d, out) = built();
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(
+        robots
+            .lines()
+            .any(|l| l == format!("Sitemap: {BASE_URL}sitemap.xml")),
+        "{robots}"
+    );
+}

@@ -137,7 +137,12 @@ fn every_generated_path_is_owned_by_the_url_table() {
     for job in r.jobs() {
         let path = r.path_of(&job);
         assert!(seen.insert(path.clone()), "two jobs write {path}");
-        if matches!(job, duixian::render::Job::Static(..)) || pages.contains(&path) {
+        // Static files and their content-hashed copies (`style.<hash>.css`) are the theme's.
+        if matches!(
+            job,
+            duixian::render::Job::Static(..) | duixian::render::Job::Asset(..)
+        ) || pages.contains(&path)
+        {
             continue;
         }
         assert!(
@@ -165,11 +170,21 @@ fn extra_css_is_linked_after_the_theme_stylesheet_only_when_present() {
         "about/index.html",
     ] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
-        let main = html.find("/style.css\"").expect("the theme stylesheet");
+        // Both are linked by their content-hashed names (docs/publishing.md, "Cached assets").
+        let main = html
+            .find("href=\"/sub/path/style.")
+            .expect("the theme stylesheet");
         let extra = html
-            .find("href=\"/sub/path/extra.css\"")
+            .find("href=\"/sub/path/extra.")
             .unwrap_or_else(|| panic!("{page} links extra.css under the base path"));
         assert!(main < extra, "{page}: extra.css comes after style.css");
+        let start = extra + "href=\"/sub/path/".len();
+        let linked = &html[start..start + html[start..].find('"').unwrap()];
+        assert_eq!(
+            std::fs::read(out.join(linked)).unwrap(),
+            b":root { --accent: #004d40; }",
+            "{page} links {linked}"
+        );
     }
     assert_eq!(
         std::fs::read(out.join("extra.css")).unwrap(),

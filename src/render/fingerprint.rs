@@ -238,7 +238,7 @@ impl Renderer<'_> {
                 (inp.all_indicators, inp.all_reports).hash(h)
             }
             Job::Robots | Job::CodeCss => {}
-            Job::Static(path, _) => path.hash(h),
+            Job::Static(path, _) | Job::Asset(path) => path.hash(h),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Rendering: the site model and a theme in, one output file per job out (pure, no disk writes).
 
+pub mod assets;
 pub mod charts;
 pub mod data;
 pub mod feeds;
@@ -83,6 +84,8 @@ pub enum Job {
     IndicatorsCsv,
     CodeCss,
     Static(String, StaticSource),
+    /// The content-hashed copy of a stylesheet or script ([`assets`]), by the path it copies.
+    Asset(String),
 }
 
 /// Everything needed to render any job of one site.
@@ -93,6 +96,7 @@ pub struct Renderer<'a> {
     site_globals: tera::Value,
     strings: Strings,
     statics: BTreeMap<String, StaticSource>,
+    assets: assets::Assets,
     by_status: Vec<Vec<usize>>,
     by_category: Vec<Vec<usize>>,
     by_jurisdiction: Vec<Vec<usize>>,
@@ -150,6 +154,12 @@ impl<'a> Renderer<'a> {
 
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Before the templates are added: they are checked for unknown functions then.
+        let assets = assets::hash_all(
+            &files.statics,
+            &[("syntax.css", markdown::code_css().into_bytes())],
+        )?;
+        register_asset_url(&mut tera, &site.config.base_path, &files.statics, &assets);
         let names: BTreeMap<String, String> = files
             .templates
             .iter()
@@ -319,6 +329,7 @@ impl<'a> Renderer<'a> {
             site_globals,
             strings,
             statics: files.statics,
+            assets,
             by_status,
             by_category,
             by_jurisdiction,
@@ -510,6 +521,7 @@ impl<'a> Renderer<'a> {
         for (path, src) in &self.statics {
             jobs.push(Job::Static(path.clone(), src.clone()));
         }
+        jobs.extend(self.assets.0.keys().map(|p| Job::Asset(p.clone())));
         jobs
     }
 
@@ -536,7 +548,16 @@ impl<'a> Renderer<'a> {
             Job::IndicatorsCsv => format!("{}/indicators.csv", routes::DATA),
             Job::CodeCss => routes::SYNTAX_CSS.into(),
             Job::Static(path, _) => path.clone(),
+            Job::Asset(path) => self.asset(path).hashed.clone(),
         }
+    }
+
+    /// The hashed copy of the stylesheet or script `path`, which [`Renderer::jobs`] lists.
+    fn asset(&self, path: &str) -> &assets::Asset {
+        self.assets
+            .0
+            .get(path)
+            .expect("asset jobs are made from the asset map")
     }
 
     /// Render one job into its output file.
@@ -618,6 +639,7 @@ impl<'a> Renderer<'a> {
             Job::IndicatorsJson => data::json_lines(data::indicator_rows(self.site).into_iter()),
             Job::IndicatorsCsv => data::indicators_csv(self.site),
             Job::CodeCss => markdown::code_css().into_bytes(),
+            Job::Asset(p) => self.asset(p).bytes.clone(),
             Job::Static(_, src) => match src {
                 StaticSource::Embedded(b) => b.to_vec(),
                 StaticSource::Disk(p) => std::fs::read(p).map_err(|e| {
@@ -632,6 +654,35 @@ impl<'a> Renderer<'a> {
         };
         Ok((OutputFile { path, bytes }, text))
     }
+}
+
+/// The template function `asset_url(path="style.css")`: the address of a static file below
+/// the site's base, naming the content-hashed copy of stylesheets and scripts.
+fn register_asset_url(
+    tera: &mut Tera,
+    base: &str,
+    statics: &BTreeMap<String, StaticSource>,
+    hashed: &assets::Assets,
+) {
+    let mut urls: BTreeMap<String, String> = statics
+        .keys()
+        .map(|p| (p.clone(), format!("{base}{p}")))
+        .collect();
+    for (p, a) in &hashed.0 {
+        urls.insert(p.clone(), format!("{base}{}", a.hashed));
+    }
+    tera.register_function(
+        "asset_url",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let path = path.trim_start_matches('/');
+            urls.get(path).cloned().ok_or_else(|| {
+                tera::Error::message(format!(
+                    "asset_url: no static file `{path}` in the theme's or the site's static/ folder"
+                ))
+            })
+        },
+    );
 }
 
 fn status_pos(s: Status) -> usize {
