@@ -335,34 +335,6 @@ fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
     assert!(!own.exists(), "serve removes its folder on Ctrl-C");
 }
 
-/// Start `serve` on `site` (any free port, stopped after 60 s); the child and its port.
-fn start_serve(site: &std::path::Path) -> (std::process::Child, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_duixian"))
-        .args([
-            "--root",
-            site.to_str().unwrap(),
-            "serve",
-            "--port",
-            "0",
-            "--exit-after",
-            "60",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let port: u16 = loop {
-        line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in err.lines() {});
-    (child, port)
-}
-
 /// Regression (#16): `serve` watched only the folders that existed when it started, so a
 /// `templates/`, `static/` or `themes/` folder made while it ran changed nothing until restart.
 #[test]
@@ -373,7 +345,8 @@ fn serve_watches_override_folders_created_while_it_runs() {
     for sub in ["templates", "static", "themes"] {
         assert!(!site.join(sub).exists(), "the fixture has no {sub}/");
     }
-    let (mut child, port) = start_serve(&site);
+    let server = Serve::start(&site, None, None);
+    let port = server.port;
     let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         sse,
@@ -445,9 +418,6 @@ fn serve_watches_override_folders_created_while_it_runs() {
         );
         wait_event(&mut events, |d| d.contains("\"errors\":null"));
     }
-
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// Issue 15: a URL with raw (unencoded) UTF-8, as some clients send it, was answered by closing
