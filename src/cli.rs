@@ -77,6 +77,11 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(&self, cli: &Cli) -> Result<Outcome> {
+        // Refused here, not at site.yaml's line: the value comes from the command line.
+        if let Some(url) = &self.base_url {
+            crate::model::build::parse_base_url(url)
+                .map_err(|msg| anyhow::anyhow!("--base-url {msg}"))?;
+        }
         let output = self
             .output
             .clone()
