@@ -47,8 +47,21 @@ fn rebuild(
         Ok(done) => {
             if let Some(old) = done.summary.leftover.clone() {
                 std::thread::spawn(move || {
-                    let _ = crate::output::remove_tree(&old);
+                    if let Err(e) = crate::output::remove_tree(&old) {
+                        eprintln!(
+                            "warning: the previous build in `{}` could not be removed ({e}); \
+                             it is removed when serve stops",
+                            old.display()
+                        );
+                    }
                 });
+            }
+            // As `build` prints them: the content's warnings, then what the build could not
+            // tidy up (a leftover folder it could not remove).
+            if !quiet || verbose {
+                for line in crate::cli::warning_lines(&done.summary) {
+                    eprintln!("{line}");
+                }
             }
             if !quiet {
                 let ms = start.elapsed().as_millis();

@@ -62,15 +62,18 @@ impl Serve {
         let mut child = cmd.spawn().unwrap();
         let mut err = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
+        // What it printed before it said its address (the first build's) is kept too.
+        let mut before = String::new();
         let port: u16 = loop {
             line.clear();
             assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
             if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            before.push_str(&line);
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        let log = Arc::new(Mutex::new(String::new()));
+        let log = Arc::new(Mutex::new(before));
         {
             let log = log.clone();
             std::thread::spawn(move || {
@@ -333,6 +336,62 @@ fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
     };
     assert!(exit.success(), "{exit:?}");
     assert!(!own.exists(), "serve removes its folder on Ctrl-C");
+}
+
+/// Regression (issue 17, follow-up 2): `serve` printed no warnings after a build, and an error
+/// found while rendering a rebuild lost them, in the terminal and over the page, where `build`
+/// shows them with its errors.
+#[test]
+fn serve_shows_warnings_after_builds_and_with_rebuild_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_copy(dir.path());
+    std::fs::write(site.join("content/news/notes.txt"), "notes").unwrap();
+    // A news template that fails on one item only, once its title says so.
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    let news = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/news.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("templates/news.html"),
+        news.replacen(
+            "<h1>{{ news.title }}</h1>",
+            "<h1>{{ news.title }}</h1>{% if news.title == \"boom\" %}{{ no_such_value.x }}{% endif %}",
+            1,
+        ),
+    )
+    .unwrap();
+    let server = Serve::start(&site, None, None);
+    let warning = "warning: content/news/notes.txt:1:1: skipped";
+    let shown = || server.log.lock().unwrap().matches(warning).count();
+    assert_eq!(shown(), 1, "{}", server.log.lock().unwrap());
+
+    let mut sse = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        sse,
+        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(sse);
+    wait_event(&mut events, |_| true);
+    let news = site.join("content/news/mid-year.md");
+    let text = std::fs::read_to_string(&news).unwrap();
+    std::fs::write(
+        &news,
+        text.replacen("title: 上半年经济运行情况", "title: boom", 1),
+    )
+    .unwrap();
+    let data = wait_event(&mut events, |d| d.contains("no_such_value"));
+    assert!(
+        data.contains("content/news/notes.txt:1:1: skipped"),
+        "{data}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !server.log.lock().unwrap().contains("build failed") {
+        assert!(Instant::now() < deadline, "{}", server.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(shown(), 2, "{}", server.log.lock().unwrap());
 }
 
 /// Regression (#16): `serve` watched only the folders that existed when it started, so a
