@@ -233,6 +233,54 @@ fn private_folder(tmp: &Path, pid: u32) -> PathBuf {
     found.into_iter().next().unwrap()
 }
 
+/// Regression (issue 17, follow-up 3): a server killed mid-build left its empty lock file
+/// (`.duixian-lock-duixian-serve-<pid>…`) in the temporary folder for ever. The next server
+/// removes those of ended servers: only empty regular files, never a link, a folder, a file
+/// with content, another user's, or the lock of a server still running.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_removes_the_lock_files_of_killed_servers() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_copy(dir.path());
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let lock = |rest: &str| tmp.join(format!(".duixian-lock-duixian-serve-{rest}"));
+    let removed = [lock(&dead.to_string()), lock(&format!("{dead}-Ab3dE6"))];
+    for f in &removed {
+        std::fs::write(f, "").unwrap();
+    }
+    let running = lock(&format!("{}-Zz9", std::process::id()));
+    std::fs::write(&running, "").unwrap();
+    let full = lock(&format!("{dead}-full"));
+    std::fs::write(&full, "not a lock").unwrap();
+    let folder = lock(&format!("{dead}-folder"));
+    std::fs::create_dir(&folder).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "").unwrap();
+    let link = lock(&format!("{dead}-link"));
+    symlink(&victim, &link).unwrap();
+    let build_lock = tmp.join(".duixian-lock-site");
+    std::fs::write(&build_lock, "").unwrap();
+    // Another user's (only root can give a file away).
+    let foreign = lock(&format!("{dead}-foreign"));
+    std::fs::write(&foreign, "").unwrap();
+    let given = std::os::unix::fs::lchown(&foreign, Some(65534), Some(65534)).is_ok();
+
+    let _server = Serve::start(&site, Some(&tmp), None);
+    for f in &removed {
+        assert!(!f.exists(), "{f:?}: an ended server's lock file is removed");
+    }
+    for kept in [&running, &full, &folder, &build_lock, &victim] {
+        assert!(kept.exists(), "{kept:?} is kept");
+    }
+    assert!(std::fs::symlink_metadata(&link).is_ok(), "a link is kept");
+    assert_eq!(foreign.exists(), given, "another user's lock file is kept");
+}
+
 /// Ctrl-C (SIGINT) stops `serve` cleanly: its private folder in the temporary directory goes
 /// with it. Folders that killed servers left behind are removed when the next one starts, but
 /// never a link planted under such a name, nor what it points to (issue 17 item 6: the folder
