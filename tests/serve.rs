@@ -233,6 +233,20 @@ fn private_folder(tmp: &Path, pid: u32) -> PathBuf {
     found.into_iter().next().unwrap()
 }
 
+/// A copy of the fixture site, a temporary folder for `serve` (`tmp/` beside it) and the id of
+/// a process that has ended, as a killed server's would be; the folder holding them first.
+#[cfg(target_os = "linux")]
+fn killed_setup() -> (tempfile::TempDir, PathBuf, PathBuf, u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_copy(dir.path());
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    (dir, site, tmp, dead)
+}
+
 /// Regression (issue 17, follow-up 3): a server killed mid-build left its empty lock file
 /// (`.duixian-lock-duixian-serve-<pid>…`) in the temporary folder for ever. The next server
 /// removes those of ended servers: only empty regular files, never a link, a folder, a file
@@ -241,13 +255,7 @@ fn private_folder(tmp: &Path, pid: u32) -> PathBuf {
 #[test]
 fn serve_removes_the_lock_files_of_killed_servers() {
     use std::os::unix::fs::symlink;
-    let dir = tempfile::tempdir().unwrap();
-    let site = site_copy(dir.path());
-    let tmp = dir.path().join("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    let mut gone = Command::new("true").spawn().unwrap();
-    let dead = gone.id();
-    gone.wait().unwrap();
+    let (dir, site, tmp, dead) = killed_setup();
     let lock = |rest: &str| tmp.join(format!(".duixian-lock-duixian-serve-{rest}"));
     let removed = [lock(&dead.to_string()), lock(&format!("{dead}-Ab3dE6"))];
     for f in &removed {
@@ -289,14 +297,7 @@ fn serve_removes_the_lock_files_of_killed_servers() {
 #[test]
 fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
     use std::os::unix::fs::{PermissionsExt, symlink};
-    let dir = tempfile::tempdir().unwrap();
-    let site = site_copy(dir.path());
-    let tmp = dir.path().join("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    // A process id that has ended.
-    let mut gone = Command::new("true").spawn().unwrap();
-    let dead = gone.id();
-    gone.wait().unwrap();
+    let (dir, site, tmp, dead) = killed_setup();
     let abandoned = tmp.join(format!("duixian-serve-{dead}-Ab3dE6"));
     std::fs::create_dir_all(abandoned.join("site")).unwrap();
     std::fs::write(abandoned.join(".duixian-serve"), "").unwrap();
@@ -394,21 +395,7 @@ fn serve_shows_warnings_after_builds_and_with_rebuild_errors() {
     let dir = tempfile::tempdir().unwrap();
     let site = site_copy(dir.path());
     std::fs::write(site.join("content/news/notes.txt"), "notes").unwrap();
-    // A news template that fails on one item only, once its title says so.
-    std::fs::create_dir_all(site.join("templates")).unwrap();
-    let news = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/news.html"),
-    )
-    .unwrap();
-    std::fs::write(
-        site.join("templates/news.html"),
-        news.replacen(
-            "<h1>{{ news.title }}</h1>",
-            "<h1>{{ news.title }}</h1>{% if news.title == \"boom\" %}{{ no_such_value.x }}{% endif %}",
-            1,
-        ),
-    )
-    .unwrap();
+    news_template_failing_on_boom(&site);
     let server = Serve::start(&site, None, None);
     let warning = "warning: content/news/notes.txt:1:1: skipped";
     let shown = || server.log.lock().unwrap().matches(warning).count();

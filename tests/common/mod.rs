@@ -71,6 +71,28 @@ pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
 }
 
+/// Give `site` a `templates/news.html`: the default one, failing while rendering (not while
+/// parsing) the page of a news item titled `boom`, and only that page; its path.
+pub fn news_template_failing_on_boom(site: &Path) -> PathBuf {
+    let news = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/news.html"),
+    )
+    .unwrap();
+    let failing = news.replacen(
+        "<h1>{{ news.title }}</h1>",
+        "<h1>{{ news.title }}</h1>{% if news.title == \"boom\" %}{{ no_such_value.x }}{% endif %}",
+        1,
+    );
+    assert_ne!(
+        failing, news,
+        "the default news template has its title heading"
+    );
+    let path = site.join("templates/news.html");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(&path, failing).unwrap();
+    path
+}
+
 /// Compare `actual` with the snapshot file, or rewrite it when SNAPSHOTS=overwrite.
 pub fn snapshot(path: &Path, actual: &str) {
     if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
