@@ -375,13 +375,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "report: alpha-2025\npledges:\n  - id: x\n    text: 不存在的句子\n    category: urban\n",
     )
     .unwrap();
-    let o = duixian(&[
-        "--root",
-        site.to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(&site, &out, &[]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("content/pledges/alpha-2025.yaml:4:11: text does not occur"),
@@ -416,13 +410,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     let out = dir.path().join("precious");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("thesis.txt"), "years of work").unwrap();
-    let o = duixian(&[
-        "--root",
-        fixture("full").to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(&fixture("full"), &out, &[]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("not written by duixian"),
@@ -433,13 +421,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
         std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
         "years of work"
     );
-    let o = duixian(&[
-        "--root",
-        fixture("full").to_str().unwrap(),
-        "build",
-        "--output",
-        fixture("full").to_str().unwrap(),
-    ]);
+    let o = run_build(&fixture("full"), &fixture("full"), &[]);
     assert!(!o.status.success(), "the site folder itself is refused");
 }
 
@@ -502,15 +484,11 @@ fn a_base_url_with_a_query_is_refused_and_the_output_kept() {
     let out = dir.path().join("out");
     build_ok(&fixture("full"), &out, &[]);
     let before = tree(&out);
-    let o = duixian(&[
-        "--root",
-        fixture("full").to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://x.org/portal/?preview=1",
-    ]);
+    let o = run_build(
+        &fixture("full"),
+        &out,
+        &["--base-url", "https://x.org/portal/?preview=1"],
+    );
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(

@@ -57,8 +57,8 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Build `site` into `out`, panicking with the tool's messages if it fails.
-pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
+/// Run `duixian --root <site> build --output <out>` with `extra` arguments; its output.
+pub fn run_build(site: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "--root",
         site.to_str().unwrap(),
@@ -67,7 +67,12 @@ pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let o = duixian(&args);
+    duixian(&args)
+}
+
+/// Build `site` into `out`, panicking with the tool's messages if it fails.
+pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
+    let o = run_build(site, out, extra);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
 }
 
