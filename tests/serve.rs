@@ -140,6 +140,24 @@ fn get(port: u16, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// Connect to the reload events of the server on `port`.
+fn reload_events(port: u16) -> BufReader<TcpStream> {
+    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        sse,
+        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    BufReader::new(sse)
+}
+
+/// Replace the first `from` in the file at `path` with `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{path:?} does not contain {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// Read SSE events from the reload endpoint until one satisfies `want`.
 fn wait_event(reader: &mut BufReader<TcpStream>, want: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -175,24 +193,17 @@ fn serve_rebuilds_and_reloads_on_change() {
     assert_eq!(get(port, "/no/such/page/").0, 404);
     assert_eq!(get(port, "/../../etc/passwd").0, 404);
 
-    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        sse,
-        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    .unwrap();
-    let mut events = BufReader::new(sse);
+    let mut events = reload_events(port);
     let first = wait_event(&mut events, |_| true);
     assert!(first.contains("\"errors\":null"), "{first}");
 
     // An edit: the page changes and open pages are told to reload.
     let pledges = site.join("content/pledges/alpha-2024.yaml");
-    let text = std::fs::read_to_string(&pledges).unwrap();
-    std::fs::write(
+    edit(
         &pledges,
-        text.replace("  - id: gdp\n", "  - id: gdp\n    title: 经济增速目标\n"),
-    )
-    .unwrap();
+        "  - id: gdp\n",
+        "  - id: gdp\n    title: 经济增速目标\n",
+    );
     wait_event(&mut events, |d| d != first && d.contains("\"errors\":null"));
     assert!(
         get(port, "/pledges/alpha-2024/gdp/")
@@ -201,11 +212,7 @@ fn serve_rebuilds_and_reloads_on_change() {
     );
 
     // Broken content: errors are pushed to the page, the last good build stays served.
-    std::fs::write(
-        &pledges,
-        text.replace("category: economy", "category: nope"),
-    )
-    .unwrap();
+    edit(&pledges, "category: economy", "category: nope");
     let broken = wait_event(&mut events, |d| d.contains("unknown category"));
     assert!(
         broken.contains("content/pledges/alpha-2024.yaml:"),
@@ -401,21 +408,10 @@ fn serve_shows_warnings_after_builds_and_with_rebuild_errors() {
     let shown = || server.log.lock().unwrap().matches(warning).count();
     assert_eq!(shown(), 1, "{}", server.log.lock().unwrap());
 
-    let mut sse = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    write!(
-        sse,
-        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    .unwrap();
-    let mut events = BufReader::new(sse);
+    let mut events = reload_events(server.port);
     wait_event(&mut events, |_| true);
     let news = site.join("content/news/mid-year.md");
-    let text = std::fs::read_to_string(&news).unwrap();
-    std::fs::write(
-        &news,
-        text.replacen("title: 上半年经济运行情况", "title: boom", 1),
-    )
-    .unwrap();
+    edit(&news, "title: 上半年经济运行情况", "title: boom");
     let data = wait_event(&mut events, |d| d.contains("no_such_value"));
     assert!(
         data.contains("content/news/notes.txt:1:1: skipped"),
@@ -441,13 +437,7 @@ fn serve_watches_override_folders_created_while_it_runs() {
     }
     let server = Serve::start(&site, None, None);
     let port = server.port;
-    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        sse,
-        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    .unwrap();
-    let mut events = BufReader::new(sse);
+    let mut events = reload_events(port);
     let mut last = wait_event(&mut events, |_| true);
 
     // A site-level template override in a new `templates/` folder.
@@ -488,8 +478,7 @@ fn serve_watches_override_folders_created_while_it_runs() {
 
     // A theme named in site.yaml before its folder exists: an error, until `themes/` is made.
     let yaml = site.join("site.yaml");
-    let text = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(&yaml, text.replace("theme: default", "theme: mine")).unwrap();
+    edit(&yaml, "theme: default", "theme: mine");
     wait_event(&mut events, |d| d.contains("theme `mine` not found"));
     let theme = site.join("themes/mine");
     copy_tree(
@@ -497,12 +486,7 @@ fn serve_watches_override_folders_created_while_it_runs() {
         &theme,
     );
     let base = theme.join("templates/base.html");
-    let html = std::fs::read_to_string(&base).unwrap();
-    std::fs::write(
-        &base,
-        html.replacen("<body>", "<body data-theme=\"mine\">", 1),
-    )
-    .unwrap();
+    edit(&base, "<body>", "<body data-theme=\"mine\">");
     wait_event(&mut events, |d| d.contains("\"errors\":null"));
     let deadline = Instant::now() + Duration::from_secs(20);
     while !get(port, "/").1.contains("data-theme=\"mine\"") {
