@@ -32,7 +32,7 @@ fn pledge<'a>(all: &'a Value, id: &str) -> &'a Value {
 fn check_passes_on_the_full_fixture() {
     let o = duixian(&["--root", fixture("full").to_str().unwrap(), "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("12 pledges"), "{}", stderr(&o));
+    assert_stderr_has(&o, "12 pledges");
 }
 
 #[test]
@@ -377,10 +377,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     .unwrap();
     let o = run_build(&site, &out, &[]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("content/pledges/alpha-2025.yaml:4:11: text does not occur"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "content/pledges/alpha-2025.yaml:4:11: text does not occur",
     );
     assert!(tree(&out) == before, "output changed after a failed build");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -412,11 +411,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     std::fs::write(out.join("thesis.txt"), "years of work").unwrap();
     let o = run_build(&fixture("full"), &out, &[]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("not written by duixian"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "not written by duixian");
     assert_eq!(
         std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
         "years of work"

@@ -70,6 +70,13 @@ pub fn run_build(site: &Path, out: &Path, extra: &[&str]) -> Output {
     duixian(&args)
 }
 
+/// Assert that what the command printed on stderr contains `text`, showing all of it if not.
+#[track_caller]
+pub fn assert_stderr_has(o: &Output, text: &str) {
+    let err = stderr(o);
+    assert!(err.contains(text), "no {text:?} in:\n{err}");
+}
+
 /// Build `site` into `out`, panicking with the tool's messages if it fails.
 pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
     let o = run_build(site, out, extra);
