@@ -22,7 +22,7 @@ fn write(path: &Path, text: &str) {
 
 /// Build `site` into `out` expecting failure; its messages.
 fn build_fails(site: &Path, out: &Path) -> String {
-    let o = run_build(&site, &out, &[]);
+    let o = run_build(site, out, &[]);
     assert!(!o.status.success(), "the build should fail");
     let err = stderr(&o);
     assert!(err.contains("nothing was written"), "{err}");
