@@ -84,6 +84,11 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(&self, cli: &Cli) -> Result<Outcome> {
+        // Refused here, not at site.yaml's line: the value comes from the command line.
+        if let Some(url) = &self.base_url {
+            crate::model::build::parse_base_url(url)
+                .map_err(|msg| anyhow::anyhow!("--base-url {msg}"))?;
+        }
         let output = self
             .output
             .clone()
@@ -554,11 +559,17 @@ fn outcome(cli: &Cli, s: &Summary, line: String) -> Outcome {
     }
     Outcome {
         lines,
-        warnings: (s.warnings.iter().map(|w| format!("warning: {w}")))
-            .chain(s.notices.iter().map(|n| format!("warning: {n}")))
-            .collect(),
+        warnings: warning_lines(s),
         ..Outcome::default()
     }
+}
+
+/// The lines a successful run prints before its summary (`build`, `check`, and `serve` after
+/// each rebuild): the content's warnings, then what the build could not tidy up.
+pub fn warning_lines(s: &Summary) -> Vec<String> {
+    (s.warnings.iter().map(|w| format!("warning: {w}")))
+        .chain(s.notices.iter().map(|n| format!("warning: {n}")))
+        .collect()
 }
 
 #[derive(Debug, Args)]
@@ -641,6 +652,24 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Regression (issue 17, follow-up 2): `serve` printed neither the content's warnings nor a
+    /// leftover folder its build could not remove; it prints these lines, as `build` does.
+    #[test]
+    fn warning_lines_are_the_warnings_then_the_notices() {
+        let s = Summary {
+            warnings: vec![Diagnostic::new("content/news/a.txt", 1, 1, "skipped")],
+            notices: vec!["could not remove `/tmp/x`".to_string()],
+            ..Summary::default()
+        };
+        assert_eq!(
+            warning_lines(&s),
+            [
+                "warning: content/news/a.txt:1:1: skipped",
+                "warning: could not remove `/tmp/x`"
+            ]
+        );
     }
 
     /// Regression (issue #18): `new news <SLUG>` had no description, and `init --help` offered

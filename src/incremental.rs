@@ -155,7 +155,9 @@ impl Session {
         let (warnings, read, patched) = self.load(changed)?;
         let site = self.site.as_ref().expect("load leaves a model");
         let loaded_at = start.elapsed().as_millis();
-        let (r, theme) = build::renderer_and_theme(&self.root, site)?;
+        // Errors carry the run's warnings, as `build`'s do: they often tell the cause.
+        let (r, theme) = build::renderer_and_theme(&self.root, site)
+            .map_err(|e| e.with_warnings(warnings.clone()))?;
         let renderer_at = start.elapsed().as_millis();
         // After a patch, the served build's numbers are those of the model before it.
         let inputs = match (&patched, &self.served) {
@@ -275,7 +277,7 @@ impl Session {
             }
         }
         if !errors.is_empty() {
-            return Err(ContentErrors::new(errors).into());
+            return Err(ContentErrors::new(errors).with_warnings(warnings).into());
         }
         // The files to write are marked unknown first: if writing fails, the next rebuild
         // writes them again.

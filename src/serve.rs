@@ -47,8 +47,21 @@ fn rebuild(
         Ok(done) => {
             if let Some(old) = done.summary.leftover.clone() {
                 std::thread::spawn(move || {
-                    let _ = crate::output::remove_tree(&old);
+                    if let Err(e) = crate::output::remove_tree(&old) {
+                        eprintln!(
+                            "warning: the previous build in `{}` could not be removed ({e}); \
+                             it is removed when serve stops",
+                            old.display()
+                        );
+                    }
                 });
+            }
+            // As `build` prints them: the content's warnings, then what the build could not
+            // tidy up (a leftover folder it could not remove).
+            if !quiet || verbose {
+                for line in crate::cli::warning_lines(&done.summary) {
+                    eprintln!("{line}");
+                }
             }
             if !quiet {
                 let ms = start.elapsed().as_millis();
@@ -253,8 +266,9 @@ fn private_folder() -> Result<tempfile::TempDir> {
 /// could clean up), found beside `own`, this run's folder. Only real folders (not links) owned
 /// by this user and holding `serve`'s mark are removed; links inside are removed, never
 /// followed. The folders of older versions (`duixian-serve-<pid>` holding duixian's output
-/// marker, and their `.duixian-tmp-`/`.duixian-old-` siblings) go by the same rules. Linux
-/// only: elsewhere there is no cheap way to ask whether a process id is alive.
+/// marker, and their `.duixian-tmp-`/`.duixian-old-` siblings) go by the same rules, and so do
+/// the empty lock files (`.duixian-lock-duixian-serve-<pid>…`) that builds into such folders
+/// left. Linux only: elsewhere there is no cheap way to ask whether a process id is alive.
 fn remove_abandoned_folders(own: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
@@ -292,6 +306,19 @@ fn remove_abandoned_folders(own: &Path) {
             };
             if ended(pid) && ours(&dir) && has_file(dir.join(mark)) {
                 let _ = crate::output::remove_tree(&dir);
+            }
+        } else if let Some(rest) = name
+            .strip_prefix(".duixian-lock-")
+            .and_then(|r| r.strip_prefix(SERVE_PREFIX))
+        {
+            // The empty lock file a build takes beside its output (`output::Staging`), left by
+            // a server killed mid-build when its output folder sat here:
+            // `.duixian-lock-duixian-serve-<pid>[-<random>]`. Only a regular file (a link is
+            // neither followed nor removed) owned by this user, still empty.
+            let file = std::fs::symlink_metadata(&dir)
+                .is_ok_and(|m| m.is_file() && m.len() == 0 && same_owner(&m, own));
+            if rest.split('-').next().is_some_and(ended) && file {
+                let _ = std::fs::remove_file(&dir);
             }
         } else if let Some(rest) = name
             .strip_prefix(".duixian-tmp-")

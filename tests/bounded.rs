@@ -400,13 +400,7 @@ fn links_are_not_followed_and_each_is_named() {
         );
     }
     let out = d.path().join("out");
-    let o = duixian(&[
-        "--root",
-        site.to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(&site, &out, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!out.join("news/secret").exists(), "a linked file was read");
 

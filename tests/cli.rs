@@ -23,12 +23,9 @@ fn init_writes_a_portal_that_checks_and_builds() {
     let other = dir.path().join("other");
     let o = duixian(&["init", other.to_str().unwrap(), "--root", "elsewhere"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains(
-            "`init` takes the new portal's folder as its argument, not `--root elsewhere`"
-        ),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "`init` takes the new portal's folder as its argument, not `--root elsewhere`",
     );
     assert!(!other.exists());
     let again = duixian(&["init", site.to_str().unwrap()]);
@@ -49,11 +46,7 @@ fn init_writes_ci_workflows_for_github_and_gitlab_pages() {
     let o = duixian(&["init", site.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let yaml = |rel: &str| -> serde_yaml::Value {
-        assert!(
-            stderr(&o).contains(&format!("created {rel}")),
-            "{}",
-            stderr(&o)
-        );
+        assert_stderr_has(&o, &format!("created {rel}"));
         let text = std::fs::read_to_string(site.join(rel)).unwrap();
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
     };
@@ -165,12 +158,9 @@ fn init_sample_content_is_named_and_can_be_left_out() {
         "sample-city-2024",
     ]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains(
-            "error: site.yaml still has only the sample categories of `duixian init` (`economy` 经济发展, `urban` 城市建设): define the portal's own categories first"
-        ),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "error: site.yaml still has only the sample categories of `duixian init` (`economy` 经济发展, `urban` 城市建设): define the portal's own categories first",
     );
     assert!(!empty.join("content/pledges/sample-city-2024.yaml").exists());
 }

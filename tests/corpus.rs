@@ -72,11 +72,7 @@ fn a_small_portal_checks_and_builds_with_every_feature_in_use() {
     portal(&site, 250, 500, 11);
     let o = duixian(&["--root", site.to_str().unwrap(), "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("250 pledges, 500 news items"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "250 pledges, 500 news items");
 
     let out = d.path().join("out");
     build_ok(&site, &out, &[]);

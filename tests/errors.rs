@@ -8,13 +8,7 @@ use common::*;
 fn broken_site_reports_every_error_in_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = duixian(&[
-        "--root",
-        fixture("broken").to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(&fixture("broken"), &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.exists(), "nothing is written when the build fails");
     snapshot(&fixture("broken-expected-errors.txt"), &stderr(&o));
@@ -40,13 +34,7 @@ fn yaml_mistakes_are_named_at_their_line_with_the_fix() {
 fn check_reports_the_same_errors_as_build() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let b = duixian(&[
-        "--root",
-        fixture("broken").to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let b = run_build(&fixture("broken"), &out, &[]);
     let c = duixian(&["--root", fixture("broken").to_str().unwrap(), "check"]);
     assert_eq!(c.status.code(), Some(1));
     assert_eq!(stderr(&b), stderr(&c));

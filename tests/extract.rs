@@ -444,7 +444,7 @@ fn check_accepts_the_drafts_of_both_demo_reports_with_and_without_draft_marks() 
             out.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(stderr(&o).contains("draft pledges in"), "{}", stderr(&o));
+        assert_stderr_has(&o, "draft pledges in");
         let y = std::fs::read_to_string(&out).unwrap();
         assert_eq!(
             y.matches("\n    draft: true\n").count(),
@@ -477,16 +477,12 @@ fn extract_refuses_to_replace_an_existing_pledge_file() {
     let before = std::fs::read(&file).unwrap();
     let o = duixian(&["--root", site, "extract", "luohe-2024"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("--output"), "{}", stderr(&o));
+    assert_stderr_has(&o, "already exists");
+    assert_stderr_has(&o, "--output");
     assert_eq!(std::fs::read(&file).unwrap(), before);
     let o = duixian(&["--root", site, "extract", "no-such-report"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("no report `no-such-report`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "no report `no-such-report`");
 }
 
 #[test]

@@ -345,10 +345,9 @@ fn a_source_url_with_markup_is_an_error() {
     .unwrap();
     let o = duixian(&["--root", site.to_str().unwrap(), "check"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("content/news/2024/evil-news.md:5:13: source_url contains '\"'"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "content/news/2024/evil-news.md:5:13: source_url contains '\"'",
     );
 }
 

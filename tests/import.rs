@@ -119,19 +119,11 @@ fn all_five_seeds_import_and_the_site_checks() {
         let o = import(dir.path(), &seed(dir.path(), prefix), &args);
         assert!(o.status.success(), "seed {prefix}:\n{}", stderr(&o));
         assert!(dir.path().join(out).is_file(), "seed {prefix}: no {out}");
-        assert!(
-            stderr(&o).contains(&format!("into {out}")),
-            "{}",
-            stderr(&o)
-        );
+        assert_stderr_has(&o, &format!("into {out}"));
     }
     let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
     assert!(o.status.success(), "check:\n{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("2 reports, 0 pledges, 3 news items"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "2 reports, 0 pledges, 3 news items");
 }
 
 #[test]
@@ -193,16 +185,11 @@ fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
     let input_path = seed(dir.path(), "000");
     let o = import(dir.path(), &input_path, &["--news", "card"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("title «说了算：政府工作报告就是对» taken from the first paragraph"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "title «说了算：政府工作报告就是对» taken from the first paragraph",
     );
-    assert!(
-        stderr(&o).contains("to do: fill in `date`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "to do: fill in `date`");
     let written = std::fs::read_to_string(dir.path().join("content/news/card.md")).unwrap();
     let split = frontmatter::split(&written).unwrap();
     assert!(split.yaml.contains("title: 说了算：政府工作报告就是对\n"));
@@ -215,10 +202,9 @@ fn a_news_title_taken_from_the_first_paragraph_leaves_the_body() {
     // The date placeholder is rejected where it stands.
     let o = duixian(&["--root", dir.path().to_str().unwrap(), "check"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("content/news/card.md:3:7: date: still the placeholder `YYYY-MM-DD`"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "content/news/card.md:3:7: date: still the placeholder `YYYY-MM-DD`",
     );
 }
 
@@ -266,8 +252,8 @@ fn existing_files_are_kept_unless_forced() {
     std::fs::write(&path, "edited by hand").unwrap();
     let o = import(dir.path(), &input_path, &args);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_stderr_has(&o, "already exists");
+    assert_stderr_has(&o, "--force");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited by hand");
     let mut forced = args.to_vec();
     forced.push("--force");
@@ -291,10 +277,9 @@ fn a_news_slug_used_anywhere_under_news_is_refused() {
         &["--news", "card", "--date", "2024-12-31"],
     );
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("news slug `card` is already used by content/news/2024/card.md"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "news slug `card` is already used by content/news/2024/card.md",
     );
 }
 
@@ -307,7 +292,7 @@ fn bad_requests_are_explained() {
     // --report needs --jurisdiction and --year.
     let o = duixian(&["--root", site, "import", s, "--report", "luohe-2024"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("--jurisdiction"), "{}", stderr(&o));
+    assert_stderr_has(&o, "--jurisdiction");
     // Exactly one of --report and --news.
     let o = duixian(&["--root", site, "import", s]);
     assert!(!o.status.success());
@@ -324,7 +309,7 @@ fn bad_requests_are_explained() {
         "--year",
         "2024",
     ]);
-    assert!(stderr(&o).contains("invalid id"), "{}", stderr(&o));
+    assert_stderr_has(&o, "invalid id");
     let o = duixian(&[
         "--root",
         site,
@@ -335,7 +320,7 @@ fn bad_requests_are_explained() {
         "--date",
         "2024-02-30",
     ]);
-    assert!(stderr(&o).contains("invalid date"), "{}", stderr(&o));
+    assert_stderr_has(&o, "invalid date");
     // A missing input file is named.
     let o = duixian(&[
         "--root",
@@ -350,15 +335,11 @@ fn bad_requests_are_explained() {
         "2024",
     ]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("nope.txt"), "{}", stderr(&o));
+    assert_stderr_has(&o, "nope.txt");
     // A news text whose first paragraph is no headline needs --title.
     let o = import(dir.path(), &seed(dir.path(), "003"), &["--news", "page"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("give the news title with --title"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "give the news title with --title");
     // An unknown jurisdiction without --title: no title can be built.
     let o = duixian(&[
         "--root",
@@ -374,12 +355,9 @@ fn bad_requests_are_explained() {
     ]);
     assert!(!o.status.success());
     // Regression (issue #18): it asked for --title; the fix is to add the jurisdiction.
-    assert!(
-        stderr(&o).contains(
-            "error: jurisdiction `nowhere` is not in site.yaml: add it under `jurisdictions:`"
-        ),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "error: jurisdiction `nowhere` is not in site.yaml: add it under `jurisdictions:`",
     );
     // Nothing was written by any of these.
     assert!(!dir.path().join("content").exists());
@@ -450,35 +428,20 @@ fn a_report_without_headings_is_flagged_by_import_and_extract() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("warning: no headings found"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "warning: no headings found");
     let o = duixian(&["--root", site, "extract", "luohe-2024"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(
-            "warning: `content/reports/luohe-2024.md` has no headings, so nothing was read"
-        ),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "warning: `content/reports/luohe-2024.md` has no headings, so nothing was read",
     );
-    assert!(
-        stderr(&o).contains("it looked at 2 paragraphs"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "it looked at 2 paragraphs");
     // Headings, but only the review of the past year.
     let review = "---\njurisdiction: luohe\nyear: 2024\ntitle: t\ndelivered: 2024-02-21\n---\n## 一、2023年工作回顾\n\n新建供热管网20公里。\n";
     std::fs::write(dir.path().join("content/reports/luohe-2024.md"), review).unwrap();
     let o = duixian(&["--root", site, "extract", "luohe-2024", "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("has no forward-looking section: all 1 of its headings"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "has no forward-looking section: all 1 of its headings");
 }
 
 /// Regression (issue #18): `check` on a fresh import reported only the `delivered`

@@ -314,6 +314,58 @@ fn shown(e: &anyhow::Error) -> String {
     }
 }
 
+/// Regression (issue 17, follow-up 2): an error found while rendering a rebuild (a template that
+/// does not parse, or fails on one page only) lost the run's warnings, which `build` shows with
+/// its errors.
+#[test]
+fn rebuild_errors_keep_the_warnings_of_the_run() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    // A warning: a file that is skipped.
+    std::fs::write(site.join("content/news/notes.txt"), "notes").unwrap();
+    let template = news_template_failing_on_boom(&site);
+    let out = d.path().join("out");
+    let mut s = Session::new(&site, &out, opts());
+    let first = s.rebuild().expect("the site builds");
+    let skipped = "content/news/notes.txt";
+    assert!(
+        first.summary.warnings.iter().any(|w| w.path == skipped),
+        "{:?}",
+        first.summary.warnings
+    );
+    // An error in rendering the edited item's page (an incremental rebuild).
+    edit(
+        &site,
+        "content/news/mid-year.md",
+        "title: 上半年经济运行情况",
+        "title: boom",
+    );
+    let e = rebuild_after(&mut s, &site, "content/news/mid-year.md").expect_err("the page fails");
+    let keeps_warnings = |e: &anyhow::Error| {
+        let c = e
+            .downcast_ref::<duixian::diag::ContentErrors>()
+            .expect("content errors");
+        assert!(!c.0.is_empty());
+        assert!(
+            c.warnings().iter().any(|w| w.path == skipped),
+            "{}",
+            shown(e)
+        );
+    };
+    keeps_warnings(&e);
+    // A template that does not parse (the renderer cannot be set up).
+    edit(
+        &site,
+        "content/news/mid-year.md",
+        "title: boom",
+        "title: 上半年经济运行情况",
+    );
+    std::fs::write(&template, "{% if %}").unwrap();
+    let e = rebuild_after(&mut s, &site, "templates/news.html").expect_err("the template fails");
+    keeps_warnings(&e);
+}
+
 /// News edits patch the last build's model instead of validating the whole site: each kind of
 /// change to what news feeds (histories, states, news lists, list order and pagination, the
 /// data date) still gives a full build's bytes, and an error gives `check`'s exact messages.

@@ -29,20 +29,15 @@ fn new_news_writes_a_file_that_check_rejects_until_the_date_is_filled_in() {
     let dir = demo_copy();
     let o = run(dir.path(), &["new", "news", "follow-up"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("wrote news `follow-up` in content/news/follow-up.md"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "wrote news `follow-up` in content/news/follow-up.md");
     assert!(
         stderr(&o).contains("to do: fill in `title`, `date` (marked TODO"),
         "{}",
         stderr(&o)
     );
-    assert!(
-        stderr(&o).contains("write the article's text below the front matter (the body is empty)"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "write the article's text below the front matter (the body is empty)",
     );
     let path = dir.path().join("content/news/follow-up.md");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -60,11 +55,7 @@ fn new_news_writes_a_file_that_check_rejects_until_the_date_is_filled_in() {
     // Regression (issue #18): the title and body placeholders (`标题（待填写）`, `正文（…）`)
     // passed `check` and would have been published; the title is now empty, which `check`
     // rejects, and the body is left empty.
-    assert!(
-        stderr(&o).contains("content/news/follow-up.md:2:8: title is empty"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "content/news/follow-up.md:2:8: title is empty");
     assert!(text.ends_with("---\n\n"), "{text}");
     // Filled in, the file is valid as it stands, comments and all.
     let text = text
@@ -96,11 +87,7 @@ fn new_news_with_title_and_date_checks_at_once_and_is_never_written_twice() {
     std::fs::write(&path, "edited").unwrap();
     let o = run(dir.path(), &args);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("already used by content/news/mid-2025.md"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "already used by content/news/mid-2025.md");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited");
     // An existing slug in a subfolder counts too.
     let o = run(dir.path(), &["new", "news", "luohe-reform-2024"]);
@@ -125,12 +112,9 @@ fn new_pledge_with_text_appends_a_checked_entry_with_its_target() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(
-            "appended pledge `luohe-2024/toilets-again` in content/pledges/luohe-2024.yaml"
-        ),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "appended pledge `luohe-2024/toilets-again` in content/pledges/luohe-2024.yaml",
     );
     let after = std::fs::read_to_string(&file).unwrap();
     assert!(
@@ -144,11 +128,7 @@ fn new_pledge_with_text_appends_a_checked_entry_with_its_target() {
     // The same id again is refused.
     let o = run(dir.path(), &["new", "pledge", "luohe-2024/toilets-again"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("already exists in content/pledges/luohe-2024.yaml"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "already exists in content/pledges/luohe-2024.yaml");
 }
 
 #[test]
@@ -156,11 +136,7 @@ fn new_pledge_without_text_leaves_a_placeholder_that_check_rejects() {
     let dir = demo_copy();
     let o = run(dir.path(), &["new", "pledge", "zhanhe-2026/new-one"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("to do: fill in `text`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "to do: fill in `text`");
     let o = run(dir.path(), &["check"]);
     assert!(!o.status.success());
     assert!(
@@ -186,7 +162,7 @@ fn new_pledge_creates_the_pledge_file_of_a_report_that_has_none() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("wrote pledge"), "{}", stderr(&o));
+    assert_stderr_has(&o, "wrote pledge");
     let y = std::fs::read_to_string(dir.path().join("content/pledges/zhanhe-2026.yaml")).unwrap();
     assert!(
         y.starts_with("report: zhanhe-2026\npledges:\n  - id: gdp\n"),
@@ -221,32 +197,16 @@ fn new_pledge_explains_what_is_wrong() {
         ],
     );
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("the text has «改造老旧小区» but continues «68个"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "the text has «改造老旧小区» but continues «68个");
     let o = run(
         dir.path(),
         &["new", "pledge", "luohe-2024/x", "--category", "urbna"],
     );
-    assert!(
-        stderr(&o).contains("unknown category `urbna`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "unknown category `urbna`");
     let o = run(dir.path(), &["new", "pledge", "nowhere-2024/x"]);
-    assert!(
-        stderr(&o).contains("no report `nowhere-2024`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "no report `nowhere-2024`");
     let o = run(dir.path(), &["new", "pledge", "luohe-2024"]);
-    assert!(
-        stderr(&o).contains("<report-id>/<pledge-id>"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "<report-id>/<pledge-id>");
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
@@ -276,11 +236,7 @@ fn new_pledge_warns_when_another_entry_quotes_the_same_text() {
         dir.path(),
         &["new", "pledge", "zhanhe-2026/growth", "--text", "5.5%左右"],
     );
-    assert!(
-        stderr(&o).contains("already quotes overlapping text"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "already quotes overlapping text");
     // A text no entry quotes gets no warning.
     let o = run(
         dir.path(),

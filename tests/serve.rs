@@ -62,15 +62,18 @@ impl Serve {
         let mut child = cmd.spawn().unwrap();
         let mut err = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
+        // What it printed before it said its address (the first build's) is kept too.
+        let mut before = String::new();
         let port: u16 = loop {
             line.clear();
             assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
             if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            before.push_str(&line);
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        let log = Arc::new(Mutex::new(String::new()));
+        let log = Arc::new(Mutex::new(before));
         {
             let log = log.clone();
             std::thread::spawn(move || {
@@ -137,6 +140,24 @@ fn get(port: u16, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// Connect to the reload events of the server on `port`.
+fn reload_events(port: u16) -> BufReader<TcpStream> {
+    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        sse,
+        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    BufReader::new(sse)
+}
+
+/// Replace the first `from` in the file at `path` with `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{path:?} does not contain {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// Read SSE events from the reload endpoint until one satisfies `want`.
 fn wait_event(reader: &mut BufReader<TcpStream>, want: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -172,24 +193,17 @@ fn serve_rebuilds_and_reloads_on_change() {
     assert_eq!(get(port, "/no/such/page/").0, 404);
     assert_eq!(get(port, "/../../etc/passwd").0, 404);
 
-    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        sse,
-        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    .unwrap();
-    let mut events = BufReader::new(sse);
+    let mut events = reload_events(port);
     let first = wait_event(&mut events, |_| true);
     assert!(first.contains("\"errors\":null"), "{first}");
 
     // An edit: the page changes and open pages are told to reload.
     let pledges = site.join("content/pledges/alpha-2024.yaml");
-    let text = std::fs::read_to_string(&pledges).unwrap();
-    std::fs::write(
+    edit(
         &pledges,
-        text.replace("  - id: gdp\n", "  - id: gdp\n    title: 经济增速目标\n"),
-    )
-    .unwrap();
+        "  - id: gdp\n",
+        "  - id: gdp\n    title: 经济增速目标\n",
+    );
     wait_event(&mut events, |d| d != first && d.contains("\"errors\":null"));
     assert!(
         get(port, "/pledges/alpha-2024/gdp/")
@@ -198,11 +212,7 @@ fn serve_rebuilds_and_reloads_on_change() {
     );
 
     // Broken content: errors are pushed to the page, the last good build stays served.
-    std::fs::write(
-        &pledges,
-        text.replace("category: economy", "category: nope"),
-    )
-    .unwrap();
+    edit(&pledges, "category: economy", "category: nope");
     let broken = wait_event(&mut events, |d| d.contains("unknown category"));
     assert!(
         broken.contains("content/pledges/alpha-2024.yaml:"),
@@ -230,6 +240,62 @@ fn private_folder(tmp: &Path, pid: u32) -> PathBuf {
     found.into_iter().next().unwrap()
 }
 
+/// A copy of the fixture site, a temporary folder for `serve` (`tmp/` beside it) and the id of
+/// a process that has ended, as a killed server's would be; the folder holding them first.
+#[cfg(target_os = "linux")]
+fn killed_setup() -> (tempfile::TempDir, PathBuf, PathBuf, u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_copy(dir.path());
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    (dir, site, tmp, dead)
+}
+
+/// Regression (issue 17, follow-up 3): a server killed mid-build left its empty lock file
+/// (`.duixian-lock-duixian-serve-<pid>…`) in the temporary folder for ever. The next server
+/// removes those of ended servers: only empty regular files, never a link, a folder, a file
+/// with content, another user's, or the lock of a server still running.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_removes_the_lock_files_of_killed_servers() {
+    use std::os::unix::fs::symlink;
+    let (dir, site, tmp, dead) = killed_setup();
+    let lock = |rest: &str| tmp.join(format!(".duixian-lock-duixian-serve-{rest}"));
+    let removed = [lock(&dead.to_string()), lock(&format!("{dead}-Ab3dE6"))];
+    for f in &removed {
+        std::fs::write(f, "").unwrap();
+    }
+    let running = lock(&format!("{}-Zz9", std::process::id()));
+    std::fs::write(&running, "").unwrap();
+    let full = lock(&format!("{dead}-full"));
+    std::fs::write(&full, "not a lock").unwrap();
+    let folder = lock(&format!("{dead}-folder"));
+    std::fs::create_dir(&folder).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "").unwrap();
+    let link = lock(&format!("{dead}-link"));
+    symlink(&victim, &link).unwrap();
+    let build_lock = tmp.join(".duixian-lock-site");
+    std::fs::write(&build_lock, "").unwrap();
+    // Another user's (only root can give a file away).
+    let foreign = lock(&format!("{dead}-foreign"));
+    std::fs::write(&foreign, "").unwrap();
+    let given = std::os::unix::fs::lchown(&foreign, Some(65534), Some(65534)).is_ok();
+
+    let _server = Serve::start(&site, Some(&tmp), None);
+    for f in &removed {
+        assert!(!f.exists(), "{f:?}: an ended server's lock file is removed");
+    }
+    for kept in [&running, &full, &folder, &build_lock, &victim] {
+        assert!(kept.exists(), "{kept:?} is kept");
+    }
+    assert!(std::fs::symlink_metadata(&link).is_ok(), "a link is kept");
+    assert_eq!(foreign.exists(), given, "another user's lock file is kept");
+}
+
 /// Ctrl-C (SIGINT) stops `serve` cleanly: its private folder in the temporary directory goes
 /// with it. Folders that killed servers left behind are removed when the next one starts, but
 /// never a link planted under such a name, nor what it points to (issue 17 item 6: the folder
@@ -238,14 +304,7 @@ fn private_folder(tmp: &Path, pid: u32) -> PathBuf {
 #[test]
 fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
     use std::os::unix::fs::{PermissionsExt, symlink};
-    let dir = tempfile::tempdir().unwrap();
-    let site = site_copy(dir.path());
-    let tmp = dir.path().join("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    // A process id that has ended.
-    let mut gone = Command::new("true").spawn().unwrap();
-    let dead = gone.id();
-    gone.wait().unwrap();
+    let (dir, site, tmp, dead) = killed_setup();
     let abandoned = tmp.join(format!("duixian-serve-{dead}-Ab3dE6"));
     std::fs::create_dir_all(abandoned.join("site")).unwrap();
     std::fs::write(abandoned.join(".duixian-serve"), "").unwrap();
@@ -335,32 +394,35 @@ fn serve_cleans_up_its_folder_on_ctrl_c_and_after_killed_runs() {
     assert!(!own.exists(), "serve removes its folder on Ctrl-C");
 }
 
-/// Start `serve` on `site` (any free port, stopped after 60 s); the child and its port.
-fn start_serve(site: &std::path::Path) -> (std::process::Child, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_duixian"))
-        .args([
-            "--root",
-            site.to_str().unwrap(),
-            "serve",
-            "--port",
-            "0",
-            "--exit-after",
-            "60",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let port: u16 = loop {
-        line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in err.lines() {});
-    (child, port)
+/// Regression (issue 17, follow-up 2): `serve` printed no warnings after a build, and an error
+/// found while rendering a rebuild lost them, in the terminal and over the page, where `build`
+/// shows them with its errors.
+#[test]
+fn serve_shows_warnings_after_builds_and_with_rebuild_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_copy(dir.path());
+    std::fs::write(site.join("content/news/notes.txt"), "notes").unwrap();
+    news_template_failing_on_boom(&site);
+    let server = Serve::start(&site, None, None);
+    let warning = "warning: content/news/notes.txt:1:1: skipped";
+    let shown = || server.log.lock().unwrap().matches(warning).count();
+    assert_eq!(shown(), 1, "{}", server.log.lock().unwrap());
+
+    let mut events = reload_events(server.port);
+    wait_event(&mut events, |_| true);
+    let news = site.join("content/news/mid-year.md");
+    edit(&news, "title: 上半年经济运行情况", "title: boom");
+    let data = wait_event(&mut events, |d| d.contains("no_such_value"));
+    assert!(
+        data.contains("content/news/notes.txt:1:1: skipped"),
+        "{data}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !server.log.lock().unwrap().contains("build failed") {
+        assert!(Instant::now() < deadline, "{}", server.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(shown(), 2, "{}", server.log.lock().unwrap());
 }
 
 /// Regression (#16): `serve` watched only the folders that existed when it started, so a
@@ -373,14 +435,9 @@ fn serve_watches_override_folders_created_while_it_runs() {
     for sub in ["templates", "static", "themes"] {
         assert!(!site.join(sub).exists(), "the fixture has no {sub}/");
     }
-    let (mut child, port) = start_serve(&site);
-    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        sse,
-        "GET /__duixian/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    .unwrap();
-    let mut events = BufReader::new(sse);
+    let server = Serve::start(&site, None, None);
+    let port = server.port;
+    let mut events = reload_events(port);
     let mut last = wait_event(&mut events, |_| true);
 
     // A site-level template override in a new `templates/` folder.
@@ -421,8 +478,7 @@ fn serve_watches_override_folders_created_while_it_runs() {
 
     // A theme named in site.yaml before its folder exists: an error, until `themes/` is made.
     let yaml = site.join("site.yaml");
-    let text = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(&yaml, text.replace("theme: default", "theme: mine")).unwrap();
+    edit(&yaml, "theme: default", "theme: mine");
     wait_event(&mut events, |d| d.contains("theme `mine` not found"));
     let theme = site.join("themes/mine");
     copy_tree(
@@ -430,12 +486,7 @@ fn serve_watches_override_folders_created_while_it_runs() {
         &theme,
     );
     let base = theme.join("templates/base.html");
-    let html = std::fs::read_to_string(&base).unwrap();
-    std::fs::write(
-        &base,
-        html.replacen("<body>", "<body data-theme=\"mine\">", 1),
-    )
-    .unwrap();
+    edit(&base, "<body>", "<body data-theme=\"mine\">");
     wait_event(&mut events, |d| d.contains("\"errors\":null"));
     let deadline = Instant::now() + Duration::from_secs(20);
     while !get(port, "/").1.contains("data-theme=\"mine\"") {
@@ -445,9 +496,6 @@ fn serve_watches_override_folders_created_while_it_runs() {
         );
         wait_event(&mut events, |d| d.contains("\"errors\":null"));
     }
-
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// Issue 15: a URL with raw (unencoded) UTF-8, as some clients send it, was answered by closing

@@ -32,7 +32,7 @@ fn pledge<'a>(all: &'a Value, id: &str) -> &'a Value {
 fn check_passes_on_the_full_fixture() {
     let o = duixian(&["--root", fixture("full").to_str().unwrap(), "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("12 pledges"), "{}", stderr(&o));
+    assert_stderr_has(&o, "12 pledges");
 }
 
 #[test]
@@ -375,18 +375,11 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "report: alpha-2025\npledges:\n  - id: x\n    text: 不存在的句子\n    category: urban\n",
     )
     .unwrap();
-    let o = duixian(&[
-        "--root",
-        site.to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(&site, &out, &[]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("content/pledges/alpha-2025.yaml:4:11: text does not occur"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "content/pledges/alpha-2025.yaml:4:11: text does not occur",
     );
     assert!(tree(&out) == before, "output changed after a failed build");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -416,30 +409,14 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     let out = dir.path().join("precious");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("thesis.txt"), "years of work").unwrap();
-    let o = duixian(&[
-        "--root",
-        fixture("full").to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(&fixture("full"), &out, &[]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("not written by duixian"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "not written by duixian");
     assert_eq!(
         std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
         "years of work"
     );
-    let o = duixian(&[
-        "--root",
-        fixture("full").to_str().unwrap(),
-        "build",
-        "--output",
-        fixture("full").to_str().unwrap(),
-    ]);
+    let o = run_build(&fixture("full"), &fixture("full"), &[]);
     assert!(!o.status.success(), "the site folder itself is refused");
 }
 
@@ -454,6 +431,68 @@ fn a_root_base_url_needs_no_prefix() {
     );
     let broken = broken_links(&out, "/", "https://accountability.example/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// Regression (issue 17, follow-up 1): a base_url ending in `//` (`--base-url "$CI_PAGES_URL/"`
+/// where the variable already ends in `/`) wrote links like `/portal//style.css`.
+#[test]
+fn base_url_with_a_doubled_slash_gives_the_same_site_as_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    build_ok(
+        &fixture("full"),
+        &one,
+        &["--base-url", "https://x.org/portal/"],
+    );
+    build_ok(
+        &fixture("full"),
+        &two,
+        &["--base-url", "https://x.org/portal//"],
+    );
+    assert!(tree(&one) == tree(&two), "the two builds differ");
+    let home = std::fs::read_to_string(two.join("index.html")).unwrap();
+    assert!(home.contains("/portal/style.css"), "{home}");
+    assert!(!home.contains("/portal//"), "{home}");
+    // Likewise in site.yaml.
+    let site = dir.path().join("site");
+    copy_tree(&fixture("full"), &site);
+    let yaml = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    let line = yaml.lines().find(|l| l.starts_with("base_url:")).unwrap();
+    std::fs::write(
+        site.join("site.yaml"),
+        yaml.replace(line, "base_url: https://x.org/portal//"),
+    )
+    .unwrap();
+    let three = dir.path().join("three");
+    build_ok(&site, &three, &[]);
+    assert!(
+        tree(&one) == tree(&three),
+        "site.yaml's base_url is not normalised"
+    );
+}
+
+/// A `--base-url` with a query is refused by its name (not at site.yaml's line), and the
+/// previous output stays as it was.
+#[test]
+fn a_base_url_with_a_query_is_refused_and_the_output_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    build_ok(&fixture("full"), &out, &[]);
+    let before = tree(&out);
+    let o = run_build(
+        &fixture("full"),
+        &out,
+        &["--base-url", "https://x.org/portal/?preview=1"],
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("--base-url `https://x.org/portal/?preview=1`"),
+        "{err}"
+    );
+    assert!(err.contains("without a query"), "{err}");
+    assert!(!err.contains("site.yaml"), "{err}");
+    assert!(tree(&out) == before, "the previous output changed");
 }
 
 #[test]

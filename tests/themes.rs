@@ -22,13 +22,7 @@ fn write(path: &Path, text: &str) {
 
 /// Build `site` into `out` expecting failure; its messages.
 fn build_fails(site: &Path, out: &Path) -> String {
-    let o = duixian(&[
-        "--root",
-        site.to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_build(site, out, &[]);
     assert!(!o.status.success(), "the build should fail");
     let err = stderr(&o);
     assert!(err.contains("nothing was written"), "{err}");
@@ -201,11 +195,7 @@ fn theme_eject_copies_the_builtin_theme_which_then_builds_the_same_site() {
 
     let o = duixian(&["--root", root, "theme", "eject"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("copied the built-in theme into themes/default/"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "copied the built-in theme into themes/default/");
     assert!(site.join("themes/default/templates/base.html").is_file());
     assert!(site.join("themes/default/i18n/zh-Hans.yaml").is_file());
     build_ok(&site, &out, &[]);
@@ -232,11 +222,7 @@ fn theme_eject_copies_the_builtin_theme_which_then_builds_the_same_site() {
 
     // Another name is used once site.yaml names it; a name that is not an id is refused.
     let o = duixian(&["--root", root, "theme", "eject", "civic"]);
-    assert!(
-        stderr(&o).contains("set `theme: civic` in site.yaml"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "set `theme: civic` in site.yaml");
     assert!(site.join("themes/civic/templates/pledge.html").is_file());
     let bad = duixian(&["--root", root, "theme", "eject", "../elsewhere"]);
     assert_eq!(bad.status.code(), Some(1));

@@ -115,6 +115,18 @@ impl Builder {
         }
     }
 
+    /// A scalar value or an alias at `pos`: a node without children, kept if it is a value.
+    fn leaf(&mut self, pos: (usize, usize)) {
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            at: pos,
+            children: Children::None,
+        });
+        if !self.attach(id) {
+            self.nodes.pop();
+        }
+    }
+
     fn on(&mut self, ev: Event, mark: Marker) {
         if self.done {
             return;
@@ -138,25 +150,9 @@ impl Builder {
                     }
                     return;
                 }
-                let id = self.nodes.len();
-                self.nodes.push(Node {
-                    at: pos,
-                    children: Children::None,
-                });
-                if !self.attach(id) {
-                    self.nodes.pop();
-                }
+                self.leaf(pos);
             }
-            Event::Alias(..) => {
-                let id = self.nodes.len();
-                self.nodes.push(Node {
-                    at: pos,
-                    children: Children::None,
-                });
-                if !self.attach(id) {
-                    self.nodes.pop();
-                }
-            }
+            Event::Alias(..) => self.leaf(pos),
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let is_map = matches!(ev, Event::MappingStart(..));
                 let id = self.nodes.len();

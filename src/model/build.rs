@@ -100,7 +100,7 @@ pub fn build(
     let (base_url, base_path) = match parse_base_url(&base_url_in) {
         Ok(v) => v,
         Err(msg) => {
-            e.at(sf, &[key("base_url")], msg);
+            e.at(sf, &[key("base_url")], format!("base_url {msg}"));
             ("/".to_string(), "/".to_string())
         }
     };
@@ -1157,36 +1157,65 @@ fn shown_stem(stem: &str) -> String {
     }
 }
 
-/// `site.yaml`'s base_url, checked and split into (absolute URL with trailing slash, path).
+/// `site.yaml`'s base_url (or `--base-url`), checked and split into (absolute URL with trailing
+/// slash, path). Written as publishers paste it, it is normalised: a missing trailing slash is
+/// added, repeated slashes in the path are one (`https://x.org/portal//` from a CI variable
+/// ending in `/` plus a `/`), and characters outside ASCII in the path are percent-encoded as
+/// browsers send them. What cannot be meant as a site's address is refused: no http(s)
+/// scheme or host, a query or fragment, white space or control characters, `.`/`..` in the
+/// path, and a host outside ASCII (IDNA is not done here). The message says what and how.
 pub fn parse_base_url(s: &str) -> Result<(String, String), String> {
     let s = s.trim();
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-        .ok_or_else(|| format!("base_url `{s}` must start with https:// or http://"))?;
-    if rest.is_empty() || rest.starts_with('/') {
-        return Err(format!("base_url `{s}` has no host"));
-    }
-    if s.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+    let (scheme, rest) = if let Some(r) = s.strip_prefix("https://") {
+        ("https://", r)
+    } else if let Some(r) = s.strip_prefix("http://") {
+        ("http://", r)
+    } else {
         return Err(format!(
-            "base_url `{s}` must be a plain address without query, fragment or spaces"
+            "`{s}` must start with https:// or http://, like https://example.org/portal/"
+        ));
+    };
+    if s.contains(['?', '#']) {
+        return Err(format!(
+            "`{s}` must be the portal's address without a query (`?…`) or fragment (`#…`): \
+             remove them"
         ));
     }
-    let path = match rest.find('/') {
-        Some(i) => rest[i..].to_string(),
-        None => "/".to_string(),
-    };
-    let path = if path.ends_with('/') {
-        path
-    } else {
-        format!("{path}/")
-    };
-    let url = if s.ends_with('/') {
-        s.to_string()
-    } else {
-        format!("{s}/")
-    };
-    Ok((url, path))
+    if let Some(c) = s.chars().find(|&c| not_in_address(c)) {
+        return Err(format!(
+            "`{s}` contains {c:?}, which an address cannot contain: write a space as %20, \
+             or copy the address from the browser's address bar"
+        ));
+    }
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() {
+        return Err(format!(
+            "`{s}` has no host: write it like https://example.org/portal/"
+        ));
+    }
+    if !host.is_ascii() {
+        return Err(format!(
+            "the host of `{s}` is not written in ASCII: write it in its xn-- form \
+             (as the browser's address bar shows when the address is copied)"
+        ));
+    }
+    let mut clean = String::from("/");
+    for seg in path.split('/').filter(|seg| !seg.is_empty()) {
+        if seg == "." || seg == ".." {
+            return Err(format!(
+                "the path of `{s}` holds `{seg}`: write the folder's path without it"
+            ));
+        }
+        for b in seg.bytes() {
+            if b.is_ascii() {
+                clean.push(char::from(b));
+            } else {
+                clean.push_str(&format!("%{b:02X}"));
+            }
+        }
+        clean.push('/');
+    }
+    Ok((format!("{scheme}{host}{clean}"), clean))
 }
 
 /// Why a text written in YAML cannot be shown, if it holds a control character (other than tab
@@ -1204,17 +1233,19 @@ fn control_problem(field: &str, text: &str) -> Option<String> {
     ))
 }
 
+/// Whether `c` must be encoded in a URL (white space, control characters, quotes, brackets…).
+fn not_in_address(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
+}
+
 /// A news item's `source_url`: an http(s) address without characters that a URL must encode.
 fn check_source_url(u: &str) -> Result<(), String> {
     if !(u.starts_with("https://") || u.starts_with("http://")) {
         return Err("source_url must be an http:// or https:// address".into());
     }
-    let bad = |c: char| {
-        c.is_whitespace()
-            || c.is_control()
-            || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
-    };
-    if let Some(c) = u.chars().find(|&c| bad(c)) {
+    if let Some(c) = u.chars().find(|&c| not_in_address(c)) {
         return Err(format!(
             "source_url contains {c:?}, which an address cannot contain: copy the address from the browser's address bar"
         ));
@@ -1468,6 +1499,62 @@ mod tests {
         assert_eq!(parse_base_url("https://example.org").unwrap().1, "/");
         assert!(parse_base_url("example.org").is_err());
         assert!(parse_base_url("https:///x").is_err());
+    }
+
+    /// Regression (issue 17, follow-up 1): `https://x.org/portal//` (a CI variable ending in `/`
+    /// followed by `/`) wrote links to `/portal//style.css`.
+    #[test]
+    fn base_url_with_repeated_slashes_is_normalised() {
+        for s in [
+            "https://x.org/portal//",
+            "https://x.org//portal/",
+            "https://x.org/portal",
+            "  https://x.org///portal///  ",
+        ] {
+            assert_eq!(
+                parse_base_url(s).unwrap(),
+                ("https://x.org/portal/".into(), "/portal/".into()),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            parse_base_url("http://x.org//").unwrap(),
+            ("http://x.org/".into(), "/".into())
+        );
+        assert_eq!(
+            parse_base_url("https://x.org:8080/a//b").unwrap(),
+            ("https://x.org:8080/a/b/".into(), "/a/b/".into())
+        );
+    }
+
+    #[test]
+    fn base_url_path_outside_ascii_is_percent_encoded() {
+        assert_eq!(
+            parse_base_url("https://x.org/政府/").unwrap(),
+            (
+                "https://x.org/%E6%94%BF%E5%BA%9C/".into(),
+                "/%E6%94%BF%E5%BA%9C/".into()
+            )
+        );
+        // Already encoded: kept as written.
+        assert_eq!(parse_base_url("https://x.org/a%20b/").unwrap().1, "/a%20b/");
+    }
+
+    #[test]
+    fn base_url_that_cannot_be_an_address_is_refused_with_the_fix() {
+        for (s, says) in [
+            ("https://x.org/portal/?v=1", "without a query"),
+            ("https://x.org/portal/#top", "fragment"),
+            ("https://x.org/my portal/", "%20"),
+            ("https://x.org/a\tb/", "%20"),
+            ("https://政府.cn/", "xn--"),
+            ("https://x.org/a/../b/", "`..`"),
+            ("ftp://x.org/", "https://"),
+            ("https://", "no host"),
+        ] {
+            let msg = parse_base_url(s).unwrap_err();
+            assert!(msg.contains(says), "{s}: {msg}");
+        }
     }
 
     #[test]

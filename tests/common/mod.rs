@@ -57,8 +57,8 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Build `site` into `out`, panicking with the tool's messages if it fails.
-pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
+/// Run `duixian --root <site> build --output <out>` with `extra` arguments; its output.
+pub fn run_build(site: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "--root",
         site.to_str().unwrap(),
@@ -67,8 +67,42 @@ pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let o = duixian(&args);
+    duixian(&args)
+}
+
+/// Assert that what the command printed on stderr contains `text`, showing all of it if not.
+#[track_caller]
+pub fn assert_stderr_has(o: &Output, text: &str) {
+    let err = stderr(o);
+    assert!(err.contains(text), "no {text:?} in:\n{err}");
+}
+
+/// Build `site` into `out`, panicking with the tool's messages if it fails.
+pub fn build_ok(site: &Path, out: &Path, extra: &[&str]) {
+    let o = run_build(site, out, extra);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+}
+
+/// Give `site` a `templates/news.html`: the default one, failing while rendering (not while
+/// parsing) the page of a news item titled `boom`, and only that page; its path.
+pub fn news_template_failing_on_boom(site: &Path) -> PathBuf {
+    let news = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/news.html"),
+    )
+    .unwrap();
+    let failing = news.replacen(
+        "<h1>{{ news.title }}</h1>",
+        "<h1>{{ news.title }}</h1>{% if news.title == \"boom\" %}{{ no_such_value.x }}{% endif %}",
+        1,
+    );
+    assert_ne!(
+        failing, news,
+        "the default news template has its title heading"
+    );
+    let path = site.join("templates/news.html");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(&path, failing).unwrap();
+    path
 }
 
 /// Compare `actual` with the snapshot file, or rewrite it when SNAPSHOTS=overwrite.
