@@ -13,6 +13,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::Site;
+use crate::model::index::SiteIndex;
 use crate::routes;
 use crate::types::Status;
 use serde::Serialize;
@@ -93,17 +94,8 @@ pub struct Renderer<'a> {
     site_globals: tera::Value,
     strings: Strings,
     statics: BTreeMap<String, StaticSource>,
-    by_status: Vec<Vec<usize>>,
-    by_category: Vec<Vec<usize>>,
-    by_jurisdiction: Vec<Vec<usize>>,
-    all_pledges: Vec<usize>,
-    reports_of: Vec<Vec<usize>>,
-    children_of: Vec<Vec<usize>>,
-    indicators_of: Vec<Vec<usize>>,
-    /// Pledges by (jurisdiction, target metric), for year-over-year links.
-    same_metric: rustc_hash::FxHashMap<(usize, &'a str), Vec<usize>>,
-    overdue: Vec<usize>,
-    news_newest_first: Vec<usize>,
+    /// The lists of pledges, reports, news … that pages show.
+    index: SiteIndex<'a>,
     shared: SharedViews,
 }
 
@@ -271,64 +263,13 @@ impl<'a> Renderer<'a> {
             .insert_value("site", site_globals.clone());
         tera.global_context().insert("t", &strings.0);
 
-        let mut by_status = vec![Vec::new(); Status::ALL.len()];
-        let mut by_category = vec![Vec::new(); site.categories.len()];
-        let mut by_jurisdiction = vec![Vec::new(); site.jurisdictions.len()];
-        for (i, p) in site.pledges.iter().enumerate() {
-            by_status[status_pos(p.status)].push(i);
-            by_category[p.category].push(i);
-            by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
-        }
-        let mut reports_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (r, rep) in site.reports.iter().enumerate() {
-            reports_of[rep.jurisdiction].push(r);
-        }
-        let mut children_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (k, j) in site.jurisdictions.iter().enumerate() {
-            if let Some(p) = j.parent {
-                children_of[p].push(k);
-            }
-        }
-        let mut indicators_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (i, ind) in site.indicators.iter().enumerate() {
-            indicators_of[ind.jurisdiction].push(i);
-        }
-        let all_pledges = (0..site.pledges.len()).collect();
-        let mut same_metric: rustc_hash::FxHashMap<(usize, &str), Vec<usize>> = Default::default();
-        for (i, p) in site.pledges.iter().enumerate() {
-            if let Some(t) = &p.target {
-                same_metric
-                    .entry((site.reports[p.report].jurisdiction, t.metric.as_str()))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        for list in same_metric.values_mut() {
-            list.sort_by_key(|&i| (site.reports[site.pledges[i].report].year, i));
-        }
-        let overdue = site.overdue();
-        // Newest first, then by slug: the news items are in slug order, so a stable sort by
-        // date alone gives that. Comparing slugs was most of setting up the renderer for each
-        // `serve` rebuild at 10k pledges (10-11 ms; 5-6 ms now, with `same_metric` hashed by Fx).
-        debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
-        let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
-        news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
         let renderer = Renderer {
             site,
             tera,
             site_globals,
             strings,
             statics: files.statics,
-            by_status,
-            by_category,
-            by_jurisdiction,
-            all_pledges,
-            reports_of,
-            children_of,
-            indicators_of,
-            same_metric,
-            overdue,
-            news_newest_first,
+            index: SiteIndex::new(site),
             shared,
         };
         let conflicts = renderer.path_conflicts(&files.static_files);
@@ -424,17 +365,19 @@ impl<'a> Renderer<'a> {
         for p in 0..site.pledges.len() {
             html.extend([PageKind::Pledge(p), PageKind::Embed(p)]);
         }
-        html.extend((1..=pages_count(self.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue));
+        html.extend(
+            (1..=pages_count(self.index.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue),
+        );
         html.extend((0..site.news.len()).map(PageKind::News));
         for j in 0..site.jurisdictions.len() {
             html.extend([PageKind::Jurisdiction(j), PageKind::Compare(j)]);
         }
         for c in 0..site.categories.len() {
-            let pages = pages_count(self.by_category[c].len(), PLEDGES_PER_PAGE);
+            let pages = pages_count(self.index.by_category[c].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Category(c, n)));
         }
         for (k, &st) in Status::ALL.iter().enumerate() {
-            let pages = pages_count(self.by_status[k].len(), PLEDGES_PER_PAGE);
+            let pages = pages_count(self.index.by_status[k].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Status(st, n)));
         }
         html.extend((0..site.pages.len()).map(PageKind::Page));
@@ -632,10 +575,6 @@ impl<'a> Renderer<'a> {
         };
         Ok((OutputFile { path, bytes }, text))
     }
-}
-
-fn status_pos(s: Status) -> usize {
-    Status::ALL.iter().position(|&x| x == s).unwrap_or(0)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
