@@ -172,13 +172,6 @@ impl Renderer<'_> {
         inp.global = self.global(inp.ids, theme);
     }
 
-    /// The global number (a change of it means every file changes) and one number per job.
-    /// `theme` is a hash of the theme's files ([`super::theme::ThemeFiles::fingerprint`]).
-    pub fn fingerprints(&self, jobs: &[Job], theme: u64) -> (u64, Vec<u64>) {
-        let inp = self.inputs(theme);
-        (inp.global, self.job_fingerprints(jobs, &inp))
-    }
-
     /// One number per job, from the entities' numbers.
     pub fn job_fingerprints(&self, jobs: &[Job], inp: &Inputs) -> Vec<u64> {
         use rayon::prelude::*;
