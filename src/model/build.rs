@@ -11,18 +11,19 @@ mod pledges;
 mod reports;
 mod site;
 
-use super::met::pledge_met;
+pub(super) use news::{EntryKey, push_history, settle};
+pub(crate) use news::{NewsSource, news_item};
+
 use super::*;
 use crate::content::locate::{Seg, idx, key};
-use crate::content::raw::RawNews;
-use crate::content::{FileId, Loaded, NewsText, SourceFile};
+use crate::content::{FileId, Loaded, SourceFile};
 use crate::diag::Diagnostic;
-use crate::markdown::{clean_controls, is_unshown, normalize_quote};
-use crate::types::{MAX_ID_LEN, PledgeRef, has_id_shape};
+use crate::markdown::{clean_controls, is_unshown};
+use crate::types::{MAX_ID_LEN, has_id_shape};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::hash::Hash;
 
 /// Choices that change what a build includes.
@@ -34,6 +35,7 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
 }
 
+/// Every error found so far, each at its place in its file (`path:line:col`).
 struct Errors<'a> {
     loaded: &'a Loaded,
     list: Vec<Diagnostic>,
@@ -198,172 +200,6 @@ pub fn build(
         news,
         indicators,
         pages,
-    })
-}
-
-/// One news file as the validation of news items reads it.
-pub(crate) struct NewsSource<'a> {
-    pub file: Arc<SourceFile>,
-    pub stem: &'a str,
-    pub raw: &'a RawNews,
-    /// What is needed of its body's rendered text ([`NewsText::find`]).
-    pub text: NewsText,
-    /// File names in `seeds/`.
-    pub seeds: &'a BTreeSet<String>,
-}
-
-/// Check one news file and make its model item; `None` when it is not `keep` (a duplicate slug,
-/// checked for its own errors only). `jurisdiction` and `pledge` resolve references (a pledge
-/// left out of the build, a draft, is `Ok(None)`) or give the message for an unknown one. Every
-/// error found is added to `errors`, in the order `build` reports them, and every warning (a
-/// draft named) to `warnings`.
-pub(crate) fn news_item(
-    src: NewsSource,
-    keep: bool,
-    jurisdiction: &dyn Fn(&str) -> Result<usize, String>,
-    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
-    errors: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<News> {
-    let NewsSource {
-        file,
-        stem,
-        raw: r,
-        text,
-        seeds,
-    } = src;
-    if let Some(d) = seed_error(&file, &r.seed, seeds) {
-        errors.push(d);
-    }
-    if let Err(msg) = r.date.plausible() {
-        errors.push(file.error_at(&[key("date")], msg));
-    }
-    for (k, text) in [
-        ("title", Some(r.title.as_str())),
-        ("source", r.source.as_deref()),
-        ("summary", r.summary.as_deref()),
-    ] {
-        if let Some(msg) = text.and_then(|t| control_problem(k, t)) {
-            errors.push(file.error_at(&[key(k)], msg));
-        }
-    }
-    if let Some(u) = &r.source_url
-        && let Err(msg) = check_source_url(u)
-    {
-        errors.push(file.error_at(&[key("source_url")], msg));
-    }
-    let mut js = Vec::with_capacity(r.jurisdictions.len());
-    for (i, j) in r.jurisdictions.iter().enumerate() {
-        match jurisdiction(j.as_str()) {
-            Ok(x) => js.push(x),
-            Err(msg) => errors.push(file.error_at(&[key("jurisdictions"), idx(i)], msg)),
-        }
-    }
-    let draft = |pr: &PledgeRef, what: &str| {
-        format!(
-            "{what} pledge `{pr}` is left out of the site: the pledge is a draft (build with --drafts to see it, or remove its `draft: true`)"
-        )
-    };
-    let mut mentioned = Vec::with_capacity(r.pledges.len() + r.updates.len());
-    for (i, pr) in r.pledges.iter().enumerate() {
-        match pledge(pr) {
-            Err(msg) => errors.push(file.error_at(&[key("pledges"), idx(i)], msg)),
-            Ok(None) => {
-                warnings.push(file.error_at(&[key("pledges"), idx(i)], draft(pr, "the mention of")))
-            }
-            Ok(Some(m)) => mentioned.push(m),
-        }
-    }
-    let mut updates = Vec::with_capacity(r.updates.len());
-    for (i, u) in r.updates.iter().enumerate() {
-        let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
-        // An unknown pledge is reported, and the rest of the update is still checked.
-        let target = match pledge(&u.pledge) {
-            Err(msg) => {
-                errors.push(file.error_at(&at("pledge"), msg));
-                None
-            }
-            Ok(None) => {
-                warnings.push(file.error_at(&at("pledge"), draft(&u.pledge, "this update of")));
-                None
-            }
-            Ok(m) => m,
-        };
-        if let Some(Err(msg)) = u.value.map(Num::exact) {
-            errors.push(file.error_at(&at("value"), msg));
-        }
-        if let Some(Err(msg)) = u.as_of.map(Date::plausible) {
-            errors.push(file.error_at(&at("as_of"), msg));
-        } else if let Some(as_of) = u.as_of
-            && as_of > r.date
-            && r.date.plausible().is_ok()
-        {
-            errors.push(file.error_at(
-                &at("as_of"),
-                format!(
-                    "as_of {as_of} is after this news item's date {}: evidence cannot speak for a day after it was published; correct `as_of` or the news `date`",
-                    r.date
-                ),
-            ));
-        }
-        let quote = u.quote.as_deref().map(normalize_quote);
-        let mut quote_range = None;
-        if let Some(q) = &quote {
-            if q.is_empty() {
-                errors.push(file.error_at(&at("quote"), "quote is empty: quote the evidence verbatim from this news body, or leave the field out"));
-            } else {
-                match &text.quotes[i] {
-                    Some(Ok(s)) => quote_range = Some(*s..s + q.len()),
-                    Some(Err(hint)) => {
-                        errors.push(file.error_at(
-                            &at("quote"),
-                            format!(
-                                "quote does not occur in this news body: «{}» ({hint})",
-                                short(q)
-                            ),
-                        ));
-                    }
-                    None => {}
-                }
-            }
-        }
-        if let Some(p) = target {
-            updates.push(Update {
-                pledge: p,
-                status: u.status,
-                value: u.value,
-                as_of: u.as_of.unwrap_or(r.date),
-                quote: quote.map(Arc::from),
-                quote_range,
-            });
-        }
-    }
-    if !keep {
-        return None;
-    }
-    let mut ps: Vec<usize> = mentioned;
-    ps.extend(updates.iter().map(|u| u.pledge));
-    ps.sort_unstable();
-    ps.dedup();
-    if r.title.trim().is_empty() {
-        errors.push(file.error_at(
-            &[key("title")],
-            "title is empty: give the news item its headline",
-        ));
-    }
-    Some(News {
-        slug: crate::types::NewsSlug::parse(stem).expect("stem checked by the caller"),
-        title: r.title.clone(),
-        date: r.date,
-        source: r.source.clone(),
-        source_url: r.source_url.clone(),
-        seed: r.seed.clone(),
-        summary: r.summary.clone(),
-        jurisdictions: js,
-        updates,
-        pledges: ps,
-        body: super::Body::new(file),
-        lead: text.lead,
     })
 }
 
@@ -588,44 +424,6 @@ pub(crate) fn unknown<'a>(what: &str, got: &str, known: impl Iterator<Item = &'a
     msg
 }
 
-fn unknown_pledge(
-    r: &PledgeRef,
-    ids: &UniqueIds<String, usize>,
-    files_of: &BTreeMap<&str, BTreeSet<&str>>,
-) -> String {
-    let wanted = r.to_string();
-    let prefix = format!("{}/", r.report);
-    let same_report: Vec<&str> = ids
-        .ids()
-        .filter(|k| k.starts_with(&prefix))
-        .map(String::as_str)
-        .collect();
-    if !same_report.is_empty() {
-        let mut msg = unknown("pledge", &wanted, same_report.into_iter());
-        // Without a likely typo, say where to look the id up.
-        if !msg.contains("did you mean")
-            && let Some(files) = files_of.get(r.report.as_str())
-        {
-            msg.push_str(&format!(
-                "; the pledge ids of report `{}` are in {}",
-                r.report,
-                files.iter().copied().collect::<Vec<_>>().join(", ")
-            ));
-        }
-        return msg;
-    }
-    let reports: std::collections::BTreeSet<&str> =
-        ids.ids().filter_map(|k| k.split('/').next()).collect();
-    let mut msg = format!(
-        "unknown pledge `{wanted}`: report `{}` has no pledges",
-        r.report
-    );
-    if let Some(b) = nearest(r.report.as_str(), &reports.into_iter().collect::<Vec<_>>()) {
-        msg.push_str(&format!("; did you mean report `{b}`?"));
-    }
-    msg
-}
-
 /// The known value closest to `got` by edit distance, if close enough to be a likely typo.
 pub(crate) fn nearest<'a>(got: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = (got.chars().count() / 3).clamp(2, 4);
@@ -650,59 +448,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// A pledge's history entry from news: (as_of, news date, news slug, update index, news index),
-/// in the order that sorts the history.
-pub(super) type EntryKey<'s> = (Date, Date, &'s str, usize, usize);
-
-/// Append the updates in `list`, sorted into history order, to `history`: what `build` does for
-/// every pledge, and `patch` for the pledges an edit of news touches.
-pub(super) fn push_history(
-    history: &mut Vec<HistoryEntry>,
-    mut list: Vec<EntryKey>,
-    news: &[News],
-) {
-    list.sort();
-    for (as_of, _, _, u, n) in list {
-        let up = &news[n].updates[u];
-        history.push(HistoryEntry {
-            date: as_of,
-            status: up.status,
-            value: up.value,
-            news: Some(n),
-            update: Some(u),
-            quote: up.quote.clone(),
-        });
-    }
-}
-
-/// A pledge's news list in date order and its current state from its history (the last entry;
-/// unrated without one): what `build` does for every pledge, and `patch` for the pledges an edit
-/// of news touches.
-pub(super) fn settle(p: &mut Pledge, news: &[News], tolerance: f64) {
-    p.news.sort_by(|&a, &b| {
-        news[a]
-            .date
-            .cmp(&news[b].date)
-            .then(news[a].slug.cmp(&news[b].slug))
-    });
-    p.news.dedup();
-    // Both are pushed to one by one (capacity 4 at least, often twice the length): there is
-    // one of each per pledge, so the slack adds up.
-    p.news.shrink_to_fit();
-    p.history.shrink_to_fit();
-    (p.status, p.value, p.as_of) = match p.history.last() {
-        Some(last) => (last.status, last.value, Some(last.date)),
-        None => (Status::Unrated, None, None),
-    };
-    p.met = pledge_met(
-        p.target.as_ref().map(|t| (t.value, t.qualifier)),
-        p.value,
-        p.as_of,
-        p.deadline,
-        tolerance,
-    );
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Validation of pledge files: ids, fields, verbatim quotes, drafts and carry-over chains.
 
-use super::{Errors, UniqueIds, first_occurrences, path, short, unknown, unknown_pledge};
+use super::{Errors, UniqueIds, first_occurrences, nearest, path, short, unknown};
 use crate::content::locate::{idx, key};
 use crate::content::raw::RawPledge;
 use crate::content::{Doc, FileId, Loaded};
@@ -367,4 +367,42 @@ fn carry_over(
     for p in pledges.iter_mut() {
         p.carried_from.sort_unstable();
     }
+}
+
+fn unknown_pledge(
+    r: &PledgeRef,
+    ids: &UniqueIds<String, usize>,
+    files_of: &BTreeMap<&str, BTreeSet<&str>>,
+) -> String {
+    let wanted = r.to_string();
+    let prefix = format!("{}/", r.report);
+    let same_report: Vec<&str> = ids
+        .ids()
+        .filter(|k| k.starts_with(&prefix))
+        .map(String::as_str)
+        .collect();
+    if !same_report.is_empty() {
+        let mut msg = unknown("pledge", &wanted, same_report.into_iter());
+        // Without a likely typo, say where to look the id up.
+        if !msg.contains("did you mean")
+            && let Some(files) = files_of.get(r.report.as_str())
+        {
+            msg.push_str(&format!(
+                "; the pledge ids of report `{}` are in {}",
+                r.report,
+                files.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        return msg;
+    }
+    let reports: std::collections::BTreeSet<&str> =
+        ids.ids().filter_map(|k| k.split('/').next()).collect();
+    let mut msg = format!(
+        "unknown pledge `{wanted}`: report `{}` has no pledges",
+        r.report
+    );
+    if let Some(b) = nearest(r.report.as_str(), &reports.into_iter().collect::<Vec<_>>()) {
+        msg.push_str(&format!("; did you mean report `{b}`?"));
+    }
+    msg
 }
