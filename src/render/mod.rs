@@ -124,54 +124,8 @@ fn pages_count(n: usize, per: usize) -> usize {
 impl<'a> Renderer<'a> {
     /// Set up templates and strings; template syntax errors are reported here, all at once.
     pub fn new(site: &'a Site, files: ThemeFiles) -> Result<Self, Vec<Diagnostic>> {
-        let lang = site.config.language;
-        let base_strings = files.i18n.get("zh-Hans").cloned().unwrap_or_default();
-        let strings = strings::parse(
-            &base_strings,
-            files.i18n.get(lang.tag()).map(String::as_str),
-            lang,
-        )
-        .map_err(|m| {
-            vec![Diagnostic::new(
-                format!("themes/{}/i18n/", site.config.theme),
-                1,
-                1,
-                m,
-            )]
-        })?;
-
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        let names: BTreeMap<String, String> = files
-            .templates
-            .iter()
-            .map(|(n, (_, shown))| (n.clone(), shown.clone()))
-            .collect();
-        let list: Vec<(String, String)> = files
-            .templates
-            .into_iter()
-            .map(|(n, (t, _))| (n, t))
-            .collect();
-        if let Err(err) = tera.add_raw_templates(list) {
-            return Err(vec![template_error(&err, &names)]);
-        }
-        for needed in [
-            "index.html",
-            "report.html",
-            "pledge.html",
-            "news.html",
-            "page.html",
-            "404.html",
-        ] {
-            if !tera.contains_template(needed) {
-                return Err(vec![Diagnostic::new(
-                    format!("themes/{}/templates/{needed}", site.config.theme),
-                    1,
-                    1,
-                    "template missing: the theme must provide it",
-                )]);
-            }
-        }
+        let strings = load_strings(site, &files.i18n)?;
+        let mut tera = load_templates(site, files.templates)?;
         let shared = SharedViews::new(site);
         let ctx = Ctx {
             site,
@@ -179,85 +133,11 @@ impl<'a> Renderer<'a> {
             base: &site.config.base_path,
             shared: &shared,
         };
-        let mut nav = vec![
-            Link {
-                title: strings.get("nav_pledges"),
-                url: ctx.url(&route::section(routes::PLEDGES)),
-            },
-            Link {
-                title: strings.get("nav_reports"),
-                url: ctx.url(&route::section(routes::REPORTS)),
-            },
-            Link {
-                title: strings.get("nav_news"),
-                url: ctx.url(&route::section(routes::NEWS)),
-            },
-            Link {
-                title: strings.get("nav_jurisdictions"),
-                url: ctx.url(&route::section(routes::JURISDICTIONS)),
-            },
-        ];
-        if tera.contains_template(search::TEMPLATE) {
-            nav.push(Link {
-                title: strings.get("nav_search"),
-                url: ctx.url(&route::section(routes::SEARCH)),
-            });
-        }
-        let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
-        page_order.sort_by_key(|&i| {
-            (
-                site.pages[i].weight.unwrap_or(i64::MAX),
-                site.pages[i].path.clone(),
-            )
-        });
-        let pages: Vec<Link> = page_order
-            .iter()
-            .filter(|&&i| !site.pages[i].path.contains('/'))
-            .map(|&i| Link {
-                title: site.pages[i].title.clone(),
-                url: ctx.url(&route::page(site, i)),
-            })
-            .collect();
-        nav.extend(pages.iter().take(3).cloned());
-        let globals = SiteGlobals {
-            title: &site.config.title,
-            description: site.config.description.as_deref(),
-            base: &site.config.base_path,
-            base_url: &site.config.base_url,
-            lang: lang.tag(),
-            nav,
-            pages,
-            jurisdictions: (0..site.jurisdictions.len())
-                .map(|j| Link {
-                    title: site.jurisdictions[j].name.clone(),
-                    url: ctx.url(&route::jurisdiction(site, j)),
-                })
-                .collect(),
-            categories: (0..site.categories.len())
-                .map(|c| Link {
-                    title: site.categories[c].name.clone(),
-                    url: ctx.url(&route::category(site, c)),
-                })
-                .collect(),
-            statuses: ctx.statuses(),
-            feed_url: ctx.url(routes::FEED),
-            data: [
-                "pledges.json",
-                "pledges.csv",
-                "indicators.json",
-                "indicators.csv",
-            ]
-            .iter()
-            .map(|f| Link {
-                title: f.to_string(),
-                url: ctx.url(&format!("{}/{f}", routes::DATA)),
-            })
-            .collect(),
-            extra_css: files
-                .statics
-                .contains_key(EXTRA_CSS)
-                .then(|| ctx.url(EXTRA_CSS)),
-        };
+        let globals = site_globals(
+            &ctx,
+            tera.contains_template(search::TEMPLATE),
+            files.statics.contains_key(EXTRA_CSS),
+        );
         let site_globals = tera::Value::from_serializable(&globals);
         tera.global_context()
             .insert_value("site", site_globals.clone());
@@ -574,6 +454,144 @@ impl<'a> Renderer<'a> {
             },
         };
         Ok((OutputFile { path, bytes }, text))
+    }
+}
+
+/// The theme's strings for the site's language over the Chinese ones (every key needed), or the
+/// error naming the theme's `i18n/` folder.
+fn load_strings(site: &Site, i18n: &BTreeMap<String, String>) -> Result<Strings, Vec<Diagnostic>> {
+    let lang = site.config.language;
+    let base_strings = i18n.get("zh-Hans").cloned().unwrap_or_default();
+    strings::parse(
+        &base_strings,
+        i18n.get(lang.tag()).map(String::as_str),
+        lang,
+    )
+    .map_err(|m| {
+        vec![Diagnostic::new(
+            format!("themes/{}/i18n/", site.config.theme),
+            1,
+            1,
+            m,
+        )]
+    })
+}
+
+/// The theme's templates parsed, with the ones every site needs; a syntax error or a missing
+/// template is reported in the theme's file.
+fn load_templates(
+    site: &Site,
+    templates: BTreeMap<String, (String, String)>,
+) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let names: BTreeMap<String, String> = templates
+        .iter()
+        .map(|(n, (_, shown))| (n.clone(), shown.clone()))
+        .collect();
+    let list: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
+    if let Err(err) = tera.add_raw_templates(list) {
+        return Err(vec![template_error(&err, &names)]);
+    }
+    for needed in [
+        "index.html",
+        "report.html",
+        "pledge.html",
+        "news.html",
+        "page.html",
+        "404.html",
+    ] {
+        if !tera.contains_template(needed) {
+            return Err(vec![Diagnostic::new(
+                format!("themes/{}/templates/{needed}", site.config.theme),
+                1,
+                1,
+                "template missing: the theme must provide it",
+            )]);
+        }
+    }
+    Ok(tera)
+}
+
+/// The global `site` of every template: navigation (with search when the theme has its page),
+/// free pages, jurisdictions, categories, statuses, feed and data links, `extra.css`.
+fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals<'s> {
+    let (site, strings) = (ctx.site, ctx.s);
+    let mut nav = vec![
+        Link {
+            title: strings.get("nav_pledges"),
+            url: ctx.url(&route::section(routes::PLEDGES)),
+        },
+        Link {
+            title: strings.get("nav_reports"),
+            url: ctx.url(&route::section(routes::REPORTS)),
+        },
+        Link {
+            title: strings.get("nav_news"),
+            url: ctx.url(&route::section(routes::NEWS)),
+        },
+        Link {
+            title: strings.get("nav_jurisdictions"),
+            url: ctx.url(&route::section(routes::JURISDICTIONS)),
+        },
+    ];
+    if search {
+        nav.push(Link {
+            title: strings.get("nav_search"),
+            url: ctx.url(&route::section(routes::SEARCH)),
+        });
+    }
+    let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
+    page_order.sort_by_key(|&i| {
+        (
+            site.pages[i].weight.unwrap_or(i64::MAX),
+            site.pages[i].path.clone(),
+        )
+    });
+    let pages: Vec<Link> = page_order
+        .iter()
+        .filter(|&&i| !site.pages[i].path.contains('/'))
+        .map(|&i| Link {
+            title: site.pages[i].title.clone(),
+            url: ctx.url(&route::page(site, i)),
+        })
+        .collect();
+    nav.extend(pages.iter().take(3).cloned());
+    SiteGlobals {
+        title: &site.config.title,
+        description: site.config.description.as_deref(),
+        base: &site.config.base_path,
+        base_url: &site.config.base_url,
+        lang: site.config.language.tag(),
+        nav,
+        pages,
+        jurisdictions: (0..site.jurisdictions.len())
+            .map(|j| Link {
+                title: site.jurisdictions[j].name.clone(),
+                url: ctx.url(&route::jurisdiction(site, j)),
+            })
+            .collect(),
+        categories: (0..site.categories.len())
+            .map(|c| Link {
+                title: site.categories[c].name.clone(),
+                url: ctx.url(&route::category(site, c)),
+            })
+            .collect(),
+        statuses: ctx.statuses(),
+        feed_url: ctx.url(routes::FEED),
+        data: [
+            "pledges.json",
+            "pledges.csv",
+            "indicators.json",
+            "indicators.csv",
+        ]
+        .iter()
+        .map(|f| Link {
+            title: f.to_string(),
+            url: ctx.url(&format!("{}/{f}", routes::DATA)),
+        })
+        .collect(),
+        extra_css: extra_css.then(|| ctx.url(EXTRA_CSS)),
     }
 }
 
