@@ -3,7 +3,7 @@
 //!
 //! Every rebuild still loads and validates the whole site (from a cache of parsed files, see
 //! [`content::Cache`]), so errors are found exactly as `build` finds them. It then sums up the
-//! inputs of every job ([`Renderer::fingerprints`]) and compares them with the numbers of the
+//! inputs of every job ([`crate::render::Renderer::job_fingerprints`]) and compares them with the numbers of the
 //! files now served: when the site-wide part is unchanged, only the jobs whose number changed
 //! are rendered, in memory, and written over the served files in place while requests wait
 //! ([`Session::files_lock`]: a request never reads half a file). When the site-wide part
@@ -109,7 +109,7 @@ impl Session {
     /// [`Session::rebuild`] after a file watcher reported `changed` paths (when it could name
     /// them all): edited content files are read again without walking the site folder, and
     /// when they are all news files the model of the last build is patched
-    /// ([`model::patch::patch_news`]) instead of validating the whole site again.
+    /// ([`patch_news`]) instead of validating the whole site again.
     pub fn rebuild_changed(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
         let result = self.rebuild_inner(changed);
         if result.is_err() {

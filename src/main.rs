@@ -14,8 +14,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> std::process::ExitCode {
     // Memory freed is given back to the system after 10 ms instead of mimalloc v3's 1 s: a
     // build frees and allocates hundreds of megabytes as it goes from loading to rendering,
-    // and with the long delay both stay resident at once (100k pledges: peak 1,197 → ~1,015
-    // MiB, no slower; measured in benches/notes.md).
+    // and with the long delay both stay resident at once (the peaks at 100k pledges are in
+    // benches/notes.md).
     // SAFETY: sets one integer option of the allocator, before any thread is started.
     unsafe {
         if libmimalloc_sys::mi_version() >= 20000 {
@@ -23,8 +23,8 @@ fn main() -> std::process::ExitCode {
         }
     }
     // No transparent huge pages for this process. mimalloc asks for them on its arenas, and a
-    // huge page partly in use stays resident whole: the peak of a 100k-pledge build is 885-887
-    // MiB with them and 831-833 MiB without, no slower (benches/notes.md, sixth session).
+    // huge page partly in use stays resident whole, which raises the peak of a large build and
+    // makes it no faster (benches/notes.md, sixth session).
     #[cfg(any(target_os = "linux", target_os = "android"))]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     // SAFETY: `mi_collect` only frees memory the calling thread's heap no longer uses.

@@ -4,8 +4,8 @@
 //! dropped on the calling thread. An allocator that keeps memory per thread (mimalloc, which the
 //! binary uses) holds what one thread frees of another's until that thread next asks for memory
 //! or collects. Without a forced collection, two to three large builds in five (100k pledges)
-//! kept all of it: a peak of 914–981 MiB after loading instead of 831–833, and up to 1,059 MiB
-//! by the end of rendering (benches/notes.md, sixth session). The binary registers its
+//! kept all of it, with a higher peak after loading and by the end of rendering
+//! (benches/notes.md, sixth session). The binary registers its
 //! allocator's collection here; the library and its tests, on the system allocator, register
 //! none.
 

@@ -370,6 +370,11 @@ impl Status {
         Status::CarriedOver,
     ];
 
+    /// Its position in [`Status::ALL`].
+    pub fn pos(self) -> usize {
+        self as usize
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Status::Unrated => "unrated",
@@ -444,6 +449,13 @@ impl Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_position_is_its_place_in_all() {
+        for (i, s) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(s.pos(), i, "{s:?}");
+        }
+    }
 
     #[test]
     fn dates_display_as_chrono_formats_them() {

@@ -1,6 +1,7 @@
 //! The validated site model: every reference resolved to an index, every computed field filled.
 
 pub mod build;
+pub mod index;
 pub mod met;
 pub mod patch;
 pub mod unparsed;

@@ -329,8 +329,8 @@ pub fn pledges_csv(site: &Site) -> Vec<u8> {
     in_memory(|w| write_pledges_csv(site, w))
 }
 
-/// [`pledges_json`] written into `w` row by row: a build does not hold the whole file (118 MB
-/// at 100k pledges; it and the CSV file, made at once in memory, were the build's peak).
+/// [`pledges_json`] written into `w` row by row: a build does not hold the whole file (made at
+/// once in memory, it and the CSV file were the build's peak at 100k pledges: benches/notes.md).
 pub fn write_pledges_json<W: Write + ?Sized>(site: &Site, w: &mut W) -> std::io::Result<()> {
     write_json_rows(
         w,

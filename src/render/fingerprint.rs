@@ -10,7 +10,7 @@
 //! only renders a page more. `tests/incremental.rs` checks that an incremental rebuild after each kind
 //! of edit gives the same bytes as a full build.
 
-use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count, status_pos};
+use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
 use crate::model::Report;
 use crate::model::patch::Patched;
 use rustc_hash::FxHasher;
@@ -78,7 +78,7 @@ fn totals(r: &Renderer, list: &[usize]) -> u64 {
             Some(true) => 1,
             Some(false) => 2,
         };
-        counts[status_pos(p.status)][met] += 1;
+        counts[p.status.pos()][met] += 1;
     }
     let quantified = list
         .iter()
@@ -172,17 +172,15 @@ impl Renderer<'_> {
         inp.global = self.global(inp.ids, theme);
     }
 
-    /// The global number (a change of it means every file changes) and one number per job.
-    /// `theme` is a hash of the theme's files ([`super::theme::ThemeFiles::fingerprint`]).
-    pub fn fingerprints(&self, jobs: &[Job], theme: u64) -> (u64, Vec<u64>) {
-        let inp = self.inputs(theme);
-        (inp.global, self.job_fingerprints(jobs, &inp))
-    }
-
     /// One number per job, from the entities' numbers.
     pub fn job_fingerprints(&self, jobs: &[Job], inp: &Inputs) -> Vec<u64> {
         use rayon::prelude::*;
-        let cat_totals: Vec<u64> = self.by_category.iter().map(|l| totals(self, l)).collect();
+        let cat_totals: Vec<u64> = self
+            .index
+            .by_category
+            .iter()
+            .map(|l| totals(self, l))
+            .collect();
         jobs.par_iter()
             .map(|job| {
                 let mut h = FxHasher::default();
@@ -211,9 +209,9 @@ impl Renderer<'_> {
         let pages = |l: &Vec<usize>| pages_count(l.len(), PLEDGES_PER_PAGE);
         hash_of(&(
             inp.global,
-            self.by_status.iter().map(pages).collect::<Vec<_>>(),
-            self.by_category.iter().map(pages).collect::<Vec<_>>(),
-            pages(&self.overdue),
+            self.index.by_status.iter().map(pages).collect::<Vec<_>>(),
+            self.index.by_category.iter().map(pages).collect::<Vec<_>>(),
+            pages(&self.index.overdue),
         ))
     }
 

@@ -14,6 +14,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::Site;
+use crate::model::index::SiteIndex;
 use crate::routes;
 use crate::types::Status;
 use serde::Serialize;
@@ -97,17 +98,8 @@ pub struct Renderer<'a> {
     strings: Strings,
     statics: BTreeMap<String, StaticSource>,
     assets: assets::Assets,
-    by_status: Vec<Vec<usize>>,
-    by_category: Vec<Vec<usize>>,
-    by_jurisdiction: Vec<Vec<usize>>,
-    all_pledges: Vec<usize>,
-    reports_of: Vec<Vec<usize>>,
-    children_of: Vec<Vec<usize>>,
-    indicators_of: Vec<Vec<usize>>,
-    /// Pledges by (jurisdiction, target metric), for year-over-year links.
-    same_metric: rustc_hash::FxHashMap<(usize, &'a str), Vec<usize>>,
-    overdue: Vec<usize>,
-    news_newest_first: Vec<usize>,
+    /// The lists of pledges, reports, news … that pages show.
+    index: SiteIndex<'a>,
     shared: SharedViews,
 }
 
@@ -136,60 +128,15 @@ fn pages_count(n: usize, per: usize) -> usize {
 impl<'a> Renderer<'a> {
     /// Set up templates and strings; template syntax errors are reported here, all at once.
     pub fn new(site: &'a Site, files: ThemeFiles) -> Result<Self, Vec<Diagnostic>> {
-        let lang = site.config.language;
-        let base_strings = files.i18n.get("zh-Hans").cloned().unwrap_or_default();
-        let strings = strings::parse(
-            &base_strings,
-            files.i18n.get(lang.tag()).map(String::as_str),
-            lang,
-        )
-        .map_err(|m| {
-            vec![Diagnostic::new(
-                format!("themes/{}/i18n/", site.config.theme),
-                1,
-                1,
-                m,
-            )]
-        })?;
-
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        let strings = load_strings(site, &files.i18n)?;
         // Before the templates are added: they are checked for unknown functions then.
         let assets = assets::hash_all(
             &files.statics,
             &[("syntax.css", markdown::code_css().into_bytes())],
         )?;
+        let mut tera = Tera::new();
         register_asset_url(&mut tera, &site.config.base_path, &files.statics, &assets);
-        let names: BTreeMap<String, String> = files
-            .templates
-            .iter()
-            .map(|(n, (_, shown))| (n.clone(), shown.clone()))
-            .collect();
-        let list: Vec<(String, String)> = files
-            .templates
-            .into_iter()
-            .map(|(n, (t, _))| (n, t))
-            .collect();
-        if let Err(err) = tera.add_raw_templates(list) {
-            return Err(vec![template_error(&err, &names)]);
-        }
-        for needed in [
-            "index.html",
-            "report.html",
-            "pledge.html",
-            "news.html",
-            "page.html",
-            "404.html",
-        ] {
-            if !tera.contains_template(needed) {
-                return Err(vec![Diagnostic::new(
-                    format!("themes/{}/templates/{needed}", site.config.theme),
-                    1,
-                    1,
-                    "template missing: the theme must provide it",
-                )]);
-            }
-        }
+        let mut tera = load_templates(site, tera, files.templates)?;
         let shared = SharedViews::new(site);
         let ctx = Ctx {
             site,
@@ -197,132 +144,16 @@ impl<'a> Renderer<'a> {
             base: &site.config.base_path,
             shared: &shared,
         };
-        let mut nav = vec![
-            Link {
-                title: strings.get("nav_pledges"),
-                url: ctx.url(&route::section(routes::PLEDGES)),
-            },
-            Link {
-                title: strings.get("nav_reports"),
-                url: ctx.url(&route::section(routes::REPORTS)),
-            },
-            Link {
-                title: strings.get("nav_news"),
-                url: ctx.url(&route::section(routes::NEWS)),
-            },
-            Link {
-                title: strings.get("nav_jurisdictions"),
-                url: ctx.url(&route::section(routes::JURISDICTIONS)),
-            },
-        ];
-        if tera.contains_template(search::TEMPLATE) {
-            nav.push(Link {
-                title: strings.get("nav_search"),
-                url: ctx.url(&route::section(routes::SEARCH)),
-            });
-        }
-        let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
-        page_order.sort_by_key(|&i| {
-            (
-                site.pages[i].weight.unwrap_or(i64::MAX),
-                site.pages[i].path.clone(),
-            )
-        });
-        let pages: Vec<Link> = page_order
-            .iter()
-            .filter(|&&i| !site.pages[i].path.contains('/'))
-            .map(|&i| Link {
-                title: site.pages[i].title.clone(),
-                url: ctx.url(&route::page(site, i)),
-            })
-            .collect();
-        nav.extend(pages.iter().take(3).cloned());
-        let globals = SiteGlobals {
-            title: &site.config.title,
-            description: site.config.description.as_deref(),
-            base: &site.config.base_path,
-            base_url: &site.config.base_url,
-            lang: lang.tag(),
-            nav,
-            pages,
-            jurisdictions: (0..site.jurisdictions.len())
-                .map(|j| Link {
-                    title: site.jurisdictions[j].name.clone(),
-                    url: ctx.url(&route::jurisdiction(site, j)),
-                })
-                .collect(),
-            categories: (0..site.categories.len())
-                .map(|c| Link {
-                    title: site.categories[c].name.clone(),
-                    url: ctx.url(&route::category(site, c)),
-                })
-                .collect(),
-            statuses: ctx.statuses(),
-            feed_url: ctx.url(routes::FEED),
-            data: [
-                "pledges.json",
-                "pledges.csv",
-                "indicators.json",
-                "indicators.csv",
-            ]
-            .iter()
-            .map(|f| Link {
-                title: f.to_string(),
-                url: ctx.url(&format!("{}/{f}", routes::DATA)),
-            })
-            .collect(),
-            extra_css: files
-                .statics
-                .contains_key(EXTRA_CSS)
-                .then(|| ctx.url(EXTRA_CSS)),
-        };
+        let globals = site_globals(
+            &ctx,
+            tera.contains_template(search::TEMPLATE),
+            files.statics.contains_key(EXTRA_CSS),
+        );
         let site_globals = tera::Value::from_serializable(&globals);
         tera.global_context()
             .insert_value("site", site_globals.clone());
         tera.global_context().insert("t", &strings.0);
 
-        let mut by_status = vec![Vec::new(); Status::ALL.len()];
-        let mut by_category = vec![Vec::new(); site.categories.len()];
-        let mut by_jurisdiction = vec![Vec::new(); site.jurisdictions.len()];
-        for (i, p) in site.pledges.iter().enumerate() {
-            by_status[status_pos(p.status)].push(i);
-            by_category[p.category].push(i);
-            by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
-        }
-        let mut reports_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (r, rep) in site.reports.iter().enumerate() {
-            reports_of[rep.jurisdiction].push(r);
-        }
-        let mut children_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (k, j) in site.jurisdictions.iter().enumerate() {
-            if let Some(p) = j.parent {
-                children_of[p].push(k);
-            }
-        }
-        let mut indicators_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (i, ind) in site.indicators.iter().enumerate() {
-            indicators_of[ind.jurisdiction].push(i);
-        }
-        let all_pledges = (0..site.pledges.len()).collect();
-        let mut same_metric: rustc_hash::FxHashMap<(usize, &str), Vec<usize>> = Default::default();
-        for (i, p) in site.pledges.iter().enumerate() {
-            if let Some(t) = &p.target {
-                same_metric
-                    .entry((site.reports[p.report].jurisdiction, t.metric.as_str()))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        for list in same_metric.values_mut() {
-            list.sort_by_key(|&i| (site.reports[site.pledges[i].report].year, i));
-        }
-        let overdue = site.overdue();
-        // Newest first, then by slug: the news items are in slug order, so a stable sort by
-        // date alone gives that. Comparing slugs was most of setting up the renderer for each
-        // `serve` rebuild at 10k pledges (10-11 ms; 5-6 ms now, with `same_metric` hashed by Fx).
-        debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
-        let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
-        news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
         let renderer = Renderer {
             site,
             tera,
@@ -330,16 +161,7 @@ impl<'a> Renderer<'a> {
             strings,
             statics: files.statics,
             assets,
-            by_status,
-            by_category,
-            by_jurisdiction,
-            all_pledges,
-            reports_of,
-            children_of,
-            indicators_of,
-            same_metric,
-            overdue,
-            news_newest_first,
+            index: SiteIndex::new(site),
             shared,
         };
         let conflicts = renderer.path_conflicts(&files.static_files);
@@ -435,17 +257,19 @@ impl<'a> Renderer<'a> {
         for p in 0..site.pledges.len() {
             html.extend([PageKind::Pledge(p), PageKind::Embed(p)]);
         }
-        html.extend((1..=pages_count(self.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue));
+        html.extend(
+            (1..=pages_count(self.index.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue),
+        );
         html.extend((0..site.news.len()).map(PageKind::News));
         for j in 0..site.jurisdictions.len() {
             html.extend([PageKind::Jurisdiction(j), PageKind::Compare(j)]);
         }
         for c in 0..site.categories.len() {
-            let pages = pages_count(self.by_category[c].len(), PLEDGES_PER_PAGE);
+            let pages = pages_count(self.index.by_category[c].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Category(c, n)));
         }
         for (k, &st) in Status::ALL.iter().enumerate() {
-            let pages = pages_count(self.by_status[k].len(), PLEDGES_PER_PAGE);
+            let pages = pages_count(self.index.by_status[k].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Status(st, n)));
         }
         html.extend((0..site.pages.len()).map(PageKind::Page));
@@ -685,8 +509,142 @@ fn register_asset_url(
     );
 }
 
-fn status_pos(s: Status) -> usize {
-    Status::ALL.iter().position(|&x| x == s).unwrap_or(0)
+/// The theme's strings for the site's language over the Chinese ones (every key needed), or the
+/// error naming the theme's `i18n/` folder.
+fn load_strings(site: &Site, i18n: &BTreeMap<String, String>) -> Result<Strings, Vec<Diagnostic>> {
+    let lang = site.config.language;
+    let base_strings = i18n.get("zh-Hans").cloned().unwrap_or_default();
+    strings::parse(
+        &base_strings,
+        i18n.get(lang.tag()).map(String::as_str),
+        lang,
+    )
+    .map_err(|m| {
+        vec![Diagnostic::new(
+            format!("themes/{}/i18n/", site.config.theme),
+            1,
+            1,
+            m,
+        )]
+    })
+}
+
+/// The theme's templates parsed, with the ones every site needs; a syntax error or a missing
+/// template is reported in the theme's file.
+fn load_templates(
+    site: &Site,
+    mut tera: Tera,
+    templates: BTreeMap<String, (String, String)>,
+) -> Result<Tera, Vec<Diagnostic>> {
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let names: BTreeMap<String, String> = templates
+        .iter()
+        .map(|(n, (_, shown))| (n.clone(), shown.clone()))
+        .collect();
+    let list: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
+    if let Err(err) = tera.add_raw_templates(list) {
+        return Err(vec![template_error(&err, &names)]);
+    }
+    for needed in [
+        "index.html",
+        "report.html",
+        "pledge.html",
+        "news.html",
+        "page.html",
+        "404.html",
+    ] {
+        if !tera.contains_template(needed) {
+            return Err(vec![Diagnostic::new(
+                format!("themes/{}/templates/{needed}", site.config.theme),
+                1,
+                1,
+                "template missing: the theme must provide it",
+            )]);
+        }
+    }
+    Ok(tera)
+}
+
+/// The global `site` of every template: navigation (with search when the theme has its page),
+/// free pages, jurisdictions, categories, statuses, feed and data links, `extra.css`.
+fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals<'s> {
+    let (site, strings) = (ctx.site, ctx.s);
+    let mut nav = vec![
+        Link {
+            title: strings.get("nav_pledges"),
+            url: ctx.url(&route::section(routes::PLEDGES)),
+        },
+        Link {
+            title: strings.get("nav_reports"),
+            url: ctx.url(&route::section(routes::REPORTS)),
+        },
+        Link {
+            title: strings.get("nav_news"),
+            url: ctx.url(&route::section(routes::NEWS)),
+        },
+        Link {
+            title: strings.get("nav_jurisdictions"),
+            url: ctx.url(&route::section(routes::JURISDICTIONS)),
+        },
+    ];
+    if search {
+        nav.push(Link {
+            title: strings.get("nav_search"),
+            url: ctx.url(&route::section(routes::SEARCH)),
+        });
+    }
+    let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
+    page_order.sort_by_key(|&i| {
+        (
+            site.pages[i].weight.unwrap_or(i64::MAX),
+            site.pages[i].path.clone(),
+        )
+    });
+    let pages: Vec<Link> = page_order
+        .iter()
+        .filter(|&&i| !site.pages[i].path.contains('/'))
+        .map(|&i| Link {
+            title: site.pages[i].title.clone(),
+            url: ctx.url(&route::page(site, i)),
+        })
+        .collect();
+    nav.extend(pages.iter().take(3).cloned());
+    SiteGlobals {
+        title: &site.config.title,
+        description: site.config.description.as_deref(),
+        base: &site.config.base_path,
+        base_url: &site.config.base_url,
+        lang: site.config.language.tag(),
+        nav,
+        pages,
+        jurisdictions: (0..site.jurisdictions.len())
+            .map(|j| Link {
+                title: site.jurisdictions[j].name.clone(),
+                url: ctx.url(&route::jurisdiction(site, j)),
+            })
+            .collect(),
+        categories: (0..site.categories.len())
+            .map(|c| Link {
+                title: site.categories[c].name.clone(),
+                url: ctx.url(&route::category(site, c)),
+            })
+            .collect(),
+        statuses: ctx.statuses(),
+        feed_url: ctx.url(routes::FEED),
+        data: [
+            "pledges.json",
+            "pledges.csv",
+            "indicators.json",
+            "indicators.csv",
+        ]
+        .iter()
+        .map(|f| Link {
+            title: f.to_string(),
+            url: ctx.url(&format!("{}/{f}", routes::DATA)),
+        })
+        .collect(),
+        extra_css: extra_css.then(|| ctx.url(EXTRA_CSS)),
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

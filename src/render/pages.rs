@@ -10,9 +10,9 @@
 //! that part of the model; `tests/incremental.rs` compares incremental and full builds.
 
 use super::fingerprint::Inputs;
+use super::search;
 use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
-use super::{search, status_pos};
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::routes;
@@ -191,15 +191,15 @@ impl Renderer<'_> {
         (0..site.jurisdictions.len())
             .filter(|&j| {
                 !only_active
-                    || !self.by_jurisdiction[j].is_empty()
-                    || !self.reports_of[j].is_empty()
+                    || !self.index.by_jurisdiction[j].is_empty()
+                    || !self.index.reports_of[j].is_empty()
             })
             .map(|j| TotalsRow {
                 link: Link {
                     title: site.jurisdictions[j].name.clone(),
                     url: c.url(&route::jurisdiction(site, j)),
                 },
-                totals: c.totals(self.by_jurisdiction[j].iter().copied()),
+                totals: c.totals(self.index.by_jurisdiction[j].iter().copied()),
             })
             .collect()
     }
@@ -213,7 +213,7 @@ impl Renderer<'_> {
                     title: site.categories[k].name.clone(),
                     url: c.url(&route::category(site, k)),
                 },
-                totals: c.totals(self.by_category[k].iter().copied()),
+                totals: c.totals(self.index.by_category[k].iter().copied()),
             })
             .collect()
     }
@@ -262,16 +262,18 @@ impl Renderer<'_> {
             chart: c.status_chart(&totals),
             totals,
             overdue: self
+                .index
                 .overdue
                 .iter()
                 .take(HOME_LATEST)
                 .map(|&i| c.card(i))
                 .collect(),
-            overdue_count: self.overdue.len(),
+            overdue_count: self.index.overdue.len(),
             data_date: site.data_date.map(|d| d.to_string()),
             jurisdiction_rows: self.jurisdiction_rows(true),
             category_rows: self.category_rows(),
             latest_news: self
+                .index
                 .news_newest_first
                 .iter()
                 .take(HOME_LATEST)
@@ -285,7 +287,7 @@ impl Renderer<'_> {
     fn latest_updates(&self, n: usize) -> Vec<LatestUpdate> {
         let c = self.ctx();
         let mut out = Vec::new();
-        for &ni in &self.news_newest_first {
+        for &ni in &self.index.news_newest_first {
             for up in &self.site.news[ni].updates {
                 out.push(LatestUpdate {
                     pledge: c.card(up.pledge),
@@ -424,10 +426,10 @@ impl Renderer<'_> {
     fn list_of(&self, kind: &PageKind) -> Option<(&[usize], String, usize)> {
         let site = self.site;
         Some(match *kind {
-            PageKind::Pledges(n) => (&self.all_pledges, route::section(routes::PLEDGES), n),
-            PageKind::Overdue(n) => (&self.overdue, route::section(routes::OVERDUE), n),
-            PageKind::Category(k, n) => (&self.by_category[k], route::category(site, k), n),
-            PageKind::Status(st, n) => (&self.by_status[status_pos(st)], route::status(st), n),
+            PageKind::Pledges(n) => (&self.index.all_pledges, route::section(routes::PLEDGES), n),
+            PageKind::Overdue(n) => (&self.index.overdue, route::section(routes::OVERDUE), n),
+            PageKind::Category(k, n) => (&self.index.by_category[k], route::category(site, k), n),
+            PageKind::Status(st, n) => (&self.index.by_status[st.pos()], route::status(st), n),
             _ => return None,
         })
     }
@@ -495,7 +497,7 @@ impl Renderer<'_> {
         }
         match *kind {
             PageKind::Category(k, _) => {
-                list.totals = Some(c.totals(self.by_category[k].iter().copied()));
+                list.totals = Some(c.totals(self.index.by_category[k].iter().copied()));
             }
             PageKind::Status(st, _) => list.status_key = Some(st.key()),
             _ => {}
@@ -558,7 +560,8 @@ impl Renderer<'_> {
             .target
             .as_ref()
             .and_then(|t| {
-                self.same_metric
+                self.index
+                    .same_metric
                     .get(&(site.reports[pl.report].jurisdiction, t.metric.as_str()))
             })
             .map_or(&[][..], |v| v.as_slice());
@@ -596,6 +599,7 @@ impl Renderer<'_> {
         }
         if let Some(t) = &pl.target
             && let Some(same) = self
+                .index
                 .same_metric
                 .get(&(site.reports[pl.report].jurisdiction, t.metric.as_str()))
         {
@@ -630,6 +634,7 @@ impl Renderer<'_> {
         NewsListContext {
             meta: self.meta(route, kind, self.strings.get("news_title")),
             news_list: self
+                .index
                 .news_newest_first
                 .iter()
                 .skip((n - 1) * NEWS_PER_PAGE)
@@ -648,6 +653,7 @@ impl Renderer<'_> {
         let len = self.site.news.len();
         (len, n, pages_count(len, NEWS_PER_PAGE)).hash(h);
         for &i in self
+            .index
             .news_newest_first
             .iter()
             .skip((n - 1) * NEWS_PER_PAGE)
@@ -792,7 +798,7 @@ impl Renderer<'_> {
     fn jurisdiction(&self, route: &str, kind: &PageKind, j: usize) -> JurisdictionContext {
         let (site, c) = (self.site, self.ctx());
         let jur = &site.jurisdictions[j];
-        let (years, indicators) = c.indicator_rows(&self.indicators_of[j]);
+        let (years, indicators) = c.indicator_rows(&self.index.indicators_of[j]);
         let link = |k: usize| Link {
             title: site.jurisdictions[k].name.clone(),
             url: c.url(&route::jurisdiction(site, k)),
@@ -801,12 +807,12 @@ impl Renderer<'_> {
             meta: self.meta(route, kind, jur.name.clone()),
             name: jur.name.clone(),
             parent: jur.parent.map(link),
-            children: self.children_of[j].iter().map(|&k| link(k)).collect(),
-            reports: self.reports_of[j]
+            children: self.index.children_of[j].iter().map(|&k| link(k)).collect(),
+            reports: self.index.reports_of[j]
                 .iter()
                 .map(|&r| self.report_row(r))
                 .collect(),
-            totals: c.totals(self.by_jurisdiction[j].iter().copied()),
+            totals: c.totals(self.index.by_jurisdiction[j].iter().copied()),
             years,
             indicators,
             compare_url: c.url(&route::compare(site, j)),
@@ -816,8 +822,8 @@ impl Renderer<'_> {
     fn compare(&self, route: &str, kind: &PageKind, j: usize) -> CompareContext {
         let (site, c) = (self.site, self.ctx());
         let jur = &site.jurisdictions[j];
-        let (years, indicators) = c.indicator_rows(&self.indicators_of[j]);
-        let (metric_years, metrics) = c.metric_rows(&self.by_jurisdiction[j]);
+        let (years, indicators) = c.indicator_rows(&self.index.indicators_of[j]);
+        let (metric_years, metrics) = c.metric_rows(&self.index.by_jurisdiction[j]);
         CompareContext {
             meta: self.meta(
                 route,
@@ -836,13 +842,13 @@ impl Renderer<'_> {
     /// Both pages: the jurisdiction's reports' headers, its pledges' cards, its indicators and
     /// the reports and news items they cite.
     fn jurisdiction_inputs(&self, inp: &Inputs, h: &mut FxHasher, j: usize) {
-        for &r in &self.reports_of[j] {
+        for &r in &self.index.reports_of[j] {
             inp.report_head[r].hash(h);
         }
-        for &i in &self.by_jurisdiction[j] {
+        for &i in &self.index.by_jurisdiction[j] {
             inp.card[i].hash(h);
         }
-        for &i in &self.indicators_of[j] {
+        for &i in &self.index.indicators_of[j] {
             inp.indicator[i].hash(h);
             for y in &self.site.indicators[i].years {
                 let sources = [

@@ -380,10 +380,6 @@ pub fn num(n: Num) -> String {
     n.to_string()
 }
 
-fn status_index(s: Status) -> usize {
-    Status::ALL.iter().position(|&x| x == s).unwrap_or(0)
-}
-
 fn percent(part: usize, total: usize) -> String {
     if total == 0 {
         "0".into()
@@ -412,7 +408,7 @@ impl<'a> Ctx<'a> {
 
     /// [`Ctx::status`], made once per build.
     pub fn shared_status(&self, s: Status) -> Shared<StatusView> {
-        self.shared.statuses[status_index(s)]
+        self.shared.statuses[s.pos()]
             .get_or_init(|| Shared::new(&self.status(s)))
             .clone()
     }
@@ -682,7 +678,7 @@ impl<'a> Ctx<'a> {
         for i in pledges {
             let p = &self.site.pledges[i];
             total += 1;
-            counts[status_index(p.status)] += 1;
+            counts[p.status.pos()] += 1;
             if p.target.is_some() {
                 quantified += 1;
             }
@@ -694,7 +690,7 @@ impl<'a> Ctx<'a> {
         }
         Totals {
             total,
-            completed: counts[status_index(Status::Completed)],
+            completed: counts[Status::Completed.pos()],
             by_status: Status::ALL
                 .iter()
                 .zip(counts)

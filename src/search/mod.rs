@@ -70,9 +70,9 @@ pub fn fold_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// Document records per file of `search/d/`. Results are scattered over the documents, so the
-/// first page of 20 results fetches about 17 chunks whatever their size: measured on the 10k
-/// portal, 4 a chunk costs a query 42 KiB (15 KiB gzipped) of records, 16 a chunk 158 KiB
-/// (35 KiB), one a file 12 KiB but 30,000 files (docs/search.md).
+/// first page of 20 results fetches about 17 chunks whatever their size: fewer records a chunk
+/// cost a query fewer bytes but make more files (the sizes measured on the 10k portal are in
+/// docs/search.md).
 pub const DOCS_PER_CHUNK: usize = 4;
 
 /// Characters of a document's text kept in its record for the excerpt; a longer text is cut
@@ -80,8 +80,8 @@ pub const DOCS_PER_CHUNK: usize = 4;
 pub const INLINE_TEXT_CHARS: usize = 600;
 
 /// Size aimed at for a token shard, in bytes of JSON (the average is ½–1× this, the count being
-/// a power of two). On the 10k portal: 4,096 shards, 34 KiB (9 KiB gzipped) of shards a query;
-/// 2,048 shards, 48 KiB (12 KiB); 8,192 shards, 28 KiB (7 KiB).
+/// a power of two); the bytes a query fetches for each shard count on the 10k portal are in
+/// docs/search.md.
 const SHARD_TARGET_BYTES: u64 = 12 << 10;
 
 /// JSON bytes per posting, as estimated to choose the number of shards before writing them.

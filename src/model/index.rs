@@ -1,0 +1,90 @@
+//! Site-wide indexes over the model (pledges by status, category, jurisdiction and metric; news
+//! newest first; …), computed once per build for the pages that list them.
+
+use super::Site;
+use crate::types::Status;
+use rustc_hash::FxHashMap as HashMap;
+
+/// Lists of model indexes, each sorted as the pages show it.
+pub struct SiteIndex<'a> {
+    /// Pledges by [`Status::pos`], in pledge order.
+    pub by_status: Vec<Vec<usize>>,
+    /// Pledges by category, in pledge order.
+    pub by_category: Vec<Vec<usize>>,
+    /// Pledges by their report's jurisdiction, in pledge order.
+    pub by_jurisdiction: Vec<Vec<usize>>,
+    /// Every pledge, in pledge order.
+    pub all_pledges: Vec<usize>,
+    /// Reports by jurisdiction, in report order.
+    pub reports_of: Vec<Vec<usize>>,
+    /// Jurisdictions by parent, in jurisdiction order.
+    pub children_of: Vec<Vec<usize>>,
+    /// Indicators by jurisdiction, in indicator order.
+    pub indicators_of: Vec<Vec<usize>>,
+    /// Pledges with a target by (jurisdiction, target metric), by report year then pledge, for
+    /// year-over-year links.
+    pub same_metric: HashMap<(usize, &'a str), Vec<usize>>,
+    /// [`Site::overdue`].
+    pub overdue: Vec<usize>,
+    /// News items newest first, then by slug.
+    pub news_newest_first: Vec<usize>,
+}
+
+impl<'a> SiteIndex<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let mut by_status = vec![Vec::new(); Status::ALL.len()];
+        let mut by_category = vec![Vec::new(); site.categories.len()];
+        let mut by_jurisdiction = vec![Vec::new(); site.jurisdictions.len()];
+        for (i, p) in site.pledges.iter().enumerate() {
+            by_status[p.status.pos()].push(i);
+            by_category[p.category].push(i);
+            by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
+        }
+        let mut reports_of = vec![Vec::new(); site.jurisdictions.len()];
+        for (r, rep) in site.reports.iter().enumerate() {
+            reports_of[rep.jurisdiction].push(r);
+        }
+        let mut children_of = vec![Vec::new(); site.jurisdictions.len()];
+        for (k, j) in site.jurisdictions.iter().enumerate() {
+            if let Some(p) = j.parent {
+                children_of[p].push(k);
+            }
+        }
+        let mut indicators_of = vec![Vec::new(); site.jurisdictions.len()];
+        for (i, ind) in site.indicators.iter().enumerate() {
+            indicators_of[ind.jurisdiction].push(i);
+        }
+        let all_pledges = (0..site.pledges.len()).collect();
+        // Hashed by Fx: this map is rebuilt for every `serve` rebuild.
+        let mut same_metric: HashMap<(usize, &str), Vec<usize>> = HashMap::default();
+        for (i, p) in site.pledges.iter().enumerate() {
+            if let Some(t) = &p.target {
+                same_metric
+                    .entry((site.reports[p.report].jurisdiction, t.metric.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for list in same_metric.values_mut() {
+            list.sort_by_key(|&i| (site.reports[site.pledges[i].report].year, i));
+        }
+        let overdue = site.overdue();
+        // Newest first, then by slug: the news items are in slug order, so a stable sort by
+        // date alone gives that, without comparing slugs.
+        debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
+        let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
+        news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
+        SiteIndex {
+            by_status,
+            by_category,
+            by_jurisdiction,
+            all_pledges,
+            reports_of,
+            children_of,
+            indicators_of,
+            same_metric,
+            overdue,
+            news_newest_first,
+        }
+    }
+}
