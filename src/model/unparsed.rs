@@ -2,7 +2,7 @@
 //! empty title and its jurisdictions against site.yaml, so that the editor sees those errors in
 //! the same run (a fresh `import` or `new news` leaves a date placeholder that stops parsing).
 
-use crate::content::{Loaded, locate};
+use crate::content::{Loaded, SourceFile, locate};
 use crate::diag::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,29 +28,37 @@ impl Unloaded<'_> {
     }
 }
 
-/// The [`Unloaded`] files of `loaded`.
-pub fn unloaded(loaded: &Loaded) -> Unloaded<'_> {
+/// The report and news files (`.md` in `content/reports/` or `content/news/`) that did not
+/// parse, each with whether it is a report.
+fn unparsed_files(loaded: &Loaded) -> impl Iterator<Item = (&SourceFile, bool)> {
     let parsed: BTreeSet<usize> = loaded
         .reports
         .iter()
         .map(|d| d.file.0)
         .chain(loaded.news.iter().map(|d| d.file.0))
         .collect();
+    loaded
+        .files
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| !parsed.contains(i))
+        .filter_map(|(_, file)| {
+            let is_report = file.rel.starts_with("content/reports/");
+            let is_news = file.rel.starts_with("content/news/");
+            ((is_report || is_news) && file.rel.ends_with(".md")).then_some((&**file, is_report))
+        })
+}
+
+/// The [`Unloaded`] files of `loaded`.
+pub fn unloaded(loaded: &Loaded) -> Unloaded<'_> {
     let mut out = Unloaded::default();
-    for (i, file) in loaded.files.iter().enumerate() {
+    for (file, is_report) in unparsed_files(loaded) {
         let rel = file.rel.as_str();
-        let Some(stem) = rel
-            .strip_suffix(".md")
-            .map(|r| r.rsplit('/').next().unwrap_or(r))
-        else {
-            continue;
-        };
-        if parsed.contains(&i) {
-            continue;
-        }
-        if rel.starts_with("content/reports/") {
+        let stem = rel.strip_suffix(".md").unwrap_or(rel);
+        let stem = stem.rsplit('/').next().unwrap_or(stem);
+        if is_report {
             out.reports.insert(stem, rel);
-        } else if rel.starts_with("content/news/") {
+        } else {
             out.news.insert(stem, rel);
         }
     }
@@ -64,19 +72,8 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         .site
         .as_ref()
         .map(|s| s.raw.jurisdictions.iter().map(|j| j.id.as_str()).collect());
-    let parsed: BTreeSet<usize> = loaded
-        .reports
-        .iter()
-        .map(|d| d.file.0)
-        .chain(loaded.news.iter().map(|d| d.file.0))
-        .collect();
     let mut out = Vec::new();
-    for (i, file) in loaded.files.iter().enumerate() {
-        let is_report = file.rel.starts_with("content/reports/");
-        let is_news = file.rel.starts_with("content/news/");
-        if parsed.contains(&i) || !(is_report || is_news) || !file.rel.ends_with(".md") {
-            continue;
-        }
+    for (file, is_report) in unparsed_files(loaded) {
         // Deep bracket nesting is refused before parsing, as the YAML scanner slows down with it;
         // anchors and aliases are, as serde_yaml would expand them (an alias bomb).
         if crate::content::too_deep(file.yaml_text()).is_some()
