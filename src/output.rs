@@ -9,12 +9,18 @@
 //! are done) from before they look for leftovers until their swap is done; each also locks its
 //! staging folder, and only unlocked leftovers are removed.
 
-use crate::render::OutputFile;
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+
+/// One file of the output: its path relative to the output folder, and its bytes.
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// The file duixian leaves in every output folder it writes; only such folders are replaced.
 pub const MARKER: &str = ".duixian-output";

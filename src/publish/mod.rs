@@ -12,9 +12,9 @@
 pub mod compress;
 pub mod manifest;
 
+use crate::output::OutputFile;
 use crate::output::WriteError;
 use crate::output::{MARKER, Staging};
-use crate::render::OutputFile;
 use anyhow::{Context as _, Result};
 use manifest::{Entry, Hash, Manifest, Stamp};
 use std::collections::BTreeSet;

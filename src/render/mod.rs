@@ -30,12 +30,9 @@ pub const HOME_LATEST: usize = 8;
 /// A site's (or theme's) own stylesheet, linked after the theme's when present.
 pub const EXTRA_CSS: &str = "extra.css";
 
-/// One file of the output: its path relative to the output folder, and its bytes.
-#[derive(Debug)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+/// Rendering returns output files; the type belongs to the output (`search` and `publish` use it
+/// without depending on rendering).
+pub use crate::output::OutputFile;
 
 /// A page whose template renders it.
 #[derive(Debug, Clone)]

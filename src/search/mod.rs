@@ -11,7 +11,7 @@
 pub mod postings;
 pub mod tokens;
 
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use anyhow::{Context as _, Result};
 use postings::Key;
 use postings::Postings;
