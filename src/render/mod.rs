@@ -566,30 +566,21 @@ fn load_templates(
 /// free pages, jurisdictions, categories, statuses, feed and data links, `extra.css`.
 fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals<'s> {
     let (site, strings) = (ctx.site, ctx.s);
-    let mut nav = vec![
-        Link {
-            title: strings.get("nav_pledges"),
-            url: ctx.url(&route::section(routes::PLEDGES)),
-        },
-        Link {
-            title: strings.get("nav_reports"),
-            url: ctx.url(&route::section(routes::REPORTS)),
-        },
-        Link {
-            title: strings.get("nav_news"),
-            url: ctx.url(&route::section(routes::NEWS)),
-        },
-        Link {
-            title: strings.get("nav_jurisdictions"),
-            url: ctx.url(&route::section(routes::JURISDICTIONS)),
-        },
+    let sections = [
+        ("nav_pledges", routes::PLEDGES),
+        ("nav_reports", routes::REPORTS),
+        ("nav_news", routes::NEWS),
+        ("nav_jurisdictions", routes::JURISDICTIONS),
+        ("nav_search", routes::SEARCH),
     ];
-    if search {
-        nav.push(Link {
-            title: strings.get("nav_search"),
-            url: ctx.url(&route::section(routes::SEARCH)),
-        });
-    }
+    let mut nav: Vec<Link> = sections
+        .iter()
+        .filter(|(_, section)| search || *section != routes::SEARCH)
+        .map(|&(key, section)| Link {
+            title: strings.get(key),
+            url: ctx.url(&route::section(section)),
+        })
+        .collect();
     let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
     page_order.sort_by_key(|&i| {
         (
