@@ -32,6 +32,7 @@
 //!    its level is corrected when the text starts with one of those numberings.
 
 use super::{files_with_ext, read_site, seed_name, shown, write_file, yaml_str};
+use crate::content::raw::RawSite;
 use crate::types::{Date, JurisdictionId, NewsSlug, ReportId};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -121,95 +122,131 @@ impl Para {
 
 /// Clean `text` (UTF-8, any line endings) into a Markdown body.
 pub fn clean(text: &str) -> Cleaned {
-    let mut changes = Changes::default();
-    let mut paras: Vec<Para> = Vec::new();
-    let mut current: Option<Para> = None;
-    // Widths of lines that are followed by another line of the same paragraph.
-    let mut inner_widths: Vec<usize> = Vec::new();
-    // A `上接` marker on a line of its own: the next paragraph continues another page.
-    let mut jump_in_pending = false;
-    let line_mode = one_paragraph_per_line(text);
-    changes.one_per_line = line_mode;
-    let flush = |current: &mut Option<Para>, paras: &mut Vec<Para>| {
-        if let Some(mut p) = current.take() {
-            p.numbered = p.atx.map_or_else(|| numbered_heading(&p.text), |_| None);
-            paras.push(p);
-        }
+    let mut changes = Changes {
+        one_per_line: one_paragraph_per_line(text),
+        ..Changes::default()
+    };
+    let mut split = Splitter {
+        line_mode: changes.one_per_line.is_some(),
+        ..Splitter::default()
     };
     for (i, raw_line) in text.split('\n').enumerate() {
-        let line_no = i + 1;
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        split.line(i + 1, raw_line, &mut changes.markers);
+    }
+    split.flush();
+    changes.lines_joined = split.lines_joined;
+    changes.column_width = column_width(split.inner_widths, split.paras.len());
+    let merged = join_across_blanks(split.paras, changes.column_width, &mut changes.blank_joins);
+    let out: Vec<String> = merged
+        .into_iter()
+        .map(|p| mark_heading(p, &mut changes.headings))
+        .collect();
+    let mut body = out.join("\n\n");
+    if !body.is_empty() {
+        body.push('\n');
+    }
+    Cleaned { body, changes }
+}
+
+/// Rules 1 and 2: the input's lines, markers dropped, gathered into paragraphs.
+#[derive(Default)]
+struct Splitter {
+    /// Web text: every line is a paragraph of its own.
+    line_mode: bool,
+    paras: Vec<Para>,
+    current: Option<Para>,
+    /// Widths of lines that are followed by another line of the same paragraph.
+    inner_widths: Vec<usize>,
+    /// Line breaks removed inside paragraphs.
+    lines_joined: usize,
+    /// A `上接` marker on a line of its own: the next paragraph continues another page.
+    jump_in_pending: bool,
+}
+
+impl Splitter {
+    /// End the current paragraph, noting whether it is shaped like a numbered heading.
+    fn flush(&mut self) {
+        if let Some(mut p) = self.current.take() {
+            p.numbered = p.atx.map_or_else(|| numbered_heading(&p.text), |_| None);
+            self.paras.push(p);
+        }
+    }
+
+    /// Take input line `line_no` (without its line ending); the markers dropped from it go
+    /// to `markers`.
+    fn line(&mut self, line_no: usize, raw_line: &str, markers: &mut Vec<Marker>) {
         let (without, found) = drop_markers(raw_line);
         let had_jump_in = found.iter().any(|m| is_jump_in(m));
         let had_jump_out = found.iter().any(|m| !is_jump_in(m));
         let leading_jump = had_jump_in && starts_with_marker(raw_line);
-        changes.markers.extend(found.into_iter().map(|text| Marker {
+        markers.extend(found.into_iter().map(|text| Marker {
             line: line_no,
             text,
         }));
         let line = without.trim();
         if line.is_empty() {
-            flush(&mut current, &mut paras);
-            if had_jump_out && let Some(p) = paras.last_mut() {
+            self.flush();
+            if had_jump_out && let Some(p) = self.paras.last_mut() {
                 p.ends_before_jump = true;
             }
-            jump_in_pending |= had_jump_in;
-            continue;
+            self.jump_in_pending |= had_jump_in;
+            return;
         }
-        let leading_jump = leading_jump || std::mem::take(&mut jump_in_pending);
-        if let Some(level) = atx_level(line) {
-            flush(&mut current, &mut paras);
-            current = Some(Para {
-                first_line: line_no,
-                text: line.to_string(),
-                last_line: line.to_string(),
-                atx: Some(level),
-                numbered: None,
-                starts_after_jump: leading_jump,
-                ends_before_jump: had_jump_out,
-            });
-            flush(&mut current, &mut paras);
-            continue;
+        let leading_jump = leading_jump || std::mem::take(&mut self.jump_in_pending);
+        let atx = atx_level(line);
+        // A Markdown heading stands alone. In web text every line is a paragraph; rule 3
+        // joins the few that stop mid-sentence.
+        if atx.is_some() || self.line_mode {
+            self.flush();
         }
-        if line_mode.is_some() {
-            // Web text: every line is a paragraph; rule 3 joins the few that stop mid-sentence.
-            flush(&mut current, &mut paras);
+        if let Some(p) = self.current.as_mut() {
+            self.inner_widths.push(width(&p.last_line));
+            push_joined(&mut p.text, line);
+            p.last_line = line.to_string();
+            p.ends_before_jump |= had_jump_out;
+            self.lines_joined += 1;
+            return;
         }
-        match current.as_mut() {
-            Some(p) => {
-                inner_widths.push(width(&p.last_line));
-                push_joined(&mut p.text, line);
-                p.last_line = line.to_string();
-                p.ends_before_jump |= had_jump_out;
-                changes.lines_joined += 1;
-            }
-            None => {
-                current = Some(Para {
-                    first_line: line_no,
-                    text: line.to_string(),
-                    last_line: line.to_string(),
-                    atx: None,
-                    numbered: None,
-                    starts_after_jump: leading_jump,
-                    ends_before_jump: had_jump_out,
-                })
-            }
+        self.current = Some(Para {
+            first_line: line_no,
+            text: line.to_string(),
+            last_line: line.to_string(),
+            atx,
+            numbered: None,
+            starts_after_jump: leading_jump,
+            ends_before_jump: had_jump_out,
+        });
+        if atx.is_some() {
+            self.flush();
         }
     }
-    flush(&mut current, &mut paras);
+}
 
-    // Narrow columns: enough lines inside paragraphs to know the column width.
-    if inner_widths.len() >= 10 && inner_widths.len() * 2 >= paras.len() {
+/// The column width of narrow-column text, the median width of lines inside paragraphs; none
+/// unless enough lines lie inside paragraphs to know it.
+fn column_width(mut inner_widths: Vec<usize>, paragraphs: usize) -> Option<usize> {
+    if inner_widths.len() >= 10 && inner_widths.len() * 2 >= paragraphs {
         inner_widths.sort_unstable();
-        changes.column_width = Some(inner_widths[inner_widths.len() / 2]);
+        Some(inner_widths[inner_widths.len() / 2])
+    } else {
+        None
     }
+}
 
+/// Rule 3: each paragraph that ends mid-sentence joined with the next one across the blank
+/// line; the joins are recorded in `joins`.
+fn join_across_blanks(
+    paras: Vec<Para>,
+    column_width: Option<usize>,
+    joins: &mut Vec<BlankJoin>,
+) -> Vec<Para> {
     let mut merged: Vec<Para> = Vec::with_capacity(paras.len());
     for p in paras {
         if let Some(prev) = merged.last_mut()
-            && continues(prev, &p, changes.column_width)
+            && continues(prev, &p, column_width)
         {
-            changes.blank_joins.push(BlankJoin {
+            joins.push(BlankJoin {
                 line: p.first_line,
                 before: tail(&prev.text, 12),
                 after: head(&p.text, 12),
@@ -221,43 +258,37 @@ pub fn clean(text: &str) -> Cleaned {
         }
         merged.push(p);
     }
+    merged
+}
 
-    let mut out: Vec<String> = Vec::with_capacity(merged.len());
-    for p in merged {
-        let text = match (p.atx, p.numbered) {
-            (Some(was), _) => {
-                let inner = p.text.trim_start_matches('#').trim();
-                match numbered_heading(inner) {
-                    Some(level) => {
-                        changes.headings.push(HeadingFound {
-                            line: p.first_line,
-                            level,
-                            text: inner.to_string(),
-                            was: Some(was),
-                        });
-                        format!("{} {inner}", "#".repeat(level as usize))
-                    }
-                    None => p.text,
-                }
-            }
-            (None, Some(level)) => {
-                changes.headings.push(HeadingFound {
-                    line: p.first_line,
-                    level,
-                    text: p.text.clone(),
-                    was: None,
-                });
-                format!("{} {}", "#".repeat(level as usize), p.text)
-            }
-            (None, None) => p.text,
-        };
-        out.push(text);
+/// Rule 4: the paragraph's text, marked `## `…`#### ` when it is a numbered heading (an
+/// existing Markdown heading gets its level corrected); the headings go to `headings`.
+fn mark_heading(p: Para, headings: &mut Vec<HeadingFound>) -> String {
+    match (p.atx, p.numbered) {
+        (Some(was), _) => {
+            let inner = p.text.trim_start_matches('#').trim();
+            let Some(level) = numbered_heading(inner) else {
+                return p.text;
+            };
+            headings.push(HeadingFound {
+                line: p.first_line,
+                level,
+                text: inner.to_string(),
+                was: Some(was),
+            });
+            format!("{} {inner}", "#".repeat(level as usize))
+        }
+        (None, Some(level)) => {
+            headings.push(HeadingFound {
+                line: p.first_line,
+                level,
+                text: p.text.clone(),
+                was: None,
+            });
+            format!("{} {}", "#".repeat(level as usize), p.text)
+        }
+        (None, None) => p.text,
     }
-    let mut body = out.join("\n\n");
-    if !body.is_empty() {
-        body.push('\n');
-    }
-    Cleaned { body, changes }
 }
 
 /// Whether `text` has one paragraph per line, as text copied from a web page has: of the
@@ -615,11 +646,8 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
     if cleaned.body.is_empty() {
         bail!("`{}` has no text to import", req.input.display());
     }
-    let site = read_site(root);
     let mut warnings = Vec::new();
-    let seed = seed_name(root, &req.input);
-    let mut todo = Vec::new();
-    let mut fm = String::from("---\n");
+    let mut fm = FrontMatter::default();
     let (path, title, title_from) = match &req.kind {
         Kind::Report {
             id,
@@ -627,54 +655,14 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
             year,
             delivered,
         } => {
-            let name = match &site {
-                Ok(s) => {
-                    let j = s.jurisdictions.iter().find(|j| j.id == *jurisdiction);
-                    if j.is_none() {
-                        warnings.push(format!(
-                            "jurisdiction `{jurisdiction}` is not in site.yaml: add it there, or `duixian check` will reject the report"
-                        ));
-                    }
-                    j.map(|j| j.name.clone())
-                }
-                Err(e) => {
-                    warnings.push(format!("{e:#}"));
-                    None
-                }
-            };
-            let (title, from) = match (&req.title, name) {
-                (Some(t), _) => (t.trim().to_string(), TitleFrom::Flag),
-                (None, Some(name)) => (
-                    format!("{year}年{name}人民政府工作报告"),
-                    TitleFrom::Jurisdiction,
-                ),
-                (None, None) => bail!(
-                    "jurisdiction `{jurisdiction}` is not in site.yaml: add it under `jurisdictions:` \
-                     (`- id: {jurisdiction}` and its `name:`), then import again{}",
-                    match &site {
-                        Ok(s) if !s.jurisdictions.is_empty() => format!(
-                            "; site.yaml has {}",
-                            s.jurisdictions
-                                .iter()
-                                .map(|j| format!("`{}` ({})", j.id, j.name))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        _ => String::new(),
-                    }
-                ),
-            };
-            fm.push_str(&format!("jurisdiction: {jurisdiction}\nyear: {year}\n"));
-            fm.push_str(&format!("title: {}\n", yaml_str(&title)));
-            match delivered {
-                Some(d) => fm.push_str(&format!("delivered: {d}\n")),
-                None => {
-                    fm.push_str(
-                        "delivered: YYYY-MM-DD  # TODO: the date the report was delivered\n",
-                    );
-                    todo.push("delivered");
-                }
-            }
+            let (title, from) = report_title(root, req, jurisdiction, *year, &mut warnings)?;
+            fm.line(format!("jurisdiction: {jurisdiction}\nyear: {year}\n"));
+            fm.line(format!("title: {}\n", yaml_str(&title)));
+            fm.date(
+                "delivered",
+                delivered.as_ref(),
+                "the date the report was delivered",
+            );
             let path = req
                 .output
                 .clone()
@@ -686,80 +674,174 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
             date,
             jurisdictions,
         } => {
-            let (title, from) = match &req.title {
-                Some(t) => (t.trim().to_string(), TitleFrom::Flag),
-                None => match headline(&cleaned.body) {
-                    Some((t, rest)) => {
-                        let t = t.to_string();
-                        cleaned.body = rest.to_string();
-                        (t, TitleFrom::FirstParagraph)
-                    }
-                    None => bail!(
-                        "give the news title with --title: the first paragraph «{}» does not look like a headline",
-                        head(cleaned.paragraphs().next().unwrap_or(""), 30)
-                    ),
-                },
-            };
-            fm.push_str(&format!("title: {}\n", yaml_str(&title)));
-            match date {
-                Some(d) => fm.push_str(&format!("date: {d}\n")),
-                None => {
-                    fm.push_str("date: YYYY-MM-DD  # TODO: the date the article was published\n");
-                    todo.push("date");
-                }
-            }
+            let (title, from) = news_title(req, &mut cleaned)?;
+            fm.line(format!("title: {}\n", yaml_str(&title)));
+            fm.date("date", date.as_ref(), "the date the article was published");
             if !jurisdictions.is_empty() {
                 let list: Vec<&str> = jurisdictions.iter().map(|j| j.as_str()).collect();
-                fm.push_str(&format!("jurisdictions: [{}]\n", list.join(", ")));
+                fm.line(format!("jurisdictions: [{}]\n", list.join(", ")));
             }
-            let default = root.join("content/news").join(format!("{slug}.md"));
-            let path = req.output.clone().unwrap_or(default);
-            if let Some(other) = news_slug_in_use(root, slug.as_str(), &path) {
-                bail!(
-                    "news slug `{slug}` is already used by {}: slugs are unique across content/news",
-                    shown(root, &other)
-                );
-            }
-            (path, title, from)
+            (news_path(root, req, slug)?, title, from)
         }
     };
     if let Some(s) = &req.source {
-        fm.push_str(&format!("source: {}\n", yaml_str(s)));
+        fm.line(format!("source: {}\n", yaml_str(s)));
     }
-    if let Some(s) = &seed {
-        fm.push_str(&format!("seed: {}\n", yaml_str(s)));
+    if let Some(s) = &seed_name(root, &req.input) {
+        fm.line(format!("seed: {}\n", yaml_str(s)));
     }
-    let samples: Vec<&str> = crate::init::SAMPLE
-        .iter()
-        .copied()
-        .filter(|rel| root.join(rel).is_file())
-        .collect();
-    if !samples.is_empty() {
-        warnings.push(format!(
-            "the site still holds the sample content of `duixian init` ({}): delete it before \
-             publishing, or its 2025 dates set the portal's data date and list real pledges as overdue",
-            samples.join(", ")
-        ));
+    warnings.extend(sample_content_warning(root));
+    if matches!(req.kind, Kind::Report { .. }) {
+        warnings.extend(no_headings_warning(&cleaned));
     }
-    if matches!(req.kind, Kind::Report { .. })
-        && !cleaned.paragraphs().any(|p| atx_level(p).is_some())
-    {
-        warnings.push(
-            "no headings found (numbered `一、`, `(一)` or `1．` at the start of a short line, or Markdown `## `): \
-             `duixian extract` proposes pledges only under headings, so mark the report's sections with `## ` in the written file"
-                .to_string(),
-        );
-    }
-    fm.push_str("---\n\n");
-    fm.push_str(&cleaned.body);
-    write_file(&path, &fm, req.force)?;
+    let contents = format!("---\n{}---\n\n{}", fm.yaml, cleaned.body);
+    write_file(&path, &contents, req.force)?;
     Ok(Imported {
         path,
         title,
         title_from,
         changes: cleaned.changes,
-        todo,
+        todo: fm.todo,
         warnings,
+    })
+}
+
+/// The front matter being written (without its `---` lines), and the fields left as
+/// placeholders for the editor to fill in.
+#[derive(Default)]
+struct FrontMatter {
+    yaml: String,
+    todo: Vec<&'static str>,
+}
+
+impl FrontMatter {
+    /// Append `lines`, each ending in a newline.
+    fn line(&mut self, lines: String) {
+        self.yaml.push_str(&lines);
+    }
+
+    /// Append the date field `key`, or a placeholder saying what `what` date to fill in.
+    fn date(&mut self, key: &'static str, date: Option<&Date>, what: &str) {
+        match date {
+            Some(d) => self.line(format!("{key}: {d}\n")),
+            None => {
+                self.line(format!("{key}: YYYY-MM-DD  # TODO: {what}\n"));
+                self.todo.push(key);
+            }
+        }
+    }
+}
+
+/// A report's title: from `--title`, or built from the year and the jurisdiction's name in
+/// site.yaml. A jurisdiction missing from site.yaml (or a site.yaml that cannot be read) is a
+/// warning when `--title` is given and an error otherwise.
+fn report_title(
+    root: &Path,
+    req: &Request,
+    jurisdiction: &JurisdictionId,
+    year: i32,
+    warnings: &mut Vec<String>,
+) -> Result<(String, TitleFrom)> {
+    let site = read_site(root);
+    let name = match &site {
+        Ok(s) => {
+            let j = s.jurisdictions.iter().find(|j| j.id == *jurisdiction);
+            if j.is_none() {
+                warnings.push(format!(
+                    "jurisdiction `{jurisdiction}` is not in site.yaml: add it there, or `duixian check` will reject the report"
+                ));
+            }
+            j.map(|j| j.name.clone())
+        }
+        Err(e) => {
+            warnings.push(format!("{e:#}"));
+            None
+        }
+    };
+    match (&req.title, name) {
+        (Some(t), _) => Ok((t.trim().to_string(), TitleFrom::Flag)),
+        (None, Some(name)) => Ok((
+            format!("{year}年{name}人民政府工作报告"),
+            TitleFrom::Jurisdiction,
+        )),
+        (None, None) => bail!(
+            "jurisdiction `{jurisdiction}` is not in site.yaml: add it under `jurisdictions:` \
+             (`- id: {jurisdiction}` and its `name:`), then import again{}",
+            known_jurisdictions(site.as_ref().ok())
+        ),
+    }
+}
+
+/// `; site.yaml has `id` (name), …` when site.yaml lists jurisdictions, else nothing.
+fn known_jurisdictions(site: Option<&RawSite>) -> String {
+    match site {
+        Some(s) if !s.jurisdictions.is_empty() => format!(
+            "; site.yaml has {}",
+            s.jurisdictions
+                .iter()
+                .map(|j| format!("`{}` ({})", j.id, j.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// A news file's title: from `--title`, or the first paragraph when it reads as a headline
+/// (then moved out of the body).
+fn news_title(req: &Request, cleaned: &mut Cleaned) -> Result<(String, TitleFrom)> {
+    if let Some(t) = &req.title {
+        return Ok((t.trim().to_string(), TitleFrom::Flag));
+    }
+    match headline(&cleaned.body) {
+        Some((t, rest)) => {
+            let t = t.to_string();
+            cleaned.body = rest.to_string();
+            Ok((t, TitleFrom::FirstParagraph))
+        }
+        None => bail!(
+            "give the news title with --title: the first paragraph «{}» does not look like a headline",
+            head(cleaned.paragraphs().next().unwrap_or(""), 30)
+        ),
+    }
+}
+
+/// Where a news file goes: `--output`, or `content/news/<slug>.md`; an error when another
+/// news file already uses the slug.
+fn news_path(root: &Path, req: &Request, slug: &NewsSlug) -> Result<PathBuf> {
+    let default = root.join("content/news").join(format!("{slug}.md"));
+    let path = req.output.clone().unwrap_or(default);
+    if let Some(other) = news_slug_in_use(root, slug.as_str(), &path) {
+        bail!(
+            "news slug `{slug}` is already used by {}: slugs are unique across content/news",
+            shown(root, &other)
+        );
+    }
+    Ok(path)
+}
+
+/// A warning when the site still holds the sample content of `duixian init`.
+fn sample_content_warning(root: &Path) -> Option<String> {
+    let samples: Vec<&str> = crate::init::SAMPLE
+        .iter()
+        .copied()
+        .filter(|rel| root.join(rel).is_file())
+        .collect();
+    (!samples.is_empty()).then(|| {
+        format!(
+            "the site still holds the sample content of `duixian init` ({}): delete it before \
+             publishing, or its 2025 dates set the portal's data date and list real pledges as overdue",
+            samples.join(", ")
+        )
+    })
+}
+
+/// A warning when a report has no headings, under which `extract` proposes pledges.
+fn no_headings_warning(cleaned: &Cleaned) -> Option<String> {
+    (!cleaned.paragraphs().any(|p| atx_level(p).is_some())).then(|| {
+        "no headings found (numbered `一、`, `(一)` or `1．` at the start of a short line, or Markdown `## `): \
+         `duixian extract` proposes pledges only under headings, so mark the report's sections with `## ` in the written file"
+            .to_string()
     })
 }
 
@@ -784,69 +866,15 @@ fn news_slug_in_use(root: &Path, slug: &str, path: &Path) -> Option<PathBuf> {
 impl Imported {
     /// A few lines telling the editor what was written and what was changed.
     pub fn summary(&self, root: &Path, input: &Path) -> Vec<String> {
-        let c = &self.changes;
-        let mut lines = vec![format!(
-            "imported {} into {}",
-            input.display(),
-            shown(root, &self.path)
-        )];
-        let levels = |l: u8| c.headings.iter().filter(|h| h.level == l).count();
-        let heading_counts: Vec<String> = (2..=4)
-            .filter(|&l| levels(l) > 0)
-            .map(|l| format!("{} {}", levels(l), "#".repeat(l as usize)))
-            .collect();
-        let joined = match c.one_per_line {
-            Some((closed, of)) => format!(
-                "one paragraph per line, as text copied from a web page ({closed} of {of} lines end a sentence or are headings): joined {} line{} that stop mid-sentence",
-                c.blank_joins.len(),
-                plural(c.blank_joins.len()),
+        let mut lines = vec![
+            format!(
+                "imported {} into {}",
+                input.display(),
+                shown(root, &self.path)
             ),
-            None => format!(
-                "joined {} broken line{} ({} across a blank line)",
-                c.lines_joined + c.blank_joins.len(),
-                plural(c.lines_joined + c.blank_joins.len()),
-                c.blank_joins.len(),
-            ),
-        };
-        lines.push(format!(
-            "  {joined}, dropped {} page-jump marker{}, marked {} heading{}{}",
-            c.markers.len(),
-            plural(c.markers.len()),
-            c.headings.len(),
-            plural(c.headings.len()),
-            if heading_counts.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", heading_counts.join(", "))
-            }
-        ));
-        for m in &c.markers {
-            lines.push(format!("  line {}: dropped {}", m.line, m.text));
-        }
-        let joined = if c.one_per_line.is_some() {
-            "joined to the line before, which stops mid-sentence"
-        } else {
-            "joined across a blank line"
-        };
-        for j in &c.blank_joins {
-            lines.push(format!(
-                "  line {}: {joined}: …{}|{}…",
-                j.line, j.before, j.after
-            ));
-        }
-        for h in &c.headings {
-            let was = h
-                .was
-                .filter(|&w| w != h.level)
-                .map(|w| format!(" (was {})", "#".repeat(w as usize)))
-                .unwrap_or_default();
-            lines.push(format!(
-                "  line {}: {} {}{was}",
-                h.line,
-                "#".repeat(h.level as usize),
-                h.text
-            ));
-        }
+            format!("  {}", self.changes.counts()),
+        ];
+        lines.extend(self.changes.details());
         match self.title_from {
             TitleFrom::Flag => {}
             TitleFrom::Jurisdiction => lines.push(format!(
@@ -868,6 +896,74 @@ impl Imported {
     }
 }
 
+impl Changes {
+    /// One line counting the joins, dropped markers and headings (by level).
+    fn counts(&self) -> String {
+        let joins = self.blank_joins.len();
+        let joined = match self.one_per_line {
+            Some((closed, of)) => format!(
+                "one paragraph per line, as text copied from a web page ({closed} of {of} lines end a sentence or are headings): joined {joins} line{} that stop mid-sentence",
+                plural(joins),
+            ),
+            None => format!(
+                "joined {} broken line{} ({joins} across a blank line)",
+                self.lines_joined + joins,
+                plural(self.lines_joined + joins),
+            ),
+        };
+        let levels = |l: u8| self.headings.iter().filter(|h| h.level == l).count();
+        let heading_counts: Vec<String> = (2..=4)
+            .filter(|&l| levels(l) > 0)
+            .map(|l| format!("{} {}", levels(l), "#".repeat(l as usize)))
+            .collect();
+        format!(
+            "{joined}, dropped {} page-jump marker{}, marked {} heading{}{}",
+            self.markers.len(),
+            plural(self.markers.len()),
+            self.headings.len(),
+            plural(self.headings.len()),
+            if heading_counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", heading_counts.join(", "))
+            }
+        )
+    }
+
+    /// One line per change, with its input line: markers, then joins, then headings.
+    fn details(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for m in &self.markers {
+            lines.push(format!("  line {}: dropped {}", m.line, m.text));
+        }
+        let joined = if self.one_per_line.is_some() {
+            "joined to the line before, which stops mid-sentence"
+        } else {
+            "joined across a blank line"
+        };
+        for j in &self.blank_joins {
+            lines.push(format!(
+                "  line {}: {joined}: …{}|{}…",
+                j.line, j.before, j.after
+            ));
+        }
+        for h in &self.headings {
+            let was = h
+                .was
+                .filter(|&w| w != h.level)
+                .map(|w| format!(" (was {})", "#".repeat(w as usize)))
+                .unwrap_or_default();
+            lines.push(format!(
+                "  line {}: {} {}{was}",
+                h.line,
+                "#".repeat(h.level as usize),
+                h.text
+            ));
+        }
+        lines
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -875,6 +971,41 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The summary of a web-pasted news import: the one branch the seed summaries
+    /// (tests/fixtures/import-expected/summaries.txt) do not show.
+    #[test]
+    fn summary_of_web_text_counts_lines_that_stop_mid_sentence() {
+        let imported = Imported {
+            path: PathBuf::from("/site/content/news/a.md"),
+            title: "标题".to_string(),
+            title_from: TitleFrom::FirstParagraph,
+            changes: Changes {
+                blank_joins: vec![BlankJoin {
+                    line: 3,
+                    before: "前文".to_string(),
+                    after: "后文".to_string(),
+                }],
+                one_per_line: Some((5, 6)),
+                ..Changes::default()
+            },
+            todo: vec!["date"],
+            warnings: Vec::new(),
+        };
+        assert_eq!(
+            imported.summary(Path::new("/site"), Path::new("in.txt")),
+            [
+                "imported in.txt into content/news/a.md",
+                "  one paragraph per line, as text copied from a web page (5 of 6 lines end a \
+                 sentence or are headings): joined 1 line that stop mid-sentence, dropped 0 \
+                 page-jump markers, marked 0 headings",
+                "  line 3: joined to the line before, which stops mid-sentence: …前文|后文…",
+                "  title «标题» taken from the first paragraph (use --title to set another)",
+                "  to do: fill in `date` in the front matter; `duixian check` rejects the file \
+                 until then",
+            ]
+        );
+    }
 
     /// Regression (fuzz, import target): a marker broken over two lines was one for
     /// `drop_markers` on the whole text and none for `clean`, which works line by line; markers
