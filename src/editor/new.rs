@@ -112,6 +112,9 @@ fn any_pledge(root: &Path) -> Option<String> {
         .find_map(|f| f.pledges.first().map(|p| format!("{}/{}", f.report, p.id)))
 }
 
+/// A report's pledge file as read: its path, its text and its entries.
+type PledgeFile = (PathBuf, String, RawPledgeFile);
+
 /// Append a pledge entry for `pledge` to its report's pledge file (created when there is none).
 pub fn pledge(
     root: &Path,
@@ -123,19 +126,7 @@ pub fn pledge(
     let (index, report_rel) = report_index(root, &pledge.report)?;
     let site = read_site(root)?;
     let known: Vec<String> = site.categories.iter().map(|c| c.id.to_string()).collect();
-    let category = match category {
-        Some(c) if known.iter().any(|k| k == c.as_str()) => c.to_string(),
-        Some(c) => bail!(
-            "unknown category `{c}`: site.yaml defines {}",
-            list_or_none(&known)
-        ),
-        None => match known.first() {
-            Some(c) => c.clone(),
-            None => {
-                bail!("site.yaml defines no categories: add one first, pledges need a category")
-            }
-        },
-    };
+    let category = pick_category(&known, category)?;
     let mut todo = Vec::new();
     let text_line = match text {
         Some(t) => {
@@ -153,17 +144,6 @@ pub fn pledge(
             "    text: 照录报告原文（待填写）  # TODO: the pledge's sentence, verbatim from the report\n".to_string()
         }
     };
-    // A target prefilled from the text when it holds exactly one quantity.
-    let found = text.map(quantity::find).unwrap_or_default();
-    let target_line = match found.as_slice() {
-        [q] => format!(
-            "    target: {{value: {}, unit: {}, qualifier: {}}}  # metric: optional name to compare across years\n",
-            crate::types::Num(q.value),
-            yaml_str(&q.unit),
-            q.qualifier.key()
-        ),
-        _ => "    # target: {metric: 指标名, value: 0, unit: 个, qualifier: exact}  # exact | about | at_least | at_most\n".to_string(),
-    };
     let entry = format!(
         "  - id: {id}\n{text_line}    category: {category}  # {cats}\n\
          {target_line}\
@@ -174,15 +154,71 @@ pub fn pledge(
          \x20   # tags: []\n",
         id = pledge.pledge,
         cats = known.join(" | "),
+        target_line = target_line(text),
         statuses = Status::ALL
             .iter()
             .map(|s| s.key())
             .collect::<Vec<_>>()
             .join(" | "),
     );
+    let files = report_pledge_files(root, report);
+    if let Some((p, _, _)) = files
+        .iter()
+        .find(|(_, _, f)| f.pledges.iter().any(|x| x.id == pledge.pledge))
+    {
+        bail!(
+            "pledge `{pledge}` already exists in {}: nothing was written",
+            shown(root, p)
+        );
+    }
+    let warnings = text
+        .map(|t| same_text_warnings(root, report, &normalize_quote(t), &files))
+        .unwrap_or_default();
+    let (path, created) = add_entry(root, pledge, &files, &entry)?;
+    Ok(Written {
+        path,
+        todo,
+        created,
+        notes: Vec::new(),
+        warnings,
+    })
+}
 
-    // The report's pledge files; the new entry goes into `<report>.yaml` if it is one of them.
-    let mut files: Vec<(PathBuf, String, RawPledgeFile)> = Vec::new();
+/// The category to write: `category` when site.yaml defines it (`known`), else the first.
+fn pick_category(known: &[String], category: Option<&CategoryId>) -> Result<String> {
+    match category {
+        Some(c) if known.iter().any(|k| k == c.as_str()) => Ok(c.to_string()),
+        Some(c) => bail!(
+            "unknown category `{c}`: site.yaml defines {}",
+            list_or_none(known)
+        ),
+        None => match known.first() {
+            Some(c) => Ok(c.clone()),
+            None => {
+                bail!("site.yaml defines no categories: add one first, pledges need a category")
+            }
+        },
+    }
+}
+
+/// The entry's `target` line: prefilled from the text when it holds exactly one quantity, else
+/// a comment showing its shape.
+fn target_line(text: Option<&str>) -> String {
+    let found = text.map(quantity::find).unwrap_or_default();
+    match found.as_slice() {
+        [q] => format!(
+            "    target: {{value: {}, unit: {}, qualifier: {}}}  # metric: optional name to compare across years\n",
+            crate::types::Num(q.value),
+            yaml_str(&q.unit),
+            q.qualifier.key()
+        ),
+        _ => "    # target: {metric: 指标名, value: 0, unit: 个, qualifier: exact}  # exact | about | at_least | at_most\n".to_string(),
+    }
+}
+
+/// The pledge files of `report` that can be read, sorted by path.
+fn report_pledge_files(root: &Path, report: &str) -> Vec<PledgeFile> {
+    let mut files = Vec::new();
     for p in files_with_ext(&root.join("content/pledges"), &["yaml", "yml"], false) {
         let Ok(t) = crate::content::read_text(&p) else {
             continue;
@@ -196,38 +232,44 @@ pub fn pledge(
             files.push((p, t, f));
         }
     }
-    if let Some((p, _, _)) = files
-        .iter()
-        .find(|(_, _, f)| f.pledges.iter().any(|x| x.id == pledge.pledge))
-    {
-        bail!(
-            "pledge `{pledge}` already exists in {}: nothing was written",
-            shown(root, p)
-        );
-    }
-    // The same words quoted by another entry are most often the same pledge entered twice.
+    files
+}
+
+/// A warning for each entry of `files` quoting the same or overlapping words as `text`
+/// (normalized): most often the same pledge entered twice.
+fn same_text_warnings(root: &Path, report: &str, text: &str, files: &[PledgeFile]) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let Some(t) = text.map(normalize_quote) {
-        for (p, _, f) in &files {
-            for other in &f.pledges {
-                let o = normalize_quote(&other.text);
-                if o.is_empty() || !(o.contains(&t) || t.contains(&o)) {
-                    continue;
-                }
-                let how = if o == t {
-                    "the same text"
-                } else {
-                    "overlapping text"
-                };
-                warnings.push(format!(
-                    "pledge `{report}/{}` in {} already quotes {how}, «{o}»: if it is the same pledge, \
-                     delete the new entry; if not, quote more of the sentence to tell them apart",
-                    other.id,
-                    shown(root, p)
-                ));
+    for (p, _, f) in files {
+        for other in &f.pledges {
+            let o = normalize_quote(&other.text);
+            if o.is_empty() || !(o.contains(text) || text.contains(&o)) {
+                continue;
             }
+            let how = if o == text {
+                "the same text"
+            } else {
+                "overlapping text"
+            };
+            warnings.push(format!(
+                "pledge `{report}/{}` in {} already quotes {how}, «{o}»: if it is the same pledge, \
+                 delete the new entry; if not, quote more of the sentence to tell them apart",
+                other.id,
+                shown(root, p)
+            ));
         }
     }
+    warnings
+}
+
+/// Write `entry` into `<report>.yaml` when it is one of the report's pledge `files`, else the
+/// first of them, else a new `<report>.yaml`. Returns the path and whether it was created.
+fn add_entry(
+    root: &Path,
+    pledge: &PledgeRef,
+    files: &[PledgeFile],
+    entry: &str,
+) -> Result<(PathBuf, bool)> {
+    let report = pledge.report.as_str();
     let preferred = root.join("content/pledges").join(format!("{report}.yaml"));
     let target = files
         .iter()
@@ -237,16 +279,10 @@ pub fn pledge(
         let y = format!("report: {report}\npledges:\n{entry}");
         check_appended(&y, pledge, 1)?;
         write_file(&preferred, &y, false)?;
-        return Ok(Written {
-            path: preferred,
-            todo,
-            created: true,
-            notes: Vec::new(),
-            warnings,
-        });
+        return Ok((preferred, true));
     };
     let (path, old, parsed) = &files[k];
-    let new = append_entry(old, &entry).with_context(|| {
+    let new = append_entry(old, entry).with_context(|| {
         format!(
             "cannot append to `{}`: add the entry by hand",
             shown(root, path)
@@ -254,13 +290,7 @@ pub fn pledge(
     })?;
     check_appended(&new, pledge, parsed.pledges.len() + 1)?;
     write_file(path, &new, true)?;
-    Ok(Written {
-        path: path.clone(),
-        todo,
-        created: false,
-        notes: Vec::new(),
-        warnings,
-    })
+    Ok((path.clone(), false))
 }
 
 fn list_or_none(v: &[String]) -> String {
@@ -340,6 +370,27 @@ mod tests {
     use super::*;
 
     const ENTRY: &str = "  - id: new\n    text: 新\n    category: urban\n";
+
+    /// The category of a new pledge: the one given when site.yaml defines it, else the first;
+    /// a site with no categories cannot take a pledge.
+    #[test]
+    fn category_is_the_one_given_or_the_first_of_the_site() {
+        let known = ["economy".to_string(), "urban".to_string()];
+        let urban = CategoryId::parse("urban").unwrap();
+        assert_eq!(pick_category(&known, Some(&urban)).unwrap(), "urban");
+        assert_eq!(pick_category(&known, None).unwrap(), "economy");
+        let unknown = CategoryId::parse("urbna").unwrap();
+        assert_eq!(
+            pick_category(&known, Some(&unknown))
+                .unwrap_err()
+                .to_string(),
+            "unknown category `urbna`: site.yaml defines `economy`, `urban`"
+        );
+        assert_eq!(
+            pick_category(&[], None).unwrap_err().to_string(),
+            "site.yaml defines no categories: add one first, pledges need a category"
+        );
+    }
 
     #[test]
     fn entries_are_appended_to_the_list_with_its_indentation() {
