@@ -112,119 +112,67 @@ const ABOUT_BEFORE: &[&str] = &["大约", "约", "近"];
 
 /// Every quantity in `clause`, in order.
 pub fn find(clause: &str) -> Vec<Quantity> {
-    let quoted = quoted_mask(clause);
-    let mut out: Vec<Quantity> = Vec::new();
-    // Whether each quantity of `out` has a qualifier word of its own.
-    let mut worded: Vec<bool> = Vec::new();
-    // Numbers waiting for a unit later in a list (`42.5、74微克/立方米`): (start, end, value).
-    let mut pending: Vec<(usize, usize, f64)> = Vec::new();
+    let mut f = Finder {
+        clause,
+        quoted: quoted_mask(clause),
+        out: Vec::new(),
+        worded: Vec::new(),
+        pending: Vec::new(),
+    };
     let mut i = 0;
     while i < clause.len() {
-        let Some((num_end, value)) = number_at(clause, i) else {
-            i += clause[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
+        i = match number_at(clause, i) {
+            Some((num_end, value)) => f.number(i, num_end, value),
+            None => i + clause[i..].chars().next().map_or(1, char::len_utf8),
         };
-        let start = i;
-        i = num_end;
-        let prev = clause[..start].chars().next_back();
-        let next = clause[num_end..].chars().next();
-        let touches_latin = prev.is_some_and(|c| c.is_ascii_alphabetic() || c == '.')
-            || next.is_some_and(|c| c.is_ascii_alphabetic());
-        if quoted[start] || touches_latin || prev == Some('第') {
-            pending.clear();
+    }
+    close_lists(clause, &mut f.out, &f.worded);
+    f.out
+}
+
+/// The quantities of a clause, found one number at a time.
+struct Finder<'a> {
+    clause: &'a str,
+    /// For each byte of the clause: whether it lies inside quotes or book-title marks.
+    quoted: Vec<bool>,
+    out: Vec<Quantity>,
+    /// Whether each quantity of `out` has a qualifier word of its own.
+    worded: Vec<bool>,
+    /// Numbers waiting for a unit later in a list (`42.5、74微克/立方米`): (start, end, value).
+    pending: Vec<(usize, usize, f64)>,
+}
+
+impl Finder<'_> {
+    /// Read the number `value` at `start..num_end`: a quantity when a unit follows. Returns
+    /// where to read on.
+    fn number(&mut self, start: usize, num_end: usize, value: f64) -> usize {
+        let clause = self.clause;
+        if self.in_name(start, num_end) {
+            self.pending.clear();
             // Skip the rest of a name such as `1+1+4+N` or `7—11`.
-            i = skip_number_run(clause, num_end);
-            continue;
+            return skip_number_run(clause, num_end);
         }
-        // unit, possibly after a range `3—5%` / `3%—5%`
-        let mut at = skip_space(clause, num_end);
-        let mut unit = parse_unit(clause, at);
-        let mut other_bound = None;
-        let range_from = unit.as_ref().map_or(at, |u| u.end);
-        if let Some((end2, value2)) = range_dash(clause, range_from) {
-            let unit2 = parse_unit(clause, skip_space(clause, end2));
-            match (&unit, unit2) {
-                (None, Some(u2)) => {
-                    other_bound = Some(value2);
-                    unit = Some(u2);
-                }
-                (Some(u1), Some(u2)) if u1.text == u2.text => {
-                    other_bound = Some(value2);
-                    unit = Some(u2);
-                }
-                (None, None) => {
-                    // `7—11便利店`: a name, not a range.
-                    pending.clear();
-                    i = skip_number_run(clause, end2);
-                    continue;
-                }
-                // `增长102.5%——2024年`: a dash after a whole quantity.
-                (Some(_), _) => {}
+        let (unit, other_bound) = match unit_and_range(clause, num_end) {
+            Ok(found) => found,
+            Err(read_on) => {
+                self.pending.clear();
+                return read_on;
             }
-        }
+        };
         let Some(unit) = unit else {
-            // A bare number followed by `、` and another number may share that number's unit.
-            let after = skip_space(clause, num_end);
-            if clause[after..].starts_with('、')
-                && number_at(clause, after + '、'.len_utf8()).is_some()
-            {
-                pending.push((start, num_end, value));
-            } else {
-                pending.clear();
-            }
-            continue;
+            self.wait_for_unit(start, num_end, value);
+            return num_end;
         };
-        at = unit.end;
-        let (post, post_end) = post_qualifier(clause, at);
-        let end = post_end;
-        i = end;
-        let descriptor = !unit.count_word && is_descriptor(clause, at);
+        let (post, end) = post_qualifier(clause, unit.end);
         let (pre, rank) = pre_qualifier(clause, start, &unit.text);
-        if descriptor {
-            pending.clear();
-            continue;
+        if !unit.count_word && is_descriptor(clause, unit.end) {
+            self.pending.clear();
+            return end;
         }
-        let own = combine(pre, post.or(unit.approx));
-        // Without a word of its own, a list item takes the leading word of the list: that of
-        // the numbers waiting for this unit (`低于42.5、74微克/立方米`), or of the quantity just
-        // before it (`分别突破60亿元、35亿元`).
-        let mut qualifier = if pre.is_none() && post.is_none() && unit.approx.is_none() {
-            let waiting = pending
-                .first()
-                .and_then(|&(s, _, _)| pre_qualifier(clause, s, &unit.text).0);
-            let previous = out
-                .last()
-                .filter(|q| follows_in_list(clause, q.span.end, start))
-                .map(|q| q.qualifier)
-                .filter(|&q| q != Qualifier::Exact);
-            waiting.or(previous).unwrap_or(own)
-        } else {
-            own
-        };
-        let (value, other_bound) = match (other_bound, qualifier) {
-            (Some(hi), Qualifier::AtMost) => (hi, Some(value)),
-            (Some(hi), _) => {
-                qualifier = Qualifier::AtLeast;
-                (value, Some(hi))
-            }
-            (None, _) => (value, None),
-        };
-        for (s, e, v) in pending.drain(..) {
-            let item = match pre_qualifier(clause, s, &unit.text).0 {
-                Some(p) => combine(Some(p), post),
-                None => qualifier,
-            };
-            out.push(Quantity {
-                value: v,
-                other_bound: None,
-                unit: unit.canonical.clone(),
-                qualifier: item,
-                span: s..e,
-                rank: false,
-            });
-            worded.push(true);
-        }
-        out.push(Quantity {
+        let mut qualifier = self.qualifier(start, &unit, pre, post);
+        let (value, other_bound) = bounds(value, other_bound, &mut qualifier);
+        self.take_pending(&unit, post, qualifier);
+        self.out.push(Quantity {
             value,
             other_bound,
             unit: unit.canonical,
@@ -232,10 +180,118 @@ pub fn find(clause: &str) -> Vec<Quantity> {
             span: start..end,
             rank,
         });
-        worded.push(pre.is_some() || post.is_some() || unit.approx.is_some());
+        self.worded
+            .push(pre.is_some() || post.is_some() || unit.approx.is_some());
+        end
     }
-    // A list's closing word qualifies the items before it that have none of their own
-    // (`分别增长8%、9%以上`: both at least).
+
+    /// Whether the number at `start..num_end` is part of a name: quoted, touching Latin
+    /// letters (`PM2.5`, `5G`) or an ordinal (`第21届`).
+    fn in_name(&self, start: usize, num_end: usize) -> bool {
+        let prev = self.clause[..start].chars().next_back();
+        let next = self.clause[num_end..].chars().next();
+        let touches_latin = prev.is_some_and(|c| c.is_ascii_alphabetic() || c == '.')
+            || next.is_some_and(|c| c.is_ascii_alphabetic());
+        self.quoted[start] || touches_latin || prev == Some('第')
+    }
+
+    /// A bare number followed by `、` and another number may share that number's unit: keep
+    /// it waiting; any other bare number ends the list.
+    fn wait_for_unit(&mut self, start: usize, num_end: usize, value: f64) {
+        let after = skip_space(self.clause, num_end);
+        if self.clause[after..].starts_with('、')
+            && number_at(self.clause, after + '、'.len_utf8()).is_some()
+        {
+            self.pending.push((start, num_end, value));
+        } else {
+            self.pending.clear();
+        }
+    }
+
+    /// The qualifier of the quantity with `unit` at `start`, from its own words. Without a
+    /// word of its own, a list item takes the leading word of the list: that of the numbers
+    /// waiting for this unit (`低于42.5、74微克/立方米`), or of the quantity just before it
+    /// (`分别突破60亿元、35亿元`).
+    fn qualifier(
+        &self,
+        start: usize,
+        unit: &Unit,
+        pre: Option<Qualifier>,
+        post: Option<Qualifier>,
+    ) -> Qualifier {
+        let own = combine(pre, post.or(unit.approx));
+        if pre.is_some() || post.is_some() || unit.approx.is_some() {
+            return own;
+        }
+        let waiting = self
+            .pending
+            .first()
+            .and_then(|&(s, _, _)| pre_qualifier(self.clause, s, &unit.text).0);
+        let previous = self
+            .out
+            .last()
+            .filter(|q| follows_in_list(self.clause, q.span.end, start))
+            .map(|q| q.qualifier)
+            .filter(|&q| q != Qualifier::Exact);
+        waiting.or(previous).unwrap_or(own)
+    }
+
+    /// The numbers waiting for `unit` become quantities in it, each with its own leading word
+    /// (and the list's closing word `post`) or else the list's `qualifier`.
+    fn take_pending(&mut self, unit: &Unit, post: Option<Qualifier>, qualifier: Qualifier) {
+        for (s, e, v) in std::mem::take(&mut self.pending) {
+            let item = match pre_qualifier(self.clause, s, &unit.text).0 {
+                Some(p) => combine(Some(p), post),
+                None => qualifier,
+            };
+            self.out.push(Quantity {
+                value: v,
+                other_bound: None,
+                unit: unit.canonical.clone(),
+                qualifier: item,
+                span: s..e,
+                rank: false,
+            });
+            self.worded.push(true);
+        }
+    }
+}
+
+/// The unit after the number ending at `num_end`, and the other bound when the number starts
+/// a range (`3—5%`, `3%—5%`); `Err(where to read on)` when the dash joins a name
+/// (`7—11便利店`).
+fn unit_and_range(clause: &str, num_end: usize) -> Result<(Option<Unit>, Option<f64>), usize> {
+    let at = skip_space(clause, num_end);
+    let unit = parse_unit(clause, at);
+    let range_from = unit.as_ref().map_or(at, |u| u.end);
+    let Some((end2, value2)) = range_dash(clause, range_from) else {
+        return Ok((unit, None));
+    };
+    match (unit, parse_unit(clause, skip_space(clause, end2))) {
+        (None, Some(u2)) => Ok((Some(u2), Some(value2))),
+        (Some(u1), Some(u2)) if u1.text == u2.text => Ok((Some(u2), Some(value2))),
+        (None, None) => Err(skip_number_run(clause, end2)),
+        // `增长102.5%——2024年`: a dash after a whole quantity.
+        (unit, _) => Ok((unit, None)),
+    }
+}
+
+/// A range's value and other bound: at most the upper bound when the wording caps it
+/// (`控制在3%—5%`), else at least the lower bound (which sets `qualifier`).
+fn bounds(value: f64, other: Option<f64>, qualifier: &mut Qualifier) -> (f64, Option<f64>) {
+    match (other, *qualifier) {
+        (Some(hi), Qualifier::AtMost) => (hi, Some(value)),
+        (Some(hi), _) => {
+            *qualifier = Qualifier::AtLeast;
+            (value, Some(hi))
+        }
+        (None, _) => (value, None),
+    }
+}
+
+/// A list's closing word qualifies the items before it that have none of their own
+/// (`分别增长8%、9%以上`: both at least).
+fn close_lists(clause: &str, out: &mut [Quantity], worded: &[bool]) {
     for k in (0..out.len().saturating_sub(1)).rev() {
         let next = &out[k + 1];
         if !worded[k]
@@ -248,7 +304,6 @@ pub fn find(clause: &str) -> Vec<Quantity> {
             out[k].qualifier = next.qualifier;
         }
     }
-    out
 }
 
 /// Whether the quantity starting at `next_start` continues a list after one ending at `prev_end`.
