@@ -148,81 +148,23 @@ pub fn propose(
 ) -> Vec<Proposal> {
     let text = index.text.as_str();
     let chains = heading_chains(index);
-    let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
     let doc_freq = bigram_doc_freq(index);
-    let mut found: Vec<Found> = Vec::new();
-    let mut block_start = 0;
-    for block in text.split('\n') {
-        let start = block_start;
-        block_start += block.len() + 1;
-        if block.trim().is_empty() || heading_offsets.contains(&start) {
-            continue;
-        }
-        let Some(h) = index.headings.iter().rposition(|h| h.offset <= start) else {
-            continue;
-        };
-        if chains[h]
-            .iter()
-            .any(|&a| index.headings[a].text.contains("回顾"))
-        {
-            continue;
-        }
-        for clause in clauses(block) {
-            let abs = start + clause.start..start + clause.end;
-            for (piece, q, list) in pieces(&block[clause.clone()]) {
-                if !plain_brackets(&block[clause.start + piece.start..clause.start + piece.end]) {
-                    continue;
-                }
-                let piece_abs = abs.start + piece.start..abs.start + piece.end;
-                let q_abs = abs.start + q.span.start..abs.start + q.span.end;
-                found.push(Found {
-                    heading: h,
-                    span: piece_abs,
-                    quantity: q,
-                    quantity_span: q_abs,
-                    list,
-                });
-            }
-        }
-    }
-
+    let found = find_in_sections(index, &chains);
     let spans: Vec<Range<usize>> = found.iter().map(|f| f.span.clone()).collect();
     let mut seq: HashMap<usize, usize> = HashMap::new();
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Vec::with_capacity(found.len());
     for (k, f) in found.into_iter().enumerate() {
-        let Found {
-            heading: h,
-            span,
-            quantity: q,
-            quantity_span: q_span,
-            list,
-        } = f;
-        let (span, unique) = make_unique(text, span, k, &spans);
+        let (span, unique) = make_unique(text, f.span, k, &spans);
         // Checked again on the final quote: making it unique may have taken in more text.
         if !plain_brackets(&text[span.clone()]) {
             continue;
         }
-        let n = seq.entry(h).or_insert(0);
+        let n = seq.entry(f.heading).or_insert(0);
         *n += 1;
-        let path: Vec<String> = chains[h]
-            .iter()
-            .filter_map(|&a| heading_number(&index.headings[a].text))
-            .map(|n| n.to_string())
-            .collect();
-        let base = if path.is_empty() {
-            format!("p-{:02}", n)
-        } else {
-            format!("{}-{:02}", path.join("-"), n)
-        };
-        let mut id = base.clone();
-        let mut suffix = 1;
-        while used.contains(&id) {
-            suffix += 1;
-            id = format!("{base}-{suffix}");
-        }
-        used.insert(id.clone());
-        let heading_texts: Vec<&str> = chains[h]
+        let chain = &chains[f.heading];
+        let id = pledge_id(index, chain, *n, &mut used);
+        let heading_texts: Vec<&str> = chain
             .iter()
             .rev()
             .map(|&a| index.headings[a].text.as_str())
@@ -242,13 +184,81 @@ pub fn propose(
             span,
             unique,
             category,
-            section: Some(index.headings[h].text.clone()),
-            quantity: q,
-            quantity_span: q_span,
-            list,
+            section: Some(index.headings[f.heading].text.clone()),
+            quantity: f.quantity,
+            quantity_span: f.quantity_span,
+            list: f.list,
         });
     }
     out
+}
+
+/// The quantities of every paragraph in scope: under a heading, outside review sections.
+fn find_in_sections(index: &TextIndex, chains: &[Vec<usize>]) -> Vec<Found> {
+    let heading_offsets: BTreeSet<usize> = index.headings.iter().map(|h| h.offset).collect();
+    let mut found: Vec<Found> = Vec::new();
+    let mut block_start = 0;
+    for block in index.text.split('\n') {
+        let start = block_start;
+        block_start += block.len() + 1;
+        if block.trim().is_empty() || heading_offsets.contains(&start) {
+            continue;
+        }
+        let Some(h) = index.headings.iter().rposition(|h| h.offset <= start) else {
+            continue;
+        };
+        if chains[h]
+            .iter()
+            .any(|&a| index.headings[a].text.contains("回顾"))
+        {
+            continue;
+        }
+        find_in_block(block, start, h, &mut found);
+    }
+    found
+}
+
+/// The quantities of `block` (starting at byte `start` of the text, under heading `h`), one
+/// per piece of a clause, pushed onto `found`.
+fn find_in_block(block: &str, start: usize, h: usize, found: &mut Vec<Found>) {
+    for clause in clauses(block) {
+        let abs = start + clause.start;
+        for (piece, q, list) in pieces(&block[clause.clone()]) {
+            if !plain_brackets(&block[clause.start + piece.start..clause.start + piece.end]) {
+                continue;
+            }
+            found.push(Found {
+                heading: h,
+                span: abs + piece.start..abs + piece.end,
+                quantity_span: abs + q.span.start..abs + q.span.end,
+                quantity: q,
+                list,
+            });
+        }
+    }
+}
+
+/// The id of the `n`th proposal under the heading `chain`: the section numbers and `n`
+/// (`3-1-04`, `p-04` without numbers), with a suffix when `used` holds it; added to `used`.
+fn pledge_id(index: &TextIndex, chain: &[usize], n: usize, used: &mut BTreeSet<String>) -> String {
+    let path: Vec<String> = chain
+        .iter()
+        .filter_map(|&a| heading_number(&index.headings[a].text))
+        .map(|n| n.to_string())
+        .collect();
+    let base = if path.is_empty() {
+        format!("p-{:02}", n)
+    } else {
+        format!("{}-{:02}", path.join("-"), n)
+    };
+    let mut id = base.clone();
+    let mut suffix = 1;
+    while used.contains(&id) {
+        suffix += 1;
+        id = format!("{base}-{suffix}");
+    }
+    used.insert(id.clone());
+    id
 }
 
 /// For each heading, its chain of headings from the top level down to itself.
