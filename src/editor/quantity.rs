@@ -372,36 +372,13 @@ fn parse_unit(s: &str, at: usize) -> Option<Unit> {
             text.push_str(b);
             i += b.len();
         }
-        // A magnitude alone is a unit at a clause end, before a qualifier word, or (`万`, `亿`)
-        // before the noun it counts (`200万中小学生`; `500万以上企业` is a descriptor).
-        None if !text.is_empty() => {
-            let rest = &s[i..];
-            let counts_noun = matches!(text.as_str(), "万" | "亿" | "万亿")
-                && rest.chars().next().is_some_and(is_ideograph);
-            let ends = counts_noun
-                || rest.is_empty()
-                || rest.starts_with(['、', '，', '。', '；', ',', ';'])
-                || ["以上", "以下", "以内", "左右"]
-                    .iter()
-                    .any(|w| rest.starts_with(w));
-            if !ends {
-                return None;
-            }
-        }
+        // A magnitude alone may be a unit (`300万`).
+        None if magnitude_is_unit(&text, &s[i..]) => {}
         None => return None,
     }
-    // `套(间)`: an alternative unit in brackets.
-    for (open, close) in [('(', ')'), ('（', '）')] {
-        if let Some(rest) = s[i..].strip_prefix(open)
-            && let Some(alt) = longest(rest, COUNT_WORDS).or_else(|| longest(rest, MEASURES))
-            && rest[alt.len()..].starts_with(close)
-        {
-            text.push(open);
-            text.push_str(alt);
-            text.push(close);
-            i += open.len_utf8() + alt.len() + close.len_utf8();
-            break;
-        }
+    if let Some(alt) = alternative(&s[i..]) {
+        text.push_str(alt);
+        i += alt.len();
     }
     let canonical = text.replace('％', "%");
     Some(Unit {
@@ -411,6 +388,36 @@ fn parse_unit(s: &str, at: usize) -> Option<Unit> {
         count_word,
         approx,
     })
+}
+
+/// Whether a magnitude `magnitude` (possibly empty) followed by `rest` is a unit by itself: at
+/// a clause end, before a qualifier word, or (`万`, `亿`) before the noun it counts
+/// (`200万中小学生`; `500万以上企业` is a descriptor).
+fn magnitude_is_unit(magnitude: &str, rest: &str) -> bool {
+    if magnitude.is_empty() {
+        return false;
+    }
+    let counts_noun =
+        matches!(magnitude, "万" | "亿" | "万亿") && rest.chars().next().is_some_and(is_ideograph);
+    counts_noun
+        || rest.is_empty()
+        || rest.starts_with(['、', '，', '。', '；', ',', ';'])
+        || ["以上", "以下", "以内", "左右"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+}
+
+/// An alternative unit in brackets at the start of `s` (`(间)` in `套(间)`), brackets included.
+fn alternative(s: &str) -> Option<&str> {
+    [('(', ')'), ('（', '）')]
+        .into_iter()
+        .find_map(|(open, close)| {
+            let rest = s.strip_prefix(open)?;
+            let alt = longest(rest, COUNT_WORDS).or_else(|| longest(rest, MEASURES))?;
+            rest[alt.len()..]
+                .starts_with(close)
+                .then(|| &s[..open.len_utf8() + alt.len() + close.len_utf8()])
+        })
 }
 
 fn longest<'a>(s: &str, list: &[&'a str]) -> Option<&'a str> {
@@ -626,6 +633,10 @@ mod tests {
             one(1.0, "个百分点", About)
         );
         assert_eq!(q("提供500套(间)住房"), one(500.0, "套(间)", Exact));
+        assert_eq!(q("提供500套（间）住房"), one(500.0, "套（间）", Exact));
+        // Not an alternative: the bracket holds no unit, or is not closed right after it.
+        assert_eq!(q("提供500套(公租房)"), one(500.0, "套", Exact));
+        assert_eq!(q("提供500套(间住房"), one(500.0, "套", Exact));
     }
 
     #[test]
