@@ -552,22 +552,7 @@ pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
         if p.section.as_deref() != section {
             section = p.section.as_deref();
             if let Some(s) = section {
-                // A comment ends at a line break, and YAML refuses control characters.
-                let s: String = s
-                    .chars()
-                    .map(|c| {
-                        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-                            ' '
-                        } else if matches!(c, '[' | ']' | '{' | '}') {
-                            // The loader counts brackets everywhere, comments included, to
-                            // bound YAML nesting; a heading's brackets need not count.
-                            '·'
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                y.push_str(&format!("\n  # ---- {s} ----\n"));
+                y.push_str(&format!("\n  # ---- {} ----\n", comment_text(s)));
             }
         }
         let q = &p.quantity;
@@ -599,6 +584,25 @@ pub fn to_yaml(report: &str, source: &str, proposals: &[Proposal]) -> String {
         y.push_str("    draft: true\n");
     }
     y
+}
+
+/// `heading` made safe for a one-line YAML comment.
+fn comment_text(heading: &str) -> String {
+    heading
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                // A comment ends at a line break, and YAML refuses control characters.
+                ' '
+            } else if matches!(c, '[' | ']' | '{' | '}') {
+                // The loader counts brackets everywhere, comments included, to bound YAML
+                // nesting; a heading's brackets need not count.
+                '·'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn number(v: f64) -> String {
@@ -1023,6 +1027,7 @@ mod tests {
         let y = to_yaml("r-2024", "content/reports/r-2024.md", &p);
         let raw: crate::content::raw::RawPledgeFile = serde_yaml::from_str(&y).unwrap();
         assert_eq!(raw.pledges.len(), 1);
+        assert_eq!(comment_text("二、目标\u{0}\u{2028}[x]{y}"), "二、目标  ·x··y·");
     }
 
     /// Regression (fuzz, extract target): a clause with 72 `{` became a quote that the loader's
