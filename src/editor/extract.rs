@@ -1027,7 +1027,10 @@ mod tests {
         let y = to_yaml("r-2024", "content/reports/r-2024.md", &p);
         let raw: crate::content::raw::RawPledgeFile = serde_yaml::from_str(&y).unwrap();
         assert_eq!(raw.pledges.len(), 1);
-        assert_eq!(comment_text("二、目标\u{0}\u{2028}[x]{y}"), "二、目标  ·x··y·");
+        assert_eq!(
+            comment_text("二、目标\u{0}\u{2028}[x]{y}"),
+            "二、目标  ·x··y·"
+        );
     }
 
     /// Regression (fuzz, extract target): a clause with 72 `{` became a quote that the loader's
