@@ -1,4 +1,4 @@
-//! Import: write a newspaper text as a report or news file — its body cleaned (see [`clean`])
+//! Import: write a newspaper text as a report or news file — its body cleaned (see [`clean()`])
 //! under front matter from the command line and site.yaml — and summarize what was changed.
 
 mod clean;
