@@ -1,4 +1,11 @@
 //! Loading a site folder from disk into raw structs: walk, read and parse every file in parallel.
+//!
+//! The steps, each in its own module: `walk.rs` finds the content files, `cache.rs` keeps what
+//! each gave for the next load (`serve`), `decode.rs` turns a file's bytes into text, `parse.rs`
+//! turns the text into the raw structs of [`raw`] (with [`frontmatter`], [`anchors`] and
+//! [`hints`]); [`locate`] finds a YAML value's position for later messages. This file holds
+//! the types a load gives ([`Loaded`], [`Doc`], [`SourceFile`]) and its three entry points,
+//! [`load`], [`load_cached`] and [`load_changed`].
 
 pub mod anchors;
 mod cache;
