@@ -205,3 +205,57 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_walk_reads_each_folder_in_name_order_and_says_what_it_skips() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        for f in [
+            "site.yaml",
+            "content/news/b.md",
+            "content/news/2024/a.md",
+            "content/news/.draft.md",
+            "content/pages/guide/data.md",
+            "content/pledges/p.txt",
+            "seeds/s.csv",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "").unwrap();
+        }
+        let w = walk(root);
+        let jobs: Vec<(&str, &str)> = w
+            .jobs
+            .iter()
+            .map(|j| (j.rel.as_str(), j.stem.as_str()))
+            .collect();
+        assert_eq!(
+            jobs,
+            [
+                ("site.yaml", "site"),
+                ("content/news/2024/a.md", "a"),
+                ("content/news/b.md", "b"),
+                ("content/pages/guide/data.md", "guide/data"),
+            ]
+        );
+        assert!(w.errors.is_empty(), "{:?}", w.errors);
+        let warned: Vec<String> = w.warnings.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            warned,
+            ["content/pledges/p.txt:1:1: skipped: files in content/pledges/ end in .yaml or .yml"]
+        );
+        assert_eq!(w.seeds, BTreeSet::from(["s.csv".to_string()]));
+
+        let empty = tempfile::tempdir().unwrap();
+        let w = walk(empty.path());
+        assert!(w.jobs.is_empty());
+        assert!(
+            w.errors[0].message.starts_with("no site.yaml in"),
+            "{:?}",
+            w.errors
+        );
+    }
+}
