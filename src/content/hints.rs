@@ -23,27 +23,68 @@ pub fn syntax_hint(yaml: &str, before: usize) -> Option<Hint> {
             break;
         }
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let content = line.trim_start_matches([' ', '\t']);
-        if content.is_empty() || content.starts_with('#') {
+        let Some(l) = YamlLine::read(line) else {
             continue;
-        }
-        let indent_chars = line.len() - content.len();
+        };
         if let Some(s) = scalar_indent {
-            if indent_chars > s {
+            if l.indent_chars > s {
                 continue;
             }
             scalar_indent = None;
         }
-        let indentation = &line[..indent_chars];
-        if let Some(tab) = indentation.find('\t') {
+        // A list item may be a plain value (`- housing`), and a deeper line may continue the
+        // value above it: neither is a key.
+        let not_continuation =
+            l.item == 0 && (prev_indent.is_none_or(|p| l.indent <= p) || prev_opens_mapping);
+        let hint = l
+            .tab()
+            .or_else(|| l.full_width_colon())
+            .or_else(|| l.missing_colon(not_continuation));
+        if let Some((col, message)) = hint {
             return Some(Hint {
                 line: line_no,
-                col: tab + 1,
-                message: "a tab indents this line: YAML indents with spaces only; replace the tab \
-                          with spaces, as many as the lines above use"
-                    .to_string(),
+                col,
+                message,
             });
         }
+        let value = l.content.rsplit_once(": ").map_or("", |(_, v)| v).trim();
+        if matches!(value.trim_end_matches(['-', '+']), "|" | ">") {
+            scalar_indent = Some(l.indent);
+        }
+        prev_opens_mapping = l.content.ends_with(':');
+        prev_indent = Some(l.indent);
+    }
+    None
+}
+
+/// A line of YAML that holds content, cut where [`syntax_hint`] looks for mistakes.
+struct YamlLine<'a> {
+    line: &'a str,
+    /// The line without its indentation.
+    content: &'a str,
+    /// Bytes of indentation (spaces and tabs).
+    indent_chars: usize,
+    /// Bytes of a list item's `- ` and the spaces after it (0 on other lines).
+    item: usize,
+    /// `indent_chars + item`: the indentation of the keys on this line.
+    indent: usize,
+    /// What follows the list item's `- `, or the content.
+    key_part: &'a str,
+    /// The leading word of `key_part` (ASCII letters, digits, `_`) and the rest.
+    key: &'a str,
+    after: &'a str,
+    /// Whether `key` could be a key (starts with a letter or `_`).
+    key_like: bool,
+}
+
+impl<'a> YamlLine<'a> {
+    /// The line cut in parts; `None` for a blank line or a comment.
+    fn read(line: &'a str) -> Option<YamlLine<'a>> {
+        let content = line.trim_start_matches([' ', '\t']);
+        if content.is_empty() || content.starts_with('#') {
+            return None;
+        }
+        let indent_chars = line.len() - content.len();
         // `- ` of a list item counts as indentation for the keys after it.
         let (item, key_part) = match content.strip_prefix("- ") {
             Some(rest) => {
@@ -52,67 +93,83 @@ pub fn syntax_hint(yaml: &str, before: usize) -> Option<Hint> {
             }
             None => (0, content),
         };
-        let indent = indent_chars + item;
         let key_len = key_part
             .char_indices()
             .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(key_part.len(), |(i, _)| i);
         let key = &key_part[..key_len];
-        let after = &key_part[key_len..];
-        let key_like = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-        if key_like && after.trim_start_matches(' ').starts_with('：') {
-            let col = line[..line.len() - after.trim_start_matches(' ').len()]
-                .chars()
-                .count()
-                + 1;
-            return Some(Hint {
-                line: line_no,
-                col,
-                message: format!(
-                    "full-width colon `：` after `{key}`: YAML needs an ASCII colon and a space, \
-                     `{key}: …` (switch the input method to half-width, or type it in English mode)"
-                ),
-            });
+        Some(YamlLine {
+            line,
+            content,
+            indent_chars,
+            item,
+            indent: indent_chars + item,
+            key_part,
+            key,
+            after: &key_part[key_len..],
+            key_like: key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        })
+    }
+
+    /// A tab in the indentation: (column, message).
+    fn tab(&self) -> Option<(usize, String)> {
+        let tab = self.line[..self.indent_chars].find('\t')?;
+        let message = "a tab indents this line: YAML indents with spaces only; replace the tab \
+                       with spaces, as many as the lines above use";
+        Some((tab + 1, message.to_string()))
+    }
+
+    /// A key followed by a full-width colon: (column of the colon, message).
+    fn full_width_colon(&self) -> Option<(usize, String)> {
+        let rest = self.after.trim_start_matches(' ');
+        if !(self.key_like && rest.starts_with('：')) {
+            return None;
         }
+        let col = self.line[..self.line.len() - rest.len()].chars().count() + 1;
+        let key = self.key;
+        Some((
+            col,
+            format!(
+                "full-width colon `：` after `{key}`: YAML needs an ASCII colon and a space, \
+                 `{key}: …` (switch the input method to half-width, or type it in English mode)"
+            ),
+        ))
+    }
+
+    /// A key with no colon after it, on a line that does not continue the value above
+    /// (`not_continuation`): (column of the key, message).
+    fn missing_colon(&self, not_continuation: bool) -> Option<(usize, String)> {
+        let (content, after, key) = (self.content, self.after, self.key);
         let has_colon = after.starts_with(':')
             && (after.len() == 1 || after[1..].starts_with([' ', '\t']))
             || content.contains(": ")
             || content.ends_with(':');
-        // A list item may be a plain value (`- housing`), and a deeper line may continue the
-        // value above it: neither is a key.
-        let not_continuation =
-            item == 0 && (prev_indent.is_none_or(|p| indent <= p) || prev_opens_mapping);
-        if key_like
+        if !(self.key_like
             && !has_colon
             && not_continuation
-            && (after.is_empty() || after.starts_with(' '))
+            && (after.is_empty() || after.starts_with(' ')))
         {
-            let value = after.trim();
-            let message = if value.is_empty() {
-                format!(
-                    "`{key}` is a key without its colon: write `{key}: ` and the value \
-                     (an ASCII colon and a space after the key), or delete the line"
-                )
-            } else {
-                format!(
-                    "no colon after the key `{key}`: write `{key}: {value}` \
-                     (an ASCII colon and a space after the key)"
-                )
-            };
-            return Some(Hint {
-                line: line_no,
-                col: indent_chars + 1 + content[..content.len() - key_part.len()].chars().count(),
-                message,
-            });
+            return None;
         }
-        let value = content.rsplit_once(": ").map_or("", |(_, v)| v).trim();
-        if matches!(value.trim_end_matches(['-', '+']), "|" | ">") {
-            scalar_indent = Some(indent);
-        }
-        prev_opens_mapping = content.ends_with(':');
-        prev_indent = Some(indent);
+        let value = after.trim();
+        let message = if value.is_empty() {
+            format!(
+                "`{key}` is a key without its colon: write `{key}: ` and the value \
+                 (an ASCII colon and a space after the key), or delete the line"
+            )
+        } else {
+            format!(
+                "no colon after the key `{key}`: write `{key}: {value}` \
+                 (an ASCII colon and a space after the key)"
+            )
+        };
+        let col = self.indent_chars
+            + 1
+            + content[..content.len() - self.key_part.len()]
+                .chars()
+                .count();
+        Some((col, message))
     }
-    None
 }
 
 /// What each raw structure is, in an editor's words, for messages that would name it.
