@@ -1180,4 +1180,71 @@ mod tests {
         let r = idx.sentence_around(s..s + "改造老旧小区68个".len());
         assert_eq!(&idx.text[r], "今年改造老旧小区68个，完成任务。");
     }
+
+    /// A mark on `q` (its first occurrence in the text of `md`), with anchor, link, title and
+    /// label, rendered under the base path `/b/`.
+    fn render_one(md: &str, q: &str) -> String {
+        let idx = text_index(md);
+        let s = idx.text.find(q).unwrap();
+        let mark = Mark {
+            range: s..s + q.len(),
+            anchor: Some("p1".into()),
+            href: Some("/t/".into()),
+            class: "q".into(),
+            title: Some("t\"".into()),
+            label: Some("已完成".into()),
+        };
+        render_html(md, &[mark], "/b/").html
+    }
+
+    #[test]
+    fn a_mark_inside_a_link_is_a_mark_element_across_inline_tags() {
+        assert_eq!(
+            render_one("前文[链接*强调*文字](/x/)后文", "链接强调文字"),
+            "<p>前文<a href=\"/b/x/\"><mark class=\"q\" id=\"p1\" title=\"t&quot;\">链接</mark><em><mark class=\"q\" title=\"t&quot;\">强调</mark></em><mark class=\"q\" title=\"t&quot;\">文字</mark><span class=\"ql\">已完成</span></a>后文</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_from_a_code_span_into_text_keeps_the_code_element() {
+        assert_eq!(
+            render_one("甲`代码`乙丙", "代码乙"),
+            "<p>甲<code><a class=\"q\" id=\"p1\" href=\"/t/\" title=\"t&quot;\">代码</a></code><a class=\"q\" href=\"/t/\" title=\"t&quot;\">乙</a><span class=\"ql\">已完成</span>丙</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_from_a_heading_into_a_paragraph_keeps_heading_anchors() {
+        assert_eq!(
+            render_one("## 标题一\n\n正文甲乙\n\n## 标题二", "标题一\n正文"),
+            "<h2 id=\"h_1\"><a class=\"q\" id=\"p1\" href=\"/t/\" title=\"t&quot;\">标题一</a></h2>\n<p><a class=\"q\" href=\"/t/\" title=\"t&quot;\">正文</a><span class=\"ql\">已完成</span>甲乙</p>\n<h2 id=\"h_2\">标题二</h2>\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_spanning_paragraphs_is_split_with_the_label_at_its_end() {
+        assert_eq!(
+            render_one("第一段甲乙。\n\n第二段丙丁。", "甲乙。\n第二段"),
+            "<p>第一段<a class=\"q\" id=\"p1\" href=\"/t/\" title=\"t&quot;\">甲乙。</a></p>\n<p><a class=\"q\" href=\"/t/\" title=\"t&quot;\">第二段</a><span class=\"ql\">已完成</span>丙丁。</p>\n"
+        );
+        assert_eq!(
+            render_one("句子*斜体*粗体尾巴", "体粗体"),
+            "<p>句子<em>斜<a class=\"q\" id=\"p1\" href=\"/t/\" title=\"t&quot;\">体</a></em><a class=\"q\" href=\"/t/\" title=\"t&quot;\">粗体</a><span class=\"ql\">已完成</span>尾巴</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_in_a_code_block_is_not_drawn_and_a_break_between_words_stays() {
+        let html = render_one("```python\nimport json\n```\n\n后文", "import");
+        assert!(html.starts_with("<pre class=\"code\" tabindex=\"0\"><code class=\"language-python\"><span class=\"hl-source hl-python\">"), "{html}");
+        assert!(
+            !html.contains("class=\"q\"") && !html.contains("已完成"),
+            "{html}"
+        );
+        assert!(html.ends_with("</code></pre>\n<p>后文</p>\n"), "{html}");
+        assert_eq!(
+            render_one("a\nb c", "a b"),
+            "<p><a class=\"q\" id=\"p1\" href=\"/t/\" title=\"t&quot;\">a</a>\n<a class=\"q\" href=\"/t/\" title=\"t&quot;\">b</a><span class=\"ql\">已完成</span> c</p>\n"
+        );
+    }
 }
