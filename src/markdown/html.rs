@@ -3,9 +3,10 @@
 
 use super::events::events;
 use super::highlight::{highlight_code_within, highlight_limits};
-use super::text::{Step, Walker};
+use super::text::{Step, Walker, heading_anchor};
 use super::{Mark, RenderedHtml, escape_html};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use std::ops::Range;
 
 /// Marks sorted and made disjoint: overlapping marks keep only their anchor (an empty span).
 fn disjoint(marks: &[Mark]) -> (Vec<&Mark>, Vec<(usize, &str)>) {
@@ -34,6 +35,8 @@ fn disjoint(marks: &[Mark]) -> (Vec<&Mark>, Vec<(usize, &str)>) {
     (kept, anchors)
 }
 
+/// The opening tag of `m`: a link, or `<mark>` inside a link or without a target; its `id`
+/// only on the first piece (`with_anchor`).
 fn open_tag(m: &Mark, with_anchor: bool, in_link: bool) -> String {
     let mut s = String::new();
     let tag = if in_link || m.href.is_none() {
@@ -67,160 +70,242 @@ fn open_tag(m: &Mark, with_anchor: bool, in_link: bool) -> String {
     s
 }
 
-fn close_tag(m: &Mark, in_link: bool) -> &'static str {
-    if in_link || m.href.is_none() {
+/// The closing tag of `m`, followed by its label where the mark ends (`ends_here`).
+fn close_tag(m: &Mark, in_link: bool, ends_here: bool) -> String {
+    let mut s = String::from(if in_link || m.href.is_none() {
         "</mark>"
     } else {
         "</a>"
+    });
+    if ends_here && let Some(label) = &m.label {
+        s.push_str(&format!("<span class=\"ql\">{}</span>", escape_html(label)));
+    }
+    s
+}
+
+/// Render `md` to HTML, wrapping each [`Mark`] (offsets into the text of
+/// [`text_index`](super::text_index)) in a link. Root-relative links in the content get
+/// `link_prefix` (the site's base path).
+pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml {
+    let mut writer = HtmlWriter::new(marks);
+    for ev in events(md, link_prefix) {
+        writer.push(ev);
+    }
+    writer.finish(md.len() * 3 / 2)
+}
+
+/// A code block being collected, to be highlighted as one piece at its end.
+struct CodeBlock {
+    lang: Option<String>,
+    text: String,
+}
+
+/// The HTML events of one body as they are made: the walker that tells where each text lands
+/// in the rendered text, the marks not yet passed, and the state of links and code blocks.
+struct HtmlWriter<'m, 'e> {
+    walker: Walker,
+    out: Vec<Event<'e>>,
+    marks: Vec<&'m Mark>,
+    /// Anchors of marks that overlap a kept one: an empty span at their start.
+    anchors: Vec<(usize, &'m str)>,
+    /// The first mark and anchor that may still lie at or after the current text.
+    next_mark: usize,
+    next_anchor: usize,
+    link_depth: usize,
+    code: Option<CodeBlock>,
+    highlight_budget: usize,
+}
+
+impl<'m, 'e> HtmlWriter<'m, 'e> {
+    fn new(marks: &'m [Mark]) -> Self {
+        let (marks, anchors) = disjoint(marks);
+        HtmlWriter {
+            walker: Walker::default(),
+            out: Vec::new(),
+            marks,
+            anchors,
+            next_mark: 0,
+            next_anchor: 0,
+            link_depth: 0,
+            code: None,
+            highlight_budget: highlight_limits::PER_DOCUMENT,
+        }
+    }
+
+    fn push(&mut self, ev: Event<'e>) {
+        let Some(ev) = self.collect_code(ev) else {
+            return;
+        };
+        if let Event::Start(Tag::CodeBlock(kind)) = &ev {
+            self.walker.step(&ev);
+            self.code = Some(CodeBlock {
+                lang: fence_language(kind),
+                text: String::new(),
+            });
+            return;
+        }
+        match &ev {
+            Event::Start(Tag::Link { .. }) => self.link_depth += 1,
+            Event::End(TagEnd::Link) => self.link_depth = self.link_depth.saturating_sub(1),
+            _ => {}
+        }
+        let ev = with_heading_anchor(ev, self.walker.headings.len() + 1);
+        match self.walker.step(&ev) {
+            Step::DropBreak => {}
+            Step::Other => self.out.push(ev),
+            Step::Text(range) => self.push_text(ev, range),
+        }
+    }
+
+    /// Inside a code block, takes its text and, at its end, writes it highlighted; any other
+    /// event is given back.
+    fn collect_code(&mut self, ev: Event<'e>) -> Option<Event<'e>> {
+        let Some(code) = self.code.as_mut() else {
+            return Some(ev);
+        };
+        match &ev {
+            Event::Text(t) => {
+                self.walker.step(&ev);
+                code.text.push_str(t);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.walker.step(&ev);
+                let html = highlight_code_within(
+                    code.lang.as_deref(),
+                    &code.text,
+                    &mut self.highlight_budget,
+                );
+                self.out.push(Event::Html(html.into()));
+                self.code = None;
+            }
+            _ => return Some(ev),
+        }
+        None
+    }
+
+    /// Writes a text, code span or kept line break that occupies `range` of the rendered text,
+    /// cut where marks open and close.
+    fn push_text(&mut self, ev: Event<'e>, range: Range<usize>) {
+        let (text, is_code_span) = match &ev {
+            Event::Text(t) => (t.clone(), false),
+            Event::Code(t) => (t.clone(), true),
+            _ => {
+                self.out.push(ev);
+                return;
+            }
+        };
+        if is_code_span {
+            self.out.push(Event::InlineHtml("<code>".into()));
+        }
+        let cuts = self.cuts(range.clone());
+        if cuts.is_empty() {
+            self.out
+                .push(if is_code_span { Event::Text(text) } else { ev });
+        } else {
+            self.push_pieces(&text, range, cuts);
+        }
+        if is_code_span {
+            self.out.push(Event::InlineHtml("</code>".into()));
+        }
+    }
+
+    /// The tags to insert in the text at `range`: where each mark opens and closes (its label
+    /// after its end), and the anchors of overlapped marks; by offset, closing tags first.
+    fn cuts(&mut self, range: Range<usize>) -> Vec<(usize, String)> {
+        while self.next_mark < self.marks.len()
+            && self.marks[self.next_mark].range.end <= range.start
+        {
+            self.next_mark += 1;
+        }
+        while self.next_anchor < self.anchors.len()
+            && self.anchors[self.next_anchor].0 < range.start
+        {
+            self.next_anchor += 1;
+        }
+        let in_link = self.link_depth > 0;
+        let mut cuts: Vec<(usize, String)> = Vec::new();
+        let marks = self.marks[self.next_mark..].iter();
+        for m in marks.take_while(|m| m.range.start < range.end) {
+            let opens_here = m.range.start >= range.start;
+            let ends_here = m.range.end <= range.end;
+            cuts.push((
+                m.range.start.max(range.start),
+                open_tag(m, opens_here, in_link),
+            ));
+            cuts.push((m.range.end.min(range.end), close_tag(m, in_link, ends_here)));
+        }
+        let anchors = self.anchors[self.next_anchor..].iter();
+        for &(at, id) in anchors.take_while(|(at, _)| *at < range.end) {
+            cuts.push((at, format!("<span id=\"{}\"></span>", escape_html(id))));
+        }
+        cuts.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| b.1.starts_with("</").cmp(&a.1.starts_with("</")))
+        });
+        cuts
+    }
+
+    /// Writes `text` (at `range` of the rendered text) in pieces, with the tags of `cuts`
+    /// between them.
+    fn push_pieces(&mut self, text: &str, range: Range<usize>, cuts: Vec<(usize, String)>) {
+        let piece = |from: usize, to: usize| {
+            Event::Text(
+                text[from - range.start..to - range.start]
+                    .to_string()
+                    .into(),
+            )
+        };
+        let mut cursor = range.start;
+        for (pos, html) in cuts {
+            if pos > cursor {
+                self.out.push(piece(cursor, pos));
+                cursor = pos;
+            }
+            self.out.push(Event::InlineHtml(html.into()));
+        }
+        if cursor < range.end {
+            self.out.push(piece(cursor, range.end));
+        }
+    }
+
+    fn finish(self, capacity: usize) -> RenderedHtml {
+        let mut html = String::with_capacity(capacity);
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        RenderedHtml {
+            html,
+            headings: self.walker.headings,
+            text: self.walker.text,
+        }
     }
 }
 
-/// Render `md` to HTML, wrapping each [`Mark`] (offsets into [`text_index`]'s text) in a link.
-/// Root-relative links in the content get `link_prefix` (the site's base path).
-pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml {
-    let (marks, anchors) = disjoint(marks);
-    let mut w = Walker::default();
-    let mut out: Vec<Event> = Vec::new();
-    let mut mi = 0;
-    let mut ai = 0;
-    let mut link_depth = 0usize;
-    let mut code: Option<(Option<String>, String)> = None;
-    let mut highlight_budget = highlight_limits::PER_DOCUMENT;
-    for ev in events(md, link_prefix) {
-        // Code blocks are collected and highlighted as one piece.
-        if let Some((lang, buf)) = code.as_mut() {
-            match &ev {
-                Event::Text(t) => {
-                    w.step(&ev);
-                    buf.push_str(t);
-                    continue;
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    w.step(&ev);
-                    let html = highlight_code_within(lang.as_deref(), buf, &mut highlight_budget);
-                    out.push(Event::Html(html.into()));
-                    code = None;
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        if let Event::Start(Tag::CodeBlock(kind)) = &ev {
-            w.step(&ev);
-            let lang = match kind {
-                CodeBlockKind::Fenced(l) => l
-                    .split([' ', ',', '{'])
-                    .next()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-                CodeBlockKind::Indented => None,
-            };
-            code = Some((lang, String::new()));
-            continue;
-        }
-        let is_code_span = matches!(ev, Event::Code(_));
-        match &ev {
-            Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            _ => {}
-        }
-        let ev = match ev {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                let n = w.headings.len() + 1;
-                Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::Boxed(format!("h_{n}").into_boxed_str())),
-                    classes,
-                    attrs,
-                })
-            }
-            other => other,
-        };
-        match w.step(&ev) {
-            Step::DropBreak => {}
-            Step::Other => out.push(ev),
-            Step::Text(range) => {
-                let text: CowStr = match &ev {
-                    Event::Text(t) | Event::Code(t) => t.clone(),
-                    Event::SoftBreak | Event::HardBreak => {
-                        out.push(ev);
-                        continue;
-                    }
-                    _ => unreachable!("Walker returns Text only for text, code and breaks"),
-                };
-                if is_code_span {
-                    out.push(Event::InlineHtml("<code>".into()));
-                }
-                while mi < marks.len() && marks[mi].range.end <= range.start {
-                    mi += 1;
-                }
-                while ai < anchors.len() && anchors[ai].0 < range.start {
-                    ai += 1;
-                }
-                let mut cuts: Vec<(usize, String)> = Vec::new();
-                let mut j = mi;
-                while j < marks.len() && marks[j].range.start < range.end {
-                    let m = marks[j];
-                    let s = m.range.start.max(range.start);
-                    let e = m.range.end.min(range.end);
-                    cuts.push((s, open_tag(m, m.range.start >= range.start, link_depth > 0)));
-                    let mut close = close_tag(m, link_depth > 0).to_string();
-                    if let Some(label) = m.label.as_ref().filter(|_| m.range.end <= range.end) {
-                        close
-                            .push_str(&format!("<span class=\"ql\">{}</span>", escape_html(label)));
-                    }
-                    cuts.push((e, close));
-                    j += 1;
-                }
-                let mut k = ai;
-                while k < anchors.len() && anchors[k].0 < range.end {
-                    cuts.push((
-                        anchors[k].0,
-                        format!("<span id=\"{}\"></span>", escape_html(anchors[k].1)),
-                    ));
-                    k += 1;
-                }
-                if cuts.is_empty() {
-                    out.push(if is_code_span { Event::Text(text) } else { ev });
-                } else {
-                    // Closing tags sort before opening ones at the same offset.
-                    cuts.sort_by(|a, b| {
-                        a.0.cmp(&b.0)
-                            .then_with(|| b.1.starts_with("</").cmp(&a.1.starts_with("</")))
-                    });
-                    let mut cursor = range.start;
-                    for (pos, html) in cuts {
-                        if pos > cursor {
-                            out.push(Event::Text(
-                                text[cursor - range.start..pos - range.start]
-                                    .to_string()
-                                    .into(),
-                            ));
-                            cursor = pos;
-                        }
-                        out.push(Event::InlineHtml(html.into()));
-                    }
-                    if cursor < range.end {
-                        out.push(Event::Text(text[cursor - range.start..].to_string().into()));
-                    }
-                }
-                if is_code_span {
-                    out.push(Event::InlineHtml("</code>".into()));
-                }
-            }
-        }
+/// The language of a fenced code block: the first word of its info string.
+fn fence_language(kind: &CodeBlockKind) -> Option<String> {
+    match kind {
+        CodeBlockKind::Fenced(info) => info
+            .split([' ', ',', '{'])
+            .next()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        CodeBlockKind::Indented => None,
     }
-    let mut html = String::with_capacity(md.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    RenderedHtml {
-        html,
-        headings: w.headings,
-        text: w.text,
+}
+
+/// `ev` with the anchor of the `n`th heading if it starts a heading.
+fn with_heading_anchor(ev: Event<'_>, n: usize) -> Event<'_> {
+    match ev {
+        Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) => Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::Boxed(heading_anchor(n).into_boxed_str())),
+            classes,
+            attrs,
+        }),
+        other => other,
     }
 }
 
@@ -228,7 +313,6 @@ pub fn render_html(md: &str, marks: &[Mark], link_prefix: &str) -> RenderedHtml 
 mod tests {
     use super::*;
     use crate::markdown::text_index;
-    use std::ops::Range;
 
     #[test]
     fn rendering_gives_the_same_text_as_the_text_index() {

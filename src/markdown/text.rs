@@ -137,7 +137,7 @@ impl Walker {
                         level,
                         text: self.text[start..].trim().to_string(),
                         offset: start,
-                        anchor: format!("h_{n}"),
+                        anchor: heading_anchor(n),
                     });
                 }
                 if is_block(tag_end) {
@@ -152,6 +152,11 @@ impl Walker {
             _ => Step::Other,
         }
     }
+}
+
+/// The anchor (`id`) of the `n`th heading of a body, counted from 1.
+pub(super) fn heading_anchor(n: usize) -> String {
+    format!("h_{n}")
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
