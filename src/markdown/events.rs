@@ -305,4 +305,40 @@ mod tests {
         let html = render_html("[关于](/about/)", &[], "/sub/").html;
         assert!(html.contains("href=\"/sub/about/\""), "{html}");
     }
+
+    /// How delimiter runs left as text pair up, as they did before the pairing was split into
+    /// steps: closing after CJK punctuation, runs of three, escapes, block ends, link bounds.
+    #[test]
+    fn cjk_emphasis_pairs_runs_within_one_block_and_one_inline_level() {
+        let cases = [
+            ("甲*斜体。*正文", "<p>甲<em>斜体。</em>正文</p>\n"),
+            (
+                "**加粗。**正文**再粗。**尾",
+                "<p><strong>加粗。<strong>正文</strong>再粗。</strong>尾</p>\n",
+            ),
+            ("***三个。***后", "<p>***三个。***后</p>\n"),
+            ("\\*不是。*正文", "<p>*不是。*正文</p>\n"),
+            ("*开头。\n\n另段。*尾", "<p>*开头。</p>\n<p>另段。*尾</p>\n"),
+            (
+                "[*链接。*内](/x/)外",
+                "<p><a href=\"/x/\"><em>链接。</em>内</a>外</p>\n",
+            ),
+            (
+                "*外[链接*内。](/x/)*尾",
+                "<p>*外<a href=\"/x/\">链接*内。</a>*尾</p>\n",
+            ),
+            ("** 空格。**后", "<p>** 空格。**后</p>\n"),
+            (
+                "*一。**二。**三。*尾",
+                "<p>*一。<strong>二。</strong>三。*尾</p>\n",
+            ),
+            (
+                "`*代码*`*斜。*后",
+                "<p><code>*代码*</code><em>斜。</em>后</p>\n",
+            ),
+        ];
+        for (md, html) in cases {
+            assert_eq!(render_html(md, &[], "").html, html, "{md}");
+        }
+    }
 }
