@@ -33,42 +33,45 @@ pub fn is_safe_url(url: &str) -> bool {
 pub(super) fn events<'a>(md: &'a str, link_prefix: &'a str) -> Vec<Event<'a>> {
     let raw = Parser::new_ext(md, options())
         .into_offset_iter()
-        .map(move |(ev, range)| {
-            let ev = match ev {
-                Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-                Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: fix_url(dest_url, link_prefix),
-                    title,
-                    id,
-                }),
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: fix_url(dest_url, link_prefix),
-                    title,
-                    id,
-                }),
-                other => other,
-            };
-            (ev, range)
-        });
+        .map(move |(ev, range)| (neutralise(ev, link_prefix), range));
     let mut events = cjk_emphasis(raw, md);
     for ev in &mut events {
         clean_event(ev);
     }
     events
+}
+
+/// `ev` with raw HTML turned into text (an HTML block into a paragraph) and the address of a
+/// link or image made safe and given the site's base path.
+fn neutralise<'a>(ev: Event<'a>, link_prefix: &str) -> Event<'a> {
+    match ev {
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: fix_url(dest_url, link_prefix),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: fix_url(dest_url, link_prefix),
+            title,
+            id,
+        }),
+        other => other,
+    }
 }
 
 /// Whether `c` may not reach a page as it is: a control character other than tab and line
@@ -131,91 +134,130 @@ fn cjk_emphasis<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     md: &str,
 ) -> Vec<Event<'a>> {
-    let mut out: Vec<Event<'a>> = Vec::new();
-    // (index in `out` of the placeholder, run length, inline depth)
-    let mut open: Option<(usize, usize, usize)> = None;
-    let mut depth = 0usize;
-    let mut pending_run: Option<(usize, usize)> = None; // (first index in out, length)
     let is_delim = |ev: &Event, r: &Range<usize>| {
         matches!(ev, Event::Text(t) if t.as_ref() == "*")
             && &md[r.clone()] == "*"
             && !md[..r.start].ends_with('\\')
     };
+    let mut pairing = Pairing::default();
     let mut iter = events.peekable();
     while let Some((ev, range)) = iter.next() {
-        if is_delim(&ev, &range) {
-            let start = pending_run.map_or(out.len(), |(s, _)| s);
-            let len = pending_run.map_or(0, |(_, l)| l) + 1;
-            out.push(ev);
-            pending_run = Some((start, len));
-            let next_is_delim = iter.peek().is_some_and(|(e, r)| is_delim(e, r));
-            if next_is_delim {
-                continue;
-            }
-            // A complete run: decide whether it opens or closes.
-            pending_run = None;
-            let prev_char = out[..start].iter().rev().find_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => t.chars().last(),
-                _ => None,
-            });
-            let next_char = match iter.peek() {
-                Some((Event::Text(t), _)) | Some((Event::Code(t), _)) => t.chars().next(),
-                Some((Event::Start(_), _)) | Some((Event::End(_), _)) => Some('x'),
-                _ => None,
-            };
-            let can_close = prev_char.is_some_and(|c| !c.is_whitespace());
-            let can_open = next_char.is_some_and(|c| !c.is_whitespace());
-            if len <= 2 {
-                if let Some((o, olen, odepth)) = open
-                    && olen == len
-                    && odepth == depth
-                    && can_close
-                {
-                    let (s, e) = if len == 2 {
-                        (Tag::Strong, TagEnd::Strong)
-                    } else {
-                        (Tag::Emphasis, TagEnd::Emphasis)
-                    };
-                    out.truncate(start);
-                    out[o] = Event::Start(s);
-                    if olen == 2 {
-                        out.remove(o + 1);
-                    }
-                    out.push(Event::End(e));
-                    open = None;
-                    continue;
-                }
-                if can_open {
-                    open = Some((start, len, depth));
-                }
-            }
+        if !is_delim(&ev, &range) {
+            pairing.other(ev);
             continue;
         }
+        let run = pairing.extend_run(ev);
+        if iter.peek().is_some_and(|(e, r)| is_delim(e, r)) {
+            continue;
+        }
+        // A complete run: decide whether it opens or closes.
+        pairing.run = None;
+        let next_char = match iter.peek() {
+            Some((Event::Text(t), _)) | Some((Event::Code(t), _)) => t.chars().next(),
+            Some((Event::Start(_), _)) | Some((Event::End(_), _)) => Some('x'),
+            _ => None,
+        };
+        pairing.end_run(run, next_char);
+    }
+    pairing.out
+}
+
+/// A run of `*` kept as text: where it starts in the output, how many, at what inline depth.
+#[derive(Clone, Copy)]
+struct Run {
+    at: usize,
+    len: usize,
+    depth: usize,
+}
+
+/// The state of [`cjk_emphasis`]: the events so far, the run that may open an emphasis, the
+/// run being read, and how deep in inline tags (emphasis, links) the current event is.
+#[derive(Default)]
+struct Pairing<'a> {
+    out: Vec<Event<'a>>,
+    open: Option<Run>,
+    run: Option<Run>,
+    depth: usize,
+}
+
+impl<'a> Pairing<'a> {
+    /// Adds one `*` to the run being read (a new one if none) and gives the run.
+    fn extend_run(&mut self, ev: Event<'a>) -> Run {
+        let run = match self.run {
+            Some(r) => Run {
+                len: r.len + 1,
+                ..r
+            },
+            None => Run {
+                at: self.out.len(),
+                len: 1,
+                depth: self.depth,
+            },
+        };
+        self.out.push(ev);
+        self.run = Some(run);
+        run
+    }
+
+    /// A complete run, followed by `next_char`: it closes the open run of its length and depth,
+    /// or opens one, or stays text.
+    fn end_run(&mut self, run: Run, next_char: Option<char>) {
+        if run.len > 2 {
+            return;
+        }
+        let prev_char = self.out[..run.at].iter().rev().find_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => t.chars().last(),
+            _ => None,
+        });
+        let can_close = prev_char.is_some_and(|c| !c.is_whitespace());
+        let can_open = next_char.is_some_and(|c| !c.is_whitespace());
+        if let Some(open) = self.open
+            && open.len == run.len
+            && open.depth == self.depth
+            && can_close
+        {
+            self.close(open, run);
+        } else if can_open {
+            self.open = Some(run);
+        }
+    }
+
+    /// Turns the runs `open` and `close` (of the same length) into emphasis or strong tags.
+    fn close(&mut self, open: Run, close: Run) {
+        let (s, e) = if close.len == 2 {
+            (Tag::Strong, TagEnd::Strong)
+        } else {
+            (Tag::Emphasis, TagEnd::Emphasis)
+        };
+        self.out.truncate(close.at);
+        self.out[open.at] = Event::Start(s);
+        if open.len == 2 {
+            self.out.remove(open.at + 1);
+        }
+        self.out.push(Event::End(e));
+        self.open = None;
+    }
+
+    /// Any other event: a block boundary forgets the open run, an inline tag changes the depth
+    /// (closing it forgets a run opened inside).
+    fn other(&mut self, ev: Event<'a>) {
         match &ev {
-            Event::Start(tag) => {
-                if is_block(&tag.to_end()) {
-                    open = None;
-                } else {
-                    depth += 1;
-                }
-            }
-            Event::End(tag_end) => {
-                if is_block(tag_end) {
-                    open = None;
-                } else {
-                    depth = depth.saturating_sub(1);
-                    if open.is_some_and(|(_, _, d)| d > depth) {
-                        open = None;
-                    }
+            Event::Start(tag) if is_block(&tag.to_end()) => self.open = None,
+            Event::Start(_) => self.depth += 1,
+            Event::End(tag_end) if is_block(tag_end) => self.open = None,
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.open.is_some_and(|o| o.depth > self.depth) {
+                    self.open = None;
                 }
             }
             _ => {}
         }
-        out.push(ev);
+        self.out.push(ev);
     }
-    out
 }
 
+/// `url` if it is safe, with `link_prefix` before a root-relative path; `#` if it is not safe.
 fn fix_url<'a>(url: CowStr<'a>, link_prefix: &str) -> CowStr<'a> {
     if !is_safe_url(&url) {
         return CowStr::Borrowed("#");

@@ -99,20 +99,7 @@ impl Walker {
                 self.text.push_str(t);
                 Step::Text(start..self.text.len())
             }
-            Event::SoftBreak | Event::HardBreak => {
-                if self
-                    .text
-                    .chars()
-                    .last()
-                    .is_some_and(|c| c.is_ascii() && !c.is_whitespace())
-                {
-                    let start = self.text.len();
-                    self.text.push(' ');
-                    Step::Text(start..start + 1)
-                } else {
-                    Step::DropBreak
-                }
-            }
+            Event::SoftBreak | Event::HardBreak => self.line_break(),
             Event::Start(Tag::Image { .. }) => {
                 self.image_depth += 1;
                 Step::Other
@@ -122,27 +109,11 @@ impl Walker {
                 Step::Other
             }
             Event::Start(tag) => {
-                if is_block(&tag.to_end()) {
-                    self.separate();
-                }
-                if let Tag::Heading { level, .. } = tag {
-                    self.heading = Some((heading_level(*level), self.text.len()));
-                }
+                self.start_tag(tag);
                 Step::Other
             }
             Event::End(tag_end) => {
-                if let (TagEnd::Heading(_), Some((level, start))) = (tag_end, self.heading.take()) {
-                    let n = self.headings.len() + 1;
-                    self.headings.push(Heading {
-                        level,
-                        text: self.text[start..].trim().to_string(),
-                        offset: start,
-                        anchor: heading_anchor(n),
-                    });
-                }
-                if is_block(tag_end) {
-                    self.separate();
-                }
+                self.end_tag(tag_end);
                 Step::Other
             }
             Event::Rule => {
@@ -150,6 +121,48 @@ impl Walker {
                 Step::Other
             }
             _ => Step::Other,
+        }
+    }
+
+    /// A line break is a space after a Latin letter, digit or sign, and nothing between CJK
+    /// characters.
+    fn line_break(&mut self) -> Step {
+        let after_ascii = self
+            .text
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii() && !c.is_whitespace());
+        if !after_ascii {
+            return Step::DropBreak;
+        }
+        let start = self.text.len();
+        self.text.push(' ');
+        Step::Text(start..start + 1)
+    }
+
+    fn start_tag(&mut self, tag: &Tag) {
+        if is_block(&tag.to_end()) {
+            self.separate();
+        }
+        if let Tag::Heading { level, .. } = tag {
+            self.heading = Some((heading_level(*level), self.text.len()));
+        }
+    }
+
+    fn end_tag(&mut self, tag_end: &TagEnd) {
+        // Every end tag takes the open heading, not only the heading's own end.
+        let open_heading = self.heading.take();
+        if let (TagEnd::Heading(_), Some((level, start))) = (tag_end, open_heading) {
+            let n = self.headings.len() + 1;
+            self.headings.push(Heading {
+                level,
+                text: self.text[start..].trim().to_string(),
+                offset: start,
+                anchor: heading_anchor(n),
+            });
+        }
+        if is_block(tag_end) {
+            self.separate();
         }
     }
 }
