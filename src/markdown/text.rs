@@ -150,9 +150,9 @@ impl Walker {
     }
 
     fn end_tag(&mut self, tag_end: &TagEnd) {
-        // Every end tag takes the open heading, not only the heading's own end.
-        let open_heading = self.heading.take();
-        if let (TagEnd::Heading(_), Some((level, start))) = (tag_end, open_heading) {
+        if let TagEnd::Heading(_) = tag_end
+            && let Some((level, start)) = self.heading.take()
+        {
             let n = self.headings.len() + 1;
             self.headings.push(Heading {
                 level,
@@ -293,5 +293,25 @@ mod tests {
         let s = idx.text.find("改造").unwrap();
         let r = idx.sentence_around(s..s + "改造老旧小区68个".len());
         assert_eq!(&idx.text[r], "今年改造老旧小区68个，完成任务。");
+    }
+
+    /// Regression: `heading_lost_after_an_inline_end_tag` — the end of emphasis, a link or any
+    /// inline tag inside a heading dropped the heading, so it had no section and the next
+    /// heading took its anchor (two `h_1` on one page).
+    #[test]
+    fn a_heading_with_inline_tags_keeps_its_section_and_anchor() {
+        let md = "## 一 *二* [三](/x/)\n\n正文\n\n## 四\n";
+        let idx = text_index(md);
+        let names: Vec<(&str, &str)> = idx
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(names, [("一 二 三", "h_1"), ("四", "h_2")]);
+        let at = idx.text.find("正文").unwrap();
+        assert_eq!(idx.section_at(at).unwrap().text, "一 二 三");
+        let html = crate::markdown::render_html(md, &[], "").html;
+        assert!(html.contains("<h2 id=\"h_1\">一 <em>二</em>"), "{html}");
+        assert!(html.contains("<h2 id=\"h_2\">四</h2>"), "{html}");
     }
 }
