@@ -493,8 +493,6 @@ fn file_hash(path: &str, bytes: &[u8]) -> u64 {
     h
 }
 
-/// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
-/// files, their bytes and the sum of their hashes.
 /// What a thread writing shards reuses from group to group (no growing, no page faults).
 #[derive(Default)]
 struct GroupScratch {
@@ -508,6 +506,8 @@ struct GroupScratch {
     lists: Vec<(u32, u8)>,
 }
 
+/// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
+/// files, their bytes and the sum of their hashes.
 fn write_group(
     postings: &Postings,
     g: usize,
@@ -524,23 +524,49 @@ fn write_group(
             Ok(bytes)
         })
         .collect::<Result<Vec<Vec<u8>>>>()?;
+    let postings_in_group = in_group().map(|b| postings.bucket_len(b)).sum();
+    let keys = number_tokens(&buckets, postings_in_group, scratch);
+    lay_out_lists(scratch);
+    let order = shard_order(&keys, shards, groups);
+    let mut out = (0, 0, 0u64);
+    let mut rest = &order[..];
+    let mut capacity = 64;
+    for k in 0..shards / groups {
+        let s = k * groups + g;
+        let here = rest.iter().take_while(|t| t.0 as usize == k).count();
+        let json = shard_json(&keys, &rest[..here], scratch, capacity);
+        rest = &rest[here..];
+        capacity = capacity.max(json.len());
+        let path = format!("{INDEX_DIR}/t/{s}.json");
+        out.2 = out.2.wrapping_add(file_hash(&path, &json));
+        out.1 += json.len() as u64;
+        out.0 += 1;
+        sink(OutputFile { path, bytes: json })?;
+    }
+    Ok(out)
+}
+
+/// Each distinct token of the group's `buckets` gets a number, each posting its token's number
+/// (in `scratch.all`, with `scratch.counts` per token): a token's postings all come from one
+/// bucket, in document order. The tokens, by number.
+fn number_tokens<'b>(
+    buckets: &'b [Vec<u8>],
+    postings_in_group: usize,
+    scratch: &mut GroupScratch,
+) -> Vec<Key<'b>> {
     let GroupScratch {
         numbers,
         all,
         counts,
-        starts,
-        next,
-        lists,
+        ..
     } = scratch;
-    // Each distinct token gets a number, each posting its token's number: a token's postings
-    // all come from one bucket, in document order.
     numbers.clear();
     all.clear();
     counts.clear();
-    all.reserve(in_group().map(|b| postings.bucket_len(b)).sum());
+    all.reserve(postings_in_group);
     let mut long: TokenMap<&[u8], u32> = TokenMap::default();
     let mut keys: Vec<Key> = Vec::new();
-    for bytes in &buckets {
+    for bytes in buckets {
         for r in postings::records(bytes) {
             let number = || {
                 keys.push(r.token);
@@ -555,7 +581,20 @@ fn write_group(
             all.push((n, r.doc, r.weight));
         }
     }
-    // The posting lists one after the other, token by token: `starts[n]..starts[n + 1]`.
+    keys
+}
+
+/// The posting lists one after the other, token by token, in `scratch.lists`:
+/// `starts[n]..starts[n + 1]` for token `n`.
+fn lay_out_lists(scratch: &mut GroupScratch) {
+    let GroupScratch {
+        all,
+        counts,
+        starts,
+        next,
+        lists,
+        ..
+    } = scratch;
     starts.clear();
     let mut sum = 0;
     for &c in counts.iter() {
@@ -572,7 +611,10 @@ fn write_group(
         lists[*at] = (doc, w);
         *at += 1;
     }
-    // Tokens by shard, then by their bytes.
+}
+
+/// The tokens as (shard within the group, token number), by shard, then by their bytes.
+fn shard_order(keys: &[Key], shards: usize, groups: usize) -> Vec<(u32, u32)> {
     let mut order: Vec<(u32, u32)> = keys
         .iter()
         .enumerate()
@@ -592,47 +634,44 @@ fn write_group(
                 (x, y) => x.bytes().cmp(&y.bytes()),
             })
     });
-    let mut out = (0, 0, 0u64);
-    let mut rest = &order[..];
-    let mut capacity = 64;
-    for k in 0..shards / groups {
-        let s = k * groups + g;
-        let here = rest.iter().take_while(|t| t.0 as usize == k).count();
-        let mut json = Vec::with_capacity(capacity);
-        json.push(b'{');
-        let mut first = true;
-        for &(_, n) in &rest[..here] {
-            let n = n as usize;
-            let packed;
-            let bytes = match keys[n] {
-                Key::Packed(key) => {
-                    packed = tokens::unpack(key);
-                    &packed.0[..packed.1]
-                }
-                Key::Long(t) => t,
-            };
-            let Ok(token) = std::str::from_utf8(bytes) else {
-                continue;
-            };
-            if !first {
-                json.push(b',');
+    order
+}
+
+/// One shard file: the tokens of `here` (from [`shard_order`]) with their posting lists.
+fn shard_json(
+    keys: &[Key],
+    here: &[(u32, u32)],
+    scratch: &GroupScratch,
+    capacity: usize,
+) -> Vec<u8> {
+    let GroupScratch { starts, lists, .. } = scratch;
+    let mut json = Vec::with_capacity(capacity);
+    json.push(b'{');
+    let mut first = true;
+    for &(_, n) in here {
+        let n = n as usize;
+        let packed;
+        let bytes = match keys[n] {
+            Key::Packed(key) => {
+                packed = tokens::unpack(key);
+                &packed.0[..packed.1]
             }
-            first = false;
-            push_json_string(&mut json, token);
-            json.extend_from_slice(b":[");
-            push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
-            json.push(b']');
+            Key::Long(t) => t,
+        };
+        let Ok(token) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        if !first {
+            json.push(b',');
         }
-        json.extend_from_slice(b"}\n");
-        rest = &rest[here..];
-        capacity = capacity.max(json.len());
-        let path = format!("{INDEX_DIR}/t/{s}.json");
-        out.2 = out.2.wrapping_add(file_hash(&path, &json));
-        out.1 += json.len() as u64;
-        out.0 += 1;
-        sink(OutputFile { path, bytes: json })?;
+        first = false;
+        push_json_string(&mut json, token);
+        json.extend_from_slice(b":[");
+        push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
+        json.push(b']');
     }
-    Ok(out)
+    json.extend_from_slice(b"}\n");
+    json
 }
 
 /// A token as a JSON string, as `serde_json` writes it.
