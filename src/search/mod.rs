@@ -204,77 +204,9 @@ thread_local! {
 /// Tokenise a document and serialise its record (see `docs/search.md`).
 pub fn prepare(doc: SearchDoc) -> Prepared {
     let mut long_terms = Vec::new();
-    let mut push_long = |token: &[u8], w: u8| {
-        if token.len() <= postings::MAX_TOKEN_BYTES {
-            long_terms.push(token.len() as u8);
-            long_terms.extend_from_slice(token);
-            long_terms.push(w);
-        }
-    };
-    let packed = SCRATCH.with_borrow_mut(|scratch| {
-        let Scratch {
-            tokenizer,
-            index,
-            terms,
-            long,
-        } = scratch;
-        index.clear();
-        terms.clear();
-        long.clear();
-        let mut count = |t: Token, in_title: bool| match t {
-            Token::Packed(key) => {
-                let i = *index.entry(key).or_insert_with(|| {
-                    terms.push((key, 0, false));
-                    (terms.len() - 1) as u32
-                });
-                let term = &mut terms[i as usize];
-                if in_title {
-                    term.2 = true;
-                } else {
-                    term.1 += 1;
-                }
-            }
-            Token::Long(word) => {
-                if !long.contains_key(word) {
-                    long.insert(word.to_string(), (0, false));
-                }
-                let term = long.get_mut(word).expect("inserted above");
-                if in_title {
-                    term.1 = true;
-                } else {
-                    term.0 += 1;
-                }
-            }
-        };
-        tokenizer.tokens(&doc.title, |t| count(t, true));
-        let mut len = 0;
-        tokenizer.tokens(&doc.text, |t| {
-            len += 1;
-            count(t, false);
-        });
-        // The weights of the first term frequencies, computed once for the document.
-        let levels: [u8; 16] = std::array::from_fn(|tf| weight(false, tf as u32, len));
-        let w = |in_title: bool, tf: u32| {
-            let level = match levels.get(tf as usize) {
-                Some(&level) => level,
-                None => weight(false, tf, len),
-            };
-            if in_title { TITLE_BIT | level } else { level }
-        };
-        for (word, &(tf, in_title)) in long.iter() {
-            push_long(word.as_bytes(), w(in_title, tf));
-        }
-        terms
-            .iter()
-            .map(|&(key, tf, in_title)| Term {
-                key,
-                hash: tokens::fnv1a_packed(key),
-                weight: w(in_title, tf),
-            })
-            .collect()
-    });
+    let packed = SCRATCH.with_borrow_mut(|scratch| weigh_terms(scratch, &doc, &mut long_terms));
     for t in doc.facets.tokens() {
-        push_long(t.as_bytes(), 0);
+        push_long(&mut long_terms, t.as_bytes(), 0);
     }
     let f = &doc.facets;
     let cut = doc
@@ -296,6 +228,91 @@ pub fn prepare(doc: SearchDoc) -> Prepared {
         kind: (f.kind, f.kind_label.clone()),
         status: f.status.zip(f.status_label.clone()),
         long_text: cut.map(|_| doc.text),
+    }
+}
+
+/// Append a token that does not pack (and its weight) to a document's `long` terms; a token
+/// longer than the index keeps is left out.
+fn push_long(long_terms: &mut Vec<u8>, token: &[u8], w: u8) {
+    if token.len() <= postings::MAX_TOKEN_BYTES {
+        long_terms.push(token.len() as u8);
+        long_terms.extend_from_slice(token);
+        long_terms.push(w);
+    }
+}
+
+/// Count the document's tokens in `scratch` and weigh them: the packed terms, in order of
+/// first occurrence; the longer ones go to `long_terms`.
+fn weigh_terms(scratch: &mut Scratch, doc: &SearchDoc, long_terms: &mut Vec<u8>) -> Vec<Term> {
+    let Scratch {
+        tokenizer,
+        index,
+        terms,
+        long,
+    } = scratch;
+    index.clear();
+    terms.clear();
+    long.clear();
+    tokenizer.tokens(&doc.title, |t| count_token(index, terms, long, t, true));
+    let mut len = 0;
+    tokenizer.tokens(&doc.text, |t| {
+        len += 1;
+        count_token(index, terms, long, t, false);
+    });
+    // The weights of the first term frequencies, computed once for the document.
+    let levels: [u8; 16] = std::array::from_fn(|tf| weight(false, tf as u32, len));
+    let w = |in_title: bool, tf: u32| {
+        let level = match levels.get(tf as usize) {
+            Some(&level) => level,
+            None => weight(false, tf, len),
+        };
+        if in_title { TITLE_BIT | level } else { level }
+    };
+    for (word, &(tf, in_title)) in long.iter() {
+        push_long(long_terms, word.as_bytes(), w(in_title, tf));
+    }
+    terms
+        .iter()
+        .map(|&(key, tf, in_title)| Term {
+            key,
+            hash: tokens::fnv1a_packed(key),
+            weight: w(in_title, tf),
+        })
+        .collect()
+}
+
+/// Count one token: in the title it marks its term, in the text it adds an occurrence.
+fn count_token(
+    index: &mut TokenMap<u64, u32>,
+    terms: &mut Vec<(u64, u32, bool)>,
+    long: &mut TokenMap<String, (u32, bool)>,
+    t: Token,
+    in_title: bool,
+) {
+    match t {
+        Token::Packed(key) => {
+            let i = *index.entry(key).or_insert_with(|| {
+                terms.push((key, 0, false));
+                (terms.len() - 1) as u32
+            });
+            let term = &mut terms[i as usize];
+            if in_title {
+                term.2 = true;
+            } else {
+                term.1 += 1;
+            }
+        }
+        Token::Long(word) => {
+            if !long.contains_key(word) {
+                long.insert(word.to_string(), (0, false));
+            }
+            let term = long.get_mut(word).expect("inserted above");
+            if in_title {
+                term.1 = true;
+            } else {
+                term.0 += 1;
+            }
+        }
     }
 }
 
