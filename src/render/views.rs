@@ -106,8 +106,8 @@ impl<T> Serialize for Shared<T> {
 }
 
 /// The views a pledge card repeats on thousands of pages, each made on first use. (News list
-/// entries are not kept: each appears on a few pages only, and at 200k news items keeping them
-/// raised the build's peak memory by ~290 MiB, measured.)
+/// entries are not kept: each appears on a few pages only, and keeping them raised the build's
+/// peak memory; BENCHMARKS.md has the measurement.)
 pub struct SharedViews {
     statuses: Vec<OnceLock<Shared<StatusView>>>,
     reports: Vec<OnceLock<Shared<Link>>>,

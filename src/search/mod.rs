@@ -493,7 +493,7 @@ fn shard_count(postings: u64) -> usize {
 }
 
 /// A 64-bit hash of a file's path and bytes, eight bytes a step (FxHash's step: every index
-/// byte is hashed, and byte by byte FNV-1a cost a tenth of the indexer's time).
+/// byte is hashed, and byte by byte FNV-1a was too slow: docs/search.md, Cost).
 fn file_hash(path: &str, bytes: &[u8]) -> u64 {
     let mut h: u64 = 0;
     let mut add = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
