@@ -3,7 +3,7 @@
 use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
-use crate::model::{Pledge, Site, SourceRef};
+use crate::model::{Indicator, Pledge, Site, SourceRef};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -820,31 +820,7 @@ impl<'a> Ctx<'a> {
             .map(|ind| {
                 let cells = years
                     .iter()
-                    .map(|&year| {
-                        let y = ind.years.iter().find(|y| y.year == year);
-                        let target = y.and_then(|y| y.target.as_ref());
-                        let actual = y.and_then(|y| y.actual.as_ref());
-                        let provisional = y.is_some_and(|y| y.provisional);
-                        let state = match (y.and_then(|y| y.met), provisional, target, actual) {
-                            (Some(true), ..) => "met",
-                            (Some(false), ..) => "missed",
-                            (None, true, _, _) => "provisional",
-                            (None, false, Some(_), None) => "pending",
-                            _ => "none",
-                        };
-                        CellView {
-                            year,
-                            target: target
-                                .map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
-                            target_source: target.and_then(|t| self.source_link(t.source)),
-                            actual: actual.map(|a| self.s.value(&num(a.value), &ind.unit)),
-                            actual_source: actual.and_then(|a| self.source_link(a.source)),
-                            as_of: actual.and_then(|a| a.as_of).map(|d| d.to_string()),
-                            provisional,
-                            state,
-                            state_label: self.s.get(&format!("state_{state}")),
-                        }
-                    })
+                    .map(|&year| self.indicator_cell(ind, year))
                     .collect();
                 let values: Vec<_> = years
                     .iter()
@@ -878,6 +854,33 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         (years, rows)
+    }
+
+    /// The cell of indicator `ind` for `year`: its target and value with their sources, and
+    /// whether the target was met.
+    fn indicator_cell(&self, ind: &Indicator, year: i32) -> CellView {
+        let y = ind.years.iter().find(|y| y.year == year);
+        let target = y.and_then(|y| y.target.as_ref());
+        let actual = y.and_then(|y| y.actual.as_ref());
+        let provisional = y.is_some_and(|y| y.provisional);
+        let state = match (y.and_then(|y| y.met), provisional, target, actual) {
+            (Some(true), ..) => "met",
+            (Some(false), ..) => "missed",
+            (None, true, _, _) => "provisional",
+            (None, false, Some(_), None) => "pending",
+            _ => "none",
+        };
+        CellView {
+            year,
+            target: target.map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
+            target_source: target.and_then(|t| self.source_link(t.source)),
+            actual: actual.map(|a| self.s.value(&num(a.value), &ind.unit)),
+            actual_source: actual.and_then(|a| self.source_link(a.source)),
+            as_of: actual.and_then(|a| a.as_of).map(|d| d.to_string()),
+            provisional,
+            state,
+            state_label: self.s.get(&format!("state_{state}")),
+        }
     }
 
     /// A trend chart for one indicator over `years` (shared by the table's columns).
