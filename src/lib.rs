@@ -8,6 +8,9 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
+// The command-line doc comments are the help text clap prints: `<NAME>` there is a placeholder
+// for the terminal, not an HTML tag.
+#[allow(rustdoc::invalid_html_tags)]
 pub mod cli;
 pub mod content;
 pub mod diag;

@@ -54,7 +54,7 @@ fn window(len: usize) -> i32 {
     bits.clamp(10, BROTLI_WINDOW)
 }
 
-/// Brotli at [`BROTLI_QUALITY`].
+/// Brotli at `BROTLI_QUALITY`.
 pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,

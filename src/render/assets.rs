@@ -214,6 +214,36 @@ pub fn hash_all(
         Some(StaticSource::Disk(p)) => p.to_string_lossy().into_owned(),
         _ => format!("(built-in theme)/static/{path}"),
     };
+    let (mut files, mut errors) = read_hashed_statics(statics, &shown);
+    for (path, bytes) in generated {
+        files
+            .entry(path.to_string())
+            .or_insert_with(|| bytes.clone());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let refs = references(&files);
+    let mut done = Assets::default();
+    for path in files.keys() {
+        let mut stack = Vec::new();
+        if let Err(d) = hash_one(path, &files, &refs, &mut done, &mut stack, &shown) {
+            errors.push(d);
+        }
+    }
+    if errors.is_empty() {
+        Ok(done)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The stylesheets and scripts of `statics` by output path; a name that looks hashed or a file
+/// that cannot be read is an error.
+fn read_hashed_statics(
+    statics: &BTreeMap<String, StaticSource>,
+    shown: &impl Fn(&str) -> String,
+) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (path, src) in statics {
@@ -248,16 +278,13 @@ pub fn hash_all(
             },
         }
     }
-    for (path, bytes) in generated {
-        files
-            .entry(path.to_string())
-            .or_insert_with(|| bytes.clone());
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    (files, errors)
+}
+
+/// Each file's references to other files of `files`, by position, one per position.
+fn references(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<Ref>> {
     let mut refs: BTreeMap<String, Vec<Ref>> = BTreeMap::new();
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         let found = if path.ends_with(".js") {
             js_refs(path, bytes)
         } else {
@@ -272,18 +299,7 @@ pub fn hash_all(
         list.dedup_by_key(|r| r.start);
         refs.insert(path.clone(), list);
     }
-    let mut done = Assets::default();
-    for path in files.keys() {
-        let mut stack = Vec::new();
-        if let Err(d) = hash_one(path, &files, &refs, &mut done, &mut stack, &shown) {
-            errors.push(d);
-        }
-    }
-    if errors.is_empty() {
-        Ok(done)
-    } else {
-        Err(errors)
-    }
+    refs
 }
 
 /// Hash `path` after the files it imports; `stack` holds the files being hashed, to find cycles.

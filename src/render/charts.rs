@@ -105,39 +105,13 @@ pub fn year_chart(years: &[YearValues]) -> Option<YearChart> {
         .fold((0.0f64, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let (axis_lo, axis_hi, step) = nice_axis(lo, hi);
     let (right, bottom) = (WIDTH - RIGHT, HEIGHT - BOTTOM);
-    let slot = (right - LEFT) / years.len() as f64;
-    let x = |k: usize| round1(LEFT + (k as f64 + 0.5) * slot);
-    let y = |v: f64| round1(bottom - (v - axis_lo) / (axis_hi - axis_lo) * (bottom - TOP));
-    let mut y_ticks = Vec::new();
-    let mut k = 0.0;
-    while axis_lo + k * step <= axis_hi + step / 1e6 {
-        let v = axis_lo + k * step;
-        y_ticks.push(Tick {
-            pos: y(v),
-            label: label(v, step),
-        });
-        k += 1.0;
-    }
-    let mut actuals = Vec::new();
-    let mut targets = Vec::new();
-    for (k, yv) in years.iter().enumerate() {
-        if let Some(t) = yv.target.filter(|v| v.is_finite()) {
-            targets.push(ChartPoint {
-                x: x(k),
-                y: y(t),
-                provisional: false,
-                label: number(t),
-            });
-        }
-        if let Some(a) = yv.actual.filter(|v| v.is_finite()) {
-            actuals.push(ChartPoint {
-                x: x(k),
-                y: y(a),
-                provisional: yv.provisional,
-                label: number(a),
-            });
-        }
-    }
+    let scale = Scale {
+        slot: (right - LEFT) / years.len() as f64,
+        bottom,
+        axis_lo,
+        axis_hi,
+    };
+    let (actuals, targets) = points(years, &scale);
     let line = if actuals.len() > 1 {
         actuals
             .iter()
@@ -158,15 +132,76 @@ pub fn year_chart(years: &[YearValues]) -> Option<YearChart> {
             .iter()
             .enumerate()
             .map(|(k, y)| Tick {
-                pos: x(k),
+                pos: scale.x(k),
                 label: y.year.to_string(),
             })
             .collect(),
-        y_ticks,
+        y_ticks: y_ticks(&scale, step),
         line,
         actuals,
         targets,
     })
+}
+
+/// Where a chart's years and values go: year `k` in the middle of its slot, values on an axis
+/// from `axis_lo` (at `bottom`) to `axis_hi` (at [`TOP`]).
+struct Scale {
+    slot: f64,
+    bottom: f64,
+    axis_lo: f64,
+    axis_hi: f64,
+}
+
+impl Scale {
+    fn x(&self, k: usize) -> f64 {
+        round1(LEFT + (k as f64 + 0.5) * self.slot)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        round1(
+            self.bottom - (v - self.axis_lo) / (self.axis_hi - self.axis_lo) * (self.bottom - TOP),
+        )
+    }
+}
+
+/// A tick every `step` from the bottom of the value axis to its top.
+fn y_ticks(scale: &Scale, step: f64) -> Vec<Tick> {
+    let mut ticks = Vec::new();
+    let mut k = 0.0;
+    while scale.axis_lo + k * step <= scale.axis_hi + step / 1e6 {
+        let v = scale.axis_lo + k * step;
+        ticks.push(Tick {
+            pos: scale.y(v),
+            label: label(v, step),
+        });
+        k += 1.0;
+    }
+    ticks
+}
+
+/// The marks of the years' finite values: (actuals, targets).
+fn points(years: &[YearValues], scale: &Scale) -> (Vec<ChartPoint>, Vec<ChartPoint>) {
+    let mut actuals = Vec::new();
+    let mut targets = Vec::new();
+    for (k, yv) in years.iter().enumerate() {
+        if let Some(t) = yv.target.filter(|v| v.is_finite()) {
+            targets.push(ChartPoint {
+                x: scale.x(k),
+                y: scale.y(t),
+                provisional: false,
+                label: number(t),
+            });
+        }
+        if let Some(a) = yv.actual.filter(|v| v.is_finite()) {
+            actuals.push(ChartPoint {
+                x: scale.x(k),
+                y: scale.y(a),
+                provisional: yv.provisional,
+                label: number(a),
+            });
+        }
+    }
+    (actuals, targets)
 }
 
 /// An axis from a round number at or below `lo` to one at or above `hi`, in 2 to 6 steps of 1,

@@ -349,7 +349,7 @@ pub fn write_pledges_csv<W: Write + ?Sized>(site: &Site, w: &mut W) -> std::io::
 
 /// What `serve` keeps of `data/pledges.{json,csv}` between rebuilds: each pledge's line and
 /// record with the number of its inputs, so that an edit of one pledge serialises one row, not
-/// all of them (at 10k pledges the two files are 17 MB and took ~90 ms to make whole).
+/// all of them (the times measured at 10k pledges are in docs/serve.md, Measurements).
 #[derive(Debug, Default)]
 pub struct PledgeRows {
     rows: Vec<CachedRow>,

@@ -16,6 +16,44 @@ fn rfc3339(d: Date) -> String {
 /// `feed.xml`: news items and the status updates they carry, newest first.
 pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
     let base = &site.config.base_url;
+    let entries: Vec<(Date, String)> = newest_entries(site)
+        .into_iter()
+        .map(|(date, n, update)| {
+            let xml = match update {
+                None => news_entry(site, n),
+                Some(u) => update_entry(site, s, n, u, date),
+            };
+            (date, xml)
+        })
+        .collect();
+    let updated = entries
+        .first()
+        .map(|e| e.0)
+        .or_else(|| site.reports.iter().map(|r| r.delivered).max());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    out.push_str(&format!("<title>{}</title>\n", esc(&site.config.title)));
+    out.push_str(&format!(
+        "<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<id>{}</id>\n",
+        esc(base),
+        esc(base),
+        esc(base)
+    ));
+    if let Some(d) = updated {
+        out.push_str(&format!("<updated>{}</updated>\n", rfc3339(d)));
+    }
+    for (_, e) in entries {
+        out.push_str(&e);
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
+}
+
+/// The feed's entries, newest first, at most [`FEED_ENTRIES`]: (date, news item, the update
+/// it carries or `None` for the item itself); equal dates in order of a key made of the item's
+/// slug and the update's number.
+fn newest_entries(site: &Site) -> Vec<(Date, usize, Option<usize>)> {
     // Choose the newest entries first, then write only those: (date, tie-break key, news, update).
     // Only entries at least as new as the FEED_ENTRIES-th newest can be chosen; the tie-break
     // keys are made for those only.
@@ -44,71 +82,52 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
         .collect();
     chosen.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     chosen.truncate(FEED_ENTRIES);
-    let entries: Vec<(Date, String)> = chosen
+    chosen
         .into_iter()
-        .map(|(date, _, n, update)| {
-            let item = &site.news[n];
-            let url = format!("{base}{}", route::news(site, n));
-            let xml = match update {
-                None => {
-                    let summary = item
-                        .summary
-                        .clone()
-                        .or_else(|| item.lead.as_deref().map(str::to_string))
-                        .unwrap_or_default();
-                    format!(
-                        "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
-                        esc(&item.title),
-                        esc(&url),
-                        esc(&url),
-                        rfc3339(item.date),
-                        esc(&summary)
-                    )
-                }
-                Some(u) => {
-                    let up = &item.updates[u];
-                    let p = &site.pledges[up.pledge];
-                    let purl = format!("{base}{}", route::pledge(site, up.pledge));
-                    let id = format!("{url}#u_{u}");
-                    let mut text = format!("{}：{}", s.status(up.status), p.title);
-                    if let Some(q) = &up.quote {
-                        text.push_str(&format!(" —— «{q}»"));
-                    }
-                    format!(
-                        "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
-                        esc(&format!("{} · {}", s.status(up.status), p.title)),
-                        esc(&purl),
-                        esc(&id),
-                        rfc3339(date),
-                        esc(&text)
-                    )
-                }
-            };
-            (date, xml)
-        })
-        .collect();
-    let updated = entries
-        .first()
-        .map(|e| e.0)
-        .or_else(|| site.reports.iter().map(|r| r.delivered).max());
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
-    );
-    out.push_str(&format!("<title>{}</title>\n", esc(&site.config.title)));
-    out.push_str(&format!(
-        "<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<id>{}</id>\n",
-        esc(base),
-        esc(base),
-        esc(base)
-    ));
-    if let Some(d) = updated {
-        out.push_str(&format!("<updated>{}</updated>\n", rfc3339(d)));
+        .map(|(date, _, n, update)| (date, n, update))
+        .collect()
+}
+
+/// The entry of news item `n`: its title, its page, its summary (or lead).
+fn news_entry(site: &Site, n: usize) -> String {
+    let item = &site.news[n];
+    let url = format!("{}{}", site.config.base_url, route::news(site, n));
+    let summary = item
+        .summary
+        .clone()
+        .or_else(|| item.lead.as_deref().map(str::to_string))
+        .unwrap_or_default();
+    entry_xml(&item.title, &url, &url, item.date, &summary)
+}
+
+/// The entry of update `u` of news item `n`, dated `date`: the new status and the pledge it
+/// is about, linking to the pledge's page.
+fn update_entry(site: &Site, s: &Strings, n: usize, u: usize, date: Date) -> String {
+    let base = &site.config.base_url;
+    let item = &site.news[n];
+    let url = format!("{base}{}", route::news(site, n));
+    let up = &item.updates[u];
+    let p = &site.pledges[up.pledge];
+    let purl = format!("{base}{}", route::pledge(site, up.pledge));
+    let id = format!("{url}#u_{u}");
+    let mut text = format!("{}：{}", s.status(up.status), p.title);
+    if let Some(q) = &up.quote {
+        text.push_str(&format!(" —— «{q}»"));
     }
-    for (_, e) in entries {
-        out.push_str(&e);
-    }
-    out.push_str("</feed>\n");
-    out.into_bytes()
+    let title = format!("{} · {}", s.status(up.status), p.title);
+    entry_xml(&title, &purl, &id, date, &text)
+}
+
+/// One `<entry>` line, every value escaped.
+fn entry_xml(title: &str, link: &str, id: &str, updated: Date, summary: &str) -> String {
+    format!(
+        "<entry><title>{}</title><link href=\"{}\"/><id>{}</id><updated>{}</updated><summary>{}</summary></entry>\n",
+        esc(title),
+        esc(link),
+        esc(id),
+        rfc3339(updated),
+        esc(summary)
+    )
 }
 
 /// `sitemap.xml` from the routes of every HTML page (already sorted by the caller).

@@ -220,7 +220,7 @@ impl<'a> Renderer<'a> {
         errors
     }
 
-    /// The globals every template sees besides its context: `site` ([`SiteGlobals`]) and `t`
+    /// The globals every template sees besides its context: `site` (`SiteGlobals`) and `t`
     /// (the interface strings), as JSON; for `docs/themes.md`'s test.
     pub fn site_globals(&self) -> serde_json::Value {
         serde_json::json!({ "site": &self.site_globals, "t": &self.strings.0 })

@@ -78,63 +78,10 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut files = ThemeFiles::default();
     let theme_dir = root.join("themes").join(name);
-    let add_text =
-        |files: &mut ThemeFiles, kind: &str, rel: &str, text: String, shown: String| match kind {
-            "templates" => {
-                files.templates.insert(rel.to_string(), (text, shown));
-            }
-            "i18n" => {
-                files
-                    .i18n
-                    .insert(rel.trim_end_matches(".yaml").to_string(), text);
-            }
-            _ => {}
-        };
     if theme_dir.is_dir() {
-        for kind in ["templates", "i18n"] {
-            for (rel, path) in walk_files(&theme_dir.join(kind)) {
-                let shown = rel_path(root, &path);
-                match read_text(&path) {
-                    Ok(t) => add_text(&mut files, kind, &rel, t, shown),
-                    Err((l, c, m)) => errors.push(Diagnostic::new(shown, l, c, m)),
-                }
-            }
-        }
-        for (rel, path) in walk_files(&theme_dir.join("static")) {
-            files
-                .static_files
-                .insert(rel.clone(), rel_path(root, &path));
-            files.statics.insert(rel, StaticSource::Disk(path));
-        }
+        load_theme_dir(root, &theme_dir, &mut files, &mut errors);
     } else if name == "default" {
-        let mut all = Vec::new();
-        embedded_files(&DEFAULT_THEME, &mut all);
-        for (path, bytes) in all {
-            let Some((kind, rel)) = path.split_once('/') else {
-                continue;
-            };
-            match kind {
-                "static" => {
-                    files
-                        .static_files
-                        .insert(rel.to_string(), format!("(built-in theme)/{path}"));
-                    files
-                        .statics
-                        .insert(rel.to_string(), StaticSource::Embedded(bytes));
-                }
-                "templates" | "i18n" => {
-                    let text = String::from_utf8_lossy(bytes).into_owned();
-                    add_text(
-                        &mut files,
-                        kind,
-                        rel,
-                        text,
-                        format!("(built-in theme)/{path}"),
-                    );
-                }
-                _ => {}
-            }
-        }
+        load_builtin(&mut files);
     } else {
         errors.push(Diagnostic::new(
             "site.yaml",
@@ -152,16 +99,83 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Vec<Diagnostic>> {
             Err((l, c, m)) => errors.push(Diagnostic::new(shown, l, c, m)),
         }
     }
-    for (rel, path) in walk_files(&root.join("static")) {
-        files
-            .static_files
-            .insert(rel.clone(), rel_path(root, &path));
-        files.statics.insert(rel, StaticSource::Disk(path));
-    }
+    add_static_dir(root, &root.join("static"), &mut files);
     if errors.is_empty() {
         Ok(files)
     } else {
         Err(errors)
+    }
+}
+
+/// The templates, translations and static files of the theme folder `theme_dir`; files that
+/// cannot be read go to `errors`.
+fn load_theme_dir(
+    root: &Path,
+    theme_dir: &Path,
+    files: &mut ThemeFiles,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for kind in ["templates", "i18n"] {
+        for (rel, path) in walk_files(&theme_dir.join(kind)) {
+            let shown = rel_path(root, &path);
+            match read_text(&path) {
+                Ok(t) => add_text(files, kind, &rel, t, shown),
+                Err((l, c, m)) => errors.push(Diagnostic::new(shown, l, c, m)),
+            }
+        }
+    }
+    add_static_dir(root, &theme_dir.join("static"), files);
+}
+
+/// The files of the built-in theme, compiled into the program.
+fn load_builtin(files: &mut ThemeFiles) {
+    let mut all = Vec::new();
+    embedded_files(&DEFAULT_THEME, &mut all);
+    for (path, bytes) in all {
+        let Some((kind, rel)) = path.split_once('/') else {
+            continue;
+        };
+        match kind {
+            "static" => {
+                files
+                    .static_files
+                    .insert(rel.to_string(), format!("(built-in theme)/{path}"));
+                files
+                    .statics
+                    .insert(rel.to_string(), StaticSource::Embedded(bytes));
+            }
+            "templates" | "i18n" => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                add_text(files, kind, rel, text, format!("(built-in theme)/{path}"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A template (`kind` "templates") or translation ("i18n") at `rel`, shown to editors as
+/// `shown`.
+fn add_text(files: &mut ThemeFiles, kind: &str, rel: &str, text: String, shown: String) {
+    match kind {
+        "templates" => {
+            files.templates.insert(rel.to_string(), (text, shown));
+        }
+        "i18n" => {
+            files
+                .i18n
+                .insert(rel.trim_end_matches(".yaml").to_string(), text);
+        }
+        _ => {}
+    }
+}
+
+/// Every file under the folder `dir` as a static file, replacing one of the same path.
+fn add_static_dir(root: &Path, dir: &Path, files: &mut ThemeFiles) {
+    for (rel, path) in walk_files(dir) {
+        files
+            .static_files
+            .insert(rel.clone(), rel_path(root, &path));
+        files.statics.insert(rel, StaticSource::Disk(path));
     }
 }
 

@@ -3,7 +3,7 @@
 use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
-use crate::model::{Pledge, Site, SourceRef};
+use crate::model::{Indicator, Pledge, Site, SourceRef};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -106,8 +106,8 @@ impl<T> Serialize for Shared<T> {
 }
 
 /// The views a pledge card repeats on thousands of pages, each made on first use. (News list
-/// entries are not kept: each appears on a few pages only, and at 200k news items keeping them
-/// raised the build's peak memory by ~290 MiB, measured.)
+/// entries are not kept: each appears on a few pages only, and keeping them raised the build's
+/// peak memory; BENCHMARKS.md has the measurement.)
 pub struct SharedViews {
     statuses: Vec<OnceLock<Shared<StatusView>>>,
     reports: Vec<OnceLock<Shared<Link>>>,
@@ -521,79 +521,20 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The view of pledge `i`'s page; `same_metric`: the pledges tracking the same metric (the
+    /// pledge itself among them or not).
     pub fn pledge(&self, i: usize, same_metric: &[usize]) -> PledgeView {
         let site = self.site;
         let p = &site.pledges[i];
-        let r = &site.reports[p.report];
         let report_url = self.url(&route::report(site, p.report));
-        let history = p
-            .history
-            .iter()
-            .map(|h| {
-                let news = h.news.map(|n| {
-                    // Only an update with a quote has its anchor (the highlighted evidence).
-                    let anchor = h
-                        .update
-                        .filter(|_| h.quote.is_some())
-                        .map(|u| format!("#u_{u}"))
-                        .unwrap_or_default();
-                    Link {
-                        title: site.news[n].title.clone(),
-                        url: format!("{}{anchor}", self.url(&route::news(site, n))),
-                    }
-                });
-                HistoryView {
-                    date: h.date.to_string(),
-                    status: self.shared_status(h.status),
-                    value: self.value_text(p, h.value),
-                    quote: h.quote.as_deref().map(str::to_string),
-                    news,
-                    news_date: h.news.map(|n| site.news[n].date.to_string()),
-                    source: match h.news {
-                        Some(n) => site.news[n].source.clone(),
-                        None => Some(r.title.clone()),
-                    },
-                }
-            })
-            .collect();
-        let chain_ids = site.chain(i);
-        let chain = if chain_ids.len() > 1 {
-            chain_ids
-                .iter()
-                .map(|&c| ChainItem {
-                    title: site.pledges[c].title.clone(),
-                    url: self.url(&route::pledge(site, c)),
-                    year: site.reports[site.pledges[c].report].year,
-                    status: self.status(site.pledges[c].status),
-                    current: c == i,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let history = self.pledge_history(i);
+        let chain = self.pledge_chain(i);
         let link = |c: usize| Link {
             title: site.pledges[c].title.clone(),
             url: self.url(&route::pledge(site, c)),
         };
         let progress = super::charts::progress(p);
-        let sentence = {
-            let idx = &r.index;
-            let q = p.quote_range.clone();
-            if q.end > q.start && q.end <= idx.text.len() {
-                let s = idx.sentence_around(q.clone());
-                SentenceView {
-                    before: idx.text[s.start..q.start].to_string(),
-                    quote: idx.text[q.clone()].to_string(),
-                    after: idx.text[q.end..s.end].to_string(),
-                }
-            } else {
-                SentenceView {
-                    before: String::new(),
-                    quote: p.text.clone(),
-                    after: String::new(),
-                }
-            }
-        };
+        let sentence = self.pledge_sentence(i);
         PledgeView {
             card: self.card(i),
             quote_url: format!("{report_url}#{}", p.id),
@@ -628,6 +569,85 @@ impl<'a> Ctx<'a> {
             json_url: self.url(&format!("{}pledge.json", route::pledge(site, i))),
             feed_url: self.url(&format!("{}feed.xml", route::pledge(site, i))),
             embed_url: self.url(&route::embed(site, i)),
+        }
+    }
+
+    /// A pledge's status history, each entry with the news item that reported it.
+    fn pledge_history(&self, i: usize) -> Vec<HistoryView> {
+        let site = self.site;
+        let p = &site.pledges[i];
+        let r = &site.reports[p.report];
+        p.history
+            .iter()
+            .map(|h| {
+                let news = h.news.map(|n| {
+                    // Only an update with a quote has its anchor (the highlighted evidence).
+                    let anchor = h
+                        .update
+                        .filter(|_| h.quote.is_some())
+                        .map(|u| format!("#u_{u}"))
+                        .unwrap_or_default();
+                    Link {
+                        title: site.news[n].title.clone(),
+                        url: format!("{}{anchor}", self.url(&route::news(site, n))),
+                    }
+                });
+                HistoryView {
+                    date: h.date.to_string(),
+                    status: self.shared_status(h.status),
+                    value: self.value_text(p, h.value),
+                    quote: h.quote.as_deref().map(str::to_string),
+                    news,
+                    news_date: h.news.map(|n| site.news[n].date.to_string()),
+                    source: match h.news {
+                        Some(n) => site.news[n].source.clone(),
+                        None => Some(r.title.clone()),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// The pledges carried over into one another with pledge `i`, when there are more than one.
+    fn pledge_chain(&self, i: usize) -> Vec<ChainItem> {
+        let site = self.site;
+        let chain_ids = site.chain(i);
+        if chain_ids.len() > 1 {
+            chain_ids
+                .iter()
+                .map(|&c| ChainItem {
+                    title: site.pledges[c].title.clone(),
+                    url: self.url(&route::pledge(site, c)),
+                    year: site.reports[site.pledges[c].report].year,
+                    status: self.status(site.pledges[c].status),
+                    current: c == i,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The sentence of the report that holds pledge `i`'s quote, split around it; the pledge's
+    /// text alone when the quote has no place in the report's text.
+    fn pledge_sentence(&self, i: usize) -> SentenceView {
+        let p = &self.site.pledges[i];
+        let r = &self.site.reports[p.report];
+        let idx = &r.index;
+        let q = p.quote_range.clone();
+        if q.end > q.start && q.end <= idx.text.len() {
+            let s = idx.sentence_around(q.clone());
+            SentenceView {
+                before: idx.text[s.start..q.start].to_string(),
+                quote: idx.text[q.clone()].to_string(),
+                after: idx.text[q.end..s.end].to_string(),
+            }
+        } else {
+            SentenceView {
+                before: String::new(),
+                quote: p.text.clone(),
+                after: String::new(),
+            }
         }
     }
 
@@ -800,31 +820,7 @@ impl<'a> Ctx<'a> {
             .map(|ind| {
                 let cells = years
                     .iter()
-                    .map(|&year| {
-                        let y = ind.years.iter().find(|y| y.year == year);
-                        let target = y.and_then(|y| y.target.as_ref());
-                        let actual = y.and_then(|y| y.actual.as_ref());
-                        let provisional = y.is_some_and(|y| y.provisional);
-                        let state = match (y.and_then(|y| y.met), provisional, target, actual) {
-                            (Some(true), ..) => "met",
-                            (Some(false), ..) => "missed",
-                            (None, true, _, _) => "provisional",
-                            (None, false, Some(_), None) => "pending",
-                            _ => "none",
-                        };
-                        CellView {
-                            year,
-                            target: target
-                                .map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
-                            target_source: target.and_then(|t| self.source_link(t.source)),
-                            actual: actual.map(|a| self.s.value(&num(a.value), &ind.unit)),
-                            actual_source: actual.and_then(|a| self.source_link(a.source)),
-                            as_of: actual.and_then(|a| a.as_of).map(|d| d.to_string()),
-                            provisional,
-                            state,
-                            state_label: self.s.get(&format!("state_{state}")),
-                        }
-                    })
+                    .map(|&year| self.indicator_cell(ind, year))
                     .collect();
                 let values: Vec<_> = years
                     .iter()
@@ -858,6 +854,33 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         (years, rows)
+    }
+
+    /// The cell of indicator `ind` for `year`: its target and value with their sources, and
+    /// whether the target was met.
+    fn indicator_cell(&self, ind: &Indicator, year: i32) -> CellView {
+        let y = ind.years.iter().find(|y| y.year == year);
+        let target = y.and_then(|y| y.target.as_ref());
+        let actual = y.and_then(|y| y.actual.as_ref());
+        let provisional = y.is_some_and(|y| y.provisional);
+        let state = match (y.and_then(|y| y.met), provisional, target, actual) {
+            (Some(true), ..) => "met",
+            (Some(false), ..) => "missed",
+            (None, true, _, _) => "provisional",
+            (None, false, Some(_), None) => "pending",
+            _ => "none",
+        };
+        CellView {
+            year,
+            target: target.map(|t| self.s.target(&num(t.value), &ind.unit, t.qualifier)),
+            target_source: target.and_then(|t| self.source_link(t.source)),
+            actual: actual.map(|a| self.s.value(&num(a.value), &ind.unit)),
+            actual_source: actual.and_then(|a| self.source_link(a.source)),
+            as_of: actual.and_then(|a| a.as_of).map(|d| d.to_string()),
+            provisional,
+            state,
+            state_label: self.s.get(&format!("state_{state}")),
+        }
     }
 
     /// A trend chart for one indicator over `years` (shared by the table's columns).

@@ -204,77 +204,9 @@ thread_local! {
 /// Tokenise a document and serialise its record (see `docs/search.md`).
 pub fn prepare(doc: SearchDoc) -> Prepared {
     let mut long_terms = Vec::new();
-    let mut push_long = |token: &[u8], w: u8| {
-        if token.len() <= postings::MAX_TOKEN_BYTES {
-            long_terms.push(token.len() as u8);
-            long_terms.extend_from_slice(token);
-            long_terms.push(w);
-        }
-    };
-    let packed = SCRATCH.with_borrow_mut(|scratch| {
-        let Scratch {
-            tokenizer,
-            index,
-            terms,
-            long,
-        } = scratch;
-        index.clear();
-        terms.clear();
-        long.clear();
-        let mut count = |t: Token, in_title: bool| match t {
-            Token::Packed(key) => {
-                let i = *index.entry(key).or_insert_with(|| {
-                    terms.push((key, 0, false));
-                    (terms.len() - 1) as u32
-                });
-                let term = &mut terms[i as usize];
-                if in_title {
-                    term.2 = true;
-                } else {
-                    term.1 += 1;
-                }
-            }
-            Token::Long(word) => {
-                if !long.contains_key(word) {
-                    long.insert(word.to_string(), (0, false));
-                }
-                let term = long.get_mut(word).expect("inserted above");
-                if in_title {
-                    term.1 = true;
-                } else {
-                    term.0 += 1;
-                }
-            }
-        };
-        tokenizer.tokens(&doc.title, |t| count(t, true));
-        let mut len = 0;
-        tokenizer.tokens(&doc.text, |t| {
-            len += 1;
-            count(t, false);
-        });
-        // The weights of the first term frequencies, computed once for the document.
-        let levels: [u8; 16] = std::array::from_fn(|tf| weight(false, tf as u32, len));
-        let w = |in_title: bool, tf: u32| {
-            let level = match levels.get(tf as usize) {
-                Some(&level) => level,
-                None => weight(false, tf, len),
-            };
-            if in_title { TITLE_BIT | level } else { level }
-        };
-        for (word, &(tf, in_title)) in long.iter() {
-            push_long(word.as_bytes(), w(in_title, tf));
-        }
-        terms
-            .iter()
-            .map(|&(key, tf, in_title)| Term {
-                key,
-                hash: tokens::fnv1a_packed(key),
-                weight: w(in_title, tf),
-            })
-            .collect()
-    });
+    let packed = SCRATCH.with_borrow_mut(|scratch| weigh_terms(scratch, &doc, &mut long_terms));
     for t in doc.facets.tokens() {
-        push_long(t.as_bytes(), 0);
+        push_long(&mut long_terms, t.as_bytes(), 0);
     }
     let f = &doc.facets;
     let cut = doc
@@ -296,6 +228,91 @@ pub fn prepare(doc: SearchDoc) -> Prepared {
         kind: (f.kind, f.kind_label.clone()),
         status: f.status.zip(f.status_label.clone()),
         long_text: cut.map(|_| doc.text),
+    }
+}
+
+/// Append a token that does not pack (and its weight) to a document's `long` terms; a token
+/// longer than the index keeps is left out.
+fn push_long(long_terms: &mut Vec<u8>, token: &[u8], w: u8) {
+    if token.len() <= postings::MAX_TOKEN_BYTES {
+        long_terms.push(token.len() as u8);
+        long_terms.extend_from_slice(token);
+        long_terms.push(w);
+    }
+}
+
+/// Count the document's tokens in `scratch` and weigh them: the packed terms, in order of
+/// first occurrence; the longer ones go to `long_terms`.
+fn weigh_terms(scratch: &mut Scratch, doc: &SearchDoc, long_terms: &mut Vec<u8>) -> Vec<Term> {
+    let Scratch {
+        tokenizer,
+        index,
+        terms,
+        long,
+    } = scratch;
+    index.clear();
+    terms.clear();
+    long.clear();
+    tokenizer.tokens(&doc.title, |t| count_token(index, terms, long, t, true));
+    let mut len = 0;
+    tokenizer.tokens(&doc.text, |t| {
+        len += 1;
+        count_token(index, terms, long, t, false);
+    });
+    // The weights of the first term frequencies, computed once for the document.
+    let levels: [u8; 16] = std::array::from_fn(|tf| weight(false, tf as u32, len));
+    let w = |in_title: bool, tf: u32| {
+        let level = match levels.get(tf as usize) {
+            Some(&level) => level,
+            None => weight(false, tf, len),
+        };
+        if in_title { TITLE_BIT | level } else { level }
+    };
+    for (word, &(tf, in_title)) in long.iter() {
+        push_long(long_terms, word.as_bytes(), w(in_title, tf));
+    }
+    terms
+        .iter()
+        .map(|&(key, tf, in_title)| Term {
+            key,
+            hash: tokens::fnv1a_packed(key),
+            weight: w(in_title, tf),
+        })
+        .collect()
+}
+
+/// Count one token: in the title it marks its term, in the text it adds an occurrence.
+fn count_token(
+    index: &mut TokenMap<u64, u32>,
+    terms: &mut Vec<(u64, u32, bool)>,
+    long: &mut TokenMap<String, (u32, bool)>,
+    t: Token,
+    in_title: bool,
+) {
+    match t {
+        Token::Packed(key) => {
+            let i = *index.entry(key).or_insert_with(|| {
+                terms.push((key, 0, false));
+                (terms.len() - 1) as u32
+            });
+            let term = &mut terms[i as usize];
+            if in_title {
+                term.2 = true;
+            } else {
+                term.1 += 1;
+            }
+        }
+        Token::Long(word) => {
+            if !long.contains_key(word) {
+                long.insert(word.to_string(), (0, false));
+            }
+            let term = long.get_mut(word).expect("inserted above");
+            if in_title {
+                term.1 = true;
+            } else {
+                term.0 += 1;
+            }
+        }
     }
 }
 
@@ -476,7 +493,7 @@ fn shard_count(postings: u64) -> usize {
 }
 
 /// A 64-bit hash of a file's path and bytes, eight bytes a step (FxHash's step: every index
-/// byte is hashed, and byte by byte FNV-1a cost a tenth of the indexer's time).
+/// byte is hashed, and byte by byte FNV-1a was too slow: docs/search.md, Cost).
 fn file_hash(path: &str, bytes: &[u8]) -> u64 {
     let mut h: u64 = 0;
     let mut add = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
@@ -493,8 +510,6 @@ fn file_hash(path: &str, bytes: &[u8]) -> u64 {
     h
 }
 
-/// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
-/// files, their bytes and the sum of their hashes.
 /// What a thread writing shards reuses from group to group (no growing, no page faults).
 #[derive(Default)]
 struct GroupScratch {
@@ -508,6 +523,8 @@ struct GroupScratch {
     lists: Vec<(u32, u8)>,
 }
 
+/// Write the shards `s ≡ g (mod groups)` from the spill buckets of group `g`; the number of
+/// files, their bytes and the sum of their hashes.
 fn write_group(
     postings: &Postings,
     g: usize,
@@ -524,23 +541,49 @@ fn write_group(
             Ok(bytes)
         })
         .collect::<Result<Vec<Vec<u8>>>>()?;
+    let postings_in_group = in_group().map(|b| postings.bucket_len(b)).sum();
+    let keys = number_tokens(&buckets, postings_in_group, scratch);
+    lay_out_lists(scratch);
+    let order = shard_order(&keys, shards, groups);
+    let mut out = (0, 0, 0u64);
+    let mut rest = &order[..];
+    let mut capacity = 64;
+    for k in 0..shards / groups {
+        let s = k * groups + g;
+        let here = rest.iter().take_while(|t| t.0 as usize == k).count();
+        let json = shard_json(&keys, &rest[..here], scratch, capacity);
+        rest = &rest[here..];
+        capacity = capacity.max(json.len());
+        let path = format!("{INDEX_DIR}/t/{s}.json");
+        out.2 = out.2.wrapping_add(file_hash(&path, &json));
+        out.1 += json.len() as u64;
+        out.0 += 1;
+        sink(OutputFile { path, bytes: json })?;
+    }
+    Ok(out)
+}
+
+/// Each distinct token of the group's `buckets` gets a number, each posting its token's number
+/// (in `scratch.all`, with `scratch.counts` per token): a token's postings all come from one
+/// bucket, in document order. The tokens, by number.
+fn number_tokens<'b>(
+    buckets: &'b [Vec<u8>],
+    postings_in_group: usize,
+    scratch: &mut GroupScratch,
+) -> Vec<Key<'b>> {
     let GroupScratch {
         numbers,
         all,
         counts,
-        starts,
-        next,
-        lists,
+        ..
     } = scratch;
-    // Each distinct token gets a number, each posting its token's number: a token's postings
-    // all come from one bucket, in document order.
     numbers.clear();
     all.clear();
     counts.clear();
-    all.reserve(in_group().map(|b| postings.bucket_len(b)).sum());
+    all.reserve(postings_in_group);
     let mut long: TokenMap<&[u8], u32> = TokenMap::default();
     let mut keys: Vec<Key> = Vec::new();
-    for bytes in &buckets {
+    for bytes in buckets {
         for r in postings::records(bytes) {
             let number = || {
                 keys.push(r.token);
@@ -555,7 +598,20 @@ fn write_group(
             all.push((n, r.doc, r.weight));
         }
     }
-    // The posting lists one after the other, token by token: `starts[n]..starts[n + 1]`.
+    keys
+}
+
+/// The posting lists one after the other, token by token, in `scratch.lists`:
+/// `starts[n]..starts[n + 1]` for token `n`.
+fn lay_out_lists(scratch: &mut GroupScratch) {
+    let GroupScratch {
+        all,
+        counts,
+        starts,
+        next,
+        lists,
+        ..
+    } = scratch;
     starts.clear();
     let mut sum = 0;
     for &c in counts.iter() {
@@ -572,7 +628,10 @@ fn write_group(
         lists[*at] = (doc, w);
         *at += 1;
     }
-    // Tokens by shard, then by their bytes.
+}
+
+/// The tokens as (shard within the group, token number), by shard, then by their bytes.
+fn shard_order(keys: &[Key], shards: usize, groups: usize) -> Vec<(u32, u32)> {
     let mut order: Vec<(u32, u32)> = keys
         .iter()
         .enumerate()
@@ -592,47 +651,44 @@ fn write_group(
                 (x, y) => x.bytes().cmp(&y.bytes()),
             })
     });
-    let mut out = (0, 0, 0u64);
-    let mut rest = &order[..];
-    let mut capacity = 64;
-    for k in 0..shards / groups {
-        let s = k * groups + g;
-        let here = rest.iter().take_while(|t| t.0 as usize == k).count();
-        let mut json = Vec::with_capacity(capacity);
-        json.push(b'{');
-        let mut first = true;
-        for &(_, n) in &rest[..here] {
-            let n = n as usize;
-            let packed;
-            let bytes = match keys[n] {
-                Key::Packed(key) => {
-                    packed = tokens::unpack(key);
-                    &packed.0[..packed.1]
-                }
-                Key::Long(t) => t,
-            };
-            let Ok(token) = std::str::from_utf8(bytes) else {
-                continue;
-            };
-            if !first {
-                json.push(b',');
+    order
+}
+
+/// One shard file: the tokens of `here` (from [`shard_order`]) with their posting lists.
+fn shard_json(
+    keys: &[Key],
+    here: &[(u32, u32)],
+    scratch: &GroupScratch,
+    capacity: usize,
+) -> Vec<u8> {
+    let GroupScratch { starts, lists, .. } = scratch;
+    let mut json = Vec::with_capacity(capacity);
+    json.push(b'{');
+    let mut first = true;
+    for &(_, n) in here {
+        let n = n as usize;
+        let packed;
+        let bytes = match keys[n] {
+            Key::Packed(key) => {
+                packed = tokens::unpack(key);
+                &packed.0[..packed.1]
             }
-            first = false;
-            push_json_string(&mut json, token);
-            json.extend_from_slice(b":[");
-            push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
-            json.push(b']');
+            Key::Long(t) => t,
+        };
+        let Ok(token) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        if !first {
+            json.push(b',');
         }
-        json.extend_from_slice(b"}\n");
-        rest = &rest[here..];
-        capacity = capacity.max(json.len());
-        let path = format!("{INDEX_DIR}/t/{s}.json");
-        out.2 = out.2.wrapping_add(file_hash(&path, &json));
-        out.1 += json.len() as u64;
-        out.0 += 1;
-        sink(OutputFile { path, bytes: json })?;
+        first = false;
+        push_json_string(&mut json, token);
+        json.extend_from_slice(b":[");
+        push_list(&mut json, &lists[starts[n]..starts[n + 1]]);
+        json.push(b']');
     }
-    Ok(out)
+    json.extend_from_slice(b"}\n");
+    json
 }
 
 /// A token as a JSON string, as `serde_json` writes it.

@@ -297,7 +297,26 @@ pub fn parse_head(head: &[u8], port: u16, limits: &Limits) -> Result<Request, Re
     let mut lines = head
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
-    let line = lines.next().unwrap_or_default();
+    let (method, target, http10) = request_line(lines.next().unwrap_or_default())?;
+    let Headers { host, close } = headers(lines, http10, limits)?;
+    check_host(host, http10, port)?;
+    let method = match method {
+        b"GET" => Method::Get,
+        b"HEAD" => Method::Head,
+        _ => return Err(refuse(405, "only GET and HEAD are served")),
+    };
+    if !target.starts_with('/') {
+        return Err(refuse(400, "the request target must start with /"));
+    }
+    Ok(Request {
+        method,
+        target,
+        close,
+    })
+}
+
+/// The request line's method (not yet checked), its target and whether it is HTTP/1.0.
+fn request_line(line: &[u8]) -> Result<(&[u8], String, bool), Refusal> {
     let mut parts = line
         .split(|&b| b == b' ')
         .filter(|p| !p.is_empty())
@@ -322,25 +341,30 @@ pub fn parse_head(head: &[u8], port: u16, limits: &Limits) -> Result<Request, Re
         Ok(t) if !t.chars().any(char::is_control) => t.to_string(),
         _ => return Err(refuse(400, "the request target is not valid UTF-8 text")),
     };
+    Ok((method, target, http10))
+}
 
+/// What the server keeps of the header lines.
+struct Headers<'a> {
+    /// The Host header's value, if one was sent.
+    host: Option<&'a [u8]>,
+    /// Whether the connection ends after the answer.
+    close: bool,
+}
+
+/// Check the header lines (after the request line) and keep the Host and whether to close.
+fn headers<'a>(
+    lines: impl Iterator<Item = &'a [u8]>,
+    http10: bool,
+    limits: &Limits,
+) -> Result<Headers<'a>, Refusal> {
     let mut host: Option<&[u8]> = None;
     let mut close = http10;
-    let mut count = 0;
-    for line in lines {
-        count += 1;
+    for (count, line) in (1..).zip(lines) {
         if count > limits.headers {
             return Err(refuse(431, "too many request headers"));
         }
-        if line.first().is_some_and(|b| matches!(b, b' ' | b'\t')) {
-            return Err(refuse(400, "folded header lines are not accepted"));
-        }
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
-            return Err(refuse(400, "malformed header line"));
-        };
-        let (name, value) = (&line[..colon], trim(&line[colon + 1..]));
-        if name.is_empty() || name.iter().any(|b| !is_token(*b)) {
-            return Err(refuse(400, "malformed header name"));
-        }
+        let (name, value) = header_line(line)?;
         if name.eq_ignore_ascii_case(b"host") {
             if host.is_some() {
                 return Err(refuse(400, "more than one Host header"));
@@ -361,33 +385,38 @@ pub fn parse_head(head: &[u8], port: u16, limits: &Limits) -> Result<Request, Re
             close = true;
         }
     }
-    match host {
-        Some(h) if is_loopback_host(h, port) => {}
-        // HTTP/1.0 clients may send no Host; browsers always send one.
-        None if http10 => {}
-        None => return Err(refuse(400, "missing Host header")),
-        Some(_) => {
-            return Err(refuse(
-                403,
-                format!(
-                    "this server answers only requests for 127.0.0.1:{port}, localhost:{port} or [::1]:{port}"
-                ),
-            ));
-        }
+    Ok(Headers { host, close })
+}
+
+/// A header line's name and its value without surrounding blanks.
+fn header_line(line: &[u8]) -> Result<(&[u8], &[u8]), Refusal> {
+    if line.first().is_some_and(|b| matches!(b, b' ' | b'\t')) {
+        return Err(refuse(400, "folded header lines are not accepted"));
     }
-    let method = match method {
-        b"GET" => Method::Get,
-        b"HEAD" => Method::Head,
-        _ => return Err(refuse(405, "only GET and HEAD are served")),
+    let Some(colon) = line.iter().position(|&b| b == b':') else {
+        return Err(refuse(400, "malformed header line"));
     };
-    if !target.starts_with('/') {
-        return Err(refuse(400, "the request target must start with /"));
+    let (name, value) = (&line[..colon], trim(&line[colon + 1..]));
+    if name.is_empty() || name.iter().any(|b| !is_token(*b)) {
+        return Err(refuse(400, "malformed header name"));
     }
-    Ok(Request {
-        method,
-        target,
-        close,
-    })
+    Ok((name, value))
+}
+
+/// Only requests for this server on the loopback interface are answered.
+fn check_host(host: Option<&[u8]>, http10: bool, port: u16) -> Result<(), Refusal> {
+    match host {
+        Some(h) if is_loopback_host(h, port) => Ok(()),
+        // HTTP/1.0 clients may send no Host; browsers always send one.
+        None if http10 => Ok(()),
+        None => Err(refuse(400, "missing Host header")),
+        Some(_) => Err(refuse(
+            403,
+            format!(
+                "this server answers only requests for 127.0.0.1:{port}, localhost:{port} or [::1]:{port}"
+            ),
+        )),
+    }
 }
 
 fn trim(b: &[u8]) -> &[u8] {
