@@ -56,7 +56,7 @@ pub struct Session {
     /// The model of the last successful rebuild, patched after news edits.
     site: Option<Site>,
     /// The rows of `data/pledges.{json,csv}` served.
-    rows: PledgeRows,
+    rows: Arc<PledgeRows>,
     /// Held for writing while an incremental rebuild writes over served files.
     files: Arc<RwLock<()>>,
 }
@@ -87,7 +87,7 @@ impl Session {
             cache: content::Cache::new(),
             served: None,
             site: None,
-            rows: PledgeRows::default(),
+            rows: Arc::default(),
             files: Arc::default(),
         }
     }
@@ -156,7 +156,7 @@ impl Session {
         let site = self.site.as_ref().expect("load leaves a model");
         let loaded_at = start.elapsed().as_millis();
         // Errors carry the run's warnings, as `build`'s do: they often tell the cause.
-        let (r, theme) = build::renderer_and_theme(&self.root, site)
+        let (mut r, theme) = build::renderer_and_theme(&self.root, site)
             .map_err(|e| e.with_warnings(warnings.clone()))?;
         let renderer_at = start.elapsed().as_millis();
         // After a patch, the served build's numbers are those of the model before it.
@@ -227,7 +227,7 @@ impl Session {
             )?;
             // Ready for the next edit of a pledge (all rows are made again after a full build:
             // their numbers hold the global one).
-            self.rows.update(site, &r.row_inputs(&inputs));
+            Arc::make_mut(&mut self.rows).update(site, &r.row_inputs(&inputs));
             self.served = Some(Served {
                 global,
                 shape,
@@ -250,23 +250,11 @@ impl Session {
             .iter()
             .any(|&i| matches!(jobs[i], Job::PledgesJson | Job::PledgesCsv))
         {
-            self.rows.update(site, &r.row_inputs(&inputs));
+            Arc::make_mut(&mut self.rows).update(site, &r.row_inputs(&inputs));
         }
-        let rows = &self.rows;
-        let rendered: Vec<Result<OutputFile, Diagnostic>> = changed
-            .par_iter()
-            .map(|&i| match jobs[i] {
-                Job::PledgesJson => Ok(OutputFile {
-                    path: paths[i].clone(),
-                    bytes: rows.json(),
-                }),
-                Job::PledgesCsv => Ok(OutputFile {
-                    path: paths[i].clone(),
-                    bytes: rows.csv(),
-                }),
-                ref job => r.render(job),
-            })
-            .collect();
+        r.use_kept_rows(self.rows.clone());
+        let rendered: Vec<Result<OutputFile, Diagnostic>> =
+            changed.par_iter().map(|&i| r.render(&jobs[i])).collect();
         let rendered_at = start.elapsed().as_millis();
         let mut files = Vec::with_capacity(rendered.len());
         let mut errors = Vec::new();
