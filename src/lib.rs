@@ -14,6 +14,7 @@ pub mod build;
 pub mod cli;
 pub mod content;
 pub mod diag;
+pub mod drive;
 pub mod editor;
 pub mod eject;
 pub mod incremental;
