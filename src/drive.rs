@@ -396,3 +396,53 @@ fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
         })
         .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::{Cleanup, WriteTo, load_site, renderer_and_theme, write_all};
+    use crate::model::BuildOptions;
+    use crate::publish::Publish;
+    use crate::render::data::PledgeRows;
+    use std::sync::Arc;
+
+    /// `serve` writes `data/pledges.{json,csv}` from its kept rows through the in-place sink;
+    /// `build` makes the rows from the model as it streams them into the staging folder. Both
+    /// must give the same bytes.
+    #[test]
+    fn kept_rows_in_place_give_the_bytes_of_a_full_build() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full");
+        let (site, _) = load_site(&root, &BuildOptions::default()).expect("the fixture builds");
+        let (mut r, theme) = renderer_and_theme(&root, &site).expect("the theme loads");
+        let jobs = [Job::PledgesJson, Job::PledgesCsv];
+        let dir = tempfile::tempdir().expect("a temporary folder");
+
+        let full = dir.path().join("full");
+        let to = WriteTo {
+            output: &full,
+            progress: None,
+            cleanup: Cleanup::Now,
+            publish: &Publish::default(),
+        };
+        write_all(&r, &jobs, &to, Instant::now(), Vec::new()).expect("the full build writes");
+
+        let mut rows = PledgeRows::default();
+        rows.update(&site, &r.row_inputs(&r.inputs(theme)));
+        r.use_kept_rows(Arc::new(rows));
+        let served = dir.path().join("served");
+        let mut sink = InPlace::default();
+        let driven = Drive::new(&r).run(&jobs, &mut sink);
+        assert!(driven.errors.is_empty());
+        let written = sink.write(&served, &RwLock::new(()));
+
+        assert_eq!(written.len(), 2);
+        for (path, w) in written {
+            let len = w.expect("written in place");
+            let kept = std::fs::read(served.join(&path)).expect("the served file");
+            let made = std::fs::read(full.join(&path)).expect("the built file");
+            assert_eq!(len, kept.len() as u64, "{path}");
+            assert!(made.len() > 200, "{path} holds the fixture's pledges");
+            assert!(kept == made, "{path}: kept rows differ from a full build's");
+        }
+    }
+}
