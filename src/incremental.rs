@@ -3,13 +3,13 @@
 //!
 //! Every rebuild still loads and validates the whole site (from a cache of parsed files, see
 //! [`content::Cache`]), so errors are found exactly as `build` finds them. It then sums up the
-//! inputs of every job ([`crate::render::Renderer::job_fingerprints`]) and compares them with the numbers of the
-//! files now served: when the site-wide part is unchanged, only the jobs whose number changed
-//! are rendered, in memory, and written over the served files in place while requests wait
-//! ([`Session::files_lock`]: a request never reads half a file). When the site-wide part
-//! changed (site settings, theme, an added or removed report, pledge, news item or page, a new
-//! data date) or too many files changed, it is a full build into a staging folder, swapped in
-//! as `build` does.
+//! inputs of every job ([`crate::render::Renderer::job_fingerprints`]) and compares them with
+//! the numbers of the files now served: when the site-wide part is unchanged, only the jobs
+//! whose number changed are rendered, in memory, and written over the served files in place
+//! while requests wait ([`crate::drive::InPlace`], [`Session::files_lock`]: a request never
+//! reads half a file). When the site-wide part changed (site settings, theme, an added or
+//! removed report, pledge, news item or page, a new data date) or too many files changed, it is
+//! a full build into a staging folder, swapped in as `build` does.
 //! The search index is written by full builds only.
 
 use crate::build::{self, Cleanup, Summary, WriteTo};
