@@ -147,7 +147,8 @@ pub(crate) fn summary<'a>(
     }
 }
 
-/// Validate everything a build would, rendering every page in memory, writing nothing.
+/// Validate everything a build would, rendering every page in memory (batch by batch, each
+/// dropped once rendered), writing nothing.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
     let (site, warnings) = load_site(root, opts)?;
