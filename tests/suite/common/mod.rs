@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees.
-#![allow(dead_code)]
 
 pub mod generate;
 pub mod tools;
