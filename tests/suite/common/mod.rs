@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees.
+//! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees,
+//! run a test that reads process-wide state in a process of its own ([`alone`]).
 
 pub mod generate;
 pub mod tools;
