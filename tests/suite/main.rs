@@ -37,8 +37,9 @@ mod site;
 mod themes;
 mod validate;
 
-/// Every `.rs` file and folder of `tests/suite/` (but `main.rs` and `common/`) is a module declared in this
-/// file: Cargo builds only this binary (`autotests = false`), so an undeclared file never runs.
+/// Every `.rs` file and folder of `tests/suite/` (but `main.rs` and `common/`) is a module
+/// declared in this file, and `tests/` itself holds no `.rs` file: Cargo builds only this binary
+/// (`autotests = false`), so an undeclared file never runs.
 #[test]
 fn every_test_file_is_a_module_of_the_suite() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suite");
@@ -68,5 +69,16 @@ fn every_test_file_is_a_module_of_the_suite() {
     assert!(
         missing.is_empty(),
         "tests/suite/ files that are no module of main.rs, so never run: {missing:?}"
+    );
+    let outside: Vec<String> = std::fs::read_dir(dir.parent().unwrap())
+        .expect("tests/ lists")
+        .map(|e| e.expect("tests/ lists").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "test files outside tests/suite/ never run (move them there and declare them in \
+         tests/suite/main.rs): {outside:?}"
     );
 }
