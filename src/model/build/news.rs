@@ -5,8 +5,8 @@ use super::{
     Errors, UniqueIds, check_source_url, control_problem, path, seed_error, short, shown_stem,
     stem_problem, unknown,
 };
-use crate::content::locate::{idx, key};
-use crate::content::raw::RawNews;
+use crate::content::locate::{Seg, idx, key};
+use crate::content::raw::{RawNews, RawUpdate};
 use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::normalize_quote;
@@ -16,6 +16,7 @@ use crate::types::{Date, Num, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The news items sorted by slug (the first file of a duplicate slug kept), each slug mapped to
@@ -150,110 +151,14 @@ pub(crate) fn news_item(
         text,
         seeds,
     } = src;
-    if let Some(d) = seed_error(&file, &r.seed, seeds) {
-        errors.push(d);
-    }
-    if let Err(msg) = r.date.plausible() {
-        errors.push(file.error_at(&[key("date")], msg));
-    }
-    for (k, text) in [
-        ("title", Some(r.title.as_str())),
-        ("source", r.source.as_deref()),
-        ("summary", r.summary.as_deref()),
-    ] {
-        if let Some(msg) = text.and_then(|t| control_problem(k, t)) {
-            errors.push(file.error_at(&[key(k)], msg));
-        }
-    }
-    if let Some(u) = &r.source_url
-        && let Err(msg) = check_source_url(u)
-    {
-        errors.push(file.error_at(&[key("source_url")], msg));
-    }
-    let mut js = Vec::with_capacity(r.jurisdictions.len());
-    for (i, j) in r.jurisdictions.iter().enumerate() {
-        match jurisdiction(j.as_str()) {
-            Ok(x) => js.push(x),
-            Err(msg) => errors.push(file.error_at(&[key("jurisdictions"), idx(i)], msg)),
-        }
-    }
-    let draft = |pr: &PledgeRef, what: &str| {
-        format!(
-            "{what} pledge `{pr}` is left out of the site: the pledge is a draft (build with --drafts to see it, or remove its `draft: true`)"
-        )
-    };
-    let mut mentioned = Vec::with_capacity(r.pledges.len() + r.updates.len());
-    for (i, pr) in r.pledges.iter().enumerate() {
-        match pledge(pr) {
-            Err(msg) => errors.push(file.error_at(&[key("pledges"), idx(i)], msg)),
-            Ok(None) => {
-                warnings.push(file.error_at(&[key("pledges"), idx(i)], draft(pr, "the mention of")))
-            }
-            Ok(Some(m)) => mentioned.push(m),
-        }
-    }
+    check_fields(&file, r, seeds, errors);
+    let js = jurisdictions(&file, r, jurisdiction, errors);
+    let mentioned = mentions(&file, r, pledge, errors, warnings);
     let mut updates = Vec::with_capacity(r.updates.len());
     for (i, u) in r.updates.iter().enumerate() {
-        let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
-        // An unknown pledge is reported, and the rest of the update is still checked.
-        let target = match pledge(&u.pledge) {
-            Err(msg) => {
-                errors.push(file.error_at(&at("pledge"), msg));
-                None
-            }
-            Ok(None) => {
-                warnings.push(file.error_at(&at("pledge"), draft(&u.pledge, "this update of")));
-                None
-            }
-            Ok(m) => m,
-        };
-        if let Some(Err(msg)) = u.value.map(Num::exact) {
-            errors.push(file.error_at(&at("value"), msg));
-        }
-        if let Some(Err(msg)) = u.as_of.map(Date::plausible) {
-            errors.push(file.error_at(&at("as_of"), msg));
-        } else if let Some(as_of) = u.as_of
-            && as_of > r.date
-            && r.date.plausible().is_ok()
-        {
-            errors.push(file.error_at(
-                &at("as_of"),
-                format!(
-                    "as_of {as_of} is after this news item's date {}: evidence cannot speak for a day after it was published; correct `as_of` or the news `date`",
-                    r.date
-                ),
-            ));
-        }
-        let quote = u.quote.as_deref().map(normalize_quote);
-        let mut quote_range = None;
-        if let Some(q) = &quote {
-            if q.is_empty() {
-                errors.push(file.error_at(&at("quote"), "quote is empty: quote the evidence verbatim from this news body, or leave the field out"));
-            } else {
-                match &text.quotes[i] {
-                    Some(Ok(s)) => quote_range = Some(*s..s + q.len()),
-                    Some(Err(hint)) => {
-                        errors.push(file.error_at(
-                            &at("quote"),
-                            format!(
-                                "quote does not occur in this news body: «{}» ({hint})",
-                                short(q)
-                            ),
-                        ));
-                    }
-                    None => {}
-                }
-            }
-        }
-        if let Some(p) = target {
-            updates.push(Update {
-                pledge: p,
-                status: u.status,
-                value: u.value,
-                as_of: u.as_of.unwrap_or(r.date),
-                quote: quote.map(Arc::from),
-                quote_range,
-            });
+        let found = &text.quotes[i];
+        if let Some(up) = update(&file, r, (i, u), found, pledge, errors, warnings) {
+            updates.push(up);
         }
     }
     if !keep {
@@ -283,6 +188,175 @@ pub(crate) fn news_item(
         body: super::Body::new(file),
         lead: text.lead,
     })
+}
+
+/// Check the news item's own fields: its seed file, date, texts and source address.
+fn check_fields(
+    file: &SourceFile,
+    r: &RawNews,
+    seeds: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(d) = seed_error(file, &r.seed, seeds) {
+        errors.push(d);
+    }
+    if let Err(msg) = r.date.plausible() {
+        errors.push(file.error_at(&[key("date")], msg));
+    }
+    for (k, text) in [
+        ("title", Some(r.title.as_str())),
+        ("source", r.source.as_deref()),
+        ("summary", r.summary.as_deref()),
+    ] {
+        if let Some(msg) = text.and_then(|t| control_problem(k, t)) {
+            errors.push(file.error_at(&[key(k)], msg));
+        }
+    }
+    if let Some(u) = &r.source_url
+        && let Err(msg) = check_source_url(u)
+    {
+        errors.push(file.error_at(&[key("source_url")], msg));
+    }
+}
+
+/// The jurisdictions the news item names, resolved; an error for each unknown one.
+fn jurisdictions(
+    file: &SourceFile,
+    r: &RawNews,
+    jurisdiction: &dyn Fn(&str) -> Result<usize, String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    let mut js = Vec::with_capacity(r.jurisdictions.len());
+    for (i, j) in r.jurisdictions.iter().enumerate() {
+        match jurisdiction(j.as_str()) {
+            Ok(x) => js.push(x),
+            Err(msg) => errors.push(file.error_at(&[key("jurisdictions"), idx(i)], msg)),
+        }
+    }
+    js
+}
+
+/// The warning for a pledge named by a news item but left out of the site as a draft.
+fn draft_named(pr: &PledgeRef, what: &str) -> String {
+    format!(
+        "{what} pledge `{pr}` is left out of the site: the pledge is a draft (build with --drafts to see it, or remove its `draft: true`)"
+    )
+}
+
+/// The pledges the news item mentions (`pledges:`), resolved: an error for an unknown one, a
+/// warning for a draft.
+fn mentions(
+    file: &SourceFile,
+    r: &RawNews,
+    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    let mut mentioned = Vec::with_capacity(r.pledges.len() + r.updates.len());
+    for (i, pr) in r.pledges.iter().enumerate() {
+        match pledge(pr) {
+            Err(msg) => errors.push(file.error_at(&[key("pledges"), idx(i)], msg)),
+            Ok(None) => warnings
+                .push(file.error_at(&[key("pledges"), idx(i)], draft_named(pr, "the mention of"))),
+            Ok(Some(m)) => mentioned.push(m),
+        }
+    }
+    mentioned
+}
+
+/// Update `i` of the news item, checked; `None` when its pledge is unknown or a draft (the rest
+/// of it is still checked). `found` is where its quote occurs in the body ([`NewsText`]).
+fn update(
+    file: &SourceFile,
+    r: &RawNews,
+    (i, u): (usize, &RawUpdate),
+    found: &Option<Result<usize, String>>,
+    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Update> {
+    let at = |k: &str| path(&[key("updates"), idx(i), key(k)]);
+    // An unknown pledge is reported, and the rest of the update is still checked.
+    let target = match pledge(&u.pledge) {
+        Err(msg) => {
+            errors.push(file.error_at(&at("pledge"), msg));
+            None
+        }
+        Ok(None) => {
+            warnings.push(file.error_at(&at("pledge"), draft_named(&u.pledge, "this update of")));
+            None
+        }
+        Ok(m) => m,
+    };
+    if let Some(Err(msg)) = u.value.map(Num::exact) {
+        errors.push(file.error_at(&at("value"), msg));
+    }
+    check_as_of(file, r, u.as_of, &at("as_of"), errors);
+    let quote = u.quote.as_deref().map(normalize_quote);
+    let quote_range = quote
+        .as_deref()
+        .and_then(|q| quote_range(file, q, found, &at("quote"), errors));
+    Some(Update {
+        pledge: target?,
+        status: u.status,
+        value: u.value,
+        as_of: u.as_of.unwrap_or(r.date),
+        quote: quote.map(Arc::from),
+        quote_range,
+    })
+}
+
+/// An error at `place` when an update's `as_of` is implausible or after the news item's date.
+fn check_as_of(
+    file: &SourceFile,
+    r: &RawNews,
+    as_of: Option<Date>,
+    place: &[Seg],
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(Err(msg)) = as_of.map(Date::plausible) {
+        errors.push(file.error_at(place, msg));
+    } else if let Some(as_of) = as_of
+        && as_of > r.date
+        && r.date.plausible().is_ok()
+    {
+        errors.push(file.error_at(
+            place,
+            format!(
+                "as_of {as_of} is after this news item's date {}: evidence cannot speak for a day after it was published; correct `as_of` or the news `date`",
+                r.date
+            ),
+        ));
+    }
+}
+
+/// Where the normalised quote `q` sits in the body, from `found`; an error at `place` when it
+/// is empty or does not occur.
+fn quote_range(
+    file: &SourceFile,
+    q: &str,
+    found: &Option<Result<usize, String>>,
+    place: &[Seg],
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Range<usize>> {
+    if q.is_empty() {
+        errors.push(file.error_at(place, "quote is empty: quote the evidence verbatim from this news body, or leave the field out"));
+        return None;
+    }
+    match found {
+        Some(Ok(s)) => Some(*s..s + q.len()),
+        Some(Err(hint)) => {
+            errors.push(file.error_at(
+                place,
+                format!(
+                    "quote does not occur in this news body: «{}» ({hint})",
+                    short(q)
+                ),
+            ));
+            None
+        }
+        None => None,
+    }
 }
 
 /// A pledge's history entry from news: (as_of, news date, news slug, update index, news index),
