@@ -6,7 +6,7 @@
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, news_item};
-use super::{News, Site};
+use super::{News, Pledge, Site};
 use crate::content::NewsText;
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
@@ -45,47 +45,7 @@ pub fn patch_news(
     edits: &[NewsEdit],
     seeds: &BTreeSet<String>,
 ) -> Option<Patched> {
-    let mut items: Vec<(usize, News)> = Vec::with_capacity(edits.len());
-    for ed in edits {
-        let n = site
-            .news
-            .binary_search_by(|x| x.slug.as_str().cmp(ed.stem))
-            .ok()?;
-        if items.iter().any(|(m, _)| *m == n) {
-            return None;
-        }
-        // Any error makes the whole validation run, so the messages here are never shown.
-        let jurisdiction = |j: &str| -> Result<usize, String> {
-            site.jurisdictions
-                .iter()
-                .position(|x| x.id.as_str() == j)
-                .ok_or_else(String::new)
-        };
-        let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
-            find_pledge(site, r).map(Some).ok_or_else(String::new)
-        };
-        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-        let item = news_item(
-            NewsSource {
-                file: ed.file.clone(),
-                stem: ed.stem,
-                raw: ed.raw,
-                text: NewsText::find(ed.raw, &ed.file.body_index()),
-                seeds,
-            },
-            true,
-            &jurisdiction,
-            &pledge,
-            &mut errors,
-            &mut warnings,
-        )?;
-        if !errors.is_empty() || !warnings.is_empty() {
-            return None;
-        }
-        items.push((n, item));
-    }
-    items.sort_by_key(|(n, _)| *n);
-
+    let items = checked_items(site, edits, seeds)?;
     let mut touched: Vec<usize> = Vec::new();
     for (n, item) in &items {
         touched.extend(&site.news[*n].pledges);
@@ -97,43 +57,98 @@ pub fn patch_news(
     for (n, item) in items {
         site.news[n] = item;
     }
-
-    let news = &site.news;
     let tolerance = site.config.about_tolerance;
     for &p in &touched {
-        let pl = &mut site.pledges[p];
-        // As `build` orders them: (as_of, news date, news slug, update index, news index).
-        let mut list: Vec<super::build::EntryKey> = pl
-            .history
-            .iter()
-            .filter_map(|e| {
-                let (n, u) = (e.news?, e.update?);
-                (!changed.contains(&n)).then(|| (e.date, news[n].date, news[n].slug.as_str(), u, n))
-            })
-            .collect();
-        for &n in &changed {
-            for (u, up) in news[n].updates.iter().enumerate() {
-                if up.pledge == p {
-                    list.push((up.as_of, news[n].date, news[n].slug.as_str(), u, n));
-                }
-            }
-        }
-        // The starting status of the pledge file, if any, comes first.
-        pl.history.retain(|e| e.news.is_none());
-        super::build::push_history(&mut pl.history, list, news);
-        pl.news.retain(|n| !changed.contains(n));
-        for &n in &changed {
-            if news[n].pledges.binary_search(&p).is_ok() {
-                pl.news.push(n);
-            }
-        }
-        super::build::settle(pl, news, tolerance);
+        refresh_pledge(&mut site.pledges[p], p, &site.news, &changed, tolerance);
     }
     site.data_date = super::build::data_date(&site.reports, &site.news);
     Some(Patched {
         news: changed,
         pledges: touched,
     })
+}
+
+/// The new item of each edit with the index of the item it replaces, sorted by that index; `None`
+/// when an edit is not a clean replacement (see [`patch_news`]).
+fn checked_items(
+    site: &Site,
+    edits: &[NewsEdit],
+    seeds: &BTreeSet<String>,
+) -> Option<Vec<(usize, News)>> {
+    let mut items: Vec<(usize, News)> = Vec::with_capacity(edits.len());
+    for ed in edits {
+        let n = site
+            .news
+            .binary_search_by(|x| x.slug.as_str().cmp(ed.stem))
+            .ok()?;
+        if items.iter().any(|(m, _)| *m == n) {
+            return None;
+        }
+        items.push((n, checked_item(site, ed, seeds)?));
+    }
+    items.sort_by_key(|(n, _)| *n);
+    Some(items)
+}
+
+/// The model item of one edited file, validated against `site`; `None` on any error or warning.
+fn checked_item(site: &Site, ed: &NewsEdit, seeds: &BTreeSet<String>) -> Option<News> {
+    // Any error makes the whole validation run, so the messages here are never shown.
+    let jurisdiction = |j: &str| -> Result<usize, String> {
+        site.jurisdictions
+            .iter()
+            .position(|x| x.id.as_str() == j)
+            .ok_or_else(String::new)
+    };
+    let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
+        find_pledge(site, r).map(Some).ok_or_else(String::new)
+    };
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    let item = news_item(
+        NewsSource {
+            file: ed.file.clone(),
+            stem: ed.stem,
+            raw: ed.raw,
+            text: NewsText::find(ed.raw, &ed.file.body_index()),
+            seeds,
+        },
+        true,
+        &jurisdiction,
+        &pledge,
+        &mut errors,
+        &mut warnings,
+    )?;
+    (errors.is_empty() && warnings.is_empty()).then_some(item)
+}
+
+/// Compute again pledge `p`'s history, news list and current state, after the news items
+/// `changed` were replaced in `news`.
+fn refresh_pledge(pl: &mut Pledge, p: usize, news: &[News], changed: &[usize], tolerance: f64) {
+    // As `build` orders them: (as_of, news date, news slug, update index, news index).
+    let mut list: Vec<super::build::EntryKey> = pl
+        .history
+        .iter()
+        .filter_map(|e| {
+            let (n, u) = (e.news?, e.update?);
+            (!changed.contains(&n)).then(|| (e.date, news[n].date, news[n].slug.as_str(), u, n))
+        })
+        .collect();
+    for &n in changed {
+        for (u, up) in news[n].updates.iter().enumerate() {
+            if up.pledge == p {
+                list.push((up.as_of, news[n].date, news[n].slug.as_str(), u, n));
+            }
+        }
+    }
+    // The starting status of the pledge file, if any, comes first.
+    pl.history.retain(|e| e.news.is_none());
+    super::build::push_history(&mut pl.history, list, news);
+    pl.news.retain(|n| !changed.contains(n));
+    for &n in changed {
+        if news[n].pledges.binary_search(&p).is_ok() {
+            pl.news.push(n);
+        }
+    }
+    super::build::settle(pl, news, tolerance);
 }
 
 /// The model index of the pledge `r` names; pledges are sorted by report id, then pledge id.
