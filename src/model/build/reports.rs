@@ -2,6 +2,7 @@
 
 use super::{Errors, UniqueIds, check_seed, path, shown_stem, stem_problem, unknown};
 use crate::content::locate::key;
+use crate::content::raw::RawReport;
 use crate::content::{Doc, Loaded};
 use crate::markdown::TextIndex;
 use crate::model::{Body, Report};
@@ -17,21 +18,7 @@ pub(super) fn reports<'a>(
     loaded: &'a Loaded,
     jur_ix: &UniqueIds<&str, usize>,
 ) -> (Vec<Report>, HashMap<&'a str, usize>) {
-    let mut report_docs: Vec<&Doc<_>> = Vec::new();
-    for doc in &loaded.reports {
-        if let Some(why) = stem_problem(&doc.stem) {
-            e.top(
-                doc.file,
-                format!(
-                    "file name `{}.md` is not a valid report id: {why}",
-                    shown_stem(&doc.stem)
-                ),
-            );
-            continue;
-        }
-        report_docs.push(doc);
-    }
-    report_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
+    let report_docs = named_docs(e, loaded);
     let indexes: Vec<Arc<TextIndex>> = report_docs
         .par_iter()
         .map(|d| loaded.body_index(d.file))
@@ -55,39 +42,10 @@ pub(super) fn reports<'a>(
                 0
             }
         };
-        if !YEARS.contains(&r.year) {
-            e.at(
-                doc.file,
-                &[key("year")],
-                format!(
-                    "year {} is out of range ({} to {}): write the four-digit year the report plans",
-                    r.year,
-                    YEARS.start(),
-                    YEARS.end()
-                ),
-            );
-        }
-        e.date(doc.file, &[key("delivered")], Some(r.delivered));
-        check_seed(e, doc.file, &r.seed, loaded);
-        if r.title.trim().is_empty() {
-            e.at(
-                doc.file,
-                &[key("title")],
-                "title is empty: give the report its title",
-            );
-        }
-        e.texts(
-            doc.file,
-            &[
-                (path(&[key("title")]), Some(r.title.as_str())),
-                (path(&[key("speaker")]), r.speaker.as_deref()),
-                (path(&[key("session")]), r.session.as_deref()),
-                (path(&[key("source")]), r.source.as_deref()),
-            ],
-        );
+        check_fields(e, loaded, doc);
         report_ix.insert(doc.stem.as_str(), reports.len());
         reports.push(Report {
-            id: crate::types::ReportId::parse(&doc.stem).expect("stem checked above"),
+            id: crate::types::ReportId::parse(&doc.stem).expect("stem checked by named_docs"),
             jurisdiction,
             year: r.year,
             title: r.title.clone(),
@@ -102,4 +60,59 @@ pub(super) fn reports<'a>(
         });
     }
     (reports, report_ix)
+}
+
+/// The report files whose name is a valid report id, sorted by it; an error for each other one.
+fn named_docs<'a>(e: &mut Errors, loaded: &'a Loaded) -> Vec<&'a Doc<RawReport>> {
+    let mut report_docs: Vec<&Doc<_>> = Vec::new();
+    for doc in &loaded.reports {
+        if let Some(why) = stem_problem(&doc.stem) {
+            e.top(
+                doc.file,
+                format!(
+                    "file name `{}.md` is not a valid report id: {why}",
+                    shown_stem(&doc.stem)
+                ),
+            );
+            continue;
+        }
+        report_docs.push(doc);
+    }
+    report_docs.sort_by(|a, b| a.stem.cmp(&b.stem));
+    report_docs
+}
+
+/// Check a report's own fields: its year, delivery date, seed file, title and texts.
+fn check_fields(e: &mut Errors, loaded: &Loaded, doc: &Doc<RawReport>) {
+    let r = &doc.raw;
+    if !YEARS.contains(&r.year) {
+        e.at(
+            doc.file,
+            &[key("year")],
+            format!(
+                "year {} is out of range ({} to {}): write the four-digit year the report plans",
+                r.year,
+                YEARS.start(),
+                YEARS.end()
+            ),
+        );
+    }
+    e.date(doc.file, &[key("delivered")], Some(r.delivered));
+    check_seed(e, doc.file, &r.seed, loaded);
+    if r.title.trim().is_empty() {
+        e.at(
+            doc.file,
+            &[key("title")],
+            "title is empty: give the report its title",
+        );
+    }
+    e.texts(
+        doc.file,
+        &[
+            (path(&[key("title")]), Some(r.title.as_str())),
+            (path(&[key("speaker")]), r.speaker.as_deref()),
+            (path(&[key("session")]), r.session.as_deref()),
+            (path(&[key("source")]), r.source.as_deref()),
+        ],
+    );
 }
