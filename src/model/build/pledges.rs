@@ -149,60 +149,13 @@ fn gather<'a>(
             continue;
         };
         for (i, p) in doc.raw.pledges.iter().enumerate() {
-            let here = |k: &str| path(&[key("pledges"), idx(i), key(k)]);
             let full = format!("{}/{}", doc.raw.report, p.id);
             if !ids.define(e, full, all.len(), doc.file, i, || {
                 format!("pledge id `{}` in report `{}`", p.id, doc.raw.report)
             }) {
                 continue;
             }
-            if cat_ix.get(p.category.as_str()).is_none() {
-                e.at(
-                    doc.file,
-                    &here("category"),
-                    unknown("category", p.category.as_str(), cat_ix.ids().copied()),
-                );
-            }
-            // `text` is a quote: cleaned like the report's body, to match it.
-            let mut texts = vec![
-                (here("title"), p.title.as_deref()),
-                (here("department"), p.department.as_deref()),
-            ];
-            if let Some(t) = &p.target {
-                let at = |k: &str| path(&[key("pledges"), idx(i), key("target"), key(k)]);
-                texts.push((at("metric"), t.metric.as_deref()));
-                texts.push((at("unit"), Some(t.unit.as_str())));
-            }
-            for (j, tag) in p.tags.iter().enumerate() {
-                texts.push((
-                    path(&[key("pledges"), idx(i), key("tags"), idx(j)]),
-                    Some(tag.as_str()),
-                ));
-            }
-            e.texts(doc.file, &texts);
-            let text = normalize_quote(&p.text);
-            if text.is_empty() {
-                e.at(
-                    doc.file,
-                    &here("text"),
-                    "text is empty: quote the pledge verbatim from the report",
-                );
-            }
-            e.date(doc.file, &here("deadline"), p.deadline);
-            e.num(
-                doc.file,
-                &[key("pledges"), idx(i), key("target"), key("value")],
-                p.target.as_ref().map(|t| t.value),
-            );
-            if let Some(t) = &p.target
-                && t.unit.contains('\n')
-            {
-                e.at(
-                    doc.file,
-                    &[key("pledges"), idx(i), key("target"), key("unit")],
-                    "unit must be one line",
-                );
-            }
+            let text = check_pledge(e, doc.file, i, p, cat_ix);
             all.push(PledgeSrc {
                 file: doc.file,
                 item: i,
@@ -213,6 +166,66 @@ fn gather<'a>(
         }
     }
     (all, ids)
+}
+
+/// Check pledge `i` of a pledge file: its category, texts, deadline and target; return its
+/// `text` cleaned like the report's body, to match it.
+fn check_pledge(
+    e: &mut Errors,
+    file: FileId,
+    i: usize,
+    p: &RawPledge,
+    cat_ix: &UniqueIds<&str, usize>,
+) -> String {
+    let here = |k: &str| path(&[key("pledges"), idx(i), key(k)]);
+    if cat_ix.get(p.category.as_str()).is_none() {
+        e.at(
+            file,
+            &here("category"),
+            unknown("category", p.category.as_str(), cat_ix.ids().copied()),
+        );
+    }
+    // `text` is a quote: cleaned like the report's body, to match it.
+    let mut texts = vec![
+        (here("title"), p.title.as_deref()),
+        (here("department"), p.department.as_deref()),
+    ];
+    if let Some(t) = &p.target {
+        let at = |k: &str| path(&[key("pledges"), idx(i), key("target"), key(k)]);
+        texts.push((at("metric"), t.metric.as_deref()));
+        texts.push((at("unit"), Some(t.unit.as_str())));
+    }
+    for (j, tag) in p.tags.iter().enumerate() {
+        texts.push((
+            path(&[key("pledges"), idx(i), key("tags"), idx(j)]),
+            Some(tag.as_str()),
+        ));
+    }
+    e.texts(file, &texts);
+    let text = normalize_quote(&p.text);
+    if text.is_empty() {
+        e.at(
+            file,
+            &here("text"),
+            "text is empty: quote the pledge verbatim from the report",
+        );
+    }
+    e.date(file, &here("deadline"), p.deadline);
+    e.num(
+        file,
+        &[key("pledges"), idx(i), key("target"), key("value")],
+        p.target.as_ref().map(|t| t.value),
+    );
+    if let Some(t) = &p.target
+        && t.unit.contains('\n')
+    {
+        e.at(
+            file,
+            &[key("pledges"), idx(i), key("target"), key("unit")],
+            "unit must be one line",
+        );
+    }
+    text
 }
 
 /// Where each pledge's quote is in its report's text (`None` when empty or not found, the
