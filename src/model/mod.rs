@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod index;
+pub mod ix;
 pub mod met;
 pub mod patch;
 pub mod unparsed;
