@@ -1,7 +1,8 @@
 //! Site-wide indexes over the model (pledges by status, category, jurisdiction and metric; news
 //! newest first; …), computed once per build for the pages that list them.
 
-use super::Site;
+use super::ix::PerIx;
+use super::{CategoryIx, IterIx, JurisdictionIx, Site};
 use crate::types::Status;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -10,20 +11,20 @@ pub struct SiteIndex<'a> {
     /// Pledges by [`Status::pos`], in pledge order.
     pub by_status: Vec<Vec<usize>>,
     /// Pledges by category, in pledge order.
-    pub by_category: Vec<Vec<usize>>,
+    pub by_category: PerIx<CategoryIx, Vec<usize>>,
     /// Pledges by their report's jurisdiction, in pledge order.
-    pub by_jurisdiction: Vec<Vec<usize>>,
+    pub by_jurisdiction: PerIx<JurisdictionIx, Vec<usize>>,
     /// Every pledge, in pledge order.
     pub all_pledges: Vec<usize>,
     /// Reports by jurisdiction, in report order.
-    pub reports_of: Vec<Vec<usize>>,
+    pub reports_of: PerIx<JurisdictionIx, Vec<usize>>,
     /// Jurisdictions by parent, in jurisdiction order.
-    pub children_of: Vec<Vec<usize>>,
+    pub children_of: PerIx<JurisdictionIx, Vec<JurisdictionIx>>,
     /// Indicators by jurisdiction, in indicator order.
-    pub indicators_of: Vec<Vec<usize>>,
+    pub indicators_of: PerIx<JurisdictionIx, Vec<usize>>,
     /// Pledges with a target by (jurisdiction, target metric), by report year then pledge, for
     /// year-over-year links.
-    pub same_metric: HashMap<(usize, &'a str), Vec<usize>>,
+    pub same_metric: HashMap<(JurisdictionIx, &'a str), Vec<usize>>,
     /// [`Site::overdue`].
     pub overdue: Vec<usize>,
     /// News items newest first, then by slug.
@@ -33,30 +34,30 @@ pub struct SiteIndex<'a> {
 impl<'a> SiteIndex<'a> {
     pub fn new(site: &'a Site) -> Self {
         let mut by_status = vec![Vec::new(); Status::ALL.len()];
-        let mut by_category = vec![Vec::new(); site.categories.len()];
-        let mut by_jurisdiction = vec![Vec::new(); site.jurisdictions.len()];
+        let mut by_category = PerIx::filled(site.categories.len(), Vec::new());
+        let mut by_jurisdiction = PerIx::filled(site.jurisdictions.len(), Vec::new());
         for (i, p) in site.pledges.iter().enumerate() {
             by_status[p.status.pos()].push(i);
             by_category[p.category].push(i);
             by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
         }
-        let mut reports_of = vec![Vec::new(); site.jurisdictions.len()];
+        let mut reports_of = PerIx::filled(site.jurisdictions.len(), Vec::new());
         for (r, rep) in site.reports.iter().enumerate() {
             reports_of[rep.jurisdiction].push(r);
         }
-        let mut children_of = vec![Vec::new(); site.jurisdictions.len()];
-        for (k, j) in site.jurisdictions.iter().enumerate() {
+        let mut children_of = PerIx::filled(site.jurisdictions.len(), Vec::new());
+        for (k, j) in site.jurisdictions.iter_ix() {
             if let Some(p) = j.parent {
                 children_of[p].push(k);
             }
         }
-        let mut indicators_of = vec![Vec::new(); site.jurisdictions.len()];
+        let mut indicators_of = PerIx::filled(site.jurisdictions.len(), Vec::new());
         for (i, ind) in site.indicators.iter().enumerate() {
             indicators_of[ind.jurisdiction].push(i);
         }
         let all_pledges = (0..site.pledges.len()).collect();
         // Hashed by Fx: this map is rebuilt for every `serve` rebuild.
-        let mut same_metric: HashMap<(usize, &str), Vec<usize>> = HashMap::default();
+        let mut same_metric: HashMap<(JurisdictionIx, &str), Vec<usize>> = HashMap::default();
         for (i, p) in site.pledges.iter().enumerate() {
             if let Some(t) = &p.target {
                 same_metric

@@ -150,9 +150,23 @@ impl<I: Ix, T> PerIx<I, T> {
     pub fn is_empty(&self) -> bool {
         self.lists.is_empty()
     }
+    /// Each list, in position order.
+    pub fn values(&self) -> std::slice::Iter<'_, T> {
+        self.lists.iter()
+    }
     /// Each list with the position it belongs to.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator {
         self.lists.iter().enumerate().map(|(i, x)| (I::new(i), x))
+    }
+}
+
+/// The lists in position order.
+impl<I, T> FromIterator<T> for PerIx<I, T> {
+    fn from_iter<It: IntoIterator<Item = T>>(lists: It) -> Self {
+        PerIx {
+            lists: lists.into_iter().collect(),
+            of: std::marker::PhantomData,
+        }
     }
 }
 

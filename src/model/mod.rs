@@ -8,6 +8,7 @@ pub mod patch;
 pub mod unparsed;
 
 pub use build::{BuildOptions, build};
+pub use ix::{CategoryIx, IndicatorIx, IterIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx};
 
 use crate::content::{DiskBody, SourceFile};
 use crate::markdown::TextIndex;
@@ -35,7 +36,7 @@ pub struct SiteConfig {
 pub struct Jurisdiction {
     pub id: JurisdictionId,
     pub name: String,
-    pub parent: Option<usize>,
+    pub parent: Option<JurisdictionIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -97,7 +98,7 @@ impl std::fmt::Debug for Body {
 #[derive(Debug, Hash)]
 pub struct Report {
     pub id: ReportId,
-    pub jurisdiction: usize,
+    pub jurisdiction: JurisdictionIx,
     pub year: i32,
     pub title: String,
     pub delivered: Date,
@@ -140,7 +141,7 @@ pub struct Pledge {
     pub full_id: String,
     pub text: String,
     pub title: String,
-    pub category: usize,
+    pub category: CategoryIx,
     pub department: Option<String>,
     pub deadline: Date,
     pub target: Option<Target>,
@@ -178,7 +179,7 @@ pub struct News {
     pub source_url: Option<String>,
     pub seed: Option<String>,
     pub summary: Option<String>,
-    pub jurisdictions: Vec<usize>,
+    pub jurisdictions: Vec<JurisdictionIx>,
     pub updates: Vec<Update>,
     /// Every pledge it mentions or updates, by index, sorted.
     pub pledges: Vec<usize>,
@@ -220,7 +221,7 @@ pub struct IndicatorYear {
 
 #[derive(Debug, Clone)]
 pub struct Indicator {
-    pub jurisdiction: usize,
+    pub jurisdiction: JurisdictionIx,
     pub id: IndicatorId,
     pub name: String,
     pub unit: String,

@@ -6,7 +6,7 @@
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, news_item};
-use super::{News, Pledge, Site};
+use super::{JurisdictionIx, News, Pledge, Site};
 use crate::content::NewsText;
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
@@ -93,10 +93,11 @@ fn checked_items(
 /// The model item of one edited file, validated against `site`; `None` on any error or warning.
 fn checked_item(site: &Site, ed: &NewsEdit, seeds: &BTreeSet<String>) -> Option<News> {
     // Any error makes the whole validation run, so the messages here are never shown.
-    let jurisdiction = |j: &str| -> Result<usize, String> {
+    let jurisdiction = |j: &str| -> Result<JurisdictionIx, String> {
         site.jurisdictions
             .iter()
             .position(|x| x.id.as_str() == j)
+            .map(JurisdictionIx::new)
             .ok_or_else(String::new)
     };
     let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {

@@ -12,6 +12,7 @@
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
 use crate::model::Report;
+use crate::model::ix::{CategoryIx, PerIx};
 use crate::model::patch::Patched;
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
@@ -175,10 +176,10 @@ impl Renderer<'_> {
     /// One number per job, from the entities' numbers.
     pub fn job_fingerprints(&self, jobs: &[Job], inp: &Inputs) -> Vec<u64> {
         use rayon::prelude::*;
-        let cat_totals: Vec<u64> = self
+        let cat_totals: PerIx<CategoryIx, u64> = self
             .index
             .by_category
-            .iter()
+            .values()
             .map(|l| totals(self, l))
             .collect();
         jobs.par_iter()
@@ -210,12 +211,22 @@ impl Renderer<'_> {
         hash_of(&(
             inp.global,
             self.index.by_status.iter().map(pages).collect::<Vec<_>>(),
-            self.index.by_category.iter().map(pages).collect::<Vec<_>>(),
+            self.index
+                .by_category
+                .values()
+                .map(pages)
+                .collect::<Vec<_>>(),
             pages(&self.index.overdue),
         ))
     }
 
-    fn job_inputs(&self, job: &Job, inp: &Inputs, h: &mut FxHasher, cat_totals: &[u64]) {
+    fn job_inputs(
+        &self,
+        job: &Job,
+        inp: &Inputs,
+        h: &mut FxHasher,
+        cat_totals: &PerIx<CategoryIx, u64>,
+    ) {
         std::mem::discriminant(job).hash(h);
         match job {
             Job::Html { kind } => {

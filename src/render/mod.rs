@@ -13,8 +13,9 @@ pub mod views;
 
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::Site;
 use crate::model::index::SiteIndex;
+use crate::model::ix::{self, CategoryIx, JurisdictionIx};
+use crate::model::{IterIx, Site};
 use crate::routes;
 use crate::types::Status;
 use serde::Serialize;
@@ -51,12 +52,12 @@ pub enum PageKind {
     NewsList(usize),
     News(usize),
     Jurisdictions,
-    Jurisdiction(usize),
+    Jurisdiction(JurisdictionIx),
     Categories,
-    Category(usize, usize),
+    Category(CategoryIx, usize),
     Statuses,
     Status(Status, usize),
-    Compare(usize),
+    Compare(JurisdictionIx),
     Page(usize),
     Search,
     NotFound,
@@ -258,10 +259,10 @@ impl<'a> Renderer<'a> {
             (1..=pages_count(self.index.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue),
         );
         html.extend((0..site.news.len()).map(PageKind::News));
-        for j in 0..site.jurisdictions.len() {
+        for j in ix::all(site.jurisdictions.len()) {
             html.extend([PageKind::Jurisdiction(j), PageKind::Compare(j)]);
         }
-        for c in 0..site.categories.len() {
+        for c in ix::all(site.categories.len()) {
             let pages = pages_count(self.index.by_category[c].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Category(c, n)));
         }
@@ -605,15 +606,19 @@ fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals
         lang: site.config.language.tag(),
         nav,
         pages,
-        jurisdictions: (0..site.jurisdictions.len())
-            .map(|j| Link {
-                title: site.jurisdictions[j].name.clone(),
+        jurisdictions: site
+            .jurisdictions
+            .iter_ix()
+            .map(|(j, x)| Link {
+                title: x.name.clone(),
                 url: ctx.url(&route::jurisdiction(site, j)),
             })
             .collect(),
-        categories: (0..site.categories.len())
-            .map(|c| Link {
-                title: site.categories[c].name.clone(),
+        categories: site
+            .categories
+            .iter_ix()
+            .map(|(c, x)| Link {
+                title: x.name.clone(),
                 url: ctx.url(&route::category(site, c)),
             })
             .collect(),

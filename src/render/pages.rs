@@ -15,6 +15,7 @@ use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
 use crate::diag::Diagnostic;
 use crate::markdown;
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, PerIx};
 use crate::routes;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -144,7 +145,7 @@ impl Renderer<'_> {
         kind: &PageKind,
         inp: &Inputs,
         h: &mut FxHasher,
-        cat_totals: &[u64],
+        cat_totals: &PerIx<CategoryIx, u64>,
     ) {
         match *kind {
             PageKind::Home => self.home_inputs(inp, h),
@@ -188,7 +189,7 @@ impl Renderer<'_> {
     /// One row per jurisdiction (all, or only those with reports or pledges) with its totals.
     fn jurisdiction_rows(&self, only_active: bool) -> Vec<TotalsRow> {
         let (site, c) = (self.site, self.ctx());
-        (0..site.jurisdictions.len())
+        ix::all(site.jurisdictions.len())
             .filter(|&j| {
                 !only_active
                     || !self.index.by_jurisdiction[j].is_empty()
@@ -207,7 +208,7 @@ impl Renderer<'_> {
     /// One row per category with its totals.
     fn category_rows(&self) -> Vec<TotalsRow> {
         let (site, c) = (self.site, self.ctx());
-        (0..site.categories.len())
+        ix::all::<CategoryIx>(site.categories.len())
             .map(|k| TotalsRow {
                 link: Link {
                     title: site.categories[k].name.clone(),
@@ -505,7 +506,13 @@ impl Renderer<'_> {
         list
     }
 
-    fn list_inputs(&self, kind: &PageKind, inp: &Inputs, h: &mut FxHasher, cat_totals: &[u64]) {
+    fn list_inputs(
+        &self,
+        kind: &PageKind,
+        inp: &Inputs,
+        h: &mut FxHasher,
+        cat_totals: &PerIx<CategoryIx, u64>,
+    ) {
         match *kind {
             PageKind::ReportPledges(r) => {
                 inp.report_head[r].hash(h);
@@ -795,11 +802,11 @@ pub struct CompareContext {
 }
 
 impl Renderer<'_> {
-    fn jurisdiction(&self, route: &str, kind: &PageKind, j: usize) -> JurisdictionContext {
+    fn jurisdiction(&self, route: &str, kind: &PageKind, j: JurisdictionIx) -> JurisdictionContext {
         let (site, c) = (self.site, self.ctx());
         let jur = &site.jurisdictions[j];
         let (years, indicators) = c.indicator_rows(&self.index.indicators_of[j]);
-        let link = |k: usize| Link {
+        let link = |k: JurisdictionIx| Link {
             title: site.jurisdictions[k].name.clone(),
             url: c.url(&route::jurisdiction(site, k)),
         };
@@ -819,7 +826,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn compare(&self, route: &str, kind: &PageKind, j: usize) -> CompareContext {
+    fn compare(&self, route: &str, kind: &PageKind, j: JurisdictionIx) -> CompareContext {
         let (site, c) = (self.site, self.ctx());
         let jur = &site.jurisdictions[j];
         let (years, indicators) = c.indicator_rows(&self.index.indicators_of[j]);
@@ -841,7 +848,7 @@ impl Renderer<'_> {
 
     /// Both pages: the jurisdiction's reports' headers, its pledges' cards, its indicators and
     /// the reports and news items they cite.
-    fn jurisdiction_inputs(&self, inp: &Inputs, h: &mut FxHasher, j: usize) {
+    fn jurisdiction_inputs(&self, inp: &Inputs, h: &mut FxHasher, j: JurisdictionIx) {
         for &r in &self.index.reports_of[j] {
             inp.report_head[r].hash(h);
         }

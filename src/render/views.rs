@@ -3,7 +3,8 @@
 use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
-use crate::model::{Indicator, Pledge, Site, SourceRef};
+use crate::model::ix::PerIx;
+use crate::model::{CategoryIx, Indicator, JurisdictionIx, Pledge, Site, SourceRef};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -12,7 +13,7 @@ use std::sync::OnceLock;
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
 /// the folder names of [`crate::routes`].
 pub mod route {
-    use crate::model::Site;
+    use crate::model::{CategoryIx, JurisdictionIx, Site};
     use crate::routes::{
         CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
     };
@@ -35,13 +36,13 @@ pub mod route {
     pub fn news(site: &Site, n: usize) -> String {
         format!("{NEWS}/{}/", site.news[n].slug)
     }
-    pub fn jurisdiction(site: &Site, j: usize) -> String {
+    pub fn jurisdiction(site: &Site, j: JurisdictionIx) -> String {
         format!("{JURISDICTIONS}/{}/", site.jurisdictions[j].id)
     }
-    pub fn compare(site: &Site, j: usize) -> String {
+    pub fn compare(site: &Site, j: JurisdictionIx) -> String {
         format!("{COMPARE}/{}/", site.jurisdictions[j].id)
     }
-    pub fn category(site: &Site, c: usize) -> String {
+    pub fn category(site: &Site, c: CategoryIx) -> String {
         format!("{CATEGORIES}/{}/", site.categories[c].id)
     }
     pub fn status(s: Status) -> String {
@@ -111,14 +112,14 @@ impl<T> Serialize for Shared<T> {
 pub struct SharedViews {
     statuses: Vec<OnceLock<Shared<StatusView>>>,
     reports: Vec<OnceLock<Shared<Link>>>,
-    jurisdictions: Vec<OnceLock<Shared<Link>>>,
-    categories: Vec<OnceLock<Shared<Link>>>,
+    jurisdictions: PerIx<JurisdictionIx, OnceLock<Shared<Link>>>,
+    categories: PerIx<CategoryIx, OnceLock<Shared<Link>>>,
     cards: Vec<OnceLock<Shared<PledgeCard>>>,
 }
 
 impl SharedViews {
     pub fn new(site: &Site) -> Self {
-        fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
+        fn slots<C: FromIterator<OnceLock<T>>, T>(n: usize) -> C {
             (0..n).map(|_| OnceLock::new()).collect()
         }
         SharedViews {
@@ -424,7 +425,7 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
-    fn jurisdiction_link(&self, j: usize) -> Shared<Link> {
+    fn jurisdiction_link(&self, j: JurisdictionIx) -> Shared<Link> {
         self.shared.jurisdictions[j]
             .get_or_init(|| {
                 Shared::new(&Link {
@@ -435,7 +436,7 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
-    fn category_link(&self, c: usize) -> Shared<Link> {
+    fn category_link(&self, c: CategoryIx) -> Shared<Link> {
         self.shared.categories[c]
             .get_or_init(|| {
                 Shared::new(&Link {

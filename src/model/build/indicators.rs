@@ -7,7 +7,8 @@ use crate::content::{Doc, FileId, Loaded};
 use crate::model::met::{indicator_met, is_provisional};
 use crate::model::unparsed::Unloaded;
 use crate::model::{
-    Indicator, IndicatorActual, IndicatorTarget, IndicatorYear, Jurisdiction, SourceRef,
+    Indicator, IndicatorActual, IndicatorTarget, IndicatorYear, Jurisdiction, JurisdictionIx,
+    SourceRef,
 };
 use crate::types::{Better, Slug, YEARS};
 use rustc_hash::FxHashMap as HashMap;
@@ -15,7 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 /// What indicators refer to: jurisdictions, and reports or news items as sources.
 pub(super) struct Refs<'r> {
     pub jurisdictions: &'r [Jurisdiction],
-    pub jur_ix: &'r UniqueIds<&'r str, usize>,
+    pub jur_ix: &'r UniqueIds<&'r str, JurisdictionIx>,
     pub report_ix: &'r HashMap<&'r str, usize>,
     pub news_ix: &'r HashMap<&'r str, usize>,
     pub unloaded: &'r Unloaded<'r>,
@@ -71,7 +72,7 @@ fn indicator(
     refs: &Refs,
     file: FileId,
     (i, ind): (usize, &RawIndicator),
-    j: usize,
+    j: JurisdictionIx,
     about_tolerance: f64,
 ) -> Indicator {
     let tolerance = check_fields(e, file, i, ind, about_tolerance);

@@ -11,7 +11,7 @@ use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::normalize_quote;
 use crate::model::met::pledge_met;
-use crate::model::{HistoryEntry, News, Pledge, Update};
+use crate::model::{HistoryEntry, JurisdictionIx, News, Pledge, Update};
 use crate::types::{Date, Num, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -24,7 +24,7 @@ use std::sync::Arc;
 pub(super) fn news<'a>(
     e: &mut Errors,
     loaded: &'a Loaded,
-    jur_ix: &UniqueIds<&str, usize>,
+    jur_ix: &UniqueIds<&str, JurisdictionIx>,
     pledges: &PledgeRefs,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<News>, HashMap<&'a str, usize>) {
@@ -70,7 +70,7 @@ pub(super) fn news<'a>(
     // copies while it moves), and the news items are the largest part of the model.
     let mut news: Vec<News> = Vec::with_capacity(news_docs.len());
     let mut news_ix: HashMap<&str, usize> = HashMap::default();
-    let jurisdiction = |j: &str| -> Result<usize, String> {
+    let jurisdiction = |j: &str| -> Result<JurisdictionIx, String> {
         jur_ix
             .get(j)
             .ok_or_else(|| unknown("jurisdiction", j, jur_ix.ids().copied()))
@@ -139,7 +139,7 @@ pub(crate) struct NewsSource<'a> {
 pub(crate) fn news_item(
     src: NewsSource,
     keep: bool,
-    jurisdiction: &dyn Fn(&str) -> Result<usize, String>,
+    jurisdiction: &dyn Fn(&str) -> Result<JurisdictionIx, String>,
     pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
@@ -223,9 +223,9 @@ fn check_fields(
 fn jurisdictions(
     file: &SourceFile,
     r: &RawNews,
-    jurisdiction: &dyn Fn(&str) -> Result<usize, String>,
+    jurisdiction: &dyn Fn(&str) -> Result<JurisdictionIx, String>,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<usize> {
+) -> Vec<JurisdictionIx> {
     let mut js = Vec::with_capacity(r.jurisdictions.len());
     for (i, j) in r.jurisdictions.iter().enumerate() {
         match jurisdiction(j.as_str()) {

@@ -6,7 +6,7 @@ use crate::content::raw::RawPledge;
 use crate::content::{Doc, FileId, Loaded};
 use crate::markdown::{explain_missing, normalize_quote};
 use crate::model::unparsed::Unloaded;
-use crate::model::{HistoryEntry, Pledge, Report, Target};
+use crate::model::{CategoryIx, HistoryEntry, Pledge, Report, Target};
 use crate::types::{Date, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -66,7 +66,7 @@ pub(super) fn pledges<'a>(
     unloaded: &'a Unloaded<'a>,
     reports: &mut [Report],
     report_ix: &HashMap<&str, usize>,
-    cat_ix: &UniqueIds<&str, usize>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> (Vec<Pledge>, PledgeRefs<'a>) {
     let (all, ids) = gather(e, loaded, unloaded, report_ix, cat_ix);
     let quote_at = quotes(e, &all, reports);
@@ -129,7 +129,7 @@ fn gather<'a>(
     loaded: &'a Loaded,
     unloaded: &Unloaded,
     report_ix: &HashMap<&str, usize>,
-    cat_ix: &UniqueIds<&str, usize>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> (Vec<PledgeSrc<'a>>, UniqueIds<String, usize>) {
     let mut all: Vec<PledgeSrc> = Vec::new();
     let mut ids = UniqueIds::new("pledges");
@@ -175,7 +175,7 @@ fn check_pledge(
     file: FileId,
     i: usize,
     p: &RawPledge,
-    cat_ix: &UniqueIds<&str, usize>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> String {
     let here = |k: &str| path(&[key("pledges"), idx(i), key(k)]);
     if cat_ix.get(p.category.as_str()).is_none() {
@@ -275,7 +275,7 @@ fn model(
     p: &PledgeSrc,
     report: &Report,
     quote_at: Option<Range<usize>>,
-    cat_ix: &UniqueIds<&str, usize>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> Pledge {
     let deadline = p
         .raw
@@ -304,7 +304,9 @@ fn model(
             .clone()
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| p.text.clone()),
-        category: cat_ix.get(p.raw.category.as_str()).unwrap_or(0),
+        category: cat_ix
+            .get(p.raw.category.as_str())
+            .unwrap_or(CategoryIx::new(0)),
         department: p.raw.department.clone(),
         deadline,
         target: p.raw.target.as_ref().map(|t| Target {

@@ -5,7 +5,7 @@ use crate::content::locate::key;
 use crate::content::raw::RawReport;
 use crate::content::{Doc, Loaded};
 use crate::markdown::TextIndex;
-use crate::model::{Body, Report};
+use crate::model::{Body, JurisdictionIx, Report};
 use crate::types::YEARS;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub(super) fn reports<'a>(
     e: &mut Errors,
     loaded: &'a Loaded,
-    jur_ix: &UniqueIds<&str, usize>,
+    jur_ix: &UniqueIds<&str, JurisdictionIx>,
 ) -> (Vec<Report>, HashMap<&'a str, usize>) {
     let report_docs = named_docs(e, loaded);
     let indexes: Vec<Arc<TextIndex>> = report_docs
@@ -39,7 +39,7 @@ pub(super) fn reports<'a>(
                         jur_ix.ids().copied(),
                     ),
                 );
-                0
+                JurisdictionIx::new(0)
             }
         };
         check_fields(e, loaded, doc);

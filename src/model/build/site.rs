@@ -4,6 +4,7 @@ use super::{Errors, UniqueIds, parse_base_url, path, unknown};
 use crate::content::Doc;
 use crate::content::locate::{idx, key};
 use crate::content::raw::RawSite;
+use crate::model::ix::{self, CategoryIx, JurisdictionIx};
 use crate::model::{Category, Jurisdiction, SiteConfig};
 use crate::types::is_valid_id;
 
@@ -80,12 +81,12 @@ pub(super) fn config(e: &mut Errors, doc: &Doc<RawSite>, opts: &super::BuildOpti
 pub(super) fn jurisdictions<'a>(
     e: &mut Errors,
     doc: &'a Doc<RawSite>,
-) -> (Vec<Jurisdiction>, UniqueIds<&'a str, usize>) {
+) -> (Vec<Jurisdiction>, UniqueIds<&'a str, JurisdictionIx>) {
     let sf = doc.file;
     let raw = &doc.raw;
     let mut ids = UniqueIds::new("jurisdictions");
     for (i, j) in raw.jurisdictions.iter().enumerate() {
-        ids.define(e, j.id.as_str(), i, sf, i, || {
+        ids.define(e, j.id.as_str(), JurisdictionIx::new(i), sf, i, || {
             format!("jurisdiction id `{}`", j.id)
         });
     }
@@ -120,14 +121,14 @@ pub(super) fn jurisdictions<'a>(
         });
     }
     // Parent cycles (a → b → a).
-    for start in 0..jurisdictions.len() {
+    for start in ix::all::<JurisdictionIx>(jurisdictions.len()) {
         let mut seen = vec![start];
         let mut cur = start;
         while let Some(p) = jurisdictions[cur].parent {
             if p == start {
                 e.at(
                     sf,
-                    &[key("jurisdictions"), idx(start), key("parent")],
+                    &[key("jurisdictions"), idx(start.get()), key("parent")],
                     format!(
                         "jurisdiction parents form a cycle through `{}`",
                         jurisdictions[start].id
@@ -149,13 +150,18 @@ pub(super) fn jurisdictions<'a>(
 pub(super) fn categories<'a>(
     e: &mut Errors,
     doc: &'a Doc<RawSite>,
-) -> (Vec<Category>, UniqueIds<&'a str, usize>) {
+) -> (Vec<Category>, UniqueIds<&'a str, CategoryIx>) {
     let mut ids = UniqueIds::new("categories");
     let mut categories = Vec::new();
     for (i, c) in doc.raw.categories.iter().enumerate() {
-        if !ids.define(e, c.id.as_str(), categories.len(), doc.file, i, || {
-            format!("category id `{}`", c.id)
-        }) {
+        if !ids.define(
+            e,
+            c.id.as_str(),
+            CategoryIx::new(categories.len()),
+            doc.file,
+            i,
+            || format!("category id `{}`", c.id),
+        ) {
             continue;
         }
         categories.push(Category {
