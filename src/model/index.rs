@@ -2,7 +2,7 @@
 //! newest first; …), computed once per build for the pages that list them.
 
 use super::ix::PerIx;
-use super::{CategoryIx, IterIx, JurisdictionIx, Site};
+use super::{CategoryIx, IterIx, JurisdictionIx, ReportIx, Site};
 use crate::types::Status;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -17,7 +17,7 @@ pub struct SiteIndex<'a> {
     /// Every pledge, in pledge order.
     pub all_pledges: Vec<usize>,
     /// Reports by jurisdiction, in report order.
-    pub reports_of: PerIx<JurisdictionIx, Vec<usize>>,
+    pub reports_of: PerIx<JurisdictionIx, Vec<ReportIx>>,
     /// Jurisdictions by parent, in jurisdiction order.
     pub children_of: PerIx<JurisdictionIx, Vec<JurisdictionIx>>,
     /// Indicators by jurisdiction, in indicator order.
@@ -42,7 +42,7 @@ impl<'a> SiteIndex<'a> {
             by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
         }
         let mut reports_of = PerIx::filled(site.jurisdictions.len(), Vec::new());
-        for (r, rep) in site.reports.iter().enumerate() {
+        for (r, rep) in site.reports.iter_ix() {
             reports_of[rep.jurisdiction].push(r);
         }
         let mut children_of = PerIx::filled(site.jurisdictions.len(), Vec::new());

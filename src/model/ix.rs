@@ -126,8 +126,8 @@ impl<T: Item> IterIx<T> for [T] {
 }
 
 /// A table of one list per item of another table (pledges by category, reports by
-/// jurisdiction …), indexed by the typed position of that item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// jurisdiction …), indexed by the typed position of that item. It hashes like a `Vec<T>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PerIx<I, T> {
     lists: Vec<T>,
     of: std::marker::PhantomData<fn(I)>,
@@ -149,6 +149,10 @@ impl<I: Ix, T> PerIx<I, T> {
     }
     pub fn is_empty(&self) -> bool {
         self.lists.is_empty()
+    }
+    /// The lists in position order, as a slice (for rayon, or to zip with their table).
+    pub fn as_slice(&self) -> &[T] {
+        &self.lists
     }
     /// Each list, in position order.
     pub fn values(&self) -> std::slice::Iter<'_, T> {

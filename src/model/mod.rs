@@ -135,7 +135,7 @@ pub struct HistoryEntry {
 
 #[derive(Debug, Hash)]
 pub struct Pledge {
-    pub report: usize,
+    pub report: ReportIx,
     pub id: PledgeLocalId,
     /// `<report-id>/<pledge-id>`.
     pub full_id: String,
@@ -192,7 +192,7 @@ pub struct News {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceRef {
-    Report(usize),
+    Report(ReportIx),
     News(usize),
 }
 

@@ -12,7 +12,7 @@
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
 use crate::model::Report;
-use crate::model::ix::{CategoryIx, PerIx};
+use crate::model::ix::{CategoryIx, PerIx, ReportIx};
 use crate::model::patch::Patched;
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
@@ -51,8 +51,8 @@ pub struct Inputs {
     pub(super) pledge: Vec<u64>,
     /// A pledge as a card: the pledge and its report's header.
     pub(super) card: Vec<u64>,
-    pub(super) report_head: Vec<u64>,
-    pub(super) report_full: Vec<u64>,
+    pub(super) report_head: PerIx<ReportIx, u64>,
+    pub(super) report_full: PerIx<ReportIx, u64>,
     pub(super) news: Vec<u64>,
     pub(super) indicator: Vec<u64>,
     pub(super) page: Vec<u64>,
@@ -95,11 +95,11 @@ impl Renderer<'_> {
         use rayon::prelude::*;
         let site = self.site;
         let pledge: Vec<u64> = site.pledges.par_iter().map(hash_of).collect();
-        let report_head: Vec<u64> = site.reports.iter().map(report_head).collect();
-        let report_full: Vec<u64> = site
+        let report_head: PerIx<ReportIx, u64> = site.reports.iter().map(report_head).collect();
+        let report_full: PerIx<ReportIx, u64> = site
             .reports
             .iter()
-            .zip(&report_head)
+            .zip(report_head.values())
             .map(|(r, &h)| hash_of(&(h, &r.body)))
             .collect();
         let card: Vec<u64> = site

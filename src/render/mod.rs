@@ -14,7 +14,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::index::SiteIndex;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, ReportIx};
 use crate::model::{IterIx, Site};
 use crate::routes;
 use crate::types::Status;
@@ -40,10 +40,10 @@ pub use crate::output::OutputFile;
 pub enum PageKind {
     Home,
     Reports,
-    Report(usize),
+    Report(ReportIx),
     /// Page n (1-based) of all pledges.
     Pledges(usize),
-    ReportPledges(usize),
+    ReportPledges(ReportIx),
     Pledge(usize),
     /// The small framable card of a pledge.
     Embed(usize),
@@ -249,7 +249,7 @@ impl<'a> Renderer<'a> {
         ];
         html.extend((2..=pages_count(site.news.len(), NEWS_PER_PAGE)).map(PageKind::NewsList));
         html.extend((1..=pages_count(site.pledges.len(), PLEDGES_PER_PAGE)).map(PageKind::Pledges));
-        for r in 0..site.reports.len() {
+        for r in ix::all(site.reports.len()) {
             html.extend([PageKind::Report(r), PageKind::ReportPledges(r)]);
         }
         for p in 0..site.pledges.len() {

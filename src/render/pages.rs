@@ -15,7 +15,7 @@ use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, PerIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, PerIx, ReportIx};
 use crate::routes;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -219,7 +219,7 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn report_row(&self, r: usize) -> ReportRow {
+    fn report_row(&self, r: ReportIx) -> ReportRow {
         let c = self.ctx();
         ReportRow {
             report: c.report(r),
@@ -330,7 +330,7 @@ pub struct JurisdictionsContext {
 impl Renderer<'_> {
     fn reports_page(&self, route: &str, kind: &PageKind) -> ReportsContext {
         let site = self.site;
-        let mut order: Vec<usize> = (0..site.reports.len()).collect();
+        let mut order: Vec<ReportIx> = ix::all(site.reports.len()).collect();
         order.sort_by(|&a, &b| {
             site.reports[b]
                 .year
@@ -374,7 +374,7 @@ impl Renderer<'_> {
         &self,
         route: &str,
         kind: &PageKind,
-        r: usize,
+        r: ReportIx,
     ) -> Result<ReportContext, Diagnostic> {
         let c = self.ctx();
         let report = c.report(r);
@@ -390,7 +390,7 @@ impl Renderer<'_> {
         })
     }
 
-    fn report_inputs(&self, inp: &Inputs, h: &mut FxHasher, r: usize) {
+    fn report_inputs(&self, inp: &Inputs, h: &mut FxHasher, r: ReportIx) {
         inp.report_full[r].hash(h);
         for &i in &self.site.reports[r].pledges {
             inp.card[i].hash(h);

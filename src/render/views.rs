@@ -4,7 +4,7 @@ use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
 use crate::model::ix::PerIx;
-use crate::model::{CategoryIx, Indicator, JurisdictionIx, Pledge, Site, SourceRef};
+use crate::model::{CategoryIx, Indicator, JurisdictionIx, Pledge, ReportIx, Site, SourceRef};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
 /// the folder names of [`crate::routes`].
 pub mod route {
-    use crate::model::{CategoryIx, JurisdictionIx, Site};
+    use crate::model::{CategoryIx, JurisdictionIx, ReportIx, Site};
     use crate::routes::{
         CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
     };
@@ -24,13 +24,13 @@ pub mod route {
         format!("{PLEDGES}/{}/{}/", site.reports[p.report].id, p.id)
     }
     /// The list of one report's pledges.
-    pub fn report_pledges(site: &Site, r: usize) -> String {
+    pub fn report_pledges(site: &Site, r: ReportIx) -> String {
         format!("{PLEDGES}/{}/", site.reports[r].id)
     }
     pub fn embed(site: &Site, p: usize) -> String {
         format!("{EMBED}/{}", pledge(site, p))
     }
-    pub fn report(site: &Site, r: usize) -> String {
+    pub fn report(site: &Site, r: ReportIx) -> String {
         format!("{REPORTS}/{}/", site.reports[r].id)
     }
     pub fn news(site: &Site, n: usize) -> String {
@@ -111,7 +111,7 @@ impl<T> Serialize for Shared<T> {
 /// peak memory; BENCHMARKS.md has the measurement.)
 pub struct SharedViews {
     statuses: Vec<OnceLock<Shared<StatusView>>>,
-    reports: Vec<OnceLock<Shared<Link>>>,
+    reports: PerIx<ReportIx, OnceLock<Shared<Link>>>,
     jurisdictions: PerIx<JurisdictionIx, OnceLock<Shared<Link>>>,
     categories: PerIx<CategoryIx, OnceLock<Shared<Link>>>,
     cards: Vec<OnceLock<Shared<PledgeCard>>>,
@@ -414,7 +414,7 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
-    fn report_link(&self, r: usize) -> Shared<Link> {
+    fn report_link(&self, r: ReportIx) -> Shared<Link> {
         self.shared.reports[r]
             .get_or_init(|| {
                 Shared::new(&Link {
@@ -728,7 +728,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn report(&self, r: usize) -> ReportView {
+    pub fn report(&self, r: ReportIx) -> ReportView {
         let site = self.site;
         let rep = &site.reports[r];
         ReportView {
@@ -750,7 +750,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The report body with every pledge quote highlighted and linked.
-    pub fn report_html(&self, r: usize) -> Result<(String, Vec<TocEntry>), Diagnostic> {
+    pub fn report_html(&self, r: ReportIx) -> Result<(String, Vec<TocEntry>), Diagnostic> {
         let site = self.site;
         let rep = &site.reports[r];
         let marks: Vec<Mark> = rep

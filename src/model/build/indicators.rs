@@ -8,7 +8,7 @@ use crate::model::met::{indicator_met, is_provisional};
 use crate::model::unparsed::Unloaded;
 use crate::model::{
     Indicator, IndicatorActual, IndicatorTarget, IndicatorYear, Jurisdiction, JurisdictionIx,
-    SourceRef,
+    ReportIx, SourceRef,
 };
 use crate::types::{Better, Slug, YEARS};
 use rustc_hash::FxHashMap as HashMap;
@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 pub(super) struct Refs<'r> {
     pub jurisdictions: &'r [Jurisdiction],
     pub jur_ix: &'r UniqueIds<&'r str, JurisdictionIx>,
-    pub report_ix: &'r HashMap<&'r str, usize>,
+    pub report_ix: &'r HashMap<&'r str, ReportIx>,
     pub news_ix: &'r HashMap<&'r str, usize>,
     pub unloaded: &'r Unloaded<'r>,
 }

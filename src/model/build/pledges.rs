@@ -5,8 +5,9 @@ use crate::content::locate::{idx, key};
 use crate::content::raw::RawPledge;
 use crate::content::{Doc, FileId, Loaded};
 use crate::markdown::{explain_missing, normalize_quote};
+use crate::model::ix::PerIx;
 use crate::model::unparsed::Unloaded;
-use crate::model::{CategoryIx, HistoryEntry, Pledge, Report, Target};
+use crate::model::{CategoryIx, HistoryEntry, Pledge, Report, ReportIx, Target};
 use crate::types::{Date, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -18,7 +19,7 @@ struct PledgeSrc<'a> {
     file: FileId,
     /// Its index in its file's `pledges` list.
     item: usize,
-    report: usize,
+    report: ReportIx,
     raw: &'a RawPledge,
     /// `text` cleaned like the report's body, to match it.
     text: String,
@@ -65,7 +66,7 @@ pub(super) fn pledges<'a>(
     drafts: bool,
     unloaded: &'a Unloaded<'a>,
     reports: &mut [Report],
-    report_ix: &HashMap<&str, usize>,
+    report_ix: &HashMap<&str, ReportIx>,
     cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> (Vec<Pledge>, PledgeRefs<'a>) {
     let (all, ids) = gather(e, loaded, unloaded, report_ix, cat_ix);
@@ -128,7 +129,7 @@ fn gather<'a>(
     e: &mut Errors,
     loaded: &'a Loaded,
     unloaded: &Unloaded,
-    report_ix: &HashMap<&str, usize>,
+    report_ix: &HashMap<&str, ReportIx>,
     cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> (Vec<PledgeSrc<'a>>, UniqueIds<String, usize>) {
     let mut all: Vec<PledgeSrc> = Vec::new();
@@ -231,34 +232,35 @@ fn check_pledge(
 /// Where each pledge's quote is in its report's text (`None` when empty or not found, the
 /// latter reported): one automaton per report over all its pledge texts.
 fn quotes(e: &mut Errors, all: &[PledgeSrc], reports: &[Report]) -> Vec<Option<Range<usize>>> {
-    let mut by_report: Vec<Vec<usize>> = vec![Vec::new(); reports.len()];
+    let mut by_report: PerIx<ReportIx, Vec<usize>> = PerIx::filled(reports.len(), Vec::new());
     for (i, p) in all.iter().enumerate() {
         if !p.text.is_empty() {
             by_report[p.report].push(i);
         }
     }
     let found: Vec<Vec<Option<usize>>> = by_report
+        .as_slice()
         .par_iter()
-        .enumerate()
-        .map(|(r, members)| {
+        .zip(reports)
+        .map(|(members, report)| {
             let texts: Vec<&str> = members.iter().map(|&i| all[i].text.as_str()).collect();
-            first_occurrences(&reports[r].index.text, &texts)
+            first_occurrences(&report.index.text, &texts)
         })
         .collect();
     let mut quote_at: Vec<Option<Range<usize>>> = vec![None; all.len()];
-    for (r, members) in by_report.iter().enumerate() {
-        for (k, &i) in members.iter().enumerate() {
-            match found[r][k] {
+    for ((members, found), report) in by_report.values().zip(&found).zip(reports) {
+        for (&i, &found) in members.iter().zip(found) {
+            match found {
                 Some(start) => quote_at[i] = Some(start..start + all[i].text.len()),
                 None => {
                     let p = &all[i];
-                    let hint = explain_missing(&reports[r].index.text, &p.text);
+                    let hint = explain_missing(&report.index.text, &p.text);
                     e.at(
                         p.file,
                         &[key("pledges"), idx(p.item), key("text")],
                         format!(
                             "text does not occur in report `{}`: «{}» ({hint})",
-                            reports[r].id,
+                            report.id,
                             short(&p.text)
                         ),
                     );

@@ -5,7 +5,7 @@ use crate::content::locate::key;
 use crate::content::raw::RawReport;
 use crate::content::{Doc, Loaded};
 use crate::markdown::TextIndex;
-use crate::model::{Body, JurisdictionIx, Report};
+use crate::model::{Body, JurisdictionIx, Report, ReportIx};
 use crate::types::YEARS;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -17,14 +17,14 @@ pub(super) fn reports<'a>(
     e: &mut Errors,
     loaded: &'a Loaded,
     jur_ix: &UniqueIds<&str, JurisdictionIx>,
-) -> (Vec<Report>, HashMap<&'a str, usize>) {
+) -> (Vec<Report>, HashMap<&'a str, ReportIx>) {
     let report_docs = named_docs(e, loaded);
     let indexes: Vec<Arc<TextIndex>> = report_docs
         .par_iter()
         .map(|d| loaded.body_index(d.file))
         .collect();
     let mut reports: Vec<Report> = Vec::new();
-    let mut report_ix: HashMap<&str, usize> = HashMap::default();
+    let mut report_ix: HashMap<&str, ReportIx> = HashMap::default();
     for (doc, index) in report_docs.iter().zip(indexes) {
         let r = &doc.raw;
         let jurisdiction = match jur_ix.get(r.jurisdiction.as_str()) {
@@ -43,7 +43,7 @@ pub(super) fn reports<'a>(
             }
         };
         check_fields(e, loaded, doc);
-        report_ix.insert(doc.stem.as_str(), reports.len());
+        report_ix.insert(doc.stem.as_str(), ReportIx::new(reports.len()));
         reports.push(Report {
             id: crate::types::ReportId::parse(&doc.stem).expect("stem checked by named_docs"),
             jurisdiction,
