@@ -1,8 +1,8 @@
 //! Site-wide indexes over the model (pledges by status, category, jurisdiction and metric; news
 //! newest first; …), computed once per build for the pages that list them.
 
-use super::ix::PerIx;
-use super::{CategoryIx, IterIx, JurisdictionIx, ReportIx, Site};
+use super::ix::{self, PerIx};
+use super::{CategoryIx, IterIx, JurisdictionIx, NewsIx, ReportIx, Site};
 use crate::types::Status;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -28,7 +28,7 @@ pub struct SiteIndex<'a> {
     /// [`Site::overdue`].
     pub overdue: Vec<usize>,
     /// News items newest first, then by slug.
-    pub news_newest_first: Vec<usize>,
+    pub news_newest_first: Vec<NewsIx>,
 }
 
 impl<'a> SiteIndex<'a> {
@@ -73,7 +73,7 @@ impl<'a> SiteIndex<'a> {
         // Newest first, then by slug: the news items are in slug order, so a stable sort by
         // date alone gives that, without comparing slugs.
         debug_assert!(site.news.windows(2).all(|w| w[0].slug < w[1].slug));
-        let mut news_newest_first: Vec<usize> = (0..site.news.len()).collect();
+        let mut news_newest_first: Vec<NewsIx> = ix::all(site.news.len()).collect();
         news_newest_first.sort_by_key(|&n| std::cmp::Reverse(site.news[n].date));
         SiteIndex {
             by_status,

@@ -165,6 +165,16 @@ impl<I: Ix, T> PerIx<I, T> {
 }
 
 /// The lists in position order.
+impl<I, T> From<Vec<T>> for PerIx<I, T> {
+    fn from(lists: Vec<T>) -> Self {
+        PerIx {
+            lists,
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+/// The lists in position order.
 impl<I, T> FromIterator<T> for PerIx<I, T> {
     fn from_iter<It: IntoIterator<Item = T>>(lists: It) -> Self {
         PerIx {

@@ -126,7 +126,7 @@ pub struct HistoryEntry {
     pub status: Status,
     pub value: Option<Num>,
     /// The news item that carries the update; `None` for the starting status of the pledge file.
-    pub news: Option<usize>,
+    pub news: Option<NewsIx>,
     /// Index of the update within that news item.
     pub update: Option<usize>,
     /// The update's evidence quote, shared with it.
@@ -157,7 +157,7 @@ pub struct Pledge {
     pub carried_to: Option<usize>,
     pub carried_from: Vec<usize>,
     /// News items that mention or update it, oldest first.
-    pub news: Vec<usize>,
+    pub news: Vec<NewsIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -193,7 +193,7 @@ pub struct News {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceRef {
     Report(ReportIx),
-    News(usize),
+    News(NewsIx),
 }
 
 #[derive(Debug, Clone, Hash)]

@@ -6,7 +6,7 @@
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, news_item};
-use super::{JurisdictionIx, News, Pledge, Site};
+use super::{JurisdictionIx, News, NewsIx, Pledge, Site};
 use crate::content::NewsText;
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
@@ -26,7 +26,7 @@ pub struct NewsEdit<'a> {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Patched {
     /// The news items replaced.
-    pub news: Vec<usize>,
+    pub news: Vec<NewsIx>,
     /// The pledges named by those items before or after the edit: their history, news list,
     /// status, value and met were computed again.
     pub pledges: Vec<usize>,
@@ -53,7 +53,7 @@ pub fn patch_news(
     }
     touched.sort_unstable();
     touched.dedup();
-    let changed: Vec<usize> = items.iter().map(|(n, _)| *n).collect();
+    let changed: Vec<NewsIx> = items.iter().map(|(n, _)| *n).collect();
     for (n, item) in items {
         site.news[n] = item;
     }
@@ -74,12 +74,13 @@ fn checked_items(
     site: &Site,
     edits: &[NewsEdit],
     seeds: &BTreeSet<String>,
-) -> Option<Vec<(usize, News)>> {
-    let mut items: Vec<(usize, News)> = Vec::with_capacity(edits.len());
+) -> Option<Vec<(NewsIx, News)>> {
+    let mut items: Vec<(NewsIx, News)> = Vec::with_capacity(edits.len());
     for ed in edits {
         let n = site
             .news
             .binary_search_by(|x| x.slug.as_str().cmp(ed.stem))
+            .map(NewsIx::new)
             .ok()?;
         if items.iter().any(|(m, _)| *m == n) {
             return None;
@@ -123,7 +124,7 @@ fn checked_item(site: &Site, ed: &NewsEdit, seeds: &BTreeSet<String>) -> Option<
 
 /// Compute again pledge `p`'s history, news list and current state, after the news items
 /// `changed` were replaced in `news`.
-fn refresh_pledge(pl: &mut Pledge, p: usize, news: &[News], changed: &[usize], tolerance: f64) {
+fn refresh_pledge(pl: &mut Pledge, p: usize, news: &[News], changed: &[NewsIx], tolerance: f64) {
     // As `build` orders them: (as_of, news date, news slug, update index, news index).
     let mut list: Vec<super::build::EntryKey> = pl
         .history

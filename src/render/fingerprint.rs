@@ -12,7 +12,7 @@
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
 use crate::model::Report;
-use crate::model::ix::{CategoryIx, PerIx, ReportIx};
+use crate::model::ix::{CategoryIx, NewsIx, PerIx, ReportIx};
 use crate::model::patch::Patched;
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
@@ -53,7 +53,7 @@ pub struct Inputs {
     pub(super) card: Vec<u64>,
     pub(super) report_head: PerIx<ReportIx, u64>,
     pub(super) report_full: PerIx<ReportIx, u64>,
-    pub(super) news: Vec<u64>,
+    pub(super) news: PerIx<NewsIx, u64>,
     pub(super) indicator: Vec<u64>,
     pub(super) page: Vec<u64>,
     pub(super) all_pledges: u64,
@@ -108,7 +108,7 @@ impl Renderer<'_> {
             .zip(&pledge)
             .map(|(p, &h)| hash_of(&(h, report_head[p.report])))
             .collect();
-        let news: Vec<u64> = site.news.par_iter().map(hash_of).collect();
+        let news: PerIx<NewsIx, u64> = site.news.par_iter().map(hash_of).collect::<Vec<_>>().into();
         let indicator: Vec<u64> = site
             .indicators
             .iter()

@@ -14,7 +14,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::index::SiteIndex;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, ReportIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, ReportIx};
 use crate::model::{IterIx, Site};
 use crate::routes;
 use crate::types::Status;
@@ -50,7 +50,7 @@ pub enum PageKind {
     /// Page n of pledges past their deadline with no verdict and no successor.
     Overdue(usize),
     NewsList(usize),
-    News(usize),
+    News(NewsIx),
     Jurisdictions,
     Jurisdiction(JurisdictionIx),
     Categories,
@@ -258,7 +258,7 @@ impl<'a> Renderer<'a> {
         html.extend(
             (1..=pages_count(self.index.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue),
         );
-        html.extend((0..site.news.len()).map(PageKind::News));
+        html.extend(ix::all(site.news.len()).map(PageKind::News));
         for j in ix::all(site.jurisdictions.len()) {
             html.extend([PageKind::Jurisdiction(j), PageKind::Compare(j)]);
         }

@@ -15,7 +15,7 @@ use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, PerIx, ReportIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PerIx, ReportIx};
 use crate::routes;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -707,7 +707,7 @@ impl Renderer<'_> {
         &self,
         route: &str,
         kind: &PageKind,
-        n: usize,
+        n: NewsIx,
     ) -> Result<(NewsContext, String), Diagnostic> {
         let (site, c, s) = (self.site, self.ctx(), &self.strings);
         let item = &site.news[n];
@@ -756,7 +756,7 @@ impl Renderer<'_> {
         Ok((page, rendered.text))
     }
 
-    fn news_inputs(&self, inp: &Inputs, h: &mut FxHasher, n: usize) {
+    fn news_inputs(&self, inp: &Inputs, h: &mut FxHasher, n: NewsIx) {
         inp.news[n].hash(h);
         let item = &self.site.news[n];
         for i in item

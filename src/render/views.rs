@@ -4,7 +4,9 @@ use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
 use crate::model::ix::PerIx;
-use crate::model::{CategoryIx, Indicator, JurisdictionIx, Pledge, ReportIx, Site, SourceRef};
+use crate::model::{
+    CategoryIx, Indicator, JurisdictionIx, NewsIx, Pledge, ReportIx, Site, SourceRef,
+};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -13,7 +15,7 @@ use std::sync::OnceLock;
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
 /// the folder names of [`crate::routes`].
 pub mod route {
-    use crate::model::{CategoryIx, JurisdictionIx, ReportIx, Site};
+    use crate::model::{CategoryIx, JurisdictionIx, NewsIx, ReportIx, Site};
     use crate::routes::{
         CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
     };
@@ -33,7 +35,7 @@ pub mod route {
     pub fn report(site: &Site, r: ReportIx) -> String {
         format!("{REPORTS}/{}/", site.reports[r].id)
     }
-    pub fn news(site: &Site, n: usize) -> String {
+    pub fn news(site: &Site, n: NewsIx) -> String {
         format!("{NEWS}/{}/", site.news[n].slug)
     }
     pub fn jurisdiction(site: &Site, j: JurisdictionIx) -> String {
@@ -491,11 +493,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// The list entry of news item `n`, made afresh each time.
-    pub fn news_item(&self, n: usize) -> Shared<NewsItem> {
+    pub fn news_item(&self, n: NewsIx) -> Shared<NewsItem> {
         Shared::new(&self.make_news_item(n))
     }
 
-    fn make_news_item(&self, n: usize) -> NewsItem {
+    fn make_news_item(&self, n: NewsIx) -> NewsItem {
         let item = &self.site.news[n];
         NewsItem {
             title: item.title.clone(),
@@ -784,7 +786,7 @@ impl<'a> Ctx<'a> {
 
     /// A news body with every evidence quote highlighted and linked to its pledge.
     /// Its rendered text comes with it, for the search index.
-    pub fn news_html(&self, n: usize) -> Result<markdown::RenderedHtml, Diagnostic> {
+    pub fn news_html(&self, n: NewsIx) -> Result<markdown::RenderedHtml, Diagnostic> {
         let site = self.site;
         let item = &site.news[n];
         let marks: Vec<Mark> = item

@@ -8,7 +8,7 @@ use crate::model::met::{indicator_met, is_provisional};
 use crate::model::unparsed::Unloaded;
 use crate::model::{
     Indicator, IndicatorActual, IndicatorTarget, IndicatorYear, Jurisdiction, JurisdictionIx,
-    ReportIx, SourceRef,
+    NewsIx, ReportIx, SourceRef,
 };
 use crate::types::{Better, Slug, YEARS};
 use rustc_hash::FxHashMap as HashMap;
@@ -18,7 +18,7 @@ pub(super) struct Refs<'r> {
     pub jurisdictions: &'r [Jurisdiction],
     pub jur_ix: &'r UniqueIds<&'r str, JurisdictionIx>,
     pub report_ix: &'r HashMap<&'r str, ReportIx>,
-    pub news_ix: &'r HashMap<&'r str, usize>,
+    pub news_ix: &'r HashMap<&'r str, NewsIx>,
     pub unloaded: &'r Unloaded<'r>,
 }
 

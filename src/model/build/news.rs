@@ -11,7 +11,7 @@ use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::normalize_quote;
 use crate::model::met::pledge_met;
-use crate::model::{HistoryEntry, JurisdictionIx, News, Pledge, Update};
+use crate::model::{HistoryEntry, IterIx, JurisdictionIx, News, NewsIx, Pledge, Update};
 use crate::types::{Date, Num, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -27,7 +27,7 @@ pub(super) fn news<'a>(
     jur_ix: &UniqueIds<&str, JurisdictionIx>,
     pledges: &PledgeRefs,
     warnings: &mut Vec<Diagnostic>,
-) -> (Vec<News>, HashMap<&'a str, usize>) {
+) -> (Vec<News>, HashMap<&'a str, NewsIx>) {
     // Duplicates are still checked for their own errors, but only the first is kept.
     let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
     let mut slug_seen: HashMap<&str, FileId> = HashMap::default();
@@ -69,7 +69,7 @@ pub(super) fn news<'a>(
     // Sized once: a vector grown by doubling holds up to twice the items' size (and both
     // copies while it moves), and the news items are the largest part of the model.
     let mut news: Vec<News> = Vec::with_capacity(news_docs.len());
-    let mut news_ix: HashMap<&str, usize> = HashMap::default();
+    let mut news_ix: HashMap<&str, NewsIx> = HashMap::default();
     let jurisdiction = |j: &str| -> Result<JurisdictionIx, String> {
         jur_ix
             .get(j)
@@ -77,7 +77,7 @@ pub(super) fn news<'a>(
     };
     let pledge = |r: &PledgeRef| pledges.resolve(r);
     for ((doc, keep), text) in news_docs.iter().zip(news_text) {
-        let n = news.len();
+        let n = NewsIx::new(news.len());
         let item = news_item(
             NewsSource {
                 file: loaded.shared_file(doc.file),
@@ -104,7 +104,7 @@ pub(super) fn news<'a>(
 /// state from its history.
 pub(super) fn history(pledges: &mut [Pledge], news: &[News], about_tolerance: f64) {
     let mut entries: Vec<Vec<EntryKey>> = vec![Vec::new(); pledges.len()];
-    for (n, item) in news.iter().enumerate() {
+    for (n, item) in news.iter_ix() {
         for (u, up) in item.updates.iter().enumerate() {
             entries[up.pledge].push((up.as_of, item.date, item.slug.as_str(), u, n));
         }
@@ -361,7 +361,7 @@ fn quote_range(
 
 /// A pledge's history entry from news: (as_of, news date, news slug, update index, news index),
 /// in the order that sorts the history.
-pub(in crate::model) type EntryKey<'s> = (Date, Date, &'s str, usize, usize);
+pub(in crate::model) type EntryKey<'s> = (Date, Date, &'s str, usize, NewsIx);
 
 /// Append the updates in `list`, sorted into history order, to `history`: what `build` does for
 /// every pledge, and `patch` for the pledges an edit of news touches.
