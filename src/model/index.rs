@@ -2,20 +2,20 @@
 //! newest first; …), computed once per build for the pages that list them.
 
 use super::ix::{self, PerIx};
-use super::{CategoryIx, IterIx, JurisdictionIx, NewsIx, ReportIx, Site};
+use super::{CategoryIx, IterIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx, Site};
 use crate::types::Status;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Lists of model indexes, each sorted as the pages show it.
 pub struct SiteIndex<'a> {
     /// Pledges by [`Status::pos`], in pledge order.
-    pub by_status: Vec<Vec<usize>>,
+    pub by_status: Vec<Vec<PledgeIx>>,
     /// Pledges by category, in pledge order.
-    pub by_category: PerIx<CategoryIx, Vec<usize>>,
+    pub by_category: PerIx<CategoryIx, Vec<PledgeIx>>,
     /// Pledges by their report's jurisdiction, in pledge order.
-    pub by_jurisdiction: PerIx<JurisdictionIx, Vec<usize>>,
+    pub by_jurisdiction: PerIx<JurisdictionIx, Vec<PledgeIx>>,
     /// Every pledge, in pledge order.
-    pub all_pledges: Vec<usize>,
+    pub all_pledges: Vec<PledgeIx>,
     /// Reports by jurisdiction, in report order.
     pub reports_of: PerIx<JurisdictionIx, Vec<ReportIx>>,
     /// Jurisdictions by parent, in jurisdiction order.
@@ -24,9 +24,9 @@ pub struct SiteIndex<'a> {
     pub indicators_of: PerIx<JurisdictionIx, Vec<usize>>,
     /// Pledges with a target by (jurisdiction, target metric), by report year then pledge, for
     /// year-over-year links.
-    pub same_metric: HashMap<(JurisdictionIx, &'a str), Vec<usize>>,
+    pub same_metric: HashMap<(JurisdictionIx, &'a str), Vec<PledgeIx>>,
     /// [`Site::overdue`].
-    pub overdue: Vec<usize>,
+    pub overdue: Vec<PledgeIx>,
     /// News items newest first, then by slug.
     pub news_newest_first: Vec<NewsIx>,
 }
@@ -36,7 +36,7 @@ impl<'a> SiteIndex<'a> {
         let mut by_status = vec![Vec::new(); Status::ALL.len()];
         let mut by_category = PerIx::filled(site.categories.len(), Vec::new());
         let mut by_jurisdiction = PerIx::filled(site.jurisdictions.len(), Vec::new());
-        for (i, p) in site.pledges.iter().enumerate() {
+        for (i, p) in site.pledges.iter_ix() {
             by_status[p.status.pos()].push(i);
             by_category[p.category].push(i);
             by_jurisdiction[site.reports[p.report].jurisdiction].push(i);
@@ -55,10 +55,10 @@ impl<'a> SiteIndex<'a> {
         for (i, ind) in site.indicators.iter().enumerate() {
             indicators_of[ind.jurisdiction].push(i);
         }
-        let all_pledges = (0..site.pledges.len()).collect();
+        let all_pledges = ix::all(site.pledges.len()).collect();
         // Hashed by Fx: this map is rebuilt for every `serve` rebuild.
-        let mut same_metric: HashMap<(JurisdictionIx, &str), Vec<usize>> = HashMap::default();
-        for (i, p) in site.pledges.iter().enumerate() {
+        let mut same_metric: HashMap<(JurisdictionIx, &str), Vec<PledgeIx>> = HashMap::default();
+        for (i, p) in site.pledges.iter_ix() {
             if let Some(t) = &p.target {
                 same_metric
                     .entry((site.reports[p.report].jurisdiction, t.metric.as_str()))

@@ -184,6 +184,15 @@ impl<I, T> FromIterator<T> for PerIx<I, T> {
     }
 }
 
+/// The lists in position order.
+impl<I, T> IntoIterator for PerIx<I, T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.lists.into_iter()
+    }
+}
+
 impl<I: Ix, T> Index<I> for PerIx<I, T> {
     type Output = T;
     fn index(&self, i: I) -> &T {

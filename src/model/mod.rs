@@ -109,7 +109,7 @@ pub struct Report {
     pub body: Body,
     pub index: Arc<TextIndex>,
     /// Its pledges, in the order their quotes appear in the text.
-    pub pledges: Vec<usize>,
+    pub pledges: Vec<PledgeIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -154,15 +154,15 @@ pub struct Pledge {
     pub value: Option<Num>,
     pub as_of: Option<Date>,
     pub met: Option<bool>,
-    pub carried_to: Option<usize>,
-    pub carried_from: Vec<usize>,
+    pub carried_to: Option<PledgeIx>,
+    pub carried_from: Vec<PledgeIx>,
     /// News items that mention or update it, oldest first.
     pub news: Vec<NewsIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
 pub struct Update {
-    pub pledge: usize,
+    pub pledge: PledgeIx,
     pub status: Status,
     pub value: Option<Num>,
     pub as_of: Date,
@@ -182,7 +182,7 @@ pub struct News {
     pub jurisdictions: Vec<JurisdictionIx>,
     pub updates: Vec<Update>,
     /// Every pledge it mentions or updates, by index, sorted.
-    pub pledges: Vec<usize>,
+    pub pledges: Vec<PledgeIx>,
     pub body: Body,
     /// The first line of the body's rendered text longer than 20 characters, cut after 90 (with
     /// `…`): what lists and feeds show when there is no `summary`. The rendered text itself is
@@ -306,7 +306,7 @@ pub const SCHEDULE_SLACK: f64 = 0.05;
 impl Site {
     /// The heading of the report section that pledge `p`'s quote sits in (found from the quote,
     /// not kept with every pledge).
-    pub fn section(&self, p: usize) -> Option<&crate::markdown::Heading> {
+    pub fn section(&self, p: PledgeIx) -> Option<&crate::markdown::Heading> {
         let pl = &self.pledges[p];
         if pl.quote_range.end == 0 {
             return None;
@@ -318,7 +318,7 @@ impl Site {
 
     /// Schedule progress of a pledge: only for targets to reach (not `at_most` caps) with a
     /// current value dated before the deadline.
-    pub fn schedule(&self, p: usize) -> Option<Schedule> {
+    pub fn schedule(&self, p: PledgeIx) -> Option<Schedule> {
         let pl = &self.pledges[p];
         let t = pl.target.as_ref()?;
         let (value, as_of) = (pl.value?, pl.as_of?);
@@ -353,11 +353,11 @@ impl Site {
 
     /// Pledges past their deadline at the data date, still unrated, not started or in progress,
     /// and not carried into a later pledge: the silent drops.
-    pub fn overdue(&self) -> Vec<usize> {
+    pub fn overdue(&self) -> Vec<PledgeIx> {
         let Some(today) = self.data_date else {
             return Vec::new();
         };
-        let mut out: Vec<usize> = (0..self.pledges.len())
+        let mut out: Vec<PledgeIx> = ix::all::<PledgeIx>(self.pledges.len())
             .filter(|&i| {
                 let p = &self.pledges[i];
                 p.deadline < today
@@ -373,7 +373,7 @@ impl Site {
     }
 
     /// Follow `carried_to` from `p` to the end of its chain, predecessors first.
-    pub fn chain(&self, p: usize) -> Vec<usize> {
+    pub fn chain(&self, p: PledgeIx) -> Vec<PledgeIx> {
         let mut back = vec![p];
         let mut cur = p;
         while let Some(&prev) = self.pledges[cur].carried_from.first() {

@@ -6,7 +6,7 @@
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, news_item};
-use super::{JurisdictionIx, News, NewsIx, Pledge, Site};
+use super::{JurisdictionIx, News, NewsIx, Pledge, PledgeIx, Site};
 use crate::content::NewsText;
 use crate::content::SourceFile;
 use crate::content::raw::RawNews;
@@ -29,7 +29,7 @@ pub struct Patched {
     pub news: Vec<NewsIx>,
     /// The pledges named by those items before or after the edit: their history, news list,
     /// status, value and met were computed again.
-    pub pledges: Vec<usize>,
+    pub pledges: Vec<PledgeIx>,
 }
 
 /// Replace the news items of `site` that `edits` are new versions of, and compute again what
@@ -46,7 +46,7 @@ pub fn patch_news(
     seeds: &BTreeSet<String>,
 ) -> Option<Patched> {
     let items = checked_items(site, edits, seeds)?;
-    let mut touched: Vec<usize> = Vec::new();
+    let mut touched: Vec<PledgeIx> = Vec::new();
     for (n, item) in &items {
         touched.extend(&site.news[*n].pledges);
         touched.extend(&item.pledges);
@@ -101,7 +101,7 @@ fn checked_item(site: &Site, ed: &NewsEdit, seeds: &BTreeSet<String>) -> Option<
             .map(JurisdictionIx::new)
             .ok_or_else(String::new)
     };
-    let pledge = |r: &PledgeRef| -> Result<Option<usize>, String> {
+    let pledge = |r: &PledgeRef| -> Result<Option<PledgeIx>, String> {
         find_pledge(site, r).map(Some).ok_or_else(String::new)
     };
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
@@ -124,7 +124,7 @@ fn checked_item(site: &Site, ed: &NewsEdit, seeds: &BTreeSet<String>) -> Option<
 
 /// Compute again pledge `p`'s history, news list and current state, after the news items
 /// `changed` were replaced in `news`.
-fn refresh_pledge(pl: &mut Pledge, p: usize, news: &[News], changed: &[NewsIx], tolerance: f64) {
+fn refresh_pledge(pl: &mut Pledge, p: PledgeIx, news: &[News], changed: &[NewsIx], tolerance: f64) {
     // As `build` orders them: (as_of, news date, news slug, update index, news index).
     let mut list: Vec<super::build::EntryKey> = pl
         .history
@@ -154,7 +154,7 @@ fn refresh_pledge(pl: &mut Pledge, p: usize, news: &[News], changed: &[NewsIx], 
 }
 
 /// The model index of the pledge `r` names; pledges are sorted by report id, then pledge id.
-fn find_pledge(site: &Site, r: &PledgeRef) -> Option<usize> {
+fn find_pledge(site: &Site, r: &PledgeRef) -> Option<PledgeIx> {
     site.pledges
         .binary_search_by(|p| {
             site.reports[p.report]
@@ -163,5 +163,6 @@ fn find_pledge(site: &Site, r: &PledgeRef) -> Option<usize> {
                 .cmp(r.report.as_str())
                 .then(p.id.as_str().cmp(r.pledge.as_str()))
         })
+        .map(PledgeIx::new)
         .ok()
 }

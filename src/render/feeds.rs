@@ -3,7 +3,7 @@
 use super::strings::Strings;
 use super::views::route;
 use crate::markdown::escape_html as esc;
-use crate::model::{IterIx, NewsIx, Site};
+use crate::model::{IterIx, NewsIx, PledgeIx, Site};
 use crate::types::Date;
 
 /// How many entries the site feed carries (newest first).
@@ -155,7 +155,7 @@ pub fn robots(site: &Site) -> Vec<u8> {
 }
 
 /// `pledges/<r>/<p>/feed.xml`: one entry per history entry of the pledge, newest first.
-pub fn pledge_atom(site: &Site, s: &Strings, p: usize) -> Vec<u8> {
+pub fn pledge_atom(site: &Site, s: &Strings, p: PledgeIx) -> Vec<u8> {
     let base = &site.config.base_url;
     let pl = &site.pledges[p];
     let url = format!("{base}{}", route::pledge(site, p));

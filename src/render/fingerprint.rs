@@ -11,9 +11,9 @@
 //! of edit gives the same bytes as a full build.
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
-use crate::model::Report;
-use crate::model::ix::{CategoryIx, NewsIx, PerIx, ReportIx};
+use crate::model::ix::{CategoryIx, NewsIx, PerIx, PledgeIx, ReportIx};
 use crate::model::patch::Patched;
+use crate::model::{IterIx, Report};
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
 
@@ -48,9 +48,9 @@ pub struct Inputs {
     /// The part of `global` that news edits cannot change: site settings, jurisdictions,
     /// categories, page titles and the ids of everything.
     pub(super) ids: u64,
-    pub(super) pledge: Vec<u64>,
+    pub(super) pledge: PerIx<PledgeIx, u64>,
     /// A pledge as a card: the pledge and its report's header.
-    pub(super) card: Vec<u64>,
+    pub(super) card: PerIx<PledgeIx, u64>,
     pub(super) report_head: PerIx<ReportIx, u64>,
     pub(super) report_full: PerIx<ReportIx, u64>,
     pub(super) news: PerIx<NewsIx, u64>,
@@ -70,7 +70,7 @@ impl Inputs {
 }
 
 /// Status and met/missed counts of a list of pledges: what its totals show.
-fn totals(r: &Renderer, list: &[usize]) -> u64 {
+fn totals(r: &Renderer, list: &[PledgeIx]) -> u64 {
     let mut counts = [[0u32; 3]; 8];
     for &i in list {
         let p = &r.site.pledges[i];
@@ -94,7 +94,12 @@ impl Renderer<'_> {
     pub fn inputs(&self, theme: u64) -> Inputs {
         use rayon::prelude::*;
         let site = self.site;
-        let pledge: Vec<u64> = site.pledges.par_iter().map(hash_of).collect();
+        let pledge: PerIx<PledgeIx, u64> = site
+            .pledges
+            .par_iter()
+            .map(hash_of)
+            .collect::<Vec<_>>()
+            .into();
         let report_head: PerIx<ReportIx, u64> = site.reports.iter().map(report_head).collect();
         let report_full: PerIx<ReportIx, u64> = site
             .reports
@@ -102,10 +107,10 @@ impl Renderer<'_> {
             .zip(report_head.values())
             .map(|(r, &h)| hash_of(&(h, &r.body)))
             .collect();
-        let card: Vec<u64> = site
+        let card: PerIx<PledgeIx, u64> = site
             .pledges
             .iter()
-            .zip(&pledge)
+            .zip(pledge.values())
             .map(|(p, &h)| hash_of(&(h, report_head[p.report])))
             .collect();
         let news: PerIx<NewsIx, u64> = site.news.par_iter().map(hash_of).collect::<Vec<_>>().into();
@@ -195,11 +200,10 @@ impl Renderer<'_> {
     /// One number per pledge for its row of the open data files
     /// ([`super::data::PledgeRows`]): the pledge, its report (the row shows its section) and
     /// the global number (the ids of everything).
-    pub fn row_inputs(&self, inp: &Inputs) -> Vec<u64> {
+    pub fn row_inputs(&self, inp: &Inputs) -> PerIx<PledgeIx, u64> {
         self.site
             .pledges
-            .iter()
-            .enumerate()
+            .iter_ix()
             .map(|(i, p)| hash_of(&(inp.global, inp.pledge[i], inp.report_full[p.report])))
             .collect()
     }
@@ -207,7 +211,7 @@ impl Renderer<'_> {
     /// What the list of jobs ([`Renderer::jobs`]) is made from: the global number and the
     /// number of pages of each paginated list. Equal shapes give equal job lists.
     pub fn shape(&self, inp: &Inputs) -> u64 {
-        let pages = |l: &Vec<usize>| pages_count(l.len(), PLEDGES_PER_PAGE);
+        let pages = |l: &Vec<PledgeIx>| pages_count(l.len(), PLEDGES_PER_PAGE);
         hash_of(&(
             inp.global,
             self.index.by_status.iter().map(pages).collect::<Vec<_>>(),

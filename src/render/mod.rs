@@ -14,7 +14,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::index::SiteIndex;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, ReportIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx};
 use crate::model::{IterIx, Site};
 use crate::routes;
 use crate::types::Status;
@@ -44,9 +44,9 @@ pub enum PageKind {
     /// Page n (1-based) of all pledges.
     Pledges(usize),
     ReportPledges(ReportIx),
-    Pledge(usize),
+    Pledge(PledgeIx),
     /// The small framable card of a pledge.
-    Embed(usize),
+    Embed(PledgeIx),
     /// Page n of pledges past their deadline with no verdict and no successor.
     Overdue(usize),
     NewsList(usize),
@@ -71,9 +71,9 @@ pub enum Job {
         kind: PageKind,
     },
     /// `pledges/<r>/<p>/pledge.json`: the pledge's open-data row.
-    PledgeJson(usize),
+    PledgeJson(PledgeIx),
     /// `pledges/<r>/<p>/feed.xml`: the pledge's status updates.
-    PledgeFeed(usize),
+    PledgeFeed(PledgeIx),
     Feed,
     Sitemap,
     Robots,
@@ -252,7 +252,7 @@ impl<'a> Renderer<'a> {
         for r in ix::all(site.reports.len()) {
             html.extend([PageKind::Report(r), PageKind::ReportPledges(r)]);
         }
-        for p in 0..site.pledges.len() {
+        for p in ix::all(site.pledges.len()) {
             html.extend([PageKind::Pledge(p), PageKind::Embed(p)]);
         }
         html.extend(
@@ -326,7 +326,7 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|kind| Job::Html { kind })
             .collect();
-        for p in 0..site.pledges.len() {
+        for p in ix::all(site.pledges.len()) {
             jobs.push(Job::PledgeJson(p));
             jobs.push(Job::PledgeFeed(p));
         }

@@ -15,7 +15,7 @@ use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PerIx, ReportIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PerIx, PledgeIx, ReportIx};
 use crate::routes;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -257,7 +257,7 @@ pub struct HomeContext {
 impl Renderer<'_> {
     fn home(&self, route: &str, kind: &PageKind) -> HomeContext {
         let (site, c) = (self.site, self.ctx());
-        let totals = c.totals(0..site.pledges.len());
+        let totals = c.totals(ix::all(site.pledges.len()));
         HomeContext {
             meta: self.meta(route, kind, site.config.title.clone()),
             chart: c.status_chart(&totals),
@@ -424,7 +424,7 @@ pub struct ListContext {
 impl Renderer<'_> {
     /// The paginated list a list page shows, and the route of its first page; `None` for a
     /// report's pledges, which are not paginated.
-    fn list_of(&self, kind: &PageKind) -> Option<(&[usize], String, usize)> {
+    fn list_of(&self, kind: &PageKind) -> Option<(&[PledgeIx], String, usize)> {
         let site = self.site;
         Some(match *kind {
             PageKind::Pledges(n) => (&self.index.all_pledges, route::section(routes::PLEDGES), n),
@@ -560,7 +560,7 @@ pub struct EmbedContext {
 }
 
 impl Renderer<'_> {
-    fn pledge_page(&self, route: &str, kind: &PageKind, p: usize) -> PledgeContext {
+    fn pledge_page(&self, route: &str, kind: &PageKind, p: PledgeIx) -> PledgeContext {
         let site = self.site;
         let pl = &site.pledges[p];
         let same = pl
@@ -580,7 +580,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn embed(&self, route: &str, kind: &PageKind, p: usize) -> EmbedContext {
+    fn embed(&self, route: &str, kind: &PageKind, p: PledgeIx) -> EmbedContext {
         let pl = &self.site.pledges[p];
         let mut meta = self.meta(route, kind, pl.title.clone());
         meta.description = Some(pl.text.clone());
@@ -593,7 +593,7 @@ impl Renderer<'_> {
     /// A pledge page's reads (also its JSON twin's and feed's): the pledge, its report (the
     /// sentence, the section), the cards of its chain, predecessors, successor and same-metric
     /// pledges, and its news items.
-    pub(super) fn pledge_inputs(&self, inp: &Inputs, h: &mut FxHasher, p: usize) {
+    pub(super) fn pledge_inputs(&self, inp: &Inputs, h: &mut FxHasher, p: PledgeIx) {
         let site = self.site;
         let pl = &site.pledges[p];
         inp.pledge[p].hash(h);
@@ -903,7 +903,7 @@ impl Renderer<'_> {
     fn statuses(&self, route: &str, kind: &PageKind) -> StatusesContext {
         StatusesContext {
             meta: self.meta(route, kind, self.strings.get("statuses_title")),
-            totals: self.ctx().totals(0..self.site.pledges.len()),
+            totals: self.ctx().totals(ix::all(self.site.pledges.len())),
         }
     }
 }

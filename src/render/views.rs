@@ -5,7 +5,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
 use crate::model::ix::PerIx;
 use crate::model::{
-    CategoryIx, Indicator, JurisdictionIx, NewsIx, Pledge, ReportIx, Site, SourceRef,
+    CategoryIx, Indicator, JurisdictionIx, NewsIx, Pledge, PledgeIx, ReportIx, Site, SourceRef,
 };
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
@@ -15,13 +15,13 @@ use std::sync::OnceLock;
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
 /// the folder names of [`crate::routes`].
 pub mod route {
-    use crate::model::{CategoryIx, JurisdictionIx, NewsIx, ReportIx, Site};
+    use crate::model::{CategoryIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx, Site};
     use crate::routes::{
         CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
     };
     use crate::types::Status;
 
-    pub fn pledge(site: &Site, p: usize) -> String {
+    pub fn pledge(site: &Site, p: PledgeIx) -> String {
         let p = &site.pledges[p];
         format!("{PLEDGES}/{}/{}/", site.reports[p.report].id, p.id)
     }
@@ -29,7 +29,7 @@ pub mod route {
     pub fn report_pledges(site: &Site, r: ReportIx) -> String {
         format!("{PLEDGES}/{}/", site.reports[r].id)
     }
-    pub fn embed(site: &Site, p: usize) -> String {
+    pub fn embed(site: &Site, p: PledgeIx) -> String {
         format!("{EMBED}/{}", pledge(site, p))
     }
     pub fn report(site: &Site, r: ReportIx) -> String {
@@ -116,7 +116,7 @@ pub struct SharedViews {
     reports: PerIx<ReportIx, OnceLock<Shared<Link>>>,
     jurisdictions: PerIx<JurisdictionIx, OnceLock<Shared<Link>>>,
     categories: PerIx<CategoryIx, OnceLock<Shared<Link>>>,
-    cards: Vec<OnceLock<Shared<PledgeCard>>>,
+    cards: PerIx<PledgeIx, OnceLock<Shared<PledgeCard>>>,
 }
 
 impl SharedViews {
@@ -461,13 +461,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The card of pledge `i`, made once per build.
-    pub fn card(&self, i: usize) -> Shared<PledgeCard> {
+    pub fn card(&self, i: PledgeIx) -> Shared<PledgeCard> {
         self.shared.cards[i]
             .get_or_init(|| Shared::new(&self.make_card(i)))
             .clone()
     }
 
-    fn make_card(&self, i: usize) -> PledgeCard {
+    fn make_card(&self, i: PledgeIx) -> PledgeCard {
         let site = self.site;
         let p = &site.pledges[i];
         let r = &site.reports[p.report];
@@ -526,13 +526,13 @@ impl<'a> Ctx<'a> {
 
     /// The view of pledge `i`'s page; `same_metric`: the pledges tracking the same metric (the
     /// pledge itself among them or not).
-    pub fn pledge(&self, i: usize, same_metric: &[usize]) -> PledgeView {
+    pub fn pledge(&self, i: PledgeIx, same_metric: &[PledgeIx]) -> PledgeView {
         let site = self.site;
         let p = &site.pledges[i];
         let report_url = self.url(&route::report(site, p.report));
         let history = self.pledge_history(i);
         let chain = self.pledge_chain(i);
-        let link = |c: usize| Link {
+        let link = |c: PledgeIx| Link {
             title: site.pledges[c].title.clone(),
             url: self.url(&route::pledge(site, c)),
         };
@@ -576,7 +576,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A pledge's status history, each entry with the news item that reported it.
-    fn pledge_history(&self, i: usize) -> Vec<HistoryView> {
+    fn pledge_history(&self, i: PledgeIx) -> Vec<HistoryView> {
         let site = self.site;
         let p = &site.pledges[i];
         let r = &site.reports[p.report];
@@ -612,7 +612,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The pledges carried over into one another with pledge `i`, when there are more than one.
-    fn pledge_chain(&self, i: usize) -> Vec<ChainItem> {
+    fn pledge_chain(&self, i: PledgeIx) -> Vec<ChainItem> {
         let site = self.site;
         let chain_ids = site.chain(i);
         if chain_ids.len() > 1 {
@@ -633,7 +633,7 @@ impl<'a> Ctx<'a> {
 
     /// The sentence of the report that holds pledge `i`'s quote, split around it; the pledge's
     /// text alone when the quote has no place in the report's text.
-    fn pledge_sentence(&self, i: usize) -> SentenceView {
+    fn pledge_sentence(&self, i: PledgeIx) -> SentenceView {
         let p = &self.site.pledges[i];
         let r = &self.site.reports[p.report];
         let idx = &r.index;
@@ -695,7 +695,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn totals(&self, pledges: impl Iterator<Item = usize>) -> Totals {
+    pub fn totals(&self, pledges: impl Iterator<Item = PledgeIx>) -> Totals {
         let mut counts = [0usize; 8];
         let (mut total, mut quantified, mut met, mut missed) = (0, 0, 0, 0);
         for i in pledges {
@@ -986,10 +986,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// Pledge metrics of a jurisdiction that recur in more than one year's report.
-    pub fn metric_rows(&self, pledges: &[usize]) -> (Vec<i32>, Vec<MetricRow>) {
+    pub fn metric_rows(&self, pledges: &[PledgeIx]) -> (Vec<i32>, Vec<MetricRow>) {
         use std::collections::BTreeMap;
         let site = self.site;
-        let mut by_metric: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
+        let mut by_metric: BTreeMap<&str, BTreeMap<i32, Vec<PledgeIx>>> = BTreeMap::new();
         for &i in pledges {
             let p = &site.pledges[i];
             let r = &site.reports[p.report];
@@ -1032,7 +1032,7 @@ impl<'a> Ctx<'a> {
     fn metric_chart(
         &self,
         years: &[i32],
-        by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
+        by_year: &std::collections::BTreeMap<i32, Vec<PledgeIx>>,
     ) -> Option<super::charts::YearChart> {
         let first = |y: &i32| {
             by_year
@@ -1068,7 +1068,7 @@ impl<'a> Ctx<'a> {
     fn metric_desc(
         &self,
         metric: &str,
-        by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
+        by_year: &std::collections::BTreeMap<i32, Vec<PledgeIx>>,
     ) -> String {
         let mut desc = vec![metric.to_string()];
         for (year, pledges) in by_year {

@@ -10,8 +10,9 @@ use crate::content::raw::{RawNews, RawUpdate};
 use crate::content::{Doc, FileId, Loaded, NewsText, SourceFile};
 use crate::diag::Diagnostic;
 use crate::markdown::normalize_quote;
+use crate::model::ix::PerIx;
 use crate::model::met::pledge_met;
-use crate::model::{HistoryEntry, IterIx, JurisdictionIx, News, NewsIx, Pledge, Update};
+use crate::model::{HistoryEntry, IterIx, JurisdictionIx, News, NewsIx, Pledge, PledgeIx, Update};
 use crate::types::{Date, Num, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -103,7 +104,7 @@ pub(super) fn news<'a>(
 /// Each pledge's history from the news updates about it, its news back-links, and its current
 /// state from its history.
 pub(super) fn history(pledges: &mut [Pledge], news: &[News], about_tolerance: f64) {
-    let mut entries: Vec<Vec<EntryKey>> = vec![Vec::new(); pledges.len()];
+    let mut entries: PerIx<PledgeIx, Vec<EntryKey>> = PerIx::filled(pledges.len(), Vec::new());
     for (n, item) in news.iter_ix() {
         for (u, up) in item.updates.iter().enumerate() {
             entries[up.pledge].push((up.as_of, item.date, item.slug.as_str(), u, n));
@@ -112,8 +113,8 @@ pub(super) fn history(pledges: &mut [Pledge], news: &[News], about_tolerance: f6
             pledges[p].news.push(n);
         }
     }
-    for (p, list) in entries.into_iter().enumerate() {
-        push_history(&mut pledges[p].history, list, news);
+    for (p, list) in pledges.iter_mut().zip(entries) {
+        push_history(&mut p.history, list, news);
     }
     for p in pledges {
         settle(p, news, about_tolerance);
@@ -140,7 +141,7 @@ pub(crate) fn news_item(
     src: NewsSource,
     keep: bool,
     jurisdiction: &dyn Fn(&str) -> Result<JurisdictionIx, String>,
-    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
+    pledge: &dyn Fn(&PledgeRef) -> Result<Option<PledgeIx>, String>,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<News> {
@@ -164,7 +165,7 @@ pub(crate) fn news_item(
     if !keep {
         return None;
     }
-    let mut ps: Vec<usize> = mentioned;
+    let mut ps: Vec<PledgeIx> = mentioned;
     ps.extend(updates.iter().map(|u| u.pledge));
     ps.sort_unstable();
     ps.dedup();
@@ -248,10 +249,10 @@ fn draft_named(pr: &PledgeRef, what: &str) -> String {
 fn mentions(
     file: &SourceFile,
     r: &RawNews,
-    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
+    pledge: &dyn Fn(&PledgeRef) -> Result<Option<PledgeIx>, String>,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
-) -> Vec<usize> {
+) -> Vec<PledgeIx> {
     let mut mentioned = Vec::with_capacity(r.pledges.len() + r.updates.len());
     for (i, pr) in r.pledges.iter().enumerate() {
         match pledge(pr) {
@@ -271,7 +272,7 @@ fn update(
     r: &RawNews,
     (i, u): (usize, &RawUpdate),
     found: &Option<Result<usize, String>>,
-    pledge: &dyn Fn(&PledgeRef) -> Result<Option<usize>, String>,
+    pledge: &dyn Fn(&PledgeRef) -> Result<Option<PledgeIx>, String>,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<Update> {

@@ -5,9 +5,9 @@ use crate::content::locate::{idx, key};
 use crate::content::raw::RawPledge;
 use crate::content::{Doc, FileId, Loaded};
 use crate::markdown::{explain_missing, normalize_quote};
-use crate::model::ix::PerIx;
+use crate::model::ix::{self, IterIx, PerIx};
 use crate::model::unparsed::Unloaded;
-use crate::model::{CategoryIx, HistoryEntry, Pledge, Report, ReportIx, Target};
+use crate::model::{CategoryIx, HistoryEntry, Pledge, PledgeIx, Report, ReportIx, Target};
 use crate::types::{Date, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -31,7 +31,7 @@ pub(super) struct PledgeRefs<'a> {
     /// Full id → index among all pledges written, drafts too.
     ids: UniqueIds<String, usize>,
     /// Index among all pledges written → index in the model (`None`: a draft left out).
-    model_ix: Vec<Option<usize>>,
+    model_ix: Vec<Option<PledgeIx>>,
     /// Where each report's pledge ids are, for messages about an unknown one.
     files_of: BTreeMap<&'a str, BTreeSet<&'a str>>,
     unloaded: &'a Unloaded<'a>,
@@ -51,7 +51,7 @@ impl PledgeRefs<'_> {
 
     /// The pledge's index in the model (`Ok(None)` for a draft left out of this build), or the
     /// message for an unknown one.
-    pub(super) fn resolve(&self, r: &PledgeRef) -> Result<Option<usize>, String> {
+    pub(super) fn resolve(&self, r: &PledgeRef) -> Result<Option<PledgeIx>, String> {
         self.written(r)
             .map(|a| self.model_ix[a])
             .ok_or_else(|| self.unknown(r))
@@ -73,7 +73,7 @@ pub(super) fn pledges<'a>(
     let quote_at = quotes(e, &all, reports);
 
     // Which pledges are part of this build.
-    let mut model_ix: Vec<Option<usize>> = vec![None; all.len()];
+    let mut model_ix: Vec<Option<PledgeIx>> = vec![None; all.len()];
     let mut order: Vec<usize> = (0..all.len())
         .filter(|&i| drafts || !all[i].raw.draft)
         .collect();
@@ -85,7 +85,7 @@ pub(super) fn pledges<'a>(
             .then(pa.raw.id.cmp(&pb.raw.id))
     });
     for (m, &i) in order.iter().enumerate() {
-        model_ix[i] = Some(m);
+        model_ix[i] = Some(PledgeIx::new(m));
     }
     let mut files_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for doc in &loaded.pledge_files {
@@ -113,7 +113,7 @@ pub(super) fn pledges<'a>(
         })
         .collect();
     carry_over(e, &all, &order, &refs, reports, &mut pledges);
-    for (m, p) in pledges.iter().enumerate() {
+    for (m, p) in pledges.iter_ix() {
         reports[p.report].pledges.push(m);
     }
     for r in reports.iter_mut() {
@@ -364,14 +364,14 @@ fn carry_over(
         }
     }
     // Cycles cannot survive the later-year rule, but check anyway: a chain must end.
-    for start in 0..pledges.len() {
+    for start in ix::all::<PledgeIx>(pledges.len()) {
         let mut steps = 0;
         let mut cur = start;
         while let Some(n) = pledges[cur].carried_to {
             steps += 1;
             cur = n;
             if cur == start || steps > pledges.len() {
-                let p = &all[order[start]];
+                let p = &all[order[start.get()]];
                 e.at(
                     p.file,
                     &[key("pledges"), idx(p.item), key("carried_to")],
