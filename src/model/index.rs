@@ -2,7 +2,7 @@
 //! newest first; …), computed once per build for the pages that list them.
 
 use super::ix::{self, PerIx};
-use super::{CategoryIx, IterIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx, Site};
+use super::{CategoryIx, IndicatorIx, IterIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx, Site};
 use crate::types::Status;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -21,7 +21,7 @@ pub struct SiteIndex<'a> {
     /// Jurisdictions by parent, in jurisdiction order.
     pub children_of: PerIx<JurisdictionIx, Vec<JurisdictionIx>>,
     /// Indicators by jurisdiction, in indicator order.
-    pub indicators_of: PerIx<JurisdictionIx, Vec<usize>>,
+    pub indicators_of: PerIx<JurisdictionIx, Vec<IndicatorIx>>,
     /// Pledges with a target by (jurisdiction, target metric), by report year then pledge, for
     /// year-over-year links.
     pub same_metric: HashMap<(JurisdictionIx, &'a str), Vec<PledgeIx>>,
@@ -52,7 +52,7 @@ impl<'a> SiteIndex<'a> {
             }
         }
         let mut indicators_of = PerIx::filled(site.jurisdictions.len(), Vec::new());
-        for (i, ind) in site.indicators.iter().enumerate() {
+        for (i, ind) in site.indicators.iter_ix() {
             indicators_of[ind.jurisdiction].push(i);
         }
         let all_pledges = ix::all(site.pledges.len()).collect();

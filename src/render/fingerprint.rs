@@ -11,7 +11,7 @@
 //! of edit gives the same bytes as a full build.
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
-use crate::model::ix::{CategoryIx, NewsIx, PerIx, PledgeIx, ReportIx};
+use crate::model::ix::{CategoryIx, IndicatorIx, NewsIx, PerIx, PledgeIx, ReportIx};
 use crate::model::patch::Patched;
 use crate::model::{IterIx, Report};
 use rustc_hash::FxHasher;
@@ -54,7 +54,7 @@ pub struct Inputs {
     pub(super) report_head: PerIx<ReportIx, u64>,
     pub(super) report_full: PerIx<ReportIx, u64>,
     pub(super) news: PerIx<NewsIx, u64>,
-    pub(super) indicator: Vec<u64>,
+    pub(super) indicator: PerIx<IndicatorIx, u64>,
     pub(super) page: Vec<u64>,
     pub(super) all_pledges: u64,
     pub(super) all_news: u64,
@@ -114,7 +114,7 @@ impl Renderer<'_> {
             .map(|(p, &h)| hash_of(&(h, report_head[p.report])))
             .collect();
         let news: PerIx<NewsIx, u64> = site.news.par_iter().map(hash_of).collect::<Vec<_>>().into();
-        let indicator: Vec<u64> = site
+        let indicator: PerIx<IndicatorIx, u64> = site
             .indicators
             .iter()
             .map(|i| hash_of(&format!("{i:?}")))

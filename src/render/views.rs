@@ -5,7 +5,8 @@ use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
 use crate::model::ix::PerIx;
 use crate::model::{
-    CategoryIx, Indicator, JurisdictionIx, NewsIx, Pledge, PledgeIx, ReportIx, Site, SourceRef,
+    CategoryIx, Indicator, IndicatorIx, JurisdictionIx, NewsIx, Pledge, PledgeIx, ReportIx, Site,
+    SourceRef,
 };
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
@@ -809,7 +810,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The indicator table of one jurisdiction, given the indices of its indicators.
-    pub fn indicator_rows(&self, indicators: &[usize]) -> (Vec<i32>, Vec<IndicatorRow>) {
+    pub fn indicator_rows(&self, indicators: &[IndicatorIx]) -> (Vec<i32>, Vec<IndicatorRow>) {
         let site = self.site;
         let inds: Vec<_> = indicators.iter().map(|&i| &site.indicators[i]).collect();
         let mut years: Vec<i32> = inds
