@@ -4,6 +4,22 @@
 //! Each is a `usize` underneath (it hashes like one, so fingerprints do not change) and is never
 //! serialised; [`Ix::get`] gives the number where one is needed (a page number, an array index
 //! in a view).
+//!
+//! ```
+//! use duixian::model::{Pledge, PledgeIx};
+//! fn first(pledges: &[Pledge]) -> &Pledge {
+//!     &pledges[PledgeIx::new(0)]
+//! }
+//! ```
+//!
+//! A pledge's position does not index reports:
+//!
+//! ```compile_fail
+//! use duixian::model::{PledgeIx, Report};
+//! fn first(reports: &[Report]) -> &Report {
+//!     &reports[PledgeIx::new(0)]
+//! }
+//! ```
 
 use super::{Category, Indicator, Jurisdiction, News, Pledge, Report};
 use std::ops::{Index, IndexMut};
