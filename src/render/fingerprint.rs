@@ -13,7 +13,7 @@
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
 use crate::model::ix::{CategoryIx, IndicatorIx, NewsIx, PerIx, PledgeIx, ReportIx};
 use crate::model::patch::Patched;
-use crate::model::{IterIx, Report};
+use crate::model::{IterIx, Report, Site};
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
 
@@ -69,6 +69,31 @@ impl Inputs {
     }
 }
 
+/// [`Inputs::ids`]: site settings, jurisdictions, categories, page titles and the ids of
+/// everything.
+fn ids_of(site: &Site) -> u64 {
+    let mut g = FxHasher::default();
+    format!("{:?}", site.config).hash(&mut g);
+    site.jurisdictions.hash(&mut g);
+    site.categories.hash(&mut g);
+    for p in &site.pages {
+        (&p.path, &p.title, &p.description, p.weight).hash(&mut g);
+    }
+    for r in &site.reports {
+        r.id.hash(&mut g);
+    }
+    for p in &site.pledges {
+        p.full_id.hash(&mut g);
+    }
+    for n in &site.news {
+        n.slug.hash(&mut g);
+    }
+    for i in &site.indicators {
+        (i.jurisdiction, &i.id).hash(&mut g);
+    }
+    g.finish()
+}
+
 /// Status and met/missed counts of a list of pledges: what its totals show.
 fn totals(r: &Renderer, list: &[PledgeIx]) -> u64 {
     let mut counts = [[0u32; 3]; 8];
@@ -120,26 +145,7 @@ impl Renderer<'_> {
             .map(|i| hash_of(&format!("{i:?}")))
             .collect();
         let page: Vec<u64> = site.pages.iter().map(hash_of).collect();
-        let mut g = FxHasher::default();
-        format!("{:?}", site.config).hash(&mut g);
-        site.jurisdictions.hash(&mut g);
-        site.categories.hash(&mut g);
-        for p in &site.pages {
-            (&p.path, &p.title, &p.description, p.weight).hash(&mut g);
-        }
-        for r in &site.reports {
-            r.id.hash(&mut g);
-        }
-        for p in &site.pledges {
-            p.full_id.hash(&mut g);
-        }
-        for n in &site.news {
-            n.slug.hash(&mut g);
-        }
-        for i in &site.indicators {
-            (i.jurisdiction, &i.id).hash(&mut g);
-        }
-        let ids = g.finish();
+        let ids = ids_of(site);
         Inputs {
             global: self.global(ids, theme),
             ids,

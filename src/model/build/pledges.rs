@@ -72,18 +72,8 @@ pub(super) fn pledges<'a>(
     let (all, ids) = gather(e, loaded, unloaded, report_ix, cat_ix);
     let quote_at = quotes(e, &all, reports);
 
-    // Which pledges are part of this build.
+    let order = build_order(&all, drafts, reports);
     let mut model_ix: Vec<Option<PledgeIx>> = vec![None; all.len()];
-    let mut order: Vec<usize> = (0..all.len())
-        .filter(|&i| drafts || !all[i].raw.draft)
-        .collect();
-    order.sort_by(|&a, &b| {
-        let (pa, pb) = (&all[a], &all[b]);
-        reports[pa.report]
-            .id
-            .cmp(&reports[pb.report].id)
-            .then(pa.raw.id.cmp(&pb.raw.id))
-    });
     for (m, &i) in order.iter().enumerate() {
         model_ix[i] = Some(PledgeIx::new(m));
     }
@@ -121,6 +111,22 @@ pub(super) fn pledges<'a>(
             .sort_by_key(|&m| (pledges[m].quote_range.start, m));
     }
     (pledges, refs)
+}
+
+/// The pledges written that are part of this build (drafts only with `drafts`), by their
+/// position in `all`, in model order: by report id, then pledge id.
+fn build_order(all: &[PledgeSrc], drafts: bool, reports: &[Report]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..all.len())
+        .filter(|&i| drafts || !all[i].raw.draft)
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&all[a], &all[b]);
+        reports[pa.report]
+            .id
+            .cmp(&reports[pb.report].id)
+            .then(pa.raw.id.cmp(&pb.raw.id))
+    });
+    order
 }
 
 /// Every pledge written for a known report, drafts too, in file order, fields checked and
@@ -311,16 +317,7 @@ fn model(
             .unwrap_or(CategoryIx::new(0)),
         department: p.raw.department.clone(),
         deadline,
-        target: p.raw.target.as_ref().map(|t| Target {
-            metric: t
-                .metric
-                .clone()
-                .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| p.raw.title.clone().unwrap_or_else(|| p.text.clone())),
-            value: t.value,
-            unit: t.unit.clone(),
-            qualifier: t.qualifier,
-        }),
+        target: target(p),
         tags: p.raw.tags.clone(),
         draft: p.raw.draft,
         quote_range: quote_at.unwrap_or(0..0),
@@ -333,6 +330,20 @@ fn model(
         carried_from: Vec::new(),
         news: Vec::new(),
     }
+}
+
+/// The pledge's target; its metric defaults to the pledge's title, else its text.
+fn target(p: &PledgeSrc) -> Option<Target> {
+    p.raw.target.as_ref().map(|t| Target {
+        metric: t
+            .metric
+            .clone()
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| p.raw.title.clone().unwrap_or_else(|| p.text.clone())),
+        value: t.value,
+        unit: t.unit.clone(),
+        qualifier: t.qualifier,
+    })
 }
 
 /// `carried_to` of every pledge written: an existing pledge of a later year's report; the links
