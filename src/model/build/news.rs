@@ -29,33 +29,7 @@ pub(super) fn news<'a>(
     pledges: &PledgeRefs,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<News>, HashMap<&'a str, NewsIx>) {
-    // Duplicates are still checked for their own errors, but only the first is kept.
-    let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
-    let mut slug_seen: HashMap<&str, FileId> = HashMap::default();
-    for doc in &loaded.news {
-        if let Some(why) = stem_problem(&doc.stem) {
-            e.top(
-                doc.file,
-                format!(
-                    "file name `{}.md` is not a valid news slug: {why}",
-                    shown_stem(&doc.stem)
-                ),
-            );
-            continue;
-        }
-        if let Some(&first) = slug_seen.get(doc.stem.as_str()) {
-            let other = loaded.file(first).rel.clone();
-            e.top(
-                doc.file,
-                format!("duplicate news slug `{}`: also used by {other}", doc.stem),
-            );
-            news_docs.push((doc, false));
-            continue;
-        }
-        slug_seen.insert(doc.stem.as_str(), doc.file);
-        news_docs.push((doc, true));
-    }
-    news_docs.sort_by(|a, b| a.0.stem.cmp(&b.0.stem).then(b.1.cmp(&a.1)));
+    let news_docs = named_docs(e, loaded);
     // What validation and the pages need of each body's rendered text: found by the loader
     // when it dropped the body (one-off builds), else now, in parallel; the rendered text
     // itself is dropped right after, unless the loader keeps it with its file (`serve`).
@@ -99,6 +73,39 @@ pub(super) fn news<'a>(
         }
     }
     (news, news_ix)
+}
+
+/// The news files whose name is a valid slug, sorted by it, each with whether it is kept: a
+/// later file of a duplicate slug is checked for its own errors, but not kept.
+fn named_docs<'a>(e: &mut Errors, loaded: &'a Loaded) -> Vec<(&'a Doc<RawNews>, bool)> {
+    // Duplicates are still checked for their own errors, but only the first is kept.
+    let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
+    let mut slug_seen: HashMap<&str, FileId> = HashMap::default();
+    for doc in &loaded.news {
+        if let Some(why) = stem_problem(&doc.stem) {
+            e.top(
+                doc.file,
+                format!(
+                    "file name `{}.md` is not a valid news slug: {why}",
+                    shown_stem(&doc.stem)
+                ),
+            );
+            continue;
+        }
+        if let Some(&first) = slug_seen.get(doc.stem.as_str()) {
+            let other = loaded.file(first).rel.clone();
+            e.top(
+                doc.file,
+                format!("duplicate news slug `{}`: also used by {other}", doc.stem),
+            );
+            news_docs.push((doc, false));
+            continue;
+        }
+        slug_seen.insert(doc.stem.as_str(), doc.file);
+        news_docs.push((doc, true));
+    }
+    news_docs.sort_by(|a, b| a.0.stem.cmp(&b.0.stem).then(b.1.cmp(&a.1)));
+    news_docs
 }
 
 /// Each pledge's history from the news updates about it, its news back-links, and its current

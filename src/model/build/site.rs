@@ -1,9 +1,9 @@
 //! Validation of `site.yaml`: the portal's settings, its jurisdictions and its categories.
 
 use super::{Errors, UniqueIds, parse_base_url, path, unknown};
-use crate::content::Doc;
 use crate::content::locate::{idx, key};
 use crate::content::raw::RawSite;
+use crate::content::{Doc, FileId};
 use crate::model::ix::{self, CategoryIx, JurisdictionIx};
 use crate::model::{Category, Jurisdiction, SiteConfig};
 use crate::types::is_valid_id;
@@ -49,6 +49,22 @@ pub(super) fn config(e: &mut Errors, doc: &Doc<RawSite>, opts: &super::BuildOpti
             "title is empty: give the portal a name",
         );
     }
+    check_texts(e, doc);
+    SiteConfig {
+        title: raw.title.clone(),
+        base_url,
+        base_path,
+        language: raw.language,
+        theme: raw.theme.clone(),
+        description: raw.description.clone(),
+        about_tolerance,
+    }
+}
+
+/// An error at each text of `site.yaml` (title, description, jurisdiction and category names
+/// and descriptions) that holds a control character.
+fn check_texts(e: &mut Errors, doc: &Doc<RawSite>) {
+    let (sf, raw) = (doc.file, &doc.raw);
     let mut texts = vec![
         (path(&[key("title")]), Some(raw.title.as_str())),
         (path(&[key("description")]), raw.description.as_deref()),
@@ -65,15 +81,6 @@ pub(super) fn config(e: &mut Errors, doc: &Doc<RawSite>, opts: &super::BuildOpti
         texts.push((at("description"), c.description.as_deref()));
     }
     e.texts(sf, &texts);
-    SiteConfig {
-        title: raw.title.clone(),
-        base_url,
-        base_path,
-        language: raw.language,
-        theme: raw.theme.clone(),
-        description: raw.description.clone(),
-        about_tolerance,
-    }
 }
 
 /// The jurisdictions in file order, each id mapped to its index (the first of duplicates),
@@ -120,7 +127,12 @@ pub(super) fn jurisdictions<'a>(
             parent,
         });
     }
-    // Parent cycles (a → b → a).
+    check_parent_cycles(e, doc.file, &jurisdictions);
+    (jurisdictions, ids)
+}
+
+/// An error at the parent of each jurisdiction whose parents lead back to it (a → b → a).
+fn check_parent_cycles(e: &mut Errors, sf: FileId, jurisdictions: &[Jurisdiction]) {
     for start in ix::all::<JurisdictionIx>(jurisdictions.len()) {
         let mut seen = vec![start];
         let mut cur = start;
@@ -143,7 +155,6 @@ pub(super) fn jurisdictions<'a>(
             cur = p;
         }
     }
-    (jurisdictions, ids)
 }
 
 /// The categories in file order, duplicates left out, each id mapped to its index.
