@@ -2,15 +2,14 @@
 
 use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
+use crate::drive::{self, Discard, Drive, Staged};
 use crate::model::{self, BuildOptions, Site};
-use crate::output::{Staging, WriteError, check_output_dir};
+use crate::output::{Staging, check_output_dir};
 use crate::publish::{Publish, PublishSummary, Writer};
-use crate::render::{Job, OutputFile, Renderer, theme};
-use crate::search::{self, Indexer, Prepared};
+use crate::render::{Job, Renderer, theme};
+use crate::search;
 use anyhow::Result;
-use rayon::prelude::*;
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::Instant;
 
 /// What a successful run did, for the one-line summary.
@@ -148,25 +147,19 @@ pub(crate) fn summary<'a>(
     }
 }
 
-/// Validate everything a build would, rendering every page in memory, writing nothing.
+/// Validate everything a build would, rendering every page in memory (batch by batch, each
+/// dropped once rendered), writing nothing.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
     let (site, warnings) = load_site(root, opts)?;
     let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
-    let errors: Vec<Diagnostic> = jobs.par_iter().filter_map(|j| r.render(j).err()).collect();
+    let errors = Drive::new(&r).run(&jobs, &mut Discard).errors;
     if !errors.is_empty() {
         return Err(ContentErrors::new(errors).with_warnings(warnings).into());
     }
     Ok(summary(&site, jobs.iter(), start, warnings))
 }
-
-/// Jobs rendered between two hand-overs to the search indexer: this bounds how many tokenised
-/// documents wait in memory for it, while it adds one batch as the next one renders.
-const SEARCH_BATCH: usize = 256;
-
-/// Memory for search postings before they spill to files (see `search::postings`).
-const SEARCH_MEMORY: usize = search::postings::DEFAULT_BUDGET;
 
 /// Build the site at `root` into `output`, replacing it whole only on success.
 pub fn build(root: &Path, output: &Path, opts: &BuildOptions) -> Result<Summary> {
@@ -187,171 +180,69 @@ pub fn build_with_progress(
     let (site, warnings) = load_site(root, opts)?;
     let r = renderer(root, &site).map_err(|e| e.with_warnings(warnings.clone()))?;
     let jobs = r.jobs();
-    write_all(
-        &r, &jobs, &output, progress, cleanup, publish, start, warnings,
-    )
+    let to = WriteTo {
+        output: &output,
+        progress,
+        cleanup,
+        publish,
+    };
+    write_all(&r, &jobs, &to, start, warnings)
 }
 
-/// Render every job of `r` into a staging folder and swap it in place of `output` (a folder
-/// that [`check_output_dir`] accepted); `start` is when the build began, for the summary.
-#[allow(clippy::too_many_arguments)]
+/// Where and how [`write_all`] writes.
+pub struct WriteTo<'a> {
+    /// The output folder, one that [`check_output_dir`] accepted.
+    pub output: &'a Path,
+    pub progress: Option<Progress<'a>>,
+    pub cleanup: Cleanup,
+    pub publish: &'a Publish,
+}
+
+/// Render every job of `r` into a staging folder and swap it in place of `to.output`; `start`
+/// is when the build began, for the summary.
 pub fn write_all(
     r: &Renderer,
     jobs: &[Job],
-    output: &Path,
-    progress: Option<Progress>,
-    cleanup: Cleanup,
-    publish: &Publish,
+    to: &WriteTo,
     start: Instant,
     warnings: Vec<Diagnostic>,
 ) -> Result<Summary> {
-    let site = r.site;
     let loaded_at = start.elapsed().as_millis();
     let mut peaks = Vec::new();
     peaks.extend(peak_memory().map(|b| ("load and validate", b)));
-    let mut staging = Staging::create(output)?;
-    let writer = Writer::new(&staging, output, publish);
-    let total = jobs.len() as u64;
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let mut rendered_at = 0;
-    // Index files go straight into the staging folder, from the indexer thread and, while the
-    // index is finished, from the rayon pool; postings past the budget spill into a folder
-    // inside staging that is removed before the swap (or with the staging folder on failure).
-    let sink = |file: OutputFile| -> Result<()> { Ok(writer.write(&file)?) };
-    let spill_dir = staging.dir.join(".duixian-search-spill");
-    let tokenise_ns = std::sync::atomic::AtomicU64::new(0);
-    let (mut bytes, errors, write_error, index, indexed_at) = std::thread::scope(|scope| {
-        // Batches go to the indexer in job order, so the index is the same on every build.
-        let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(1);
-        let sink = &sink;
-        let indexer = r
-            .has_search()
-            .then(|| scope.spawn(move || index_docs(rx, sink, spill_dir)));
-        let mut bytes = 0;
-        let mut errors = Vec::new();
-        let mut write_error: Option<WriteError> = None;
-        for batch in jobs.chunks(SEARCH_BATCH) {
-            // A file that cannot be written is the disk's problem, not the content's: the
-            // build stops at the first (a full disk once gave a thousand messages, one a page).
-            if write_error.is_some() {
-                break;
-            }
-            let results: Vec<Result<(u64, Option<Prepared>), JobError>> = batch
-                .par_iter()
-                .map(|job| {
-                    let (len, doc) = if Renderer::is_streamed(job) {
-                        let path = r.path_of(job);
-                        (writer.write_with(&path, |w| r.write_into(job, w))?, None)
-                    } else {
-                        let (file, doc) = r.render_with_doc(job, indexer.is_some())?;
-                        writer.write(&file)?;
-                        (file.bytes.len() as u64, doc)
-                    };
-                    if let Some(report) = progress {
-                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if n % 64 == 0 || n == total {
-                            report(n, total);
-                        }
-                    }
-                    let doc = doc.map(|d| {
-                        let t = Instant::now();
-                        let doc = search::prepare(d);
-                        tokenise_ns.fetch_add(
-                            t.elapsed().as_nanos() as u64,
-                            std::sync::atomic::Ordering::Relaxed,
-                        );
-                        doc
-                    });
-                    Ok((len, doc))
-                })
-                .collect();
-            let mut docs = Vec::new();
-            for res in results {
-                match res {
-                    Ok((b, doc)) => {
-                        bytes += b;
-                        docs.extend(doc);
-                    }
-                    Err(JobError::Content(d)) => errors.push(d),
-                    Err(JobError::Write(e)) => {
-                        write_error.get_or_insert(e);
-                    }
-                }
-            }
-            // A closed channel means the indexer stopped on an error, which join reports.
-            if errors.is_empty() && write_error.is_none() && !docs.is_empty() {
-                let _ = tx.send(docs);
-            }
+    let mut staging = Staging::create(to.output)?;
+    let writer = Writer::new(&staging, to.output, to.publish);
+    let drive = Drive::new(r).with_progress(to.progress);
+    let staged = drive::stage(&drive, jobs, &writer, &staging.dir);
+    peaks.extend(staged.rendered_peak.map(|b| ("render and write", b)));
+    let rendered_at = staged.rendered.duration_since(start).as_millis();
+    let indexed_at = staged.indexed.duration_since(start).as_millis();
+    let (bytes, search) = match checked(staged, to.output, &warnings) {
+        Ok(done) => done,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
         }
-        drop(tx);
-        rendered_at = start.elapsed().as_millis();
-        peaks.extend(peak_memory().map(|b| ("render and write", b)));
-        let index = indexer.map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer crashed")))
-        });
-        (
-            bytes,
-            errors,
-            write_error,
-            index,
-            start.elapsed().as_millis(),
-        )
-    });
-    let unchanged = || {
-        format!(
-            "the build stopped; nothing was replaced: `{}` is as the previous build left it",
-            output.display()
-        )
     };
-    if let Some(e) = write_error {
-        staging.abandon();
-        return Err(anyhow::anyhow!("{e}; {}", unchanged()));
-    }
-    let mut index_files = 0;
-    let mut indexed = 0;
-    let mut search_summary = None;
-    if errors.is_empty() {
-        match index {
-            Some(Ok(stats)) => {
-                indexed = stats.docs;
-                index_files = stats.files;
-                bytes += stats.bytes;
-                search_summary = Some(SearchSummary {
-                    stats,
-                    tokenise_ms: u128::from(tokenise_ns.into_inner() / 1_000_000),
-                });
-            }
-            Some(Err(e)) => {
-                staging.abandon();
-                return Err(anyhow::anyhow!("{e:#}; {}", unchanged()));
-            }
-            None => {}
-        }
-    }
-    if !errors.is_empty() {
-        staging.abandon();
-        return Err(ContentErrors::new(errors).with_warnings(warnings).into());
-    }
     let written_at = start.elapsed().as_millis();
     let finished = writer.finish();
     let mut notices = std::mem::take(&mut staging.notices);
-    let leftover = match cleanup {
+    let leftover = match to.cleanup {
         Cleanup::Now => {
             notices.extend(staging.commit()?);
             None
         }
         Cleanup::Later => staging.commit_keeping_old()?,
     };
-    finished.save(output)?;
-    let mut s = summary(site, jobs.iter(), start, warnings);
-    s.bytes = bytes;
-    s.files += index_files;
-    s.indexed = indexed;
-    s.search = search_summary;
+    finished.save(to.output)?;
+    let mut s = summary(r.site, jobs.iter(), start, warnings);
+    s.bytes = bytes + search.as_ref().map_or(0, |x| x.stats.bytes);
+    s.files += search.as_ref().map_or(0, |x| x.stats.files);
+    s.indexed = search.as_ref().map_or(0, |x| x.stats.docs);
+    s.search = search;
     s.leftover = leftover;
     s.notices = notices;
-    s.publish = publish.keep_unchanged.then_some(finished.summary);
+    s.publish = to.publish.keep_unchanged.then_some(finished.summary);
     peaks.extend(peak_memory().map(|b| ("swap into place", b)));
     s.peak_memory = peaks;
     s.phases = vec![
@@ -363,38 +254,39 @@ pub fn write_all(
     Ok(s)
 }
 
-/// Why one output file was not made: its content (a template error, reported with every other)
-/// or the disk (the build stops).
-enum JobError {
-    Content(Diagnostic),
-    Write(WriteError),
-}
-
-impl From<Diagnostic> for JobError {
-    fn from(d: Diagnostic) -> Self {
-        JobError::Content(d)
+/// The bytes written and the search index of a staged build, or why the build stops (a file
+/// that could not be written, content errors, the search index's error).
+fn checked(
+    staged: Staged,
+    output: &Path,
+    warnings: &[Diagnostic],
+) -> Result<(u64, Option<SearchSummary>)> {
+    let unchanged = || {
+        format!(
+            "the build stopped; nothing was replaced: `{}` is as the previous build left it",
+            output.display()
+        )
+    };
+    let driven = staged.driven;
+    if let Some(e) = driven.write_error {
+        return Err(anyhow::anyhow!("{e}; {}", unchanged()));
     }
-}
-
-impl From<WriteError> for JobError {
-    fn from(e: WriteError) -> Self {
-        JobError::Write(e)
+    if !driven.errors.is_empty() {
+        return Err(ContentErrors::new(driven.errors)
+            .with_warnings(warnings.to_vec())
+            .into());
     }
-}
-
-/// Index the documents that arrive, in order, writing the index files to `sink`.
-fn index_docs(
-    rx: mpsc::Receiver<Vec<Prepared>>,
-    sink: &search::Sink,
-    spill_dir: std::path::PathBuf,
-) -> Result<search::Stats> {
-    let mut indexer = Indexer::new(sink, spill_dir, SEARCH_MEMORY);
-    for batch in rx {
-        for doc in batch {
-            indexer.add(doc)?;
-        }
+    match staged.index {
+        Some(Ok(stats)) => Ok((
+            driven.bytes,
+            Some(SearchSummary {
+                stats,
+                tokenise_ms: u128::from(driven.tokenise_ns / 1_000_000),
+            }),
+        )),
+        Some(Err(e)) => Err(anyhow::anyhow!("{e:#}; {}", unchanged())),
+        None => Ok((driven.bytes, None)),
     }
-    indexer.finish()
 }
 
 /// The peak resident memory of this process so far, in bytes (Linux: `VmHWM`).

@@ -3,26 +3,27 @@
 //!
 //! Every rebuild still loads and validates the whole site (from a cache of parsed files, see
 //! [`content::Cache`]), so errors are found exactly as `build` finds them. It then sums up the
-//! inputs of every job ([`crate::render::Renderer::job_fingerprints`]) and compares them with the numbers of the
-//! files now served: when the site-wide part is unchanged, only the jobs whose number changed
-//! are rendered, in memory, and written over the served files in place while requests wait
-//! ([`Session::files_lock`]: a request never reads half a file). When the site-wide part
-//! changed (site settings, theme, an added or removed report, pledge, news item or page, a new
-//! data date) or too many files changed, it is a full build into a staging folder, swapped in
-//! as `build` does.
+//! inputs of every job ([`crate::render::Renderer::job_fingerprints`]) and compares them with
+//! the numbers of the files now served: when the site-wide part is unchanged, only the jobs
+//! whose number changed are rendered, in memory, and written over the served files in place
+//! while requests wait ([`crate::drive::InPlace`], [`Session::files_lock`]: a request never
+//! reads half a file). When the site-wide part changed (site settings, theme, an added or
+//! removed report, pledge, news item or page, a new data date) or too many files changed, it is
+//! a full build into a staging folder, swapped in as `build` does.
 //! The search index is written by full builds only.
 
-use crate::build::{self, Cleanup, Summary};
+use crate::build::{self, Cleanup, Summary, WriteTo};
 use crate::content;
 use crate::diag::{ContentErrors, Diagnostic};
+use crate::drive::{Drive, InPlace};
 use crate::model::patch::{NewsEdit, Patched, patch_news};
 use crate::model::{BuildOptions, Site};
 use crate::output::check_output_dir;
+use crate::publish::Publish;
 use crate::render::data::PledgeRows;
 use crate::render::fingerprint::Inputs;
-use crate::render::{Job, OutputFile};
+use crate::render::{Job, Renderer};
 use anyhow::Result;
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -56,7 +57,7 @@ pub struct Session {
     /// The model of the last successful rebuild, patched after news edits.
     site: Option<Site>,
     /// The rows of `data/pledges.{json,csv}` served.
-    rows: PledgeRows,
+    rows: Arc<PledgeRows>,
     /// Held for writing while an incremental rebuild writes over served files.
     files: Arc<RwLock<()>>,
 }
@@ -87,7 +88,7 @@ impl Session {
             cache: content::Cache::new(),
             served: None,
             site: None,
-            rows: PledgeRows::default(),
+            rows: Arc::default(),
             files: Arc::default(),
         }
     }
@@ -153,14 +154,154 @@ impl Session {
     fn rebuild_inner(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuilt> {
         let start = Instant::now();
         let (warnings, read, patched) = self.load(changed)?;
-        let site = self.site.as_ref().expect("load leaves a model");
-        let loaded_at = start.elapsed().as_millis();
+        // Out of `self` while its files are made: the steps below change the rest of it.
+        let site = self.site.take().expect("load leaves a model");
+        let result = self.rebuild_site(&site, start, warnings, patched.as_ref());
+        self.site = Some(site);
+        let rebuilt = result?;
+        Ok(Rebuilt {
+            read,
+            patched: patched.is_some(),
+            ..rebuilt
+        })
+    }
+
+    /// Render and write what changed in `site` since the served build: the changed files in
+    /// place, or every file (a full build) when the site-wide part changed.
+    fn rebuild_site(
+        &mut self,
+        site: &Site,
+        start: Instant,
+        warnings: Vec<Diagnostic>,
+        patched: Option<&Patched>,
+    ) -> Result<Rebuilt> {
+        let mut times = Times::new(start);
         // Errors carry the run's warnings, as `build`'s do: they often tell the cause.
-        let (r, theme) = build::renderer_and_theme(&self.root, site)
+        let (mut r, theme) = build::renderer_and_theme(&self.root, site)
             .map_err(|e| e.with_warnings(warnings.clone()))?;
-        let renderer_at = start.elapsed().as_millis();
-        // After a patch, the served build's numbers are those of the model before it.
-        let inputs = match (&patched, &self.served) {
+        times.renderer = times.now();
+        let now = Now::of(&r, theme, patched, self.served.as_ref());
+        let changed = now.compare(self.served.as_ref());
+        times.compared = times.now();
+        let Some(changed) = changed else {
+            return self.full(&r, now, start, warnings);
+        };
+        if changed
+            .iter()
+            .any(|&i| matches!(now.jobs[i], Job::PledgesJson | Job::PledgesCsv))
+        {
+            Arc::make_mut(&mut self.rows).update(site, &r.row_inputs(&now.inputs));
+        }
+        r.use_kept_rows(self.rows.clone());
+        self.incremental(&r, now, &changed, times, warnings)
+    }
+
+    /// A full build into a staging folder swapped in place of the served one.
+    fn full(
+        &mut self,
+        r: &Renderer,
+        now: Now,
+        start: Instant,
+        warnings: Vec<Diagnostic>,
+    ) -> Result<Rebuilt> {
+        let out = check_output_dir(&self.root, &self.out)?;
+        self.served = None;
+        // Served from a temporary folder: no manifest, no kept files, no compressed twins.
+        let to = WriteTo {
+            output: &out,
+            progress: None,
+            cleanup: Cleanup::Later,
+            publish: &Publish::default(),
+        };
+        let summary = build::write_all(r, &now.jobs, &to, start, warnings)?;
+        // Ready for the next edit of a pledge (all rows are made again after a full build:
+        // their numbers hold the global one).
+        Arc::make_mut(&mut self.rows).update(r.site, &r.row_inputs(&now.inputs));
+        let fps = now.fps.iter().copied().map(Some).collect();
+        self.served = Some(now.served(fps));
+        Ok(Rebuilt {
+            written: summary.files,
+            paths: Vec::new(),
+            summary,
+            full: true,
+            read: 0,
+            patched: false,
+        })
+    }
+
+    /// Render the `changed` jobs in memory, then write them over the served files.
+    fn incremental(
+        &mut self,
+        r: &Renderer,
+        now: Now,
+        changed: &[usize],
+        mut times: Times,
+        warnings: Vec<Diagnostic>,
+    ) -> Result<Rebuilt> {
+        let all = now.jobs.clone();
+        let jobs: Vec<&Job> = changed.iter().map(|&i| &all[i]).collect();
+        let mut sink = InPlace::default();
+        let errors = Drive::new(r).run(&jobs, &mut sink).errors;
+        times.rendered = times.now();
+        if !errors.is_empty() {
+            return Err(ContentErrors::new(errors).with_warnings(warnings).into());
+        }
+        // The files to write are marked unknown first: if writing fails, the next rebuild
+        // writes them again.
+        let mut known: Vec<Option<u64>> = now.fps.iter().copied().map(Some).collect();
+        for &i in changed {
+            known[i] = None;
+        }
+        let fps: Vec<u64> = changed.iter().map(|&i| now.fps[i]).collect();
+        let served = self.served.insert(now.served(known));
+        let written = sink.write(&self.out, &self.files);
+        let mut bytes = 0;
+        let mut failed = None;
+        let mut paths = Vec::with_capacity(written.len());
+        for ((path, w), (&i, fp)) in written.into_iter().zip(changed.iter().zip(fps)) {
+            match w {
+                Ok(len) => {
+                    served.fps[i] = Some(fp);
+                    bytes += len;
+                }
+                Err(e) => failed = failed.or(Some(e)),
+            }
+            paths.push(path);
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        times.written = times.now();
+        let mut summary = build::summary(r.site, jobs.into_iter(), times.start, warnings);
+        summary.bytes = bytes;
+        summary.phases = times.phases();
+        Ok(Rebuilt {
+            summary,
+            full: false,
+            written: paths.len(),
+            paths,
+            read: 0,
+            patched: false,
+        })
+    }
+}
+
+/// What the site makes now: its jobs, their paths and the numbers of their inputs.
+struct Now {
+    global: u64,
+    shape: u64,
+    jobs: Arc<Vec<Job>>,
+    paths: Arc<Vec<String>>,
+    fps: Vec<u64>,
+    inputs: Inputs,
+}
+
+impl Now {
+    /// The jobs of `r` and their numbers; the served build's list of jobs while the shape is
+    /// the same, and after a patch the served build's numbers updated (they are those of the
+    /// model before it).
+    fn of(r: &Renderer, theme: u64, patched: Option<&Patched>, served: Option<&Served>) -> Now {
+        let inputs = match (patched, served) {
             (Some(p), Some(s)) => {
                 let mut inputs = s.inputs.clone();
                 r.update_inputs(&mut inputs, p, theme);
@@ -168,193 +309,109 @@ impl Session {
             }
             _ => r.inputs(theme),
         };
-        let global = inputs.global();
         let shape = r.shape(&inputs);
-        let same_jobs = self.served.as_ref().is_some_and(|s| s.shape == shape);
-        let (jobs, paths) = match &self.served {
-            Some(s) if same_jobs => (s.jobs.clone(), s.paths.clone()),
+        let (jobs, paths) = match served {
+            Some(s) if s.shape == shape => (s.jobs.clone(), s.paths.clone()),
             _ => {
                 let jobs = r.jobs();
                 let paths: Vec<String> = jobs.iter().map(|j| r.path_of(j)).collect();
                 (Arc::new(jobs), Arc::new(paths))
             }
         };
-        let fps = r.job_fingerprints(&jobs, &inputs);
-        let changed: Option<Vec<usize>> = match &self.served {
-            Some(s) if same_jobs => Some(
-                (0..jobs.len())
-                    .filter(|&i| s.fps[i] != Some(fps[i]))
+        Now {
+            global: inputs.global(),
+            shape,
+            fps: r.job_fingerprints(&jobs, &inputs),
+            jobs,
+            paths,
+            inputs,
+        }
+    }
+
+    /// The positions of the jobs whose files changed since `served`, or `None` when the
+    /// rebuild is a full one (nothing served, the site-wide part changed, a file is no longer
+    /// made, or more than [`MAX_CHANGED`] files changed).
+    fn compare(&self, served: Option<&Served>) -> Option<Vec<usize>> {
+        let changed = match served {
+            Some(s) if s.shape == self.shape => Some(
+                (0..self.jobs.len())
+                    .filter(|&i| s.fps[i] != Some(self.fps[i]))
                     .collect(),
             ),
-            Some(s) if s.global == global => {
-                // Lists gained or lost pages: compare by path. A file that is no longer made
-                // would stay behind, so that is a full rebuild (as it is rare).
-                let now: FxHashSet<&str> = paths.iter().map(String::as_str).collect();
-                if s.paths.iter().all(|p| now.contains(p.as_str())) {
-                    let before: FxHashMap<&str, Option<u64>> = s
-                        .paths
-                        .iter()
-                        .map(String::as_str)
-                        .zip(s.fps.iter().copied())
-                        .collect();
-                    Some(
-                        (0..jobs.len())
-                            .filter(|&i| before.get(paths[i].as_str()) != Some(&Some(fps[i])))
-                            .collect(),
-                    )
-                } else {
-                    None
-                }
-            }
+            Some(s) if s.global == self.global => self.compare_paths(s),
             _ => None,
         };
-        let changed = changed.filter(|c| c.len() <= MAX_CHANGED);
-        let compared_at = start.elapsed().as_millis();
+        changed.filter(|c| c.len() <= MAX_CHANGED)
+    }
 
-        let Some(changed) = changed else {
-            let out = check_output_dir(&self.root, &self.out)?;
-            self.served = None;
-            // Served from a temporary folder: no manifest, no kept files, no compressed twins.
-            let summary = build::write_all(
-                &r,
-                &jobs,
-                &out,
-                None,
-                Cleanup::Later,
-                &crate::publish::Publish::default(),
-                start,
-                warnings,
-            )?;
-            // Ready for the next edit of a pledge (all rows are made again after a full build:
-            // their numbers hold the global one).
-            self.rows.update(site, &r.row_inputs(&inputs));
-            self.served = Some(Served {
-                global,
-                shape,
-                jobs,
-                paths,
-                fps: fps.into_iter().map(Some).collect(),
-                inputs,
-            });
-            return Ok(Rebuilt {
-                written: summary.files,
-                paths: Vec::new(),
-                summary,
-                full: true,
-                read,
-                patched: patched.is_some(),
-            });
-        };
-
-        if changed
+    /// [`Now::compare`] when lists gained or lost pages: by path. A file that is no longer made
+    /// would stay behind, so that is a full rebuild (as it is rare).
+    fn compare_paths(&self, s: &Served) -> Option<Vec<usize>> {
+        let now: FxHashSet<&str> = self.paths.iter().map(String::as_str).collect();
+        if !s.paths.iter().all(|p| now.contains(p.as_str())) {
+            return None;
+        }
+        let before: FxHashMap<&str, Option<u64>> = s
+            .paths
             .iter()
-            .any(|&i| matches!(jobs[i], Job::PledgesJson | Job::PledgesCsv))
-        {
-            self.rows.update(site, &r.row_inputs(&inputs));
-        }
-        let rows = &self.rows;
-        let rendered: Vec<Result<OutputFile, Diagnostic>> = changed
-            .par_iter()
-            .map(|&i| match jobs[i] {
-                Job::PledgesJson => Ok(OutputFile {
-                    path: paths[i].clone(),
-                    bytes: rows.json(),
-                }),
-                Job::PledgesCsv => Ok(OutputFile {
-                    path: paths[i].clone(),
-                    bytes: rows.csv(),
-                }),
-                ref job => r.render(job),
-            })
+            .map(String::as_str)
+            .zip(s.fps.iter().copied())
             .collect();
-        let rendered_at = start.elapsed().as_millis();
-        let mut files = Vec::with_capacity(rendered.len());
-        let mut errors = Vec::new();
-        for f in rendered {
-            match f {
-                Ok(f) => files.push(f),
-                Err(d) => errors.push(d),
-            }
+        Some(
+            (0..self.jobs.len())
+                .filter(|&i| before.get(self.paths[i].as_str()) != Some(&Some(self.fps[i])))
+                .collect(),
+        )
+    }
+
+    /// What is served once the files are written: `fps`, each job's number as its file holds it.
+    fn served(self, fps: Vec<Option<u64>>) -> Served {
+        Served {
+            global: self.global,
+            shape: self.shape,
+            jobs: self.jobs,
+            paths: self.paths,
+            fps,
+            inputs: self.inputs,
         }
-        if !errors.is_empty() {
-            return Err(ContentErrors::new(errors).with_warnings(warnings).into());
-        }
-        // The files to write are marked unknown first: if writing fails, the next rebuild
-        // writes them again.
-        let mut known: Vec<Option<u64>> = fps.iter().copied().map(Some).collect();
-        for &i in &changed {
-            known[i] = None;
-        }
-        let served = self.served.insert(Served {
-            global,
-            shape,
-            jobs: jobs.clone(),
-            paths,
-            fps: known,
-            inputs,
-        });
-        // In place and in parallel. A temporary file and a rename for each file took ~0.25 ms
-        // on this machine's ext4 (making a new inode, freeing the old one), ~100 ms after a
-        // status edit (300 files); writing over the file's blocks takes ~0.01 ms.
-        let out = &self.out;
-        let written: Vec<Result<()>> = {
-            let _no_reads = self.files.write().unwrap_or_else(|e| e.into_inner());
-            files
-                .par_iter()
-                .map(|f| write_in_place(out, &f.path, &f.bytes))
-                .collect()
-        };
-        let mut bytes = 0;
-        let mut failed = None;
-        for ((w, f), &i) in written.into_iter().zip(&files).zip(&changed) {
-            match w {
-                Ok(()) => {
-                    served.fps[i] = Some(fps[i]);
-                    bytes += f.bytes.len() as u64;
-                }
-                Err(e) => failed = failed.or(Some(e)),
-            }
-        }
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        let written_at = start.elapsed().as_millis();
-        let mut summary = build::summary(site, changed.iter().map(|&i| &jobs[i]), start, warnings);
-        summary.bytes = bytes;
-        summary.phases = vec![
-            ("load and validate", loaded_at),
-            ("set up the renderer", renderer_at - loaded_at),
-            ("compare inputs", compared_at - renderer_at),
-            ("render", rendered_at - compared_at),
-            ("write", written_at - rendered_at),
-        ];
-        Ok(Rebuilt {
-            summary,
-            full: false,
-            written: files.len(),
-            paths: files.into_iter().map(|f| f.path).collect(),
-            read,
-            patched: patched.is_some(),
-        })
     }
 }
 
-/// Make `out/rel` hold `bytes`, writing over its blocks (not truncating it first: ext4 frees and
-/// allocates the blocks again then) and cutting it to the new length.
-fn write_in_place(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let path = out.join(rel);
-    let dir = path.parent().unwrap_or(out);
-    std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.set_len(bytes.len() as u64)
-        })
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
+/// When each step of an incremental rebuild ended, in milliseconds from its start.
+struct Times {
+    start: Instant,
+    loaded: u128,
+    renderer: u128,
+    compared: u128,
+    rendered: u128,
+    written: u128,
+}
+
+impl Times {
+    fn new(start: Instant) -> Times {
+        let loaded = start.elapsed().as_millis();
+        Times {
+            start,
+            loaded,
+            renderer: loaded,
+            compared: loaded,
+            rendered: loaded,
+            written: loaded,
+        }
+    }
+
+    fn now(&self) -> u128 {
+        self.start.elapsed().as_millis()
+    }
+
+    /// The phases for `--verbose`.
+    fn phases(&self) -> Vec<(&'static str, u128)> {
+        vec![
+            ("load and validate", self.loaded),
+            ("set up the renderer", self.renderer - self.loaded),
+            ("compare inputs", self.compared - self.renderer),
+            ("render", self.rendered - self.compared),
+            ("write", self.written - self.rendered),
+        ]
+    }
 }

@@ -2,9 +2,10 @@
 //! reports, the pledges in them, the evidence of what was done, and yearly indicators.
 //!
 //! The pipeline runs one way: [`content`] loads files into raw structs, [`model`] validates
-//! them into a linked site, [`render`] turns that into output files, [`search`] indexes the
-//! searchable ones, [`output`] writes them, and [`publish`] keeps what did not change and
-//! compresses for hosts.
+//! them into a linked site, [`render`] turns that into output files, [`drive`] renders them in
+//! parallel batches for `check`, `build` and `serve` alike, [`search`] indexes the searchable
+//! ones, [`output`] writes them, and [`publish`] keeps what did not change and compresses for
+//! hosts.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
@@ -14,6 +15,7 @@ pub mod build;
 pub mod cli;
 pub mod content;
 pub mod diag;
+pub mod drive;
 pub mod editor;
 pub mod eject;
 pub mod incremental;

@@ -1,8 +1,9 @@
 //! The `duixian` binary: parse arguments, run, print the outcome or every error, set the exit code.
 use clap::Parser;
-use duixian::cli::Cli;
+use duixian::cli::{Cli, Outcome};
 use duixian::diag::{ContentErrors, Snippets};
 use std::io::IsTerminal;
+use std::process::ExitCode;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -11,7 +12,21 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// binding names only the options of older versions).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
+    tune_allocator();
+    let cli = Cli::parse();
+    match cli.run() {
+        Ok(outcome) => print_outcome(&cli, &outcome),
+        Err(err) => {
+            print_error(&cli, &err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Set mimalloc up for builds that free and allocate hundreds of megabytes, and register its
+/// collection with [`duixian::memory`].
+fn tune_allocator() {
     // Memory freed is given back to the system after 10 ms instead of mimalloc v3's 1 s: a
     // build frees and allocates hundreds of megabytes as it goes from loading to rendering,
     // and with the long delay both stay resident at once (the peaks at 100k pledges are in
@@ -29,54 +44,56 @@ fn main() -> std::process::ExitCode {
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     // SAFETY: `mi_collect` only frees memory the calling thread's heap no longer uses.
     duixian::memory::set_collector(|| unsafe { libmimalloc_sys::mi_collect(true) });
-    let cli = Cli::parse();
-    match cli.run() {
-        Ok(outcome) => {
-            if let Some(text) = &outcome.stdout {
-                print!("{text}");
-            }
-            if !cli.quiet || cli.verbose {
-                for w in &outcome.warnings {
-                    eprintln!("{w}");
-                }
-            }
-            if !cli.quiet {
-                for l in &outcome.lines {
-                    eprintln!("{l}");
-                }
-            }
-            if outcome.failed {
-                std::process::ExitCode::FAILURE
-            } else {
-                std::process::ExitCode::SUCCESS
-            }
-        }
-        Err(err) => {
-            if let Some(errors) = err.downcast_ref::<ContentErrors>() {
-                // On a terminal, show the offending line with a caret under it, like rustc.
-                let rich = std::io::stderr().is_terminal();
-                // Warnings first: they often tell the cause of the errors (a skipped file).
-                if !cli.quiet {
-                    for w in errors.warnings() {
-                        eprintln!("warning: {w}");
-                    }
-                }
-                let mut snippets = Snippets::new(&cli.root);
-                for d in &errors.0 {
-                    eprintln!("{d}");
-                    if rich && let Some(s) = snippets.get(d) {
-                        eprintln!("{s}");
-                    }
-                }
-                let n = errors.0.len();
-                eprintln!(
-                    "error: {n} problem{} found; nothing was written",
-                    if n == 1 { "" } else { "s" }
-                );
-            } else {
-                eprintln!("error: {err:#}");
-            }
-            std::process::ExitCode::FAILURE
+}
+
+/// Print a command's output, warnings (unless `--quiet`) and summary lines; failure if the
+/// command says it failed.
+fn print_outcome(cli: &Cli, outcome: &Outcome) -> ExitCode {
+    if let Some(text) = &outcome.stdout {
+        print!("{text}");
+    }
+    if !cli.quiet || cli.verbose {
+        for w in &outcome.warnings {
+            eprintln!("{w}");
         }
     }
+    if !cli.quiet {
+        for l in &outcome.lines {
+            eprintln!("{l}");
+        }
+    }
+    if outcome.failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Print the error that stopped a command: every content error with its warnings and a count,
+/// or the error chain.
+fn print_error(cli: &Cli, err: &anyhow::Error) {
+    let Some(errors) = err.downcast_ref::<ContentErrors>() else {
+        eprintln!("error: {err:#}");
+        return;
+    };
+    // On a terminal, show the offending line with a caret under it, like rustc.
+    let rich = std::io::stderr().is_terminal();
+    // Warnings first: they often tell the cause of the errors (a skipped file).
+    if !cli.quiet {
+        for w in errors.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
+    let mut snippets = Snippets::new(&cli.root);
+    for d in &errors.0 {
+        eprintln!("{d}");
+        if rich && let Some(s) = snippets.get(d) {
+            eprintln!("{s}");
+        }
+    }
+    let n = errors.0.len();
+    eprintln!(
+        "error: {n} problem{} found; nothing was written",
+        if n == 1 { "" } else { "s" }
+    );
 }

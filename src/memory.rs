@@ -3,11 +3,10 @@
 //! Loading parses files on the rayon threads, and the model is built and the parsed files are
 //! dropped on the calling thread. An allocator that keeps memory per thread (mimalloc, which the
 //! binary uses) holds what one thread frees of another's until that thread next asks for memory
-//! or collects. Without a forced collection, two to three large builds in five (100k pledges)
-//! kept all of it, with a higher peak after loading and by the end of rendering
-//! (benches/notes.md, sixth session). The binary registers its
-//! allocator's collection here; the library and its tests, on the system allocator, register
-//! none.
+//! or collects. Without a forced collection, some large builds kept all of it, with a higher
+//! peak after loading and by the end of rendering (the builds at 100k pledges are in
+//! BENCHMARKS.md, "Sixth session"). The binary registers its allocator's collection here; the
+//! library and its tests, on the system allocator, register none.
 
 use std::sync::OnceLock;
 

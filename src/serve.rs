@@ -5,12 +5,13 @@
 
 mod http;
 
-use crate::incremental::Session;
+use crate::incremental::{Rebuilt, Session};
 use crate::model::BuildOptions;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
@@ -31,13 +32,14 @@ let o=document.getElementById("duixian-errors");if(d.errors){if(!o){o=document.c
 o.style.cssText="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;background:#3b0a0a;color:#fff;font:13px/1.4 monospace;white-space:pre-wrap;z-index:99999";
 document.body.appendChild(o);}o.textContent="duixian: build failed — showing the last good build\n\n"+d.errors;}else if(o){o.remove();}});})();</script>"#;
 
-fn rebuild(
-    session: &mut Session,
-    changed: Option<&[PathBuf]>,
-    shared: &Shared,
+/// How much a rebuild tells in the terminal (`--quiet`, `--verbose`).
+#[derive(Clone, Copy)]
+struct Say {
     quiet: bool,
     verbose: bool,
-) {
+}
+
+fn rebuild(session: &mut Session, changed: Option<&[PathBuf]>, shared: &Shared, say: Say) {
     let start = Instant::now();
     // The previous output of a full rebuild is removed after open pages are told to reload.
     let result = session.rebuild_changed(changed);
@@ -46,42 +48,9 @@ fn rebuild(
     match result {
         Ok(done) => {
             if let Some(old) = done.summary.leftover.clone() {
-                std::thread::spawn(move || {
-                    if let Err(e) = crate::output::remove_tree(&old) {
-                        eprintln!(
-                            "warning: the previous build in `{}` could not be removed ({e}); \
-                             it is removed when serve stops",
-                            old.display()
-                        );
-                    }
-                });
+                remove_in_background(old);
             }
-            // As `build` prints them: the content's warnings, then what the build could not
-            // tidy up (a leftover folder it could not remove).
-            if !quiet || verbose {
-                for line in crate::cli::warning_lines(&done.summary) {
-                    eprintln!("{line}");
-                }
-            }
-            if !quiet {
-                let ms = start.elapsed().as_millis();
-                if done.full {
-                    eprintln!(
-                        "built {} pages ({} files) in {ms} ms",
-                        done.summary.pages, done.written
-                    );
-                } else {
-                    eprintln!(
-                        "rebuilt {} changed files ({} content files read) in {ms} ms",
-                        done.written, done.read
-                    );
-                }
-                if verbose {
-                    for (phase, ms) in &done.summary.phases {
-                        eprintln!("  {phase}: {ms} ms");
-                    }
-                }
-            }
+            tell_rebuilt(&done, start, say);
             st.errors = None;
         }
         Err(e) => {
@@ -95,6 +64,50 @@ fn rebuild(
     }
     st.version += 1;
     cvar.notify_all();
+}
+
+/// Remove the previous output of a full rebuild on a thread of its own.
+fn remove_in_background(old: PathBuf) {
+    std::thread::spawn(move || {
+        if let Err(e) = crate::output::remove_tree(&old) {
+            eprintln!(
+                "warning: the previous build in `{}` could not be removed ({e}); \
+                 it is removed when serve stops",
+                old.display()
+            );
+        }
+    });
+}
+
+/// What a rebuild did, in the terminal.
+fn tell_rebuilt(done: &Rebuilt, start: Instant, say: Say) {
+    // As `build` prints them: the content's warnings, then what the build could not
+    // tidy up (a leftover folder it could not remove).
+    if !say.quiet || say.verbose {
+        for line in crate::cli::warning_lines(&done.summary) {
+            eprintln!("{line}");
+        }
+    }
+    if say.quiet {
+        return;
+    }
+    let ms = start.elapsed().as_millis();
+    if done.full {
+        eprintln!(
+            "built {} pages ({} files) in {ms} ms",
+            done.summary.pages, done.written
+        );
+    } else {
+        eprintln!(
+            "rebuilt {} changed files ({} content files read) in {ms} ms",
+            done.written, done.read
+        );
+    }
+    if say.verbose {
+        for (phase, ms) in &done.summary.phases {
+            eprintln!("  {phase}: {ms} ms");
+        }
+    }
 }
 
 /// Run the development server until interrupted (or for `exit_after` seconds).
@@ -112,14 +125,7 @@ pub fn serve(
     let private = private_folder()?;
     remove_abandoned_folders(private.path());
     let out = private.path().join("site");
-    // Ctrl-C and SIGTERM end the loop below, which removes the private folder; a second handler
-    // cannot be set (only if `serve` runs twice in one process), and then the folder is left to
-    // `remove_abandoned_folders` of the next run.
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
-    }
+    let stop = stop_on_signal();
     let opts = BuildOptions {
         drafts,
         base_url: Some(format!("http://127.0.0.1:{port}/")),
@@ -127,93 +133,49 @@ pub fn serve(
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
     let mut session = Session::new(root, &out, opts);
     let files = session.files_lock();
-    rebuild(&mut session, None, &shared, quiet, verbose);
+    let say = Say { quiet, verbose };
+    rebuild(&mut session, None, &shared, say);
     eprintln!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
         root.display()
     );
-
-    let (tx, rx) = mpsc::channel();
-    let watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
-    let watcher = Arc::new(Mutex::new(Some(watcher)));
-    {
-        let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
-        let w = w.as_mut().expect("the watcher is set until serve ends");
-        for sub in WATCHED {
-            let p = root.join(sub);
-            if p.exists() {
-                w.watch(&p, RecursiveMode::Recursive)
-                    .with_context(|| format!("cannot watch `{}`", p.display()))?;
-            }
-        }
-        // The site folder itself, not its subfolders: a `templates/`, `static/` or `themes/`
-        // folder created while serving is then seen, and watched from then on.
-        w.watch(root, RecursiveMode::NonRecursive)
-            .with_context(|| format!("cannot watch `{}`", root.display()))?;
-    }
-    {
-        let shared = shared.clone();
-        let watcher = watcher.clone();
-        let root = root.to_path_buf();
-        std::thread::spawn(move || {
-            while let Ok(first) = rx.recv() {
-                let mut relevant = is_relevant(&root, &first);
-                // The paths of every event, or `None` once an event names none (then the
-                // rebuild walks the site folder rather than trusting the list).
-                let mut paths = Some(Vec::new());
-                let mut note = |ev: &notify::Result<notify::Event>| match ev {
-                    Ok(e) if !e.paths.is_empty() => {
-                        if let Some(p) = paths.as_mut() {
-                            // Names starting with `.` (editors' swap files) are never read.
-                            p.extend(e.paths.iter().filter(|p| !is_hidden(p)).cloned());
-                        }
-                    }
-                    _ => paths = None,
-                };
-                note(&first);
-                // Debounce: editors write several events per save.
-                while let Ok(more) = rx.recv_timeout(Duration::from_millis(80)) {
-                    relevant |= is_relevant(&root, &more);
-                    note(&more);
-                }
-                // A watched folder that appeared (or was replaced): watch it, and walk the
-                // site folder, as files may have been written into it before it was watched.
-                let new_folders: Vec<PathBuf> = paths
-                    .iter()
-                    .flatten()
-                    .filter(|p| is_watched_folder(&root, p) && p.is_dir())
-                    .cloned()
-                    .collect();
-                if !new_folders.is_empty() {
-                    let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
-                    if let Some(w) = w.as_mut() {
-                        for p in &new_folders {
-                            if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
-                                eprintln!("cannot watch `{}`: {e}", p.display());
-                            }
-                        }
-                    }
-                    paths = None;
-                }
-                if relevant {
-                    rebuild(&mut session, paths.as_deref(), &shared, quiet, verbose);
-                }
-            }
-        });
-    }
-
+    let (watcher, events) = watch_site(root)?;
+    let rebuilds = Rebuilds {
+        root: root.to_path_buf(),
+        session,
+        shared: shared.clone(),
+        watcher: watcher.clone(),
+        say,
+    };
+    std::thread::spawn(move || rebuilds.run(events));
     {
         let (out, shared) = (out.clone(), shared.clone());
         let handler: Arc<http::Handler> = Arc::new(move |req| answer(req, &out, &shared, &files));
         http::spawn(listener, port, http::LIMITS, handler)
             .context("cannot start the HTTP server thread")?;
     }
+    // The server and the watcher run in their threads; this one waits.
+    wait_for_stop(&stop, exit_after);
+    drop(watcher.lock().unwrap_or_else(|e| e.into_inner()).take());
+    let _ = crate::output::remove_tree(private.path());
+    Ok(())
+}
 
-    // The server and the watcher run in their threads; this one waits for Ctrl-C or the end of
-    // `--exit-after`.
+/// A flag that Ctrl-C and SIGTERM set. They end [`serve`]'s wait, after which it removes the
+/// private folder; a second handler cannot be set (only if `serve` runs twice in one process),
+/// and then the folder is left to `remove_abandoned_folders` of the next run.
+fn stop_on_signal() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    stop
+}
+
+/// Wait for `stop` (Ctrl-C) or the end of `--exit-after`.
+fn wait_for_stop(stop: &AtomicBool, exit_after: Option<u64>) {
     let deadline = exit_after.map(|s| Instant::now() + Duration::from_secs(s));
     let tick = Duration::from_millis(200);
-    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+    while !stop.load(Ordering::SeqCst) {
         let wait = match deadline {
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
@@ -226,9 +188,103 @@ pub fn serve(
         };
         std::thread::sleep(wait);
     }
-    drop(watcher.lock().unwrap_or_else(|e| e.into_inner()).take());
-    let _ = crate::output::remove_tree(private.path());
-    Ok(())
+}
+
+/// The file watcher, shared with the rebuild thread (which watches folders that appear) and
+/// taken by [`serve`] when it stops.
+type SharedWatcher = Arc<Mutex<Option<notify::RecommendedWatcher>>>;
+
+/// The events of a file system watch.
+type WatchEvents = mpsc::Receiver<notify::Result<notify::Event>>;
+
+/// Watch what [`WATCHED`] names in the site at `root`, and the site folder itself.
+fn watch_site(root: &Path) -> Result<(SharedWatcher, WatchEvents)> {
+    let (tx, rx) = mpsc::channel();
+    let mut w = notify::recommended_watcher(tx).context("cannot watch files")?;
+    for sub in WATCHED {
+        let p = root.join(sub);
+        if p.exists() {
+            w.watch(&p, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch `{}`", p.display()))?;
+        }
+    }
+    // The site folder itself, not its subfolders: a `templates/`, `static/` or `themes/`
+    // folder created while serving is then seen, and watched from then on.
+    w.watch(root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch `{}`", root.display()))?;
+    Ok((Arc::new(Mutex::new(Some(w))), rx))
+}
+
+/// The rebuild thread: one rebuild after each burst of events that can change the site.
+struct Rebuilds {
+    root: PathBuf,
+    session: Session,
+    shared: Shared,
+    watcher: SharedWatcher,
+    say: Say,
+}
+
+impl Rebuilds {
+    fn run(mut self, events: WatchEvents) {
+        while let Ok(first) = events.recv() {
+            let (relevant, mut paths) = self.burst(&events, first);
+            // A watched folder that appeared (or was replaced): watch it, and walk the
+            // site folder, as files may have been written into it before it was watched.
+            if self.watch_new_folders(paths.iter().flatten()) {
+                paths = None;
+            }
+            if relevant {
+                rebuild(&mut self.session, paths.as_deref(), &self.shared, self.say);
+            }
+        }
+    }
+
+    /// The events that follow `first` within the debounce time (editors write several events
+    /// per save): whether one can change the site, and the paths of every event, or `None`
+    /// once an event names none (then the rebuild walks the site folder rather than trusting
+    /// the list).
+    fn burst(
+        &self,
+        events: &WatchEvents,
+        first: notify::Result<notify::Event>,
+    ) -> (bool, Option<Vec<PathBuf>>) {
+        let mut relevant = is_relevant(&self.root, &first);
+        let mut paths = Some(Vec::new());
+        let mut note = |ev: &notify::Result<notify::Event>| match ev {
+            Ok(e) if !e.paths.is_empty() => {
+                if let Some(p) = paths.as_mut() {
+                    // Names starting with `.` (editors' swap files) are never read.
+                    p.extend(e.paths.iter().filter(|p| !is_hidden(p)).cloned());
+                }
+            }
+            _ => paths = None,
+        };
+        note(&first);
+        while let Ok(more) = events.recv_timeout(Duration::from_millis(80)) {
+            relevant |= is_relevant(&self.root, &more);
+            note(&more);
+        }
+        (relevant, paths)
+    }
+
+    /// Watch the [`WATCHED`] folders among `paths` that are folders now; whether there was one.
+    fn watch_new_folders<'p>(&self, paths: impl Iterator<Item = &'p PathBuf>) -> bool {
+        let new_folders: Vec<&PathBuf> = paths
+            .filter(|p| is_watched_folder(&self.root, p) && p.is_dir())
+            .collect();
+        if new_folders.is_empty() {
+            return false;
+        }
+        let mut w = self.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(w) = w.as_mut() {
+            for p in &new_folders {
+                if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
+                    eprintln!("cannot watch `{}`: {e}", p.display());
+                }
+            }
+        }
+        true
+    }
 }
 
 /// `serve`'s private folders are `<temp>/duixian-serve-<process id>-<random>`, mode 0700 and
@@ -279,58 +335,61 @@ fn remove_abandoned_folders(own: &Path) {
     let Ok(entries) = std::fs::read_dir(temp) else {
         return;
     };
-    let ended = |pid: &str| {
-        pid.parse::<u32>().is_ok_and(|pid| {
-            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
-        })
-    };
+    for e in entries.flatten() {
+        if let Some(name) = e.file_name().to_str() {
+            remove_if_abandoned(name, &e.path(), own);
+        }
+    }
+}
+
+/// [`remove_abandoned_folders`] for one entry `dir` named `name` beside `own`.
+fn remove_if_abandoned(name: &str, dir: &Path, own: &Path) {
     let ours = |dir: &Path| {
         std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir() && same_owner(&m, own))
     };
     let has_file = |p: PathBuf| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(name) = name.to_str() else {
-            continue;
+    if let Some(rest) = name.strip_prefix(SERVE_PREFIX) {
+        let (pid, current) = match rest.split_once('-') {
+            Some((pid, _)) => (pid, true),
+            None => (rest, false),
         };
-        let dir = e.path();
-        if let Some(rest) = name.strip_prefix(SERVE_PREFIX) {
-            let (pid, current) = match rest.split_once('-') {
-                Some((pid, _)) => (pid, true),
-                None => (rest, false),
-            };
-            let mark = if current {
-                SERVE_MARK
-            } else {
-                crate::output::MARKER
-            };
-            if ended(pid) && ours(&dir) && has_file(dir.join(mark)) {
-                let _ = crate::output::remove_tree(&dir);
-            }
-        } else if let Some(rest) = name
-            .strip_prefix(".duixian-lock-")
-            .and_then(|r| r.strip_prefix(SERVE_PREFIX))
-        {
-            // The empty lock file a build takes beside its output (`output::Staging`), left by
-            // a server killed mid-build when its output folder sat here:
-            // `.duixian-lock-duixian-serve-<pid>[-<random>]`. Only a regular file (a link is
-            // neither followed nor removed) owned by this user, still empty.
-            let file = std::fs::symlink_metadata(&dir)
-                .is_ok_and(|m| m.is_file() && m.len() == 0 && same_owner(&m, own));
-            if rest.split('-').next().is_some_and(ended) && file {
-                let _ = std::fs::remove_file(&dir);
-            }
-        } else if let Some(rest) = name
-            .strip_prefix(".duixian-tmp-")
-            .or_else(|| name.strip_prefix(".duixian-old-"))
-            .and_then(|r| r.strip_prefix(SERVE_PREFIX))
-        {
-            // An older version's staging folder or previous output: `<pid>-<pid>`.
-            if rest.split('-').next().is_some_and(ended) && ours(&dir) {
-                crate::output::remove_leftover(&dir);
-            }
+        let mark = if current {
+            SERVE_MARK
+        } else {
+            crate::output::MARKER
+        };
+        if ended(pid) && ours(dir) && has_file(dir.join(mark)) {
+            let _ = crate::output::remove_tree(dir);
+        }
+    } else if let Some(rest) = name
+        .strip_prefix(".duixian-lock-")
+        .and_then(|r| r.strip_prefix(SERVE_PREFIX))
+    {
+        // The empty lock file a build takes beside its output (`output::Staging`), left by
+        // a server killed mid-build when its output folder sat here:
+        // `.duixian-lock-duixian-serve-<pid>[-<random>]`. Only a regular file (a link is
+        // neither followed nor removed) owned by this user, still empty.
+        let file = std::fs::symlink_metadata(dir)
+            .is_ok_and(|m| m.is_file() && m.len() == 0 && same_owner(&m, own));
+        if rest.split('-').next().is_some_and(ended) && file {
+            let _ = std::fs::remove_file(dir);
+        }
+    } else if let Some(rest) = name
+        .strip_prefix(".duixian-tmp-")
+        .or_else(|| name.strip_prefix(".duixian-old-"))
+        .and_then(|r| r.strip_prefix(SERVE_PREFIX))
+    {
+        // An older version's staging folder or previous output: `<pid>-<pid>`.
+        if rest.split('-').next().is_some_and(ended) && ours(dir) {
+            crate::output::remove_leftover(dir);
         }
     }
+}
+
+/// Whether `pid` names a process that has ended (and not this one).
+fn ended(pid: &str) -> bool {
+    pid.parse::<u32>()
+        .is_ok_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
 }
 
 /// Whether `meta` belongs to the owner of `own` (this process made `own`).

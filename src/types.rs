@@ -253,8 +253,9 @@ impl fmt::Display for Date {
         use chrono::Datelike;
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
         if (0..=9999).contains(&y) {
-            // What `%Y-%m-%d` writes, without chrono's format-string interpreter (dates are
-            // written on every page, and this is several times faster).
+            // What `%Y-%m-%d` writes, without chrono's format-string interpreter: dates are
+            // written on every page (the interpreter's share of a build is in BENCHMARKS.md,
+            // "What the profile said").
             write!(f, "{y:04}-{m:02}-{d:02}")
         } else {
             write!(f, "{}", self.0.format("%Y-%m-%d"))

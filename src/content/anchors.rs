@@ -2,9 +2,10 @@
 //! a small file cannot expand into gigabytes (an alias bomb).
 //!
 //! The content contract needs neither, and serde_yaml expands every alias into a copy of what it
-//! names: a 57 KB file whose aliases repeat a long string allocated gigabytes. The scan reads
-//! the YAML events (yaml-rust2), so a `&` or `*` inside a scalar (`text: "A&B*C"`, `目标*2`) is
-//! text, not an anchor; it runs only on YAML that holds a `&` or a `*` at all.
+//! names: a small file whose aliases repeat a long string made a build run out of memory (the
+//! files tried are in docs/reliability.md, "YAML alias bombs by bytes"). The scan reads the YAML
+//! events (yaml-rust2), so a `&` or `*` inside a scalar (`text: "A&B*C"`, `目标*2`) is text, not
+//! an anchor; it runs only on YAML that holds a `&` or a `*` at all.
 
 use yaml_rust2::parser::{Event, Parser};
 

@@ -75,42 +75,7 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
     }
     let mut warnings = Vec::new();
     let mut fm = FrontMatter::default();
-    let (path, title, title_from) = match &req.kind {
-        Kind::Report {
-            id,
-            jurisdiction,
-            year,
-            delivered,
-        } => {
-            let (title, from) = report_title(root, req, jurisdiction, *year, &mut warnings)?;
-            fm.line(format!("jurisdiction: {jurisdiction}\nyear: {year}\n"));
-            fm.line(format!("title: {}\n", yaml_str(&title)));
-            fm.date(
-                "delivered",
-                delivered.as_ref(),
-                "the date the report was delivered",
-            );
-            let path = req
-                .output
-                .clone()
-                .unwrap_or_else(|| root.join("content/reports").join(format!("{id}.md")));
-            (path, title, from)
-        }
-        Kind::News {
-            slug,
-            date,
-            jurisdictions,
-        } => {
-            let (title, from) = news_title(req, &mut cleaned)?;
-            fm.line(format!("title: {}\n", yaml_str(&title)));
-            fm.date("date", date.as_ref(), "the date the article was published");
-            if !jurisdictions.is_empty() {
-                let list: Vec<&str> = jurisdictions.iter().map(|j| j.as_str()).collect();
-                fm.line(format!("jurisdictions: [{}]\n", list.join(", ")));
-            }
-            (news_path(root, req, slug)?, title, from)
-        }
-    };
+    let (path, title, title_from) = kind_fields(root, req, &mut cleaned, &mut fm, &mut warnings)?;
     if let Some(s) = &req.source {
         fm.line(format!("source: {}\n", yaml_str(s)));
     }
@@ -130,6 +95,54 @@ pub fn import(root: &Path, req: &Request) -> Result<Imported> {
         changes: cleaned.changes,
         todo: fm.todo,
         warnings,
+    })
+}
+
+/// Write the fields of a report's or a news item's own front matter into `fm` (a news title
+/// taken from the body is moved out of `cleaned`); the file to write, the title and where the
+/// title came from.
+fn kind_fields(
+    root: &Path,
+    req: &Request,
+    cleaned: &mut Cleaned,
+    fm: &mut FrontMatter,
+    warnings: &mut Vec<String>,
+) -> Result<(PathBuf, String, TitleFrom)> {
+    Ok(match &req.kind {
+        Kind::Report {
+            id,
+            jurisdiction,
+            year,
+            delivered,
+        } => {
+            let (title, from) = report_title(root, req, jurisdiction, *year, warnings)?;
+            fm.line(format!("jurisdiction: {jurisdiction}\nyear: {year}\n"));
+            fm.line(format!("title: {}\n", yaml_str(&title)));
+            fm.date(
+                "delivered",
+                delivered.as_ref(),
+                "the date the report was delivered",
+            );
+            let path = req
+                .output
+                .clone()
+                .unwrap_or_else(|| root.join("content/reports").join(format!("{id}.md")));
+            (path, title, from)
+        }
+        Kind::News {
+            slug,
+            date,
+            jurisdictions,
+        } => {
+            let (title, from) = news_title(req, cleaned)?;
+            fm.line(format!("title: {}\n", yaml_str(&title)));
+            fm.date("date", date.as_ref(), "the date the article was published");
+            if !jurisdictions.is_empty() {
+                let list: Vec<&str> = jurisdictions.iter().map(|j| j.as_str()).collect();
+                fm.line(format!("jurisdictions: [{}]\n", list.join(", ")));
+            }
+            (news_path(root, req, slug)?, title, from)
+        }
     })
 }
 

@@ -47,12 +47,28 @@ pub fn news(
             shown(root, &other)
         );
     }
-    let site = read_site(root).ok();
-    let jurisdiction = site
-        .as_ref()
-        .and_then(|s| s.jurisdictions.first())
-        .map_or("jurisdiction-id".to_string(), |j| j.id.to_string());
-    let example = any_pledge(root).unwrap_or_else(|| "report-id/pledge-id".to_string());
+    let (front_matter, todo) = news_front_matter(root, title, date);
+    let path = news_dir.join(format!("{slug}.md"));
+    write_file(&path, &front_matter, false)?;
+    Ok(Written {
+        path,
+        todo,
+        created: true,
+        // No placeholder body: one would be published as the article's text.
+        notes: vec![
+            "write the article's text below the front matter (the body is empty)".to_string(),
+        ],
+        warnings: Vec::new(),
+    })
+}
+
+/// A new news file's front matter: `title` and `date` or their placeholders (named in the
+/// list returned), then the optional fields as comments.
+fn news_front_matter(
+    root: &Path,
+    title: Option<&str>,
+    date: Option<Date>,
+) -> (String, Vec<&'static str>) {
     let mut todo = Vec::new();
     let mut y = String::from("---\n");
     match title {
@@ -69,8 +85,21 @@ pub fn news(
             todo.push("date");
         }
     }
+    y.push_str(&news_optional_fields(root));
+    (y, todo)
+}
+
+/// The optional fields of a news file as comments, with the site's first jurisdiction and
+/// one of its pledges as examples, and the closing `---`.
+fn news_optional_fields(root: &Path) -> String {
+    let site = read_site(root).ok();
+    let jurisdiction = site
+        .as_ref()
+        .and_then(|s| s.jurisdictions.first())
+        .map_or("jurisdiction-id".to_string(), |j| j.id.to_string());
+    let example = any_pledge(root).unwrap_or_else(|| "report-id/pledge-id".to_string());
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
-    y.push_str(&format!(
+    format!(
         "# source: 报纸或网站名称\n\
          # source_url: https://\n\
          # seed: 文件名.txt                 # the file in seeds/ the text was taken from\n\
@@ -86,19 +115,7 @@ pub fn news(
          # The article's text goes below the closing `---`, verbatim (only broken lines joined).\n\
          ---\n\n",
         statuses.join(" | ")
-    ));
-    let path = news_dir.join(format!("{slug}.md"));
-    write_file(&path, &y, false)?;
-    Ok(Written {
-        path,
-        todo,
-        created: true,
-        // No placeholder body: one would be published as the article's text.
-        notes: vec![
-            "write the article's text below the front matter (the body is empty)".to_string(),
-        ],
-        warnings: Vec::new(),
-    })
+    )
 }
 
 /// Some pledge of the site, `report/pledge`, to show in examples.
@@ -144,23 +161,7 @@ pub fn pledge(
             "    text: 照录报告原文（待填写）  # TODO: the pledge's sentence, verbatim from the report\n".to_string()
         }
     };
-    let entry = format!(
-        "  - id: {id}\n{text_line}    category: {category}  # {cats}\n\
-         {target_line}\
-         \x20   # title: 短标题\n\
-         \x20   # department: 责任单位\n\
-         \x20   # deadline: YYYY-MM-DD          # default: Dec 31 of the report's year\n\
-         \x20   # status: unrated               # starting status: {statuses}\n\
-         \x20   # tags: []\n",
-        id = pledge.pledge,
-        cats = known.join(" | "),
-        target_line = target_line(text),
-        statuses = Status::ALL
-            .iter()
-            .map(|s| s.key())
-            .collect::<Vec<_>>()
-            .join(" | "),
-    );
+    let entry = pledge_entry(pledge, &text_line, &category, &known, text);
     let files = report_pledge_files(root, report);
     if let Some((p, _, _)) = files
         .iter()
@@ -182,6 +183,34 @@ pub fn pledge(
         notes: Vec::new(),
         warnings,
     })
+}
+
+/// The YAML entry of a new pledge: its id, `text_line`, its category (the `known` ones in a
+/// comment), a target proposed from `text`, and the optional fields as comments.
+fn pledge_entry(
+    pledge: &PledgeRef,
+    text_line: &str,
+    category: &str,
+    known: &[String],
+    text: Option<&str>,
+) -> String {
+    format!(
+        "  - id: {id}\n{text_line}    category: {category}  # {cats}\n\
+         {target_line}\
+         \x20   # title: 短标题\n\
+         \x20   # department: 责任单位\n\
+         \x20   # deadline: YYYY-MM-DD          # default: Dec 31 of the report's year\n\
+         \x20   # status: unrated               # starting status: {statuses}\n\
+         \x20   # tags: []\n",
+        id = pledge.pledge,
+        cats = known.join(" | "),
+        target_line = target_line(text),
+        statuses = Status::ALL
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    )
 }
 
 /// The category to write: `category` when site.yaml defines it (`known`), else the first.

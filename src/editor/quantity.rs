@@ -337,7 +337,7 @@ struct Unit {
     approx: Option<Qualifier>,
 }
 
-/// A unit at byte `at`: [多|余] [magnitude] [多|余] [measure or count word] [(alternative)].
+/// A unit at byte `at`: `[多|余] [magnitude] [多|余] [measure or count word] [(alternative)]`.
 fn parse_unit(s: &str, at: usize) -> Option<Unit> {
     let mut i = at;
     let mut approx = None;

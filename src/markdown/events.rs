@@ -86,8 +86,8 @@ pub fn is_unshown(c: char) -> bool {
 
 /// `s` with every [`is_unshown`] character replaced by U+FFFD (the replacement character, �),
 /// so that the page shows where something was. Bodies are cleaned as they are rendered (their
-/// text for quote matching and their HTML alike), and quotes by [`normalize_quote`], so quotes
-/// still match.
+/// text for quote matching and their HTML alike), and quotes by [`super::normalize_quote`], so
+/// quotes still match.
 pub fn clean_controls(s: &str) -> std::borrow::Cow<'_, str> {
     // One pass over the bytes (most text has none): C0 and DEL are single bytes, C1 is 0xC2
     // 0x80–0x9F, U+FDD0–U+FDEF is 0xEF 0xB7 0x90–0xAF, U+FFFE and U+FFFF 0xEF 0xBF 0xBE/0xBF.

@@ -314,6 +314,28 @@ mod tests {
     use super::*;
     use crate::markdown::text_index;
 
+    /// The byte range of `q` (its first occurrence) in the rendered text of `md`.
+    fn span_of(md: &str, q: &str) -> Range<usize> {
+        let start = text_index(md)
+            .text
+            .find(q)
+            .expect("the quote is in the text");
+        start..start + q.len()
+    }
+
+    /// A mark of class `q` on `range`, with `anchor` on its first piece and a link to `href`,
+    /// and no title or label.
+    fn mark(range: Range<usize>, anchor: &str, href: &str) -> Mark {
+        Mark {
+            range,
+            anchor: Some(anchor.into()),
+            href: Some(href.into()),
+            class: "q".into(),
+            title: None,
+            label: None,
+        }
+    }
+
     #[test]
     fn rendering_gives_the_same_text_as_the_text_index() {
         let mut bodies: Vec<String> = vec![
@@ -338,17 +360,7 @@ mod tests {
     #[test]
     fn quote_across_bold_is_highlighted_in_pieces_with_one_anchor() {
         let md = "前文**加粗。**正文后";
-        let idx = text_index(md);
-        let start = idx.text.find("加粗。正文").unwrap();
-        let mark = Mark {
-            range: start..start + "加粗。正文".len(),
-            anchor: Some("p1".into()),
-            href: Some("/x/".into()),
-            class: "q".into(),
-            title: None,
-            label: None,
-        };
-        let html = render_html(md, &[mark], "").html;
+        let html = render_html(md, &[mark(span_of(md, "加粗。正文"), "p1", "/x/")], "").html;
         assert_eq!(
             html,
             "<p>前文<strong><a class=\"q\" id=\"p1\" href=\"/x/\">加粗。</a></strong><a class=\"q\" href=\"/x/\">正文</a>后</p>\n"
@@ -360,15 +372,7 @@ mod tests {
         let md = "新建供热\n管网20公里";
         let idx = text_index(md);
         assert_eq!(idx.text.trim_end(), "新建供热管网20公里");
-        let mark = Mark {
-            range: 0..idx.text.trim_end().len(),
-            anchor: Some("a".into()),
-            href: Some("/p/".into()),
-            class: "q".into(),
-            title: None,
-            label: None,
-        };
-        let html = render_html(md, &[mark], "").html;
+        let html = render_html(md, &[mark(0..idx.text.trim_end().len(), "a", "/p/")], "").html;
         assert_eq!(
             html,
             "<p><a class=\"q\" id=\"a\" href=\"/p/\">新建供热</a><a class=\"q\" href=\"/p/\">管网20公里</a></p>\n"
@@ -378,15 +382,7 @@ mod tests {
     #[test]
     fn overlapping_marks_keep_their_anchor() {
         let md = "甲乙丙丁";
-        let m = |r: Range<usize>, a: &str| Mark {
-            range: r,
-            anchor: Some(a.into()),
-            href: Some("/".into()),
-            class: "q".into(),
-            title: None,
-            label: None,
-        };
-        let html = render_html(md, &[m(0..6, "x"), m(3..9, "y")], "").html;
+        let html = render_html(md, &[mark(0..6, "x", "/"), mark(3..9, "y", "/")], "").html;
         assert_eq!(
             html,
             "<p><a class=\"q\" id=\"x\" href=\"/\">甲<span id=\"y\"></span>乙</a>丙丁</p>\n"
@@ -406,15 +402,10 @@ mod tests {
     /// A mark on `q` (its first occurrence in the text of `md`), with anchor, link, title and
     /// label, rendered under the base path `/b/`.
     fn render_one(md: &str, q: &str) -> String {
-        let idx = text_index(md);
-        let s = idx.text.find(q).unwrap();
         let mark = Mark {
-            range: s..s + q.len(),
-            anchor: Some("p1".into()),
-            href: Some("/t/".into()),
-            class: "q".into(),
             title: Some("t\"".into()),
             label: Some("已完成".into()),
+            ..mark(span_of(md, q), "p1", "/t/")
         };
         render_html(md, &[mark], "/b/").html
     }

@@ -6,12 +6,12 @@
 //! shown as text (see README, "Raw HTML").
 //!
 //! The parts, in the order a body passes through them:
-//! - [`events`](self::events): Markdown → cleaned events (raw HTML as text, safe URLs, control
-//!   characters replaced, CJK-friendly emphasis);
-//! - [`text`](self::text): events → the rendered text with its offsets and headings, quote
-//!   normalisation, and the hint for a quote that is not found;
-//! - [`html`](self::html): events and [`Mark`]s → HTML with highlighted, anchored quotes;
-//! - [`highlight`](self::highlight): code blocks → classed HTML, and the stylesheet for it.
+//! - `events`: Markdown → cleaned events (raw HTML as text, safe URLs, control characters
+//!   replaced, CJK-friendly emphasis);
+//! - `text`: events → the rendered text with its offsets and headings, quote normalisation, and
+//!   the hint for a quote that is not found;
+//! - `html`: events and [`Mark`]s → HTML with highlighted, anchored quotes;
+//! - `highlight`: code blocks → classed HTML, and the stylesheet for it.
 
 mod events;
 mod highlight;

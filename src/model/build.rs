@@ -1,7 +1,7 @@
 //! Validation: raw structs checked against each other and turned into the [`Site`] model.
 //!
 //! Every rule of the content contract (docs/content-model.md §2–§7) is checked here and every
-//! failure is collected, so one run reports all errors. [`build`] runs one step per kind of
+//! failure is collected, so one run reports all errors. [`build()`] runs one step per kind of
 //! content (the submodules); the checks and helpers they share are here.
 
 mod indicators;

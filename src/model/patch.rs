@@ -2,7 +2,7 @@
 //! computed again (the edited items, the histories, states and news lists of the pledges they
 //! name, the data date), instead of validating the whole site.
 //!
-//! A patch gives the model that [`super::build`] would give for the edited files, or nothing:
+//! A patch gives the model that [`super::build()`] would give for the edited files, or nothing:
 //! it refuses whenever that cannot be shown, and the caller then validates the whole site.
 
 use super::build::{NewsSource, news_item};
@@ -34,7 +34,7 @@ pub struct Patched {
 
 /// Replace the news items of `site` that `edits` are new versions of, and compute again what
 /// depends on them. `site` must be the model of the site's files before the edits (built
-/// without errors) and `seeds` the file names in `seeds/`, as [`super::build`] read them.
+/// without errors) and `seeds` the file names in `seeds/`, as [`super::build()`] read them.
 ///
 /// Returns `None`, leaving `site` as it was, when validating the whole site might give a
 /// different result: an edit with an error or a warning (the whole validation reports it, with

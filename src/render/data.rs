@@ -159,7 +159,7 @@ pub fn json_lines<T: Serialize>(rows: impl Iterator<Item = T>) -> Vec<u8> {
 }
 
 /// What a writer of this module writes, as bytes in memory.
-fn in_memory(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Vec<u8> {
+pub fn in_memory(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Vec<u8> {
     let mut out = Vec::new();
     write(&mut out).expect("writing to memory cannot fail");
     out
@@ -320,44 +320,55 @@ pub fn pledge_csv_record(site: &Site, i: PledgeIx) -> Vec<u8> {
     ])
 }
 
-/// `data/pledges.json`.
-pub fn pledges_json(site: &Site) -> Vec<u8> {
-    in_memory(|w| write_pledges_json(site, w))
+/// Where the rows of `data/pledges.{json,csv}` come from: made from the model while the file is
+/// written, or the rows `serve` keeps ([`PledgeRows`]). Either way the file is written row by
+/// row through the same functions, so both give the same bytes; a build never holds the whole
+/// file (made at once in memory, it and the CSV file were the build's peak at 100k pledges:
+/// benches/notes.md).
+#[derive(Debug, Clone, Copy)]
+pub enum PledgeLines<'a> {
+    Made(&'a Site),
+    Kept(&'a PledgeRows),
 }
 
-/// `data/pledges.csv`.
-pub fn pledges_csv(site: &Site) -> Vec<u8> {
-    in_memory(|w| write_pledges_csv(site, w))
-}
+impl PledgeLines<'_> {
+    /// `data/pledges.json` into `w`.
+    pub fn write_json<W: Write + ?Sized>(self, w: &mut W) -> std::io::Result<()> {
+        match self {
+            PledgeLines::Made(site) => write_json_rows(
+                w,
+                ix::all(site.pledges.len()).map(|i| pledge_json_line(site, i)),
+            ),
+            PledgeLines::Kept(rows) => write_json_rows(w, rows.rows.iter().map(|r| &r.json)),
+        }
+    }
 
-/// [`pledges_json`] written into `w` row by row: a build does not hold the whole file (made at
-/// once in memory, it and the CSV file were the build's peak at 100k pledges: benches/notes.md).
-pub fn write_pledges_json<W: Write + ?Sized>(site: &Site, w: &mut W) -> std::io::Result<()> {
-    write_json_rows(
-        w,
-        ix::all(site.pledges.len()).map(|i| pledge_json_line(site, i)),
-    )
-}
-
-/// [`pledges_csv`] written into `w` row by row.
-pub fn write_pledges_csv<W: Write + ?Sized>(site: &Site, w: &mut W) -> std::io::Result<()> {
-    write_csv(
-        w,
-        &PLEDGES_CSV_HEADER,
-        ix::all(site.pledges.len()).map(|i| pledge_csv_record(site, i)),
-    )
+    /// `data/pledges.csv` into `w`.
+    pub fn write_csv<W: Write + ?Sized>(self, w: &mut W) -> std::io::Result<()> {
+        match self {
+            PledgeLines::Made(site) => write_csv(
+                w,
+                &PLEDGES_CSV_HEADER,
+                ix::all(site.pledges.len()).map(|i| pledge_csv_record(site, i)),
+            ),
+            PledgeLines::Kept(rows) => {
+                write_csv(w, &PLEDGES_CSV_HEADER, rows.rows.iter().map(|r| &r.csv))
+            }
+        }
+    }
 }
 
 /// What `serve` keeps of `data/pledges.{json,csv}` between rebuilds: each pledge's line and
 /// record with the number of its inputs, so that an edit of one pledge serialises one row, not
-/// all of them (the times measured at 10k pledges are in docs/serve.md, Measurements).
-#[derive(Debug, Default)]
+/// all of them (the times measured at 10k pledges are in docs/serve.md, Measurements). They are
+/// written through [`PledgeLines::Kept`].
+#[derive(Debug, Default, Clone)]
 pub struct PledgeRows {
     rows: Vec<CachedRow>,
 }
 
 /// One pledge's row: the number of its inputs, its JSON line and its CSV record.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct CachedRow {
     inputs: u64,
     json: Box<[u8]>,
@@ -386,16 +397,6 @@ impl PledgeRows {
                 *row = make(i);
             }
         }
-    }
-
-    /// `data/pledges.json` from the rows.
-    pub fn json(&self) -> Vec<u8> {
-        in_memory(|w| write_json_rows(w, self.rows.iter().map(|r| &r.json)))
-    }
-
-    /// `data/pledges.csv` from the rows.
-    pub fn csv(&self) -> Vec<u8> {
-        in_memory(|w| write_csv(w, &PLEDGES_CSV_HEADER, self.rows.iter().map(|r| &r.csv)))
     }
 }
 

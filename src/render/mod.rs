@@ -99,6 +99,9 @@ pub struct Renderer<'a> {
     /// The lists of pledges, reports, news … that pages show.
     index: SiteIndex<'a>,
     shared: SharedViews,
+    /// The rows `data/pledges.{json,csv}` are written from when `serve` keeps them
+    /// ([`Renderer::use_kept_rows`]); made from the model otherwise.
+    kept_rows: Option<std::sync::Arc<data::PledgeRows>>,
 }
 
 #[derive(Serialize)]
@@ -161,6 +164,7 @@ impl<'a> Renderer<'a> {
             assets,
             index: SiteIndex::new(site),
             shared,
+            kept_rows: None,
         };
         let conflicts = renderer.path_conflicts(&files.static_files);
         if conflicts.is_empty() {
@@ -382,7 +386,20 @@ impl<'a> Renderer<'a> {
             .expect("asset jobs are made from the asset map")
     }
 
-    /// Render one job into its output file.
+    /// Write `data/pledges.{json,csv}` from `rows` (`serve`'s, up to date with the model) rather
+    /// than making every row again: the same bytes.
+    pub fn use_kept_rows(&mut self, rows: std::sync::Arc<data::PledgeRows>) {
+        self.kept_rows = Some(rows);
+    }
+
+    /// Where the rows of `data/pledges.{json,csv}` come from.
+    fn pledge_lines(&self) -> data::PledgeLines<'_> {
+        match &self.kept_rows {
+            Some(rows) => data::PledgeLines::Kept(rows),
+            None => data::PledgeLines::Made(self.site),
+        }
+    }
+
     /// Whether `job` is best written straight into its file ([`Renderer::write_into`]): the
     /// open data files of every pledge, which grow with the site and are the largest files.
     pub fn is_streamed(job: &Job) -> bool {
@@ -393,8 +410,8 @@ impl<'a> Renderer<'a> {
     /// bytes as [`Renderer::render`].
     pub fn write_into(&self, job: &Job, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         match job {
-            Job::PledgesJson => data::write_pledges_json(self.site, w),
-            Job::PledgesCsv => data::write_pledges_csv(self.site, w),
+            Job::PledgesJson => self.pledge_lines().write_json(w),
+            Job::PledgesCsv => self.pledge_lines().write_csv(w),
             _ => {
                 let file = self
                     .render(job)
@@ -404,6 +421,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Render one job into its output file.
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         Ok(self.render_with_text(job)?.0)
     }
@@ -456,8 +474,8 @@ impl<'a> Renderer<'a> {
             Job::PledgeFeed(p) => feeds::pledge_atom(self.site, &self.strings, *p),
             Job::Sitemap => feeds::sitemap(self.site, &self.sitemap_routes()),
             Job::Robots => feeds::robots(self.site),
-            Job::PledgesJson => data::pledges_json(self.site),
-            Job::PledgesCsv => data::pledges_csv(self.site),
+            Job::PledgesJson => data::in_memory(|w| self.pledge_lines().write_json(w)),
+            Job::PledgesCsv => data::in_memory(|w| self.pledge_lines().write_csv(w)),
             Job::IndicatorsJson => data::json_lines(data::indicator_rows(self.site).into_iter()),
             Job::IndicatorsCsv => data::indicators_csv(self.site),
             Job::CodeCss => markdown::code_css().into_bytes(),

@@ -435,25 +435,11 @@ impl Renderer<'_> {
         })
     }
 
+    /// A list page of pledge cards: its heading, the cards of its page, and its pager or its
+    /// link back to the report.
     fn list(&self, route: &str, kind: &PageKind) -> ListContext {
-        let (site, c, s) = (self.site, self.ctx(), &self.strings);
-        let (heading, intro) = match *kind {
-            PageKind::Pledges(_) => (s.get("pledges_title"), None),
-            PageKind::ReportPledges(r) => (site.reports[r].title.clone(), None),
-            PageKind::Overdue(_) => (
-                s.get("overdue_title"),
-                Some(s.get("overdue_intro").replace(
-                    "{date}",
-                    &site.data_date.map(|d| d.to_string()).unwrap_or_default(),
-                )),
-            ),
-            PageKind::Category(k, _) => (
-                site.categories[k].name.clone(),
-                site.categories[k].description.clone(),
-            ),
-            PageKind::Status(st, _) => (s.status(st), Some(s.status_hint(st))),
-            _ => unreachable!("list pages only"),
-        };
+        let (site, s) = (self.site, &self.strings);
+        let (heading, intro) = self.list_heading(kind);
         let title = match *kind {
             PageKind::ReportPledges(r) => {
                 format!("{} · {}", site.reports[r].title, s.get("pledges_title"))
@@ -471,6 +457,43 @@ impl Renderer<'_> {
             totals: None,
             status_key: None,
         };
+        self.list_cards(&mut list, kind);
+        match *kind {
+            PageKind::Category(k, _) => {
+                list.totals = Some(self.ctx().totals(self.index.by_category[k].iter().copied()));
+            }
+            PageKind::Status(st, _) => list.status_key = Some(st.key()),
+            _ => {}
+        }
+        list
+    }
+
+    /// The heading of a list page, and the text under it.
+    fn list_heading(&self, kind: &PageKind) -> (String, Option<String>) {
+        let (site, s) = (self.site, &self.strings);
+        match *kind {
+            PageKind::Pledges(_) => (s.get("pledges_title"), None),
+            PageKind::ReportPledges(r) => (site.reports[r].title.clone(), None),
+            PageKind::Overdue(_) => (
+                s.get("overdue_title"),
+                Some(s.get("overdue_intro").replace(
+                    "{date}",
+                    &site.data_date.map(|d| d.to_string()).unwrap_or_default(),
+                )),
+            ),
+            PageKind::Category(k, _) => (
+                site.categories[k].name.clone(),
+                site.categories[k].description.clone(),
+            ),
+            PageKind::Status(st, _) => (s.status(st), Some(s.status_hint(st))),
+            _ => unreachable!("list pages only"),
+        }
+    }
+
+    /// The cards of a list page and their count, with the pager of a paginated list or the
+    /// link back of a report's list.
+    fn list_cards(&self, list: &mut ListContext, kind: &PageKind) {
+        let (site, c) = (self.site, self.ctx());
         match self.list_of(kind) {
             Some((all, first_route, n)) => {
                 list.pledges = all
@@ -496,14 +519,6 @@ impl Renderer<'_> {
                 });
             }
         }
-        match *kind {
-            PageKind::Category(k, _) => {
-                list.totals = Some(c.totals(self.index.by_category[k].iter().copied()));
-            }
-            PageKind::Status(st, _) => list.status_key = Some(st.key()),
-            _ => {}
-        }
-        list
     }
 
     fn list_inputs(

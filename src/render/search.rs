@@ -172,30 +172,62 @@ impl Renderer<'_> {
 
     /// The search page's view: filters offer only values that occur among searchable pages.
     pub(super) fn search_view(&self) -> SearchView {
-        let site = self.site;
-        let s = &self.strings;
-        let c = self.ctx();
-        let opt = |value: String, label: String| FilterOption { value, label };
-        let kinds = ["pledge", "report", "news"]
+        let (site, s, c) = (self.site, &self.strings, self.ctx());
+        let filter = |name: &'static str, options: Vec<FilterOption>| Filter {
+            name,
+            label: s.get(&format!("search_filter_{name}")),
+            options,
+        };
+        SearchView {
+            index_url: c.url(&format!("{INDEX_DIR}/")),
+            base: site.config.base_path.clone(),
+            filters: vec![
+                filter("kind", self.kind_options()),
+                filter("status", self.status_options()),
+                filter("year", self.year_options()),
+                filter("jurisdiction", self.jurisdiction_options()),
+                filter("category", self.category_options()),
+            ],
+            pledges_url: c.url(&route::section(crate::routes::PLEDGES)),
+        }
+    }
+
+    /// The kinds of searchable page: pledges, reports, news.
+    fn kind_options(&self) -> Vec<FilterOption> {
+        ["pledge", "report", "news"]
             .iter()
-            .map(|k| opt(k.to_string(), s.get(&format!("search_kind_{k}"))))
-            .collect();
-        let statuses = Status::ALL
+            .map(|k| option(k.to_string(), self.strings.get(&format!("search_kind_{k}"))))
+            .collect()
+    }
+
+    /// The statuses some pledge has, in their order.
+    fn status_options(&self) -> Vec<FilterOption> {
+        Status::ALL
             .iter()
             .filter(|&&st| self.site.pledges.iter().any(|p| p.status == st))
-            .map(|&st| opt(st.key().to_string(), s.status(st)))
-            .collect();
+            .map(|&st| option(st.key().to_string(), self.strings.status(st)))
+            .collect()
+    }
+
+    /// The years of reports and news items, latest first.
+    fn year_options(&self) -> Vec<FilterOption> {
+        let site = self.site;
         let years: BTreeSet<i32> = site
             .reports
             .iter()
             .map(|r| r.year)
             .chain(site.news.iter().map(|n| n.date.0.year()))
             .collect();
-        let years = years
+        years
             .into_iter()
             .rev()
-            .map(|y| opt(y.to_string(), y.to_string()))
-            .collect();
+            .map(|y| option(y.to_string(), y.to_string()))
+            .collect()
+    }
+
+    /// The jurisdictions a report or a news item belongs to, in the site's order.
+    fn jurisdiction_options(&self) -> Vec<FilterOption> {
+        let site = self.site;
         let used: BTreeSet<JurisdictionIx> = site
             .reports
             .iter()
@@ -206,37 +238,29 @@ impl Renderer<'_> {
                     .flat_map(|n| n.jurisdictions.iter().copied()),
             )
             .collect();
-        let jurisdictions = ix::all(site.jurisdictions.len())
+        ix::all(site.jurisdictions.len())
             .filter(|j| used.contains(j))
             .map(|j| {
                 let x = &site.jurisdictions[j];
-                opt(x.id.to_string(), x.name.clone())
+                option(x.id.to_string(), x.name.clone())
             })
-            .collect();
-        let categories = site
-            .categories
+            .collect()
+    }
+
+    /// The categories some pledge is in, in the site's order.
+    fn category_options(&self) -> Vec<FilterOption> {
+        let site = self.site;
+        site.categories
             .iter_ix()
             .filter(|(k, _)| site.pledges.iter().any(|p| p.category == *k))
-            .map(|(_, x)| opt(x.id.to_string(), x.name.clone()))
-            .collect();
-        let filter = |name: &'static str, options: Vec<FilterOption>| Filter {
-            name,
-            label: s.get(&format!("search_filter_{name}")),
-            options,
-        };
-        SearchView {
-            index_url: c.url(&format!("{INDEX_DIR}/")),
-            base: site.config.base_path.clone(),
-            filters: vec![
-                filter("kind", kinds),
-                filter("status", statuses),
-                filter("year", years),
-                filter("jurisdiction", jurisdictions),
-                filter("category", categories),
-            ],
-            pledges_url: c.url(&route::section(crate::routes::PLEDGES)),
-        }
+            .map(|(_, x)| option(x.id.to_string(), x.name.clone()))
+            .collect()
     }
+}
+
+/// A filter's option: the value the index holds, and the label shown.
+fn option(value: String, label: String) -> FilterOption {
+    FilterOption { value, label }
 }
 
 #[cfg(test)]

@@ -889,68 +889,16 @@ impl<'a> Ctx<'a> {
 
     /// A trend chart for one indicator over `years` (shared by the table's columns).
     fn spark(&self, ind: &crate::model::Indicator, years: &[i32]) -> Option<Spark> {
-        const W: f64 = 160.0;
-        const H: f64 = 48.0;
-        const PAD: f64 = 6.0;
-        let values: Vec<f64> = ind
-            .years
-            .iter()
-            .flat_map(|y| {
-                y.target
-                    .iter()
-                    .map(|t| t.value.get())
-                    .chain(y.actual.iter().map(|a| a.value.get()))
-            })
-            .collect();
-        let years_with_data = ind
-            .years
-            .iter()
-            .filter(|y| y.target.is_some() || y.actual.is_some())
-            .count();
-        if values.len() < 2 || years_with_data < 2 {
-            return None;
-        }
-        let (lo, hi) = values
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        let x = |year: i32| {
-            let k = years.iter().position(|&y| y == year).unwrap_or(0) as f64;
-            PAD + k * (W - 2.0 * PAD) / (years.len() as f64 - 1.0)
-        };
-        let y = |v: f64| {
-            if hi > lo {
-                (H - PAD) - (v - lo) / (hi - lo) * (H - 2.0 * PAD)
-            } else {
-                H / 2.0
-            }
-        };
-        let round = |v: f64| (v * 10.0).round() / 10.0;
-        let mut actuals = Vec::new();
-        let mut targets = Vec::new();
-        for yr in &ind.years {
-            if let Some(t) = &yr.target {
-                targets.push(Point {
-                    x: round(x(yr.year)),
-                    y: round(y(t.value.get())),
-                    provisional: false,
-                });
-            }
-            if let Some(a) = &yr.actual {
-                actuals.push(Point {
-                    x: round(x(yr.year)),
-                    y: round(y(a.value.get())),
-                    provisional: yr.provisional,
-                });
-            }
-        }
+        let scale = SparkScale::of(ind, years)?;
+        let (actuals, targets) = scale.points(ind);
         let line = actuals
             .iter()
             .map(|p| format!("{},{}", p.x, p.y))
             .collect::<Vec<_>>()
             .join(" ");
         Some(Spark {
-            width: W as u32,
-            height: H as u32,
+            width: SparkScale::W as u32,
+            height: SparkScale::H as u32,
             line,
             actuals,
             targets,
@@ -1104,6 +1052,88 @@ impl<'a> Ctx<'a> {
                     current: n == current,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// Where a trend chart's points go: `years` evenly across its width, values from the lowest
+/// (`lo`, at the bottom) to the highest (`hi`, at the top); a flat series along the middle.
+struct SparkScale<'y> {
+    years: &'y [i32],
+    lo: f64,
+    hi: f64,
+}
+
+impl<'y> SparkScale<'y> {
+    const W: f64 = 160.0;
+    const H: f64 = 48.0;
+    const PAD: f64 = 6.0;
+
+    /// The scale of `ind`'s targets and values over `years`; `None` with fewer than two values
+    /// or fewer than two years that have one.
+    fn of(ind: &Indicator, years: &'y [i32]) -> Option<SparkScale<'y>> {
+        let values: Vec<f64> = ind
+            .years
+            .iter()
+            .flat_map(|y| {
+                y.target
+                    .iter()
+                    .map(|t| t.value.get())
+                    .chain(y.actual.iter().map(|a| a.value.get()))
+            })
+            .collect();
+        let years_with_data = ind
+            .years
+            .iter()
+            .filter(|y| y.target.is_some() || y.actual.is_some())
+            .count();
+        if values.len() < 2 || years_with_data < 2 {
+            return None;
+        }
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        Some(SparkScale { years, lo, hi })
+    }
+
+    /// The points of `ind`'s actual values and of its targets, in the order of its years.
+    fn points(&self, ind: &Indicator) -> (Vec<Point>, Vec<Point>) {
+        let mut actuals = Vec::new();
+        let mut targets = Vec::new();
+        for yr in &ind.years {
+            if let Some(t) = &yr.target {
+                targets.push(self.point(yr.year, t.value.get(), false));
+            }
+            if let Some(a) = &yr.actual {
+                actuals.push(self.point(yr.year, a.value.get(), yr.provisional));
+            }
+        }
+        (actuals, targets)
+    }
+
+    /// The point of value `v` in `year`, its coordinates rounded to a tenth.
+    fn point(&self, year: i32, v: f64, provisional: bool) -> Point {
+        let round = |v: f64| (v * 10.0).round() / 10.0;
+        Point {
+            x: round(self.x(year)),
+            y: round(self.y(v)),
+            provisional,
+        }
+    }
+
+    /// The position of `year` across the chart.
+    fn x(&self, year: i32) -> f64 {
+        let k = self.years.iter().position(|&y| y == year).unwrap_or(0) as f64;
+        Self::PAD + k * (Self::W - 2.0 * Self::PAD) / (self.years.len() as f64 - 1.0)
+    }
+
+    /// The height of value `v` in the chart (down from its top).
+    fn y(&self, v: f64) -> f64 {
+        if self.hi > self.lo {
+            (Self::H - Self::PAD)
+                - (v - self.lo) / (self.hi - self.lo) * (Self::H - 2.0 * Self::PAD)
+        } else {
+            Self::H / 2.0
         }
     }
 }

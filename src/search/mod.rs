@@ -70,9 +70,9 @@ pub fn fold_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// Document records per file of `search/d/`. Results are scattered over the documents, so the
-/// first page of 20 results fetches about 17 chunks whatever their size: fewer records a chunk
-/// cost a query fewer bytes but make more files (the sizes measured on the 10k portal are in
-/// docs/search.md).
+/// first page of results fetches about one chunk per result whatever their size: fewer records
+/// a chunk cost a query fewer bytes but make more files (the requests and sizes measured on the
+/// 10k portal are in docs/search.md, "Sizes, measured").
 pub const DOCS_PER_CHUNK: usize = 4;
 
 /// Characters of a document's text kept in its record for the excerpt; a longer text is cut
