@@ -1,4 +1,5 @@
-//! The validated site model: every reference resolved to an index, every computed field filled.
+//! The validated site model: every reference resolved to a typed index ([`ix`]), every computed
+//! field filled.
 
 pub mod build;
 pub mod index;
