@@ -40,7 +40,7 @@ pub struct Written {
     pub bytes: u64,
 }
 
-#[allow(dead_code)] // the integration test includes this file as a module and calls `generate`
+#[allow(dead_code)] // tests/suite/main.rs includes this file as a module and calls `generate`
 fn main() -> std::process::ExitCode {
     match parse_args(std::env::args().skip(1))
         .and_then(|o| generate(&o).map_err(|e| format!("cannot write `{}`: {e}", o.out.display())))

@@ -3,7 +3,7 @@
 # JavaScript of a duixian build (name.0123456789.css) are cached for a year. Everything else
 # keeps the hosts' default, which is to revalidate on every visit. Run it after each build:
 #   sh cache-headers.sh OUTPUT [BASE_PATH]     BASE_PATH: the path of base_url, default /
-# tests/host.rs runs it on the demo portal and checks the file's format.
+# tests/suite/host.rs runs it on the demo portal and checks the file's format.
 set -eu
 out=$1
 base=${2:-/}

@@ -7,7 +7,7 @@
 //! the theme, and the ids of everything. A page's reads are listed beside its context, in
 //! `pages.rs`; the other files' here. They are deliberately wider than the templates need (a card stands for the whole pledge and its report's header; a page that
 //! shows any news item reads all of them); a missing read would leave a page stale, a wider one
-//! only renders a page more. `tests/incremental.rs` checks that an incremental rebuild after each kind
+//! only renders a page more. `tests/suite/incremental.rs` checks that an incremental rebuild after each kind
 //! of edit gives the same bytes as a full build.
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};

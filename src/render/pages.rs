@@ -4,10 +4,10 @@
 //! A template sees its context's fields at the top level, the fields of [`PageMeta`] on every
 //! page, and the globals `site` and `t` (set once in [`Renderer::new`]). One name has one type
 //! in every template (`news` is always one news item; lists are `news_list`, `latest_news`).
-//! `docs/themes.md` documents every field; `tests/themes.rs` fails when one is missing there.
+//! `docs/themes.md` documents every field; `tests/suite/themes.rs` fails when one is missing there.
 //!
 //! When a context gains a field read from the model, its `*_inputs` function below must hash
-//! that part of the model; `tests/incremental.rs` compares incremental and full builds.
+//! that part of the model; `tests/suite/incremental.rs` compares incremental and full builds.
 
 use super::fingerprint::Inputs;
 use super::search;

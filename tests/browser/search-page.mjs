@@ -1,7 +1,7 @@
 // The search page as a reader uses it, in real headless Chromium:
 //   node search-page.mjs <output-dir> <base-path> <screenshot-dir> <query> [<query> ...]
 // Serves <output-dir> at http://127.0.0.1:<port><base-path>, or, when SEARCH_ORIGIN is set
-// (http://127.0.0.1:8080), uses the server already there (tests/host.rs: nginx). At phone width: opens
+// (http://127.0.0.1:8080), uses the server already there (tests/suite/host.rs: nginx). At phone width: opens
 // <base>search/?q=<query> for every query and collects the result links; types a query and picks
 // a filter on the bare page; checks overflow at 360 px and runs axe-core with results shown;
 // and opens the page with JavaScript off. Prints one JSON report on stdout; exits 0 even when

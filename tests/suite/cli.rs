@@ -1,7 +1,6 @@
 //! Command-line behaviour beyond build: `init`, `check --format json`, `--verbose`, `--quiet`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn init_writes_a_portal_that_checks_and_builds() {

@@ -3,8 +3,7 @@
 //! would parse them (html5ever through scraper), so escaping mistakes show up as elements or
 //! attributes that should not be there.
 
-mod common;
-use common::*;
+use crate::common::*;
 use scraper::{ElementRef, Html};
 use std::path::Path;
 

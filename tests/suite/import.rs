@@ -1,8 +1,7 @@
 //! `duixian import`: all five seed documents import, the results pass `check`, every character
 //! but the page-jump markers is kept, the summary says what changed, and nothing is overwritten.
 
-mod common;
-use common::*;
+use crate::common::*;
 use duixian::content::frontmatter;
 use duixian::editor::import::{drop_markers, kept_chars};
 use std::path::{Path, PathBuf};

@@ -11,11 +11,10 @@
 //! pid file and logs in a temporary folder; they are killed when the test ends, and every wait
 //! is bounded. The tests that need nginx, Caddy or Chromium are ignored by plain `cargo test`;
 //! `.ci/run` installs them and runs `cargo test -- --include-ignored`, where a missing program
-//! fails the test (`tests/common/tools.rs`).
+//! fails the test (`tests/suite/common/tools.rs`).
 
-mod common;
-use common::tools::{Tool, require};
-use common::*;
+use crate::common::tools::{Tool, require};
+use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

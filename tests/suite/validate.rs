@@ -3,8 +3,7 @@
 //! checker), so it is ignored by plain `cargo test`; `.ci/run` installs it and runs
 //! `cargo test -- --include-ignored`, where a missing checker fails the test.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

@@ -1,8 +1,7 @@
 //! Never destroy what duixian did not write: `build` refuses every output folder whose
 //! replacement would lose someone's work, by path and through symbolic links, and says why.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

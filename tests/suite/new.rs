@@ -1,8 +1,7 @@
 //! `duixian new news` and `duixian new pledge`: correctly shaped files to fill in, placeholders
 //! that `check` rejects until filled, and nothing existing replaced.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn root() -> &'static Path {

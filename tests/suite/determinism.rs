@@ -2,8 +2,7 @@
 //! inputs (proptest): how pledges are spread over files and how news is foldered change no output
 //! byte; met/missed and history ordering hold for any values and dates.
 
-mod common;
-use common::*;
+use crate::common::*;
 use duixian::build::load_site;
 use duixian::model::BuildOptions;
 use duixian::model::met::{indicator_met, is_provisional, meets, pledge_met};

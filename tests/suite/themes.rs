@@ -1,8 +1,7 @@
 //! Themes: one owner for every output path (free pages and static files never silently take a
 //! generated file's place), the `extra.css` hook, and `theme eject`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use duixian::model::BuildOptions;
 use std::path::Path;
 

@@ -7,11 +7,10 @@
 //!
 //! Needs `apt-get install chromium` and `npm ci --prefix tests/browser`, so plain `cargo test`
 //! ignores it; `.ci/run` installs both and runs `cargo test -- --include-ignored`, where a missing
-//! program fails the test (`tests/common/tools.rs`).
+//! program fails the test (`tests/suite/common/tools.rs`).
 
-mod common;
-use common::tools::{Tool, require};
-use common::*;
+use crate::common::tools::{Tool, require};
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

@@ -2,10 +2,7 @@
 //! inodes across builds, `--changes` lists what was added, changed and removed, `--precompress`
 //! writes deterministic `.gz`/`.br` twins, and the manifest stays beside the output, unpublished.
 
-#![cfg(unix)]
-
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;

@@ -2,12 +2,8 @@
 //! same files; what it writes passes `duixian check`, builds without broken links and uses the
 //! contract's features (sections, evidence quotes, carry-over, indicators).
 
-mod common;
-#[path = "../benches/gen_corpus.rs"]
-mod gen_corpus;
-
-use common::*;
-use gen_corpus::{Options, generate};
+use crate::common::*;
+use crate::gen_corpus::{Options, generate};
 use std::path::Path;
 
 fn portal(dir: &Path, pledges: usize, news: usize, seed: u64) {

@@ -2,10 +2,9 @@
 //! editor's pledge file for the unseen Zhanhe report, drafts that `check` accepts, and the
 //! command's handling of existing files.
 //!
-//! Run `cargo test --test extract -- --nocapture` to see the figures, misses and false alarms.
+//! Run `cargo test --test suite extract:: -- --nocapture` to see the figures, misses and false alarms.
 
-mod common;
-use common::*;
+use crate::common::*;
 use duixian::editor::extract::{Category, Proposal, propose, report_index};
 use duixian::markdown::{TextIndex, normalize_quote};
 use duixian::types::Qualifier;

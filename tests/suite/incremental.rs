@@ -3,8 +3,7 @@
 //! search index aside, which only full rebuilds write), and content edits re-render only the
 //! files they affect.
 
-mod common;
-use common::*;
+use crate::common::*;
 use duixian::incremental::{Rebuilt, Session};
 use duixian::model::BuildOptions;
 use std::collections::BTreeMap;
@@ -582,8 +581,7 @@ fn a_status_list_that_gains_or_loses_a_page_gives_the_files_of_a_full_build() {
     assert_same(&out, &site, "a status list that loses a page");
 }
 
-#[path = "../benches/gen_corpus.rs"]
-mod gen_corpus;
+use crate::gen_corpus;
 
 /// A pledge's status changed by a news update, on a portal with several pages of pledges:
 /// the lists that show the pledge's card, count or totals are written again, and nothing more

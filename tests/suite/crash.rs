@@ -1,9 +1,8 @@
 //! Crash-safe output (docs/content-model.md §10): builds killed with SIGKILL at many points leave
 //! the previous output complete and unchanged, and the next build clears what they left behind.
 
-mod common;
-use common::generate::{Size, generate_site};
-use common::*;
+use crate::common::generate::{Size, generate_site};
+use crate::common::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;

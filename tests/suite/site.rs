@@ -1,8 +1,7 @@
 //! The full fixture site: every contract URL, the open data and the built pages, link integrity,
 //! determinism and the output guarantees of docs/content-model.md §10.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -1,7 +1,6 @@
 //! The demo portal in the repository root: it validates, builds, and every link resolves.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn root() -> &'static Path {

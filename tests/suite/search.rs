@@ -6,11 +6,10 @@
 //! The Node and Chromium parts need `node`, Chromium and `npm ci --prefix tests/browser`, so
 //! plain `cargo test` ignores them; `.ci/run` installs those and runs
 //! `cargo test -- --include-ignored`, where a missing program fails the test
-//! (`tests/common/tools.rs`).
+//! (`tests/suite/common/tools.rs`).
 
-mod common;
-use common::tools::{Tool, require};
-use common::*;
+use crate::common::tools::{Tool, require};
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees.
-#![allow(dead_code)]
+//! Helpers shared by the integration tests: run the binary, copy fixtures, read output trees,
+//! run a test that reads process-wide state in a process of its own ([`alone`]).
 
 pub mod generate;
 pub mod tools;
@@ -19,6 +19,44 @@ pub fn duixian(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the duixian binary runs")
+}
+
+/// The variable that marks a child process started by [`alone`].
+const ALONE: &str = "DUIXIAN_TEST_ALONE";
+
+/// Run the calling test in a process of its own, for a test that reads process-wide state
+/// (a global counter) that the other tests of this binary would change while it runs.
+///
+/// `test` is the test's path, `concat!(module_path!(), "::name")`. In the test binary's own
+/// process this runs the binary again with only that test (`--exact`), asserts that it ran and
+/// passed, and returns `false`; in that child it returns `true`, and the test does its work:
+///
+/// ```ignore
+/// if !alone(concat!(module_path!(), "::counts_reads")) { return; }
+/// ```
+pub fn alone(test: &str) -> bool {
+    // libtest names a test by its path without the crate's name.
+    let name = test.split_once("::").map_or(test, |(_, rest)| rest);
+    if std::env::var_os(ALONE).is_some_and(|v| v == name) {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    let out = Command::new(exe)
+        .args([name, "--exact", "--include-ignored", "--test-threads=1"])
+        .env(ALONE, name)
+        .output()
+        .expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "`{name}` failed in its own process:\n{stdout}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
+        "`{name}` did not run in its own process (is the name right?):\n{stdout}"
+    );
+    false
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -2,9 +2,8 @@
 //! and file names that are not UTF-8 each give an error or warning that names the file, within
 //! a time limit and a memory limit, and never a crash.
 
-mod common;
-use common::generate::{Size, generate_site};
-use common::*;
+use crate::common::generate::{Size, generate_site};
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

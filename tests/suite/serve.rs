@@ -3,8 +3,7 @@
 //! The server stands up to hostile clients (issue 17 item 6): foreign Host names, other methods,
 //! oversized and slow requests, running out of file descriptors, links out of its folder.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -736,12 +735,12 @@ fn serve_never_follows_links_out_of_its_folder() {
 
 /// The live reload in real headless Chromium (`tests/browser/serve-reload.mjs`), through
 /// `serve`'s own HTTP server: the page's event stream, a reload after an edit, the error overlay
-/// after a broken edit. Ignored by plain `cargo test` like `tests/browser.rs`; when asked for,
-/// a missing Chromium or node module fails it (`tests/common/tools.rs`).
+/// after a broken edit. Ignored by plain `cargo test` like `tests/suite/browser.rs`; when asked for,
+/// a missing Chromium or node module fails it (`tests/suite/common/tools.rs`).
 #[test]
 #[ignore = "needs chromium, node and `npm ci --prefix tests/browser`; run by .ci/run with --include-ignored"]
 fn serve_reloads_pages_in_chromium() {
-    use common::tools::{Tool, require};
+    use crate::common::tools::{Tool, require};
     require(&[Tool::Chromium, Tool::Node, Tool::BrowserModules]);
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let dir = tempfile::tempdir().unwrap();

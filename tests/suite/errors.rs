@@ -1,8 +1,7 @@
 //! Invalid sites: every error of a run is reported once, as `path:line:col: message`, and
 //! nothing is written.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn broken_site_reports_every_error_in_one_run() {
