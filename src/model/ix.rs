@@ -21,7 +21,7 @@
 //! }
 //! ```
 
-use super::{Category, Indicator, Jurisdiction, News, Pledge, Report};
+use super::{Category, Indicator, Jurisdiction, News, Page, Pledge, Report};
 use std::ops::{Index, IndexMut};
 
 /// A typed position into one of the site's tables.
@@ -118,6 +118,10 @@ ix!(
 ix!(
     /// A position in `Site::indicators`.
     IndicatorIx => Indicator
+);
+ix!(
+    /// A position in `Site::pages`.
+    PageIx => Page
 );
 
 /// Every position of a table of `len` items, in order.

@@ -9,7 +9,7 @@ pub mod patch;
 pub mod unparsed;
 
 pub use build::{BuildOptions, build};
-pub use ix::{CategoryIx, IndicatorIx, IterIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx};
+pub use ix::{CategoryIx, IndicatorIx, IterIx, JurisdictionIx, NewsIx, PageIx, PledgeIx, ReportIx};
 
 use crate::content::{DiskBody, SourceFile};
 use crate::markdown::TextIndex;

@@ -11,7 +11,7 @@
 //! of edit gives the same bytes as a full build.
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
-use crate::model::ix::{CategoryIx, IndicatorIx, NewsIx, PerIx, PledgeIx, ReportIx};
+use crate::model::ix::{CategoryIx, IndicatorIx, NewsIx, PageIx, PerIx, PledgeIx, ReportIx};
 use crate::model::patch::Patched;
 use crate::model::{IterIx, Report, Site};
 use rustc_hash::FxHasher;
@@ -55,7 +55,7 @@ pub struct Inputs {
     pub(super) report_full: PerIx<ReportIx, u64>,
     pub(super) news: PerIx<NewsIx, u64>,
     pub(super) indicator: PerIx<IndicatorIx, u64>,
-    pub(super) page: Vec<u64>,
+    pub(super) page: PerIx<PageIx, u64>,
     pub(super) all_pledges: u64,
     pub(super) all_news: u64,
     pub(super) all_reports: u64,
@@ -144,7 +144,7 @@ impl Renderer<'_> {
             .iter()
             .map(|i| hash_of(&format!("{i:?}")))
             .collect();
-        let page: Vec<u64> = site.pages.iter().map(hash_of).collect();
+        let page: PerIx<PageIx, u64> = site.pages.iter().map(hash_of).collect();
         let ids = ids_of(site);
         Inputs {
             global: self.global(ids, theme),

@@ -14,7 +14,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::index::SiteIndex;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PageIx, PledgeIx, ReportIx};
 use crate::model::{IterIx, Site};
 use crate::routes;
 use crate::types::Status;
@@ -58,7 +58,7 @@ pub enum PageKind {
     Statuses,
     Status(Status, usize),
     Compare(JurisdictionIx),
-    Page(usize),
+    Page(PageIx),
     Search,
     NotFound,
 }
@@ -181,7 +181,7 @@ impl<'a> Renderer<'a> {
     fn path_conflicts(&self, static_files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
         let site = self.site;
         let mut errors = Vec::new();
-        let pages: BTreeMap<String, usize> = (0..site.pages.len())
+        let pages: BTreeMap<String, PageIx> = ix::all(site.pages.len())
             .map(|i| (format!("{}{}", route::page(site, i), routes::INDEX), i))
             .collect();
         // Made only when a static file lies where the generator writes.
@@ -274,7 +274,7 @@ impl<'a> Renderer<'a> {
             let pages = pages_count(self.index.by_status[k].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Status(st, n)));
         }
-        html.extend((0..site.pages.len()).map(PageKind::Page));
+        html.extend(ix::all(site.pages.len()).map(PageKind::Page));
         if self.has_search() {
             html.push(PageKind::Search);
         }
@@ -600,7 +600,7 @@ fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals
             url: ctx.url(&route::section(section)),
         })
         .collect();
-    let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
+    let mut page_order: Vec<PageIx> = ix::all(site.pages.len()).collect();
     page_order.sort_by_key(|&i| {
         (
             site.pages[i].weight.unwrap_or(i64::MAX),

@@ -15,7 +15,9 @@ use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PerIx, PledgeIx, ReportIx};
+use crate::model::ix::{
+    self, CategoryIx, JurisdictionIx, NewsIx, PageIx, PerIx, PledgeIx, ReportIx,
+};
 use crate::routes;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -947,7 +949,7 @@ pub struct NotFoundContext {
 }
 
 impl Renderer<'_> {
-    fn free_page(&self, route: &str, kind: &PageKind, i: usize) -> FreePageContext {
+    fn free_page(&self, route: &str, kind: &PageKind, i: PageIx) -> FreePageContext {
         let site = self.site;
         let page = &site.pages[i];
         let html = markdown::render_html(&page.body, &[], &site.config.base_path);

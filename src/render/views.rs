@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
 /// the folder names of [`crate::routes`].
 pub mod route {
-    use crate::model::{CategoryIx, JurisdictionIx, NewsIx, PledgeIx, ReportIx, Site};
+    use crate::model::{CategoryIx, JurisdictionIx, NewsIx, PageIx, PledgeIx, ReportIx, Site};
     use crate::routes::{
         CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
     };
@@ -51,7 +51,7 @@ pub mod route {
     pub fn status(s: Status) -> String {
         format!("{STATUS}/{}/", s.url_key())
     }
-    pub fn page(site: &Site, i: usize) -> String {
+    pub fn page(site: &Site, i: PageIx) -> String {
         format!("{}/", site.pages[i].path)
     }
     /// A top-level section's first page: `section/`.
