@@ -1,12 +1,15 @@
-//! The validated site model: every reference resolved to an index, every computed field filled.
+//! The validated site model: every reference resolved to a typed index ([`ix`]), every computed
+//! field filled.
 
 pub mod build;
 pub mod index;
+pub mod ix;
 pub mod met;
 pub mod patch;
 pub mod unparsed;
 
 pub use build::{BuildOptions, build};
+pub use ix::{CategoryIx, IndicatorIx, IterIx, JurisdictionIx, NewsIx, PageIx, PledgeIx, ReportIx};
 
 use crate::content::{DiskBody, SourceFile};
 use crate::markdown::TextIndex;
@@ -34,7 +37,7 @@ pub struct SiteConfig {
 pub struct Jurisdiction {
     pub id: JurisdictionId,
     pub name: String,
-    pub parent: Option<usize>,
+    pub parent: Option<JurisdictionIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -96,7 +99,7 @@ impl std::fmt::Debug for Body {
 #[derive(Debug, Hash)]
 pub struct Report {
     pub id: ReportId,
-    pub jurisdiction: usize,
+    pub jurisdiction: JurisdictionIx,
     pub year: i32,
     pub title: String,
     pub delivered: Date,
@@ -107,7 +110,7 @@ pub struct Report {
     pub body: Body,
     pub index: Arc<TextIndex>,
     /// Its pledges, in the order their quotes appear in the text.
-    pub pledges: Vec<usize>,
+    pub pledges: Vec<PledgeIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -124,7 +127,7 @@ pub struct HistoryEntry {
     pub status: Status,
     pub value: Option<Num>,
     /// The news item that carries the update; `None` for the starting status of the pledge file.
-    pub news: Option<usize>,
+    pub news: Option<NewsIx>,
     /// Index of the update within that news item.
     pub update: Option<usize>,
     /// The update's evidence quote, shared with it.
@@ -133,13 +136,13 @@ pub struct HistoryEntry {
 
 #[derive(Debug, Hash)]
 pub struct Pledge {
-    pub report: usize,
+    pub report: ReportIx,
     pub id: PledgeLocalId,
     /// `<report-id>/<pledge-id>`.
     pub full_id: String,
     pub text: String,
     pub title: String,
-    pub category: usize,
+    pub category: CategoryIx,
     pub department: Option<String>,
     pub deadline: Date,
     pub target: Option<Target>,
@@ -152,15 +155,15 @@ pub struct Pledge {
     pub value: Option<Num>,
     pub as_of: Option<Date>,
     pub met: Option<bool>,
-    pub carried_to: Option<usize>,
-    pub carried_from: Vec<usize>,
+    pub carried_to: Option<PledgeIx>,
+    pub carried_from: Vec<PledgeIx>,
     /// News items that mention or update it, oldest first.
-    pub news: Vec<usize>,
+    pub news: Vec<NewsIx>,
 }
 
 #[derive(Debug, Clone, Hash)]
 pub struct Update {
-    pub pledge: usize,
+    pub pledge: PledgeIx,
     pub status: Status,
     pub value: Option<Num>,
     pub as_of: Date,
@@ -177,10 +180,10 @@ pub struct News {
     pub source_url: Option<String>,
     pub seed: Option<String>,
     pub summary: Option<String>,
-    pub jurisdictions: Vec<usize>,
+    pub jurisdictions: Vec<JurisdictionIx>,
     pub updates: Vec<Update>,
     /// Every pledge it mentions or updates, by index, sorted.
-    pub pledges: Vec<usize>,
+    pub pledges: Vec<PledgeIx>,
     pub body: Body,
     /// The first line of the body's rendered text longer than 20 characters, cut after 90 (with
     /// `…`): what lists and feeds show when there is no `summary`. The rendered text itself is
@@ -190,8 +193,8 @@ pub struct News {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceRef {
-    Report(usize),
-    News(usize),
+    Report(ReportIx),
+    News(NewsIx),
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -219,7 +222,7 @@ pub struct IndicatorYear {
 
 #[derive(Debug, Clone)]
 pub struct Indicator {
-    pub jurisdiction: usize,
+    pub jurisdiction: JurisdictionIx,
     pub id: IndicatorId,
     pub name: String,
     pub unit: String,
@@ -304,7 +307,7 @@ pub const SCHEDULE_SLACK: f64 = 0.05;
 impl Site {
     /// The heading of the report section that pledge `p`'s quote sits in (found from the quote,
     /// not kept with every pledge).
-    pub fn section(&self, p: usize) -> Option<&crate::markdown::Heading> {
+    pub fn section(&self, p: PledgeIx) -> Option<&crate::markdown::Heading> {
         let pl = &self.pledges[p];
         if pl.quote_range.end == 0 {
             return None;
@@ -316,7 +319,7 @@ impl Site {
 
     /// Schedule progress of a pledge: only for targets to reach (not `at_most` caps) with a
     /// current value dated before the deadline.
-    pub fn schedule(&self, p: usize) -> Option<Schedule> {
+    pub fn schedule(&self, p: PledgeIx) -> Option<Schedule> {
         let pl = &self.pledges[p];
         let t = pl.target.as_ref()?;
         let (value, as_of) = (pl.value?, pl.as_of?);
@@ -351,11 +354,11 @@ impl Site {
 
     /// Pledges past their deadline at the data date, still unrated, not started or in progress,
     /// and not carried into a later pledge: the silent drops.
-    pub fn overdue(&self) -> Vec<usize> {
+    pub fn overdue(&self) -> Vec<PledgeIx> {
         let Some(today) = self.data_date else {
             return Vec::new();
         };
-        let mut out: Vec<usize> = (0..self.pledges.len())
+        let mut out: Vec<PledgeIx> = ix::all::<PledgeIx>(self.pledges.len())
             .filter(|&i| {
                 let p = &self.pledges[i];
                 p.deadline < today
@@ -371,7 +374,7 @@ impl Site {
     }
 
     /// Follow `carried_to` from `p` to the end of its chain, predecessors first.
-    pub fn chain(&self, p: usize) -> Vec<usize> {
+    pub fn chain(&self, p: PledgeIx) -> Vec<PledgeIx> {
         let mut back = vec![p];
         let mut cur = p;
         while let Some(&prev) = self.pledges[cur].carried_from.first() {

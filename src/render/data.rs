@@ -2,7 +2,8 @@
 //! `data/indicators.{json,csv}`.
 
 use super::views::route;
-use crate::model::Site;
+use crate::model::ix::{self, PerIx};
+use crate::model::{PledgeIx, Site};
 use crate::types::{Date, Num, Status};
 use serde::Serialize;
 use std::io::Write;
@@ -51,7 +52,7 @@ pub struct PledgeRow<'a> {
     pub url: String,
 }
 
-pub fn pledge_row(site: &Site, i: usize) -> PledgeRow<'_> {
+pub fn pledge_row(site: &Site, i: PledgeIx) -> PledgeRow<'_> {
     let p = &site.pledges[i];
     let r = &site.reports[p.report];
     PledgeRow {
@@ -267,12 +268,12 @@ const PLEDGES_CSV_HEADER: [&str; 24] = [
 ];
 
 /// Pledge `i`'s line of `data/pledges.json`.
-pub fn pledge_json_line(site: &Site, i: usize) -> Vec<u8> {
+pub fn pledge_json_line(site: &Site, i: PledgeIx) -> Vec<u8> {
     json_row(&pledge_row(site, i))
 }
 
 /// Pledge `i`'s record of `data/pledges.csv`: its row of pledges.json, nested fields flattened.
-pub fn pledge_csv_record(site: &Site, i: usize) -> Vec<u8> {
+pub fn pledge_csv_record(site: &Site, i: PledgeIx) -> Vec<u8> {
     let r = pledge_row(site, i);
     let history = r
         .history
@@ -336,7 +337,7 @@ impl PledgeLines<'_> {
         match self {
             PledgeLines::Made(site) => write_json_rows(
                 w,
-                (0..site.pledges.len()).map(|i| pledge_json_line(site, i)),
+                ix::all(site.pledges.len()).map(|i| pledge_json_line(site, i)),
             ),
             PledgeLines::Kept(rows) => write_json_rows(w, rows.rows.iter().map(|r| &r.json)),
         }
@@ -348,7 +349,7 @@ impl PledgeLines<'_> {
             PledgeLines::Made(site) => write_csv(
                 w,
                 &PLEDGES_CSV_HEADER,
-                (0..site.pledges.len()).map(|i| pledge_csv_record(site, i)),
+                ix::all(site.pledges.len()).map(|i| pledge_csv_record(site, i)),
             ),
             PledgeLines::Kept(rows) => {
                 write_csv(w, &PLEDGES_CSV_HEADER, rows.rows.iter().map(|r| &r.csv))
@@ -377,19 +378,22 @@ struct CachedRow {
 impl PledgeRows {
     /// Bring the rows up to date: `inputs[i]` is the number of pledge `i`'s row; rows whose
     /// number changed, or all of them when the number of pledges did, are made again.
-    pub fn update(&mut self, site: &Site, inputs: &[u64]) {
+    pub fn update(&mut self, site: &Site, inputs: &PerIx<PledgeIx, u64>) {
         use rayon::prelude::*;
-        let make = |i: usize| CachedRow {
+        let make = |i: PledgeIx| CachedRow {
             inputs: inputs[i],
             json: pledge_json_line(site, i).into_boxed_slice(),
             csv: pledge_csv_record(site, i).into_boxed_slice(),
         };
         if self.rows.len() != inputs.len() {
-            self.rows = (0..inputs.len()).into_par_iter().map(make).collect();
+            self.rows = (0..inputs.len())
+                .into_par_iter()
+                .map(|i| make(PledgeIx::new(i)))
+                .collect();
             return;
         }
-        for (i, row) in self.rows.iter_mut().enumerate() {
-            if row.inputs != inputs[i] {
+        for ((i, &input), row) in inputs.iter().zip(&mut self.rows) {
+            if row.inputs != input {
                 *row = make(i);
             }
         }

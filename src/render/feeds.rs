@@ -3,7 +3,7 @@
 use super::strings::Strings;
 use super::views::route;
 use crate::markdown::escape_html as esc;
-use crate::model::Site;
+use crate::model::{IterIx, NewsIx, PledgeIx, Site};
 use crate::types::Date;
 
 /// How many entries the site feed carries (newest first).
@@ -53,12 +53,12 @@ pub fn atom(site: &Site, s: &Strings) -> Vec<u8> {
 /// The feed's entries, newest first, at most [`FEED_ENTRIES`]: (date, news item, the update
 /// it carries or `None` for the item itself); equal dates in order of a key made of the item's
 /// slug and the update's number.
-fn newest_entries(site: &Site) -> Vec<(Date, usize, Option<usize>)> {
+fn newest_entries(site: &Site) -> Vec<(Date, NewsIx, Option<usize>)> {
     // Choose the newest entries first, then write only those: (date, tie-break key, news, update).
     // Only entries at least as new as the FEED_ENTRIES-th newest can be chosen; the tie-break
     // keys are made for those only.
-    let mut dated: Vec<(Date, usize, Option<usize>)> = Vec::new();
-    for (n, item) in site.news.iter().enumerate() {
+    let mut dated: Vec<(Date, NewsIx, Option<usize>)> = Vec::new();
+    for (n, item) in site.news.iter_ix() {
         dated.push((item.date, n, None));
         for (u, up) in item.updates.iter().enumerate() {
             dated.push((up.as_of.max(item.date), n, Some(u)));
@@ -69,7 +69,7 @@ fn newest_entries(site: &Site) -> Vec<(Date, usize, Option<usize>)> {
         let oldest = nth.0;
         dated.retain(|d| d.0 >= oldest);
     }
-    let mut chosen: Vec<(Date, String, usize, Option<usize>)> = dated
+    let mut chosen: Vec<(Date, String, NewsIx, Option<usize>)> = dated
         .into_iter()
         .map(|(date, n, update)| {
             let slug = &site.news[n].slug;
@@ -89,7 +89,7 @@ fn newest_entries(site: &Site) -> Vec<(Date, usize, Option<usize>)> {
 }
 
 /// The entry of news item `n`: its title, its page, its summary (or lead).
-fn news_entry(site: &Site, n: usize) -> String {
+fn news_entry(site: &Site, n: NewsIx) -> String {
     let item = &site.news[n];
     let url = format!("{}{}", site.config.base_url, route::news(site, n));
     let summary = item
@@ -102,7 +102,7 @@ fn news_entry(site: &Site, n: usize) -> String {
 
 /// The entry of update `u` of news item `n`, dated `date`: the new status and the pledge it
 /// is about, linking to the pledge's page.
-fn update_entry(site: &Site, s: &Strings, n: usize, u: usize, date: Date) -> String {
+fn update_entry(site: &Site, s: &Strings, n: NewsIx, u: usize, date: Date) -> String {
     let base = &site.config.base_url;
     let item = &site.news[n];
     let url = format!("{base}{}", route::news(site, n));
@@ -155,7 +155,7 @@ pub fn robots(site: &Site) -> Vec<u8> {
 }
 
 /// `pledges/<r>/<p>/feed.xml`: one entry per history entry of the pledge, newest first.
-pub fn pledge_atom(site: &Site, s: &Strings, p: usize) -> Vec<u8> {
+pub fn pledge_atom(site: &Site, s: &Strings, p: PledgeIx) -> Vec<u8> {
     let base = &site.config.base_url;
     let pl = &site.pledges[p];
     let url = format!("{base}{}", route::pledge(site, p));

@@ -11,8 +11,9 @@
 //! of edit gives the same bytes as a full build.
 
 use super::{Job, PLEDGES_PER_PAGE, Renderer, pages_count};
-use crate::model::Report;
+use crate::model::ix::{CategoryIx, IndicatorIx, NewsIx, PageIx, PerIx, PledgeIx, ReportIx};
 use crate::model::patch::Patched;
+use crate::model::{IterIx, Report, Site};
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
 
@@ -47,14 +48,14 @@ pub struct Inputs {
     /// The part of `global` that news edits cannot change: site settings, jurisdictions,
     /// categories, page titles and the ids of everything.
     pub(super) ids: u64,
-    pub(super) pledge: Vec<u64>,
+    pub(super) pledge: PerIx<PledgeIx, u64>,
     /// A pledge as a card: the pledge and its report's header.
-    pub(super) card: Vec<u64>,
-    pub(super) report_head: Vec<u64>,
-    pub(super) report_full: Vec<u64>,
-    pub(super) news: Vec<u64>,
-    pub(super) indicator: Vec<u64>,
-    pub(super) page: Vec<u64>,
+    pub(super) card: PerIx<PledgeIx, u64>,
+    pub(super) report_head: PerIx<ReportIx, u64>,
+    pub(super) report_full: PerIx<ReportIx, u64>,
+    pub(super) news: PerIx<NewsIx, u64>,
+    pub(super) indicator: PerIx<IndicatorIx, u64>,
+    pub(super) page: PerIx<PageIx, u64>,
     pub(super) all_pledges: u64,
     pub(super) all_news: u64,
     pub(super) all_reports: u64,
@@ -68,8 +69,33 @@ impl Inputs {
     }
 }
 
+/// [`Inputs::ids`]: site settings, jurisdictions, categories, page titles and the ids of
+/// everything.
+fn ids_of(site: &Site) -> u64 {
+    let mut g = FxHasher::default();
+    format!("{:?}", site.config).hash(&mut g);
+    site.jurisdictions.hash(&mut g);
+    site.categories.hash(&mut g);
+    for p in &site.pages {
+        (&p.path, &p.title, &p.description, p.weight).hash(&mut g);
+    }
+    for r in &site.reports {
+        r.id.hash(&mut g);
+    }
+    for p in &site.pledges {
+        p.full_id.hash(&mut g);
+    }
+    for n in &site.news {
+        n.slug.hash(&mut g);
+    }
+    for i in &site.indicators {
+        (i.jurisdiction, &i.id).hash(&mut g);
+    }
+    g.finish()
+}
+
 /// Status and met/missed counts of a list of pledges: what its totals show.
-fn totals(r: &Renderer, list: &[usize]) -> u64 {
+fn totals(r: &Renderer, list: &[PledgeIx]) -> u64 {
     let mut counts = [[0u32; 3]; 8];
     for &i in list {
         let p = &r.site.pledges[i];
@@ -93,47 +119,33 @@ impl Renderer<'_> {
     pub fn inputs(&self, theme: u64) -> Inputs {
         use rayon::prelude::*;
         let site = self.site;
-        let pledge: Vec<u64> = site.pledges.par_iter().map(hash_of).collect();
-        let report_head: Vec<u64> = site.reports.iter().map(report_head).collect();
-        let report_full: Vec<u64> = site
+        let pledge: PerIx<PledgeIx, u64> = site
+            .pledges
+            .par_iter()
+            .map(hash_of)
+            .collect::<Vec<_>>()
+            .into();
+        let report_head: PerIx<ReportIx, u64> = site.reports.iter().map(report_head).collect();
+        let report_full: PerIx<ReportIx, u64> = site
             .reports
             .iter()
-            .zip(&report_head)
+            .zip(report_head.values())
             .map(|(r, &h)| hash_of(&(h, &r.body)))
             .collect();
-        let card: Vec<u64> = site
+        let card: PerIx<PledgeIx, u64> = site
             .pledges
             .iter()
-            .zip(&pledge)
+            .zip(pledge.values())
             .map(|(p, &h)| hash_of(&(h, report_head[p.report])))
             .collect();
-        let news: Vec<u64> = site.news.par_iter().map(hash_of).collect();
-        let indicator: Vec<u64> = site
+        let news: PerIx<NewsIx, u64> = site.news.par_iter().map(hash_of).collect::<Vec<_>>().into();
+        let indicator: PerIx<IndicatorIx, u64> = site
             .indicators
             .iter()
             .map(|i| hash_of(&format!("{i:?}")))
             .collect();
-        let page: Vec<u64> = site.pages.iter().map(hash_of).collect();
-        let mut g = FxHasher::default();
-        format!("{:?}", site.config).hash(&mut g);
-        site.jurisdictions.hash(&mut g);
-        site.categories.hash(&mut g);
-        for p in &site.pages {
-            (&p.path, &p.title, &p.description, p.weight).hash(&mut g);
-        }
-        for r in &site.reports {
-            r.id.hash(&mut g);
-        }
-        for p in &site.pledges {
-            p.full_id.hash(&mut g);
-        }
-        for n in &site.news {
-            n.slug.hash(&mut g);
-        }
-        for i in &site.indicators {
-            (i.jurisdiction, &i.id).hash(&mut g);
-        }
-        let ids = g.finish();
+        let page: PerIx<PageIx, u64> = site.pages.iter().map(hash_of).collect();
+        let ids = ids_of(site);
         Inputs {
             global: self.global(ids, theme),
             ids,
@@ -175,10 +187,10 @@ impl Renderer<'_> {
     /// One number per job, from the entities' numbers.
     pub fn job_fingerprints(&self, jobs: &[Job], inp: &Inputs) -> Vec<u64> {
         use rayon::prelude::*;
-        let cat_totals: Vec<u64> = self
+        let cat_totals: PerIx<CategoryIx, u64> = self
             .index
             .by_category
-            .iter()
+            .values()
             .map(|l| totals(self, l))
             .collect();
         jobs.par_iter()
@@ -194,11 +206,10 @@ impl Renderer<'_> {
     /// One number per pledge for its row of the open data files
     /// ([`super::data::PledgeRows`]): the pledge, its report (the row shows its section) and
     /// the global number (the ids of everything).
-    pub fn row_inputs(&self, inp: &Inputs) -> Vec<u64> {
+    pub fn row_inputs(&self, inp: &Inputs) -> PerIx<PledgeIx, u64> {
         self.site
             .pledges
-            .iter()
-            .enumerate()
+            .iter_ix()
             .map(|(i, p)| hash_of(&(inp.global, inp.pledge[i], inp.report_full[p.report])))
             .collect()
     }
@@ -206,16 +217,26 @@ impl Renderer<'_> {
     /// What the list of jobs ([`Renderer::jobs`]) is made from: the global number and the
     /// number of pages of each paginated list. Equal shapes give equal job lists.
     pub fn shape(&self, inp: &Inputs) -> u64 {
-        let pages = |l: &Vec<usize>| pages_count(l.len(), PLEDGES_PER_PAGE);
+        let pages = |l: &Vec<PledgeIx>| pages_count(l.len(), PLEDGES_PER_PAGE);
         hash_of(&(
             inp.global,
             self.index.by_status.iter().map(pages).collect::<Vec<_>>(),
-            self.index.by_category.iter().map(pages).collect::<Vec<_>>(),
+            self.index
+                .by_category
+                .values()
+                .map(pages)
+                .collect::<Vec<_>>(),
             pages(&self.index.overdue),
         ))
     }
 
-    fn job_inputs(&self, job: &Job, inp: &Inputs, h: &mut FxHasher, cat_totals: &[u64]) {
+    fn job_inputs(
+        &self,
+        job: &Job,
+        inp: &Inputs,
+        h: &mut FxHasher,
+        cat_totals: &PerIx<CategoryIx, u64>,
+    ) {
         std::mem::discriminant(job).hash(h);
         match job {
             Job::Html { kind } => {

@@ -13,8 +13,9 @@ pub mod views;
 
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::Site;
 use crate::model::index::SiteIndex;
+use crate::model::ix::{self, CategoryIx, JurisdictionIx, NewsIx, PageIx, PledgeIx, ReportIx};
+use crate::model::{IterIx, Site};
 use crate::routes;
 use crate::types::Status;
 use serde::Serialize;
@@ -39,25 +40,25 @@ pub use crate::output::OutputFile;
 pub enum PageKind {
     Home,
     Reports,
-    Report(usize),
+    Report(ReportIx),
     /// Page n (1-based) of all pledges.
     Pledges(usize),
-    ReportPledges(usize),
-    Pledge(usize),
+    ReportPledges(ReportIx),
+    Pledge(PledgeIx),
     /// The small framable card of a pledge.
-    Embed(usize),
+    Embed(PledgeIx),
     /// Page n of pledges past their deadline with no verdict and no successor.
     Overdue(usize),
     NewsList(usize),
-    News(usize),
+    News(NewsIx),
     Jurisdictions,
-    Jurisdiction(usize),
+    Jurisdiction(JurisdictionIx),
     Categories,
-    Category(usize, usize),
+    Category(CategoryIx, usize),
     Statuses,
     Status(Status, usize),
-    Compare(usize),
-    Page(usize),
+    Compare(JurisdictionIx),
+    Page(PageIx),
     Search,
     NotFound,
 }
@@ -70,9 +71,9 @@ pub enum Job {
         kind: PageKind,
     },
     /// `pledges/<r>/<p>/pledge.json`: the pledge's open-data row.
-    PledgeJson(usize),
+    PledgeJson(PledgeIx),
     /// `pledges/<r>/<p>/feed.xml`: the pledge's status updates.
-    PledgeFeed(usize),
+    PledgeFeed(PledgeIx),
     Feed,
     Sitemap,
     Robots,
@@ -180,7 +181,7 @@ impl<'a> Renderer<'a> {
     fn path_conflicts(&self, static_files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
         let site = self.site;
         let mut errors = Vec::new();
-        let pages: BTreeMap<String, usize> = (0..site.pages.len())
+        let pages: BTreeMap<String, PageIx> = ix::all(site.pages.len())
             .map(|i| (format!("{}{}", route::page(site, i), routes::INDEX), i))
             .collect();
         // Made only when a static file lies where the generator writes.
@@ -252,20 +253,20 @@ impl<'a> Renderer<'a> {
         ];
         html.extend((2..=pages_count(site.news.len(), NEWS_PER_PAGE)).map(PageKind::NewsList));
         html.extend((1..=pages_count(site.pledges.len(), PLEDGES_PER_PAGE)).map(PageKind::Pledges));
-        for r in 0..site.reports.len() {
+        for r in ix::all(site.reports.len()) {
             html.extend([PageKind::Report(r), PageKind::ReportPledges(r)]);
         }
-        for p in 0..site.pledges.len() {
+        for p in ix::all(site.pledges.len()) {
             html.extend([PageKind::Pledge(p), PageKind::Embed(p)]);
         }
         html.extend(
             (1..=pages_count(self.index.overdue.len(), PLEDGES_PER_PAGE)).map(PageKind::Overdue),
         );
-        html.extend((0..site.news.len()).map(PageKind::News));
-        for j in 0..site.jurisdictions.len() {
+        html.extend(ix::all(site.news.len()).map(PageKind::News));
+        for j in ix::all(site.jurisdictions.len()) {
             html.extend([PageKind::Jurisdiction(j), PageKind::Compare(j)]);
         }
-        for c in 0..site.categories.len() {
+        for c in ix::all(site.categories.len()) {
             let pages = pages_count(self.index.by_category[c].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Category(c, n)));
         }
@@ -273,7 +274,7 @@ impl<'a> Renderer<'a> {
             let pages = pages_count(self.index.by_status[k].len(), PLEDGES_PER_PAGE);
             html.extend((1..=pages).map(|n| PageKind::Status(st, n)));
         }
-        html.extend((0..site.pages.len()).map(PageKind::Page));
+        html.extend(ix::all(site.pages.len()).map(PageKind::Page));
         if self.has_search() {
             html.push(PageKind::Search);
         }
@@ -329,7 +330,7 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|kind| Job::Html { kind })
             .collect();
-        for p in 0..site.pledges.len() {
+        for p in ix::all(site.pledges.len()) {
             jobs.push(Job::PledgeJson(p));
             jobs.push(Job::PledgeFeed(p));
         }
@@ -599,7 +600,7 @@ fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals
             url: ctx.url(&route::section(section)),
         })
         .collect();
-    let mut page_order: Vec<usize> = (0..site.pages.len()).collect();
+    let mut page_order: Vec<PageIx> = ix::all(site.pages.len()).collect();
     page_order.sort_by_key(|&i| {
         (
             site.pages[i].weight.unwrap_or(i64::MAX),
@@ -623,15 +624,19 @@ fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals
         lang: site.config.language.tag(),
         nav,
         pages,
-        jurisdictions: (0..site.jurisdictions.len())
-            .map(|j| Link {
-                title: site.jurisdictions[j].name.clone(),
+        jurisdictions: site
+            .jurisdictions
+            .iter_ix()
+            .map(|(j, x)| Link {
+                title: x.name.clone(),
                 url: ctx.url(&route::jurisdiction(site, j)),
             })
             .collect(),
-        categories: (0..site.categories.len())
-            .map(|c| Link {
-                title: site.categories[c].name.clone(),
+        categories: site
+            .categories
+            .iter_ix()
+            .map(|(c, x)| Link {
+                title: x.name.clone(),
                 url: ctx.url(&route::category(site, c)),
             })
             .collect(),

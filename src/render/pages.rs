@@ -15,6 +15,9 @@ use super::views::{self, Link, NewsItem, PledgeCard, Shared, route};
 use super::{HOME_LATEST, NEWS_PER_PAGE, PLEDGES_PER_PAGE, PageKind, Renderer, pages_count};
 use crate::diag::Diagnostic;
 use crate::markdown;
+use crate::model::ix::{
+    self, CategoryIx, JurisdictionIx, NewsIx, PageIx, PerIx, PledgeIx, ReportIx,
+};
 use crate::routes;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -144,7 +147,7 @@ impl Renderer<'_> {
         kind: &PageKind,
         inp: &Inputs,
         h: &mut FxHasher,
-        cat_totals: &[u64],
+        cat_totals: &PerIx<CategoryIx, u64>,
     ) {
         match *kind {
             PageKind::Home => self.home_inputs(inp, h),
@@ -188,7 +191,7 @@ impl Renderer<'_> {
     /// One row per jurisdiction (all, or only those with reports or pledges) with its totals.
     fn jurisdiction_rows(&self, only_active: bool) -> Vec<TotalsRow> {
         let (site, c) = (self.site, self.ctx());
-        (0..site.jurisdictions.len())
+        ix::all(site.jurisdictions.len())
             .filter(|&j| {
                 !only_active
                     || !self.index.by_jurisdiction[j].is_empty()
@@ -207,7 +210,7 @@ impl Renderer<'_> {
     /// One row per category with its totals.
     fn category_rows(&self) -> Vec<TotalsRow> {
         let (site, c) = (self.site, self.ctx());
-        (0..site.categories.len())
+        ix::all::<CategoryIx>(site.categories.len())
             .map(|k| TotalsRow {
                 link: Link {
                     title: site.categories[k].name.clone(),
@@ -218,7 +221,7 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn report_row(&self, r: usize) -> ReportRow {
+    fn report_row(&self, r: ReportIx) -> ReportRow {
         let c = self.ctx();
         ReportRow {
             report: c.report(r),
@@ -256,7 +259,7 @@ pub struct HomeContext {
 impl Renderer<'_> {
     fn home(&self, route: &str, kind: &PageKind) -> HomeContext {
         let (site, c) = (self.site, self.ctx());
-        let totals = c.totals(0..site.pledges.len());
+        let totals = c.totals(ix::all(site.pledges.len()));
         HomeContext {
             meta: self.meta(route, kind, site.config.title.clone()),
             chart: c.status_chart(&totals),
@@ -329,7 +332,7 @@ pub struct JurisdictionsContext {
 impl Renderer<'_> {
     fn reports_page(&self, route: &str, kind: &PageKind) -> ReportsContext {
         let site = self.site;
-        let mut order: Vec<usize> = (0..site.reports.len()).collect();
+        let mut order: Vec<ReportIx> = ix::all(site.reports.len()).collect();
         order.sort_by(|&a, &b| {
             site.reports[b]
                 .year
@@ -373,7 +376,7 @@ impl Renderer<'_> {
         &self,
         route: &str,
         kind: &PageKind,
-        r: usize,
+        r: ReportIx,
     ) -> Result<ReportContext, Diagnostic> {
         let c = self.ctx();
         let report = c.report(r);
@@ -389,7 +392,7 @@ impl Renderer<'_> {
         })
     }
 
-    fn report_inputs(&self, inp: &Inputs, h: &mut FxHasher, r: usize) {
+    fn report_inputs(&self, inp: &Inputs, h: &mut FxHasher, r: ReportIx) {
         inp.report_full[r].hash(h);
         for &i in &self.site.reports[r].pledges {
             inp.card[i].hash(h);
@@ -423,7 +426,7 @@ pub struct ListContext {
 impl Renderer<'_> {
     /// The paginated list a list page shows, and the route of its first page; `None` for a
     /// report's pledges, which are not paginated.
-    fn list_of(&self, kind: &PageKind) -> Option<(&[usize], String, usize)> {
+    fn list_of(&self, kind: &PageKind) -> Option<(&[PledgeIx], String, usize)> {
         let site = self.site;
         Some(match *kind {
             PageKind::Pledges(n) => (&self.index.all_pledges, route::section(routes::PLEDGES), n),
@@ -520,7 +523,13 @@ impl Renderer<'_> {
         }
     }
 
-    fn list_inputs(&self, kind: &PageKind, inp: &Inputs, h: &mut FxHasher, cat_totals: &[u64]) {
+    fn list_inputs(
+        &self,
+        kind: &PageKind,
+        inp: &Inputs,
+        h: &mut FxHasher,
+        cat_totals: &PerIx<CategoryIx, u64>,
+    ) {
         match *kind {
             PageKind::ReportPledges(r) => {
                 inp.report_head[r].hash(h);
@@ -568,7 +577,7 @@ pub struct EmbedContext {
 }
 
 impl Renderer<'_> {
-    fn pledge_page(&self, route: &str, kind: &PageKind, p: usize) -> PledgeContext {
+    fn pledge_page(&self, route: &str, kind: &PageKind, p: PledgeIx) -> PledgeContext {
         let site = self.site;
         let pl = &site.pledges[p];
         let same = pl
@@ -588,7 +597,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn embed(&self, route: &str, kind: &PageKind, p: usize) -> EmbedContext {
+    fn embed(&self, route: &str, kind: &PageKind, p: PledgeIx) -> EmbedContext {
         let pl = &self.site.pledges[p];
         let mut meta = self.meta(route, kind, pl.title.clone());
         meta.description = Some(pl.text.clone());
@@ -601,7 +610,7 @@ impl Renderer<'_> {
     /// A pledge page's reads (also its JSON twin's and feed's): the pledge, its report (the
     /// sentence, the section), the cards of its chain, predecessors, successor and same-metric
     /// pledges, and its news items.
-    pub(super) fn pledge_inputs(&self, inp: &Inputs, h: &mut FxHasher, p: usize) {
+    pub(super) fn pledge_inputs(&self, inp: &Inputs, h: &mut FxHasher, p: PledgeIx) {
         let site = self.site;
         let pl = &site.pledges[p];
         inp.pledge[p].hash(h);
@@ -715,7 +724,7 @@ impl Renderer<'_> {
         &self,
         route: &str,
         kind: &PageKind,
-        n: usize,
+        n: NewsIx,
     ) -> Result<(NewsContext, String), Diagnostic> {
         let (site, c, s) = (self.site, self.ctx(), &self.strings);
         let item = &site.news[n];
@@ -764,7 +773,7 @@ impl Renderer<'_> {
         Ok((page, rendered.text))
     }
 
-    fn news_inputs(&self, inp: &Inputs, h: &mut FxHasher, n: usize) {
+    fn news_inputs(&self, inp: &Inputs, h: &mut FxHasher, n: NewsIx) {
         inp.news[n].hash(h);
         let item = &self.site.news[n];
         for i in item
@@ -810,11 +819,11 @@ pub struct CompareContext {
 }
 
 impl Renderer<'_> {
-    fn jurisdiction(&self, route: &str, kind: &PageKind, j: usize) -> JurisdictionContext {
+    fn jurisdiction(&self, route: &str, kind: &PageKind, j: JurisdictionIx) -> JurisdictionContext {
         let (site, c) = (self.site, self.ctx());
         let jur = &site.jurisdictions[j];
         let (years, indicators) = c.indicator_rows(&self.index.indicators_of[j]);
-        let link = |k: usize| Link {
+        let link = |k: JurisdictionIx| Link {
             title: site.jurisdictions[k].name.clone(),
             url: c.url(&route::jurisdiction(site, k)),
         };
@@ -834,7 +843,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn compare(&self, route: &str, kind: &PageKind, j: usize) -> CompareContext {
+    fn compare(&self, route: &str, kind: &PageKind, j: JurisdictionIx) -> CompareContext {
         let (site, c) = (self.site, self.ctx());
         let jur = &site.jurisdictions[j];
         let (years, indicators) = c.indicator_rows(&self.index.indicators_of[j]);
@@ -856,7 +865,7 @@ impl Renderer<'_> {
 
     /// Both pages: the jurisdiction's reports' headers, its pledges' cards, its indicators and
     /// the reports and news items they cite.
-    fn jurisdiction_inputs(&self, inp: &Inputs, h: &mut FxHasher, j: usize) {
+    fn jurisdiction_inputs(&self, inp: &Inputs, h: &mut FxHasher, j: JurisdictionIx) {
         for &r in &self.index.reports_of[j] {
             inp.report_head[r].hash(h);
         }
@@ -911,7 +920,7 @@ impl Renderer<'_> {
     fn statuses(&self, route: &str, kind: &PageKind) -> StatusesContext {
         StatusesContext {
             meta: self.meta(route, kind, self.strings.get("statuses_title")),
-            totals: self.ctx().totals(0..self.site.pledges.len()),
+            totals: self.ctx().totals(ix::all(self.site.pledges.len())),
         }
     }
 }
@@ -940,7 +949,7 @@ pub struct NotFoundContext {
 }
 
 impl Renderer<'_> {
-    fn free_page(&self, route: &str, kind: &PageKind, i: usize) -> FreePageContext {
+    fn free_page(&self, route: &str, kind: &PageKind, i: PageIx) -> FreePageContext {
         let site = self.site;
         let page = &site.pages[i];
         let html = markdown::render_html(&page.body, &[], &site.config.base_path);

@@ -3,6 +3,7 @@
 
 use super::views::route;
 use super::{Job, PageKind, Renderer};
+use crate::model::ix::{self, IterIx, JurisdictionIx};
 use crate::search::{Facets, INDEX_DIR, SearchDoc};
 use crate::types::Status;
 use chrono::Datelike;
@@ -51,7 +52,7 @@ impl Renderer<'_> {
         };
         let site = self.site;
         let s = &self.strings;
-        let jid = |j: usize| site.jurisdictions[j].id.to_string();
+        let jid = |j: JurisdictionIx| site.jurisdictions[j].id.to_string();
         Some(match *kind {
             PageKind::Pledge(p) => {
                 let pledge = &site.pledges[p];
@@ -84,7 +85,8 @@ impl Renderer<'_> {
                     .iter()
                     .chain(item.updates.iter().map(|u| &u.pledge))
                     .map(|&p| site.reports[site.pledges[p].report].jurisdiction);
-                let js: BTreeSet<usize> = item.jurisdictions.iter().copied().chain(named).collect();
+                let js: BTreeSet<JurisdictionIx> =
+                    item.jurisdictions.iter().copied().chain(named).collect();
                 Facets {
                     kind: "news",
                     years: vec![item.date.0.year()],
@@ -226,7 +228,7 @@ impl Renderer<'_> {
     /// The jurisdictions a report or a news item belongs to, in the site's order.
     fn jurisdiction_options(&self) -> Vec<FilterOption> {
         let site = self.site;
-        let used: BTreeSet<usize> = site
+        let used: BTreeSet<JurisdictionIx> = site
             .reports
             .iter()
             .map(|r| r.jurisdiction)
@@ -236,7 +238,7 @@ impl Renderer<'_> {
                     .flat_map(|n| n.jurisdictions.iter().copied()),
             )
             .collect();
-        (0..site.jurisdictions.len())
+        ix::all(site.jurisdictions.len())
             .filter(|j| used.contains(j))
             .map(|j| {
                 let x = &site.jurisdictions[j];
@@ -249,8 +251,7 @@ impl Renderer<'_> {
     fn category_options(&self) -> Vec<FilterOption> {
         let site = self.site;
         site.categories
-            .iter()
-            .enumerate()
+            .iter_ix()
             .filter(|(k, _)| site.pledges.iter().any(|p| p.category == *k))
             .map(|(_, x)| option(x.id.to_string(), x.name.clone()))
             .collect()

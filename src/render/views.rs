@@ -3,7 +3,11 @@
 use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Mark};
-use crate::model::{Indicator, Pledge, Site, SourceRef};
+use crate::model::ix::PerIx;
+use crate::model::{
+    CategoryIx, Indicator, IndicatorIx, JurisdictionIx, NewsIx, Pledge, PledgeIx, ReportIx, Site,
+    SourceRef,
+};
 use crate::types::{Better, Num, Status};
 use serde::Serialize;
 use std::marker::PhantomData;
@@ -12,42 +16,42 @@ use std::sync::OnceLock;
 /// Routes (paths relative to the site root, ending in `/`), the one place URLs are made, from
 /// the folder names of [`crate::routes`].
 pub mod route {
-    use crate::model::Site;
+    use crate::model::{CategoryIx, JurisdictionIx, NewsIx, PageIx, PledgeIx, ReportIx, Site};
     use crate::routes::{
         CATEGORIES, COMPARE, EMBED, JURISDICTIONS, NEWS, PLEDGES, REPORTS, STATUS,
     };
     use crate::types::Status;
 
-    pub fn pledge(site: &Site, p: usize) -> String {
+    pub fn pledge(site: &Site, p: PledgeIx) -> String {
         let p = &site.pledges[p];
         format!("{PLEDGES}/{}/{}/", site.reports[p.report].id, p.id)
     }
     /// The list of one report's pledges.
-    pub fn report_pledges(site: &Site, r: usize) -> String {
+    pub fn report_pledges(site: &Site, r: ReportIx) -> String {
         format!("{PLEDGES}/{}/", site.reports[r].id)
     }
-    pub fn embed(site: &Site, p: usize) -> String {
+    pub fn embed(site: &Site, p: PledgeIx) -> String {
         format!("{EMBED}/{}", pledge(site, p))
     }
-    pub fn report(site: &Site, r: usize) -> String {
+    pub fn report(site: &Site, r: ReportIx) -> String {
         format!("{REPORTS}/{}/", site.reports[r].id)
     }
-    pub fn news(site: &Site, n: usize) -> String {
+    pub fn news(site: &Site, n: NewsIx) -> String {
         format!("{NEWS}/{}/", site.news[n].slug)
     }
-    pub fn jurisdiction(site: &Site, j: usize) -> String {
+    pub fn jurisdiction(site: &Site, j: JurisdictionIx) -> String {
         format!("{JURISDICTIONS}/{}/", site.jurisdictions[j].id)
     }
-    pub fn compare(site: &Site, j: usize) -> String {
+    pub fn compare(site: &Site, j: JurisdictionIx) -> String {
         format!("{COMPARE}/{}/", site.jurisdictions[j].id)
     }
-    pub fn category(site: &Site, c: usize) -> String {
+    pub fn category(site: &Site, c: CategoryIx) -> String {
         format!("{CATEGORIES}/{}/", site.categories[c].id)
     }
     pub fn status(s: Status) -> String {
         format!("{STATUS}/{}/", s.url_key())
     }
-    pub fn page(site: &Site, i: usize) -> String {
+    pub fn page(site: &Site, i: PageIx) -> String {
         format!("{}/", site.pages[i].path)
     }
     /// A top-level section's first page: `section/`.
@@ -110,15 +114,15 @@ impl<T> Serialize for Shared<T> {
 /// peak memory; BENCHMARKS.md has the measurement.)
 pub struct SharedViews {
     statuses: Vec<OnceLock<Shared<StatusView>>>,
-    reports: Vec<OnceLock<Shared<Link>>>,
-    jurisdictions: Vec<OnceLock<Shared<Link>>>,
-    categories: Vec<OnceLock<Shared<Link>>>,
-    cards: Vec<OnceLock<Shared<PledgeCard>>>,
+    reports: PerIx<ReportIx, OnceLock<Shared<Link>>>,
+    jurisdictions: PerIx<JurisdictionIx, OnceLock<Shared<Link>>>,
+    categories: PerIx<CategoryIx, OnceLock<Shared<Link>>>,
+    cards: PerIx<PledgeIx, OnceLock<Shared<PledgeCard>>>,
 }
 
 impl SharedViews {
     pub fn new(site: &Site) -> Self {
-        fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
+        fn slots<C: FromIterator<OnceLock<T>>, T>(n: usize) -> C {
             (0..n).map(|_| OnceLock::new()).collect()
         }
         SharedViews {
@@ -413,7 +417,7 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
-    fn report_link(&self, r: usize) -> Shared<Link> {
+    fn report_link(&self, r: ReportIx) -> Shared<Link> {
         self.shared.reports[r]
             .get_or_init(|| {
                 Shared::new(&Link {
@@ -424,7 +428,7 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
-    fn jurisdiction_link(&self, j: usize) -> Shared<Link> {
+    fn jurisdiction_link(&self, j: JurisdictionIx) -> Shared<Link> {
         self.shared.jurisdictions[j]
             .get_or_init(|| {
                 Shared::new(&Link {
@@ -435,7 +439,7 @@ impl<'a> Ctx<'a> {
             .clone()
     }
 
-    fn category_link(&self, c: usize) -> Shared<Link> {
+    fn category_link(&self, c: CategoryIx) -> Shared<Link> {
         self.shared.categories[c]
             .get_or_init(|| {
                 Shared::new(&Link {
@@ -458,13 +462,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The card of pledge `i`, made once per build.
-    pub fn card(&self, i: usize) -> Shared<PledgeCard> {
+    pub fn card(&self, i: PledgeIx) -> Shared<PledgeCard> {
         self.shared.cards[i]
             .get_or_init(|| Shared::new(&self.make_card(i)))
             .clone()
     }
 
-    fn make_card(&self, i: usize) -> PledgeCard {
+    fn make_card(&self, i: PledgeIx) -> PledgeCard {
         let site = self.site;
         let p = &site.pledges[i];
         let r = &site.reports[p.report];
@@ -490,11 +494,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// The list entry of news item `n`, made afresh each time.
-    pub fn news_item(&self, n: usize) -> Shared<NewsItem> {
+    pub fn news_item(&self, n: NewsIx) -> Shared<NewsItem> {
         Shared::new(&self.make_news_item(n))
     }
 
-    fn make_news_item(&self, n: usize) -> NewsItem {
+    fn make_news_item(&self, n: NewsIx) -> NewsItem {
         let item = &self.site.news[n];
         NewsItem {
             title: item.title.clone(),
@@ -523,13 +527,13 @@ impl<'a> Ctx<'a> {
 
     /// The view of pledge `i`'s page; `same_metric`: the pledges tracking the same metric (the
     /// pledge itself among them or not).
-    pub fn pledge(&self, i: usize, same_metric: &[usize]) -> PledgeView {
+    pub fn pledge(&self, i: PledgeIx, same_metric: &[PledgeIx]) -> PledgeView {
         let site = self.site;
         let p = &site.pledges[i];
         let report_url = self.url(&route::report(site, p.report));
         let history = self.pledge_history(i);
         let chain = self.pledge_chain(i);
-        let link = |c: usize| Link {
+        let link = |c: PledgeIx| Link {
             title: site.pledges[c].title.clone(),
             url: self.url(&route::pledge(site, c)),
         };
@@ -573,7 +577,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A pledge's status history, each entry with the news item that reported it.
-    fn pledge_history(&self, i: usize) -> Vec<HistoryView> {
+    fn pledge_history(&self, i: PledgeIx) -> Vec<HistoryView> {
         let site = self.site;
         let p = &site.pledges[i];
         let r = &site.reports[p.report];
@@ -609,7 +613,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The pledges carried over into one another with pledge `i`, when there are more than one.
-    fn pledge_chain(&self, i: usize) -> Vec<ChainItem> {
+    fn pledge_chain(&self, i: PledgeIx) -> Vec<ChainItem> {
         let site = self.site;
         let chain_ids = site.chain(i);
         if chain_ids.len() > 1 {
@@ -630,7 +634,7 @@ impl<'a> Ctx<'a> {
 
     /// The sentence of the report that holds pledge `i`'s quote, split around it; the pledge's
     /// text alone when the quote has no place in the report's text.
-    fn pledge_sentence(&self, i: usize) -> SentenceView {
+    fn pledge_sentence(&self, i: PledgeIx) -> SentenceView {
         let p = &self.site.pledges[i];
         let r = &self.site.reports[p.report];
         let idx = &r.index;
@@ -692,7 +696,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn totals(&self, pledges: impl Iterator<Item = usize>) -> Totals {
+    pub fn totals(&self, pledges: impl Iterator<Item = PledgeIx>) -> Totals {
         let mut counts = [0usize; 8];
         let (mut total, mut quantified, mut met, mut missed) = (0, 0, 0, 0);
         for i in pledges {
@@ -727,7 +731,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn report(&self, r: usize) -> ReportView {
+    pub fn report(&self, r: ReportIx) -> ReportView {
         let site = self.site;
         let rep = &site.reports[r];
         ReportView {
@@ -749,7 +753,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The report body with every pledge quote highlighted and linked.
-    pub fn report_html(&self, r: usize) -> Result<(String, Vec<TocEntry>), Diagnostic> {
+    pub fn report_html(&self, r: ReportIx) -> Result<(String, Vec<TocEntry>), Diagnostic> {
         let site = self.site;
         let rep = &site.reports[r];
         let marks: Vec<Mark> = rep
@@ -783,7 +787,7 @@ impl<'a> Ctx<'a> {
 
     /// A news body with every evidence quote highlighted and linked to its pledge.
     /// Its rendered text comes with it, for the search index.
-    pub fn news_html(&self, n: usize) -> Result<markdown::RenderedHtml, Diagnostic> {
+    pub fn news_html(&self, n: NewsIx) -> Result<markdown::RenderedHtml, Diagnostic> {
         let site = self.site;
         let item = &site.news[n];
         let marks: Vec<Mark> = item
@@ -806,7 +810,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The indicator table of one jurisdiction, given the indices of its indicators.
-    pub fn indicator_rows(&self, indicators: &[usize]) -> (Vec<i32>, Vec<IndicatorRow>) {
+    pub fn indicator_rows(&self, indicators: &[IndicatorIx]) -> (Vec<i32>, Vec<IndicatorRow>) {
         let site = self.site;
         let inds: Vec<_> = indicators.iter().map(|&i| &site.indicators[i]).collect();
         let mut years: Vec<i32> = inds
@@ -931,10 +935,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// Pledge metrics of a jurisdiction that recur in more than one year's report.
-    pub fn metric_rows(&self, pledges: &[usize]) -> (Vec<i32>, Vec<MetricRow>) {
+    pub fn metric_rows(&self, pledges: &[PledgeIx]) -> (Vec<i32>, Vec<MetricRow>) {
         use std::collections::BTreeMap;
         let site = self.site;
-        let mut by_metric: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
+        let mut by_metric: BTreeMap<&str, BTreeMap<i32, Vec<PledgeIx>>> = BTreeMap::new();
         for &i in pledges {
             let p = &site.pledges[i];
             let r = &site.reports[p.report];
@@ -977,7 +981,7 @@ impl<'a> Ctx<'a> {
     fn metric_chart(
         &self,
         years: &[i32],
-        by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
+        by_year: &std::collections::BTreeMap<i32, Vec<PledgeIx>>,
     ) -> Option<super::charts::YearChart> {
         let first = |y: &i32| {
             by_year
@@ -1013,7 +1017,7 @@ impl<'a> Ctx<'a> {
     fn metric_desc(
         &self,
         metric: &str,
-        by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
+        by_year: &std::collections::BTreeMap<i32, Vec<PledgeIx>>,
     ) -> String {
         let mut desc = vec![metric.to_string()];
         for (year, pledges) in by_year {

@@ -5,8 +5,9 @@ use crate::content::locate::{idx, key};
 use crate::content::raw::RawPledge;
 use crate::content::{Doc, FileId, Loaded};
 use crate::markdown::{explain_missing, normalize_quote};
+use crate::model::ix::{self, IterIx, PerIx};
 use crate::model::unparsed::Unloaded;
-use crate::model::{HistoryEntry, Pledge, Report, Target};
+use crate::model::{CategoryIx, HistoryEntry, Pledge, PledgeIx, Report, ReportIx, Target};
 use crate::types::{Date, PledgeRef, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -18,7 +19,7 @@ struct PledgeSrc<'a> {
     file: FileId,
     /// Its index in its file's `pledges` list.
     item: usize,
-    report: usize,
+    report: ReportIx,
     raw: &'a RawPledge,
     /// `text` cleaned like the report's body, to match it.
     text: String,
@@ -30,7 +31,7 @@ pub(super) struct PledgeRefs<'a> {
     /// Full id → index among all pledges written, drafts too.
     ids: UniqueIds<String, usize>,
     /// Index among all pledges written → index in the model (`None`: a draft left out).
-    model_ix: Vec<Option<usize>>,
+    model_ix: Vec<Option<PledgeIx>>,
     /// Where each report's pledge ids are, for messages about an unknown one.
     files_of: BTreeMap<&'a str, BTreeSet<&'a str>>,
     unloaded: &'a Unloaded<'a>,
@@ -50,7 +51,7 @@ impl PledgeRefs<'_> {
 
     /// The pledge's index in the model (`Ok(None)` for a draft left out of this build), or the
     /// message for an unknown one.
-    pub(super) fn resolve(&self, r: &PledgeRef) -> Result<Option<usize>, String> {
+    pub(super) fn resolve(&self, r: &PledgeRef) -> Result<Option<PledgeIx>, String> {
         self.written(r)
             .map(|a| self.model_ix[a])
             .ok_or_else(|| self.unknown(r))
@@ -65,26 +66,16 @@ pub(super) fn pledges<'a>(
     drafts: bool,
     unloaded: &'a Unloaded<'a>,
     reports: &mut [Report],
-    report_ix: &HashMap<&str, usize>,
-    cat_ix: &UniqueIds<&str, usize>,
+    report_ix: &HashMap<&str, ReportIx>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> (Vec<Pledge>, PledgeRefs<'a>) {
     let (all, ids) = gather(e, loaded, unloaded, report_ix, cat_ix);
     let quote_at = quotes(e, &all, reports);
 
-    // Which pledges are part of this build.
-    let mut model_ix: Vec<Option<usize>> = vec![None; all.len()];
-    let mut order: Vec<usize> = (0..all.len())
-        .filter(|&i| drafts || !all[i].raw.draft)
-        .collect();
-    order.sort_by(|&a, &b| {
-        let (pa, pb) = (&all[a], &all[b]);
-        reports[pa.report]
-            .id
-            .cmp(&reports[pb.report].id)
-            .then(pa.raw.id.cmp(&pb.raw.id))
-    });
+    let order = build_order(&all, drafts, reports);
+    let mut model_ix: Vec<Option<PledgeIx>> = vec![None; all.len()];
     for (m, &i) in order.iter().enumerate() {
-        model_ix[i] = Some(m);
+        model_ix[i] = Some(PledgeIx::new(m));
     }
     let mut files_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for doc in &loaded.pledge_files {
@@ -112,7 +103,7 @@ pub(super) fn pledges<'a>(
         })
         .collect();
     carry_over(e, &all, &order, &refs, reports, &mut pledges);
-    for (m, p) in pledges.iter().enumerate() {
+    for (m, p) in pledges.iter_ix() {
         reports[p.report].pledges.push(m);
     }
     for r in reports.iter_mut() {
@@ -122,14 +113,30 @@ pub(super) fn pledges<'a>(
     (pledges, refs)
 }
 
+/// The pledges written that are part of this build (drafts only with `drafts`), by their
+/// position in `all`, in model order: by report id, then pledge id.
+fn build_order(all: &[PledgeSrc], drafts: bool, reports: &[Report]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..all.len())
+        .filter(|&i| drafts || !all[i].raw.draft)
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&all[a], &all[b]);
+        reports[pa.report]
+            .id
+            .cmp(&reports[pb.report].id)
+            .then(pa.raw.id.cmp(&pb.raw.id))
+    });
+    order
+}
+
 /// Every pledge written for a known report, drafts too, in file order, fields checked and
 /// duplicates left out, with the full-id map.
 fn gather<'a>(
     e: &mut Errors,
     loaded: &'a Loaded,
     unloaded: &Unloaded,
-    report_ix: &HashMap<&str, usize>,
-    cat_ix: &UniqueIds<&str, usize>,
+    report_ix: &HashMap<&str, ReportIx>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> (Vec<PledgeSrc<'a>>, UniqueIds<String, usize>) {
     let mut all: Vec<PledgeSrc> = Vec::new();
     let mut ids = UniqueIds::new("pledges");
@@ -149,60 +156,13 @@ fn gather<'a>(
             continue;
         };
         for (i, p) in doc.raw.pledges.iter().enumerate() {
-            let here = |k: &str| path(&[key("pledges"), idx(i), key(k)]);
             let full = format!("{}/{}", doc.raw.report, p.id);
             if !ids.define(e, full, all.len(), doc.file, i, || {
                 format!("pledge id `{}` in report `{}`", p.id, doc.raw.report)
             }) {
                 continue;
             }
-            if cat_ix.get(p.category.as_str()).is_none() {
-                e.at(
-                    doc.file,
-                    &here("category"),
-                    unknown("category", p.category.as_str(), cat_ix.ids().copied()),
-                );
-            }
-            // `text` is a quote: cleaned like the report's body, to match it.
-            let mut texts = vec![
-                (here("title"), p.title.as_deref()),
-                (here("department"), p.department.as_deref()),
-            ];
-            if let Some(t) = &p.target {
-                let at = |k: &str| path(&[key("pledges"), idx(i), key("target"), key(k)]);
-                texts.push((at("metric"), t.metric.as_deref()));
-                texts.push((at("unit"), Some(t.unit.as_str())));
-            }
-            for (j, tag) in p.tags.iter().enumerate() {
-                texts.push((
-                    path(&[key("pledges"), idx(i), key("tags"), idx(j)]),
-                    Some(tag.as_str()),
-                ));
-            }
-            e.texts(doc.file, &texts);
-            let text = normalize_quote(&p.text);
-            if text.is_empty() {
-                e.at(
-                    doc.file,
-                    &here("text"),
-                    "text is empty: quote the pledge verbatim from the report",
-                );
-            }
-            e.date(doc.file, &here("deadline"), p.deadline);
-            e.num(
-                doc.file,
-                &[key("pledges"), idx(i), key("target"), key("value")],
-                p.target.as_ref().map(|t| t.value),
-            );
-            if let Some(t) = &p.target
-                && t.unit.contains('\n')
-            {
-                e.at(
-                    doc.file,
-                    &[key("pledges"), idx(i), key("target"), key("unit")],
-                    "unit must be one line",
-                );
-            }
+            let text = check_pledge(e, doc.file, i, p, cat_ix);
             all.push(PledgeSrc {
                 file: doc.file,
                 item: i,
@@ -215,37 +175,98 @@ fn gather<'a>(
     (all, ids)
 }
 
+/// Check pledge `i` of a pledge file: its category, texts, deadline and target; return its
+/// `text` cleaned like the report's body, to match it.
+fn check_pledge(
+    e: &mut Errors,
+    file: FileId,
+    i: usize,
+    p: &RawPledge,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
+) -> String {
+    let here = |k: &str| path(&[key("pledges"), idx(i), key(k)]);
+    if cat_ix.get(p.category.as_str()).is_none() {
+        e.at(
+            file,
+            &here("category"),
+            unknown("category", p.category.as_str(), cat_ix.ids().copied()),
+        );
+    }
+    // `text` is a quote: cleaned like the report's body, to match it.
+    let mut texts = vec![
+        (here("title"), p.title.as_deref()),
+        (here("department"), p.department.as_deref()),
+    ];
+    if let Some(t) = &p.target {
+        let at = |k: &str| path(&[key("pledges"), idx(i), key("target"), key(k)]);
+        texts.push((at("metric"), t.metric.as_deref()));
+        texts.push((at("unit"), Some(t.unit.as_str())));
+    }
+    for (j, tag) in p.tags.iter().enumerate() {
+        texts.push((
+            path(&[key("pledges"), idx(i), key("tags"), idx(j)]),
+            Some(tag.as_str()),
+        ));
+    }
+    e.texts(file, &texts);
+    let text = normalize_quote(&p.text);
+    if text.is_empty() {
+        e.at(
+            file,
+            &here("text"),
+            "text is empty: quote the pledge verbatim from the report",
+        );
+    }
+    e.date(file, &here("deadline"), p.deadline);
+    e.num(
+        file,
+        &[key("pledges"), idx(i), key("target"), key("value")],
+        p.target.as_ref().map(|t| t.value),
+    );
+    if let Some(t) = &p.target
+        && t.unit.contains('\n')
+    {
+        e.at(
+            file,
+            &[key("pledges"), idx(i), key("target"), key("unit")],
+            "unit must be one line",
+        );
+    }
+    text
+}
+
 /// Where each pledge's quote is in its report's text (`None` when empty or not found, the
 /// latter reported): one automaton per report over all its pledge texts.
 fn quotes(e: &mut Errors, all: &[PledgeSrc], reports: &[Report]) -> Vec<Option<Range<usize>>> {
-    let mut by_report: Vec<Vec<usize>> = vec![Vec::new(); reports.len()];
+    let mut by_report: PerIx<ReportIx, Vec<usize>> = PerIx::filled(reports.len(), Vec::new());
     for (i, p) in all.iter().enumerate() {
         if !p.text.is_empty() {
             by_report[p.report].push(i);
         }
     }
     let found: Vec<Vec<Option<usize>>> = by_report
+        .as_slice()
         .par_iter()
-        .enumerate()
-        .map(|(r, members)| {
+        .zip(reports)
+        .map(|(members, report)| {
             let texts: Vec<&str> = members.iter().map(|&i| all[i].text.as_str()).collect();
-            first_occurrences(&reports[r].index.text, &texts)
+            first_occurrences(&report.index.text, &texts)
         })
         .collect();
     let mut quote_at: Vec<Option<Range<usize>>> = vec![None; all.len()];
-    for (r, members) in by_report.iter().enumerate() {
-        for (k, &i) in members.iter().enumerate() {
-            match found[r][k] {
+    for ((members, found), report) in by_report.values().zip(&found).zip(reports) {
+        for (&i, &found) in members.iter().zip(found) {
+            match found {
                 Some(start) => quote_at[i] = Some(start..start + all[i].text.len()),
                 None => {
                     let p = &all[i];
-                    let hint = explain_missing(&reports[r].index.text, &p.text);
+                    let hint = explain_missing(&report.index.text, &p.text);
                     e.at(
                         p.file,
                         &[key("pledges"), idx(p.item), key("text")],
                         format!(
                             "text does not occur in report `{}`: «{}» ({hint})",
-                            reports[r].id,
+                            report.id,
                             short(&p.text)
                         ),
                     );
@@ -262,7 +283,7 @@ fn model(
     p: &PledgeSrc,
     report: &Report,
     quote_at: Option<Range<usize>>,
-    cat_ix: &UniqueIds<&str, usize>,
+    cat_ix: &UniqueIds<&str, CategoryIx>,
 ) -> Pledge {
     let deadline = p
         .raw
@@ -291,19 +312,12 @@ fn model(
             .clone()
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| p.text.clone()),
-        category: cat_ix.get(p.raw.category.as_str()).unwrap_or(0),
+        category: cat_ix
+            .get(p.raw.category.as_str())
+            .unwrap_or(CategoryIx::new(0)),
         department: p.raw.department.clone(),
         deadline,
-        target: p.raw.target.as_ref().map(|t| Target {
-            metric: t
-                .metric
-                .clone()
-                .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| p.raw.title.clone().unwrap_or_else(|| p.text.clone())),
-            value: t.value,
-            unit: t.unit.clone(),
-            qualifier: t.qualifier,
-        }),
+        target: target(p),
         tags: p.raw.tags.clone(),
         draft: p.raw.draft,
         quote_range: quote_at.unwrap_or(0..0),
@@ -316,6 +330,20 @@ fn model(
         carried_from: Vec::new(),
         news: Vec::new(),
     }
+}
+
+/// The pledge's target; its metric defaults to the pledge's title, else its text.
+fn target(p: &PledgeSrc) -> Option<Target> {
+    p.raw.target.as_ref().map(|t| Target {
+        metric: t
+            .metric
+            .clone()
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| p.raw.title.clone().unwrap_or_else(|| p.text.clone())),
+        value: t.value,
+        unit: t.unit.clone(),
+        qualifier: t.qualifier,
+    })
 }
 
 /// `carried_to` of every pledge written: an existing pledge of a later year's report; the links
@@ -347,14 +375,14 @@ fn carry_over(
         }
     }
     // Cycles cannot survive the later-year rule, but check anyway: a chain must end.
-    for start in 0..pledges.len() {
+    for start in ix::all::<PledgeIx>(pledges.len()) {
         let mut steps = 0;
         let mut cur = start;
         while let Some(n) = pledges[cur].carried_to {
             steps += 1;
             cur = n;
             if cur == start || steps > pledges.len() {
-                let p = &all[order[start]];
+                let p = &all[order[start.get()]];
                 e.at(
                     p.file,
                     &[key("pledges"), idx(p.item), key("carried_to")],

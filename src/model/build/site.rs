@@ -1,9 +1,10 @@
 //! Validation of `site.yaml`: the portal's settings, its jurisdictions and its categories.
 
 use super::{Errors, UniqueIds, parse_base_url, path, unknown};
-use crate::content::Doc;
 use crate::content::locate::{idx, key};
 use crate::content::raw::RawSite;
+use crate::content::{Doc, FileId};
+use crate::model::ix::{self, CategoryIx, JurisdictionIx};
 use crate::model::{Category, Jurisdiction, SiteConfig};
 use crate::types::is_valid_id;
 
@@ -48,6 +49,22 @@ pub(super) fn config(e: &mut Errors, doc: &Doc<RawSite>, opts: &super::BuildOpti
             "title is empty: give the portal a name",
         );
     }
+    check_texts(e, doc);
+    SiteConfig {
+        title: raw.title.clone(),
+        base_url,
+        base_path,
+        language: raw.language,
+        theme: raw.theme.clone(),
+        description: raw.description.clone(),
+        about_tolerance,
+    }
+}
+
+/// An error at each text of `site.yaml` (title, description, jurisdiction and category names
+/// and descriptions) that holds a control character.
+fn check_texts(e: &mut Errors, doc: &Doc<RawSite>) {
+    let (sf, raw) = (doc.file, &doc.raw);
     let mut texts = vec![
         (path(&[key("title")]), Some(raw.title.as_str())),
         (path(&[key("description")]), raw.description.as_deref()),
@@ -64,15 +81,6 @@ pub(super) fn config(e: &mut Errors, doc: &Doc<RawSite>, opts: &super::BuildOpti
         texts.push((at("description"), c.description.as_deref()));
     }
     e.texts(sf, &texts);
-    SiteConfig {
-        title: raw.title.clone(),
-        base_url,
-        base_path,
-        language: raw.language,
-        theme: raw.theme.clone(),
-        description: raw.description.clone(),
-        about_tolerance,
-    }
 }
 
 /// The jurisdictions in file order, each id mapped to its index (the first of duplicates),
@@ -80,12 +88,12 @@ pub(super) fn config(e: &mut Errors, doc: &Doc<RawSite>, opts: &super::BuildOpti
 pub(super) fn jurisdictions<'a>(
     e: &mut Errors,
     doc: &'a Doc<RawSite>,
-) -> (Vec<Jurisdiction>, UniqueIds<&'a str, usize>) {
+) -> (Vec<Jurisdiction>, UniqueIds<&'a str, JurisdictionIx>) {
     let sf = doc.file;
     let raw = &doc.raw;
     let mut ids = UniqueIds::new("jurisdictions");
     for (i, j) in raw.jurisdictions.iter().enumerate() {
-        ids.define(e, j.id.as_str(), i, sf, i, || {
+        ids.define(e, j.id.as_str(), JurisdictionIx::new(i), sf, i, || {
             format!("jurisdiction id `{}`", j.id)
         });
     }
@@ -119,15 +127,20 @@ pub(super) fn jurisdictions<'a>(
             parent,
         });
     }
-    // Parent cycles (a → b → a).
-    for start in 0..jurisdictions.len() {
+    check_parent_cycles(e, doc.file, &jurisdictions);
+    (jurisdictions, ids)
+}
+
+/// An error at the parent of each jurisdiction whose parents lead back to it (a → b → a).
+fn check_parent_cycles(e: &mut Errors, sf: FileId, jurisdictions: &[Jurisdiction]) {
+    for start in ix::all::<JurisdictionIx>(jurisdictions.len()) {
         let mut seen = vec![start];
         let mut cur = start;
         while let Some(p) = jurisdictions[cur].parent {
             if p == start {
                 e.at(
                     sf,
-                    &[key("jurisdictions"), idx(start), key("parent")],
+                    &[key("jurisdictions"), idx(start.get()), key("parent")],
                     format!(
                         "jurisdiction parents form a cycle through `{}`",
                         jurisdictions[start].id
@@ -142,20 +155,24 @@ pub(super) fn jurisdictions<'a>(
             cur = p;
         }
     }
-    (jurisdictions, ids)
 }
 
 /// The categories in file order, duplicates left out, each id mapped to its index.
 pub(super) fn categories<'a>(
     e: &mut Errors,
     doc: &'a Doc<RawSite>,
-) -> (Vec<Category>, UniqueIds<&'a str, usize>) {
+) -> (Vec<Category>, UniqueIds<&'a str, CategoryIx>) {
     let mut ids = UniqueIds::new("categories");
     let mut categories = Vec::new();
     for (i, c) in doc.raw.categories.iter().enumerate() {
-        if !ids.define(e, c.id.as_str(), categories.len(), doc.file, i, || {
-            format!("category id `{}`", c.id)
-        }) {
+        if !ids.define(
+            e,
+            c.id.as_str(),
+            CategoryIx::new(categories.len()),
+            doc.file,
+            i,
+            || format!("category id `{}`", c.id),
+        ) {
             continue;
         }
         categories.push(Category {
