@@ -104,7 +104,10 @@ weight: 1
         "seeds/README.md",
         "Raw source documents (newspaper text) that the content was taken from.\n",
     ),
-    (".gitignore", "/output\n/.duixian-*\n"),
+    (
+        ".gitignore",
+        "/output\n/.output.duixian-manifest\n/.duixian-*\n",
+    ),
 ];
 
 /// CI workflows that build and publish the new portal on GitHub Pages and GitLab Pages, written

@@ -1,5 +1,6 @@
 //! Command-line behaviour beyond build: `init`, `check --format json`, `--verbose`, `--quiet`.
 
+use crate::common::tools::{Tool, require};
 use crate::common::*;
 
 #[test]
@@ -34,6 +35,41 @@ fn init_writes_a_portal_that_checks_and_builds() {
         "{}",
         stderr(&again)
     );
+}
+
+/// What a build writes (the output folder, the manifest beside it, lock and staging folders) is
+/// left out by the `.gitignore` that `init` writes: after a build, `git status` shows the same
+/// files as before it. (The manifest beside `output/` was once committed by mistake.)
+#[test]
+#[ignore = "needs git"]
+fn init_gitignore_leaves_out_everything_a_build_writes() {
+    require(&[Tool::Git]);
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("portal");
+    assert!(duixian(&["init", site.to_str().unwrap()]).status.success());
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    let status = || {
+        git(&[
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--ignored=no",
+        ])
+    };
+    let before = status();
+    assert!(before.contains("content/"), "{before}");
+    build_ok(&site, &site.join("output"), &["--precompress"]);
+    assert!(site.join(".output.duixian-manifest").is_file());
+    assert_eq!(status(), before, "a build left files that git would commit");
 }
 
 /// The publishing workflows `init` writes are valid YAML with the steps a publisher relies on:

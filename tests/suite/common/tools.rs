@@ -22,6 +22,8 @@ pub enum Tool {
     Caddy,
     /// `check-jsonschema` (PyPI), with the GitHub Actions and GitLab CI schemas it ships.
     CheckJsonschema,
+    /// `git`, to see what a new portal's `.gitignore` leaves out.
+    Git,
 }
 
 impl Tool {
@@ -33,6 +35,7 @@ impl Tool {
             Tool::Nginx => "apt-get install nginx-light",
             Tool::Caddy => "apt-get install caddy",
             Tool::CheckJsonschema => "pip install check-jsonschema",
+            Tool::Git => "apt-get install git",
         }
     }
 
@@ -55,6 +58,7 @@ impl Tool {
             }),
             Tool::Caddy => on_path("caddy"),
             Tool::CheckJsonschema => on_path("check-jsonschema"),
+            Tool::Git => on_path("git"),
         }
     }
 }
