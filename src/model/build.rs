@@ -234,6 +234,22 @@ fn stem_problem(stem: &str) -> Option<String> {
     })
 }
 
+/// Whether `doc`'s file name is a valid id; when it is not, an error at the top of the file:
+/// "file name `{stem}.md` is not a valid {what}: {why}".
+fn stem_is_id<T>(e: &mut Errors, doc: &crate::content::Doc<T>, what: &str) -> bool {
+    let Some(why) = stem_problem(&doc.stem) else {
+        return true;
+    };
+    e.top(
+        doc.file,
+        format!(
+            "file name `{}.md` is not a valid {what}: {why}",
+            shown_stem(&doc.stem)
+        ),
+    );
+    false
+}
+
 /// A file stem as messages show it: cut after 40 characters.
 fn shown_stem(stem: &str) -> String {
     if stem.chars().count() > 40 {

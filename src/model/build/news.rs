@@ -2,8 +2,8 @@
 
 use super::pledges::PledgeRefs;
 use super::{
-    Errors, UniqueIds, check_source_url, control_problem, path, seed_error, short, shown_stem,
-    stem_problem, unknown,
+    Errors, UniqueIds, check_source_url, control_problem, path, seed_error, short, stem_is_id,
+    unknown,
 };
 use crate::content::locate::{Seg, idx, key};
 use crate::content::raw::{RawNews, RawUpdate};
@@ -82,14 +82,7 @@ fn named_docs<'a>(e: &mut Errors, loaded: &'a Loaded) -> Vec<(&'a Doc<RawNews>, 
     let mut news_docs: Vec<(&Doc<_>, bool)> = Vec::new();
     let mut slug_seen: HashMap<&str, FileId> = HashMap::default();
     for doc in &loaded.news {
-        if let Some(why) = stem_problem(&doc.stem) {
-            e.top(
-                doc.file,
-                format!(
-                    "file name `{}.md` is not a valid news slug: {why}",
-                    shown_stem(&doc.stem)
-                ),
-            );
+        if !stem_is_id(e, doc, "news slug") {
             continue;
         }
         if let Some(&first) = slug_seen.get(doc.stem.as_str()) {

@@ -1,6 +1,6 @@
 //! Validation of report files: one [`Report`] per valid file, in id order, with its text index.
 
-use super::{Errors, UniqueIds, check_seed, path, shown_stem, stem_problem, unknown};
+use super::{Errors, UniqueIds, check_seed, path, stem_is_id, unknown};
 use crate::content::locate::key;
 use crate::content::raw::RawReport;
 use crate::content::{Doc, Loaded};
@@ -66,14 +66,7 @@ pub(super) fn reports<'a>(
 fn named_docs<'a>(e: &mut Errors, loaded: &'a Loaded) -> Vec<&'a Doc<RawReport>> {
     let mut report_docs: Vec<&Doc<_>> = Vec::new();
     for doc in &loaded.reports {
-        if let Some(why) = stem_problem(&doc.stem) {
-            e.top(
-                doc.file,
-                format!(
-                    "file name `{}.md` is not a valid report id: {why}",
-                    shown_stem(&doc.stem)
-                ),
-            );
+        if !stem_is_id(e, doc, "report id") {
             continue;
         }
         report_docs.push(doc);
