@@ -584,37 +584,9 @@ fn load_templates(
 /// The global `site` of every template: navigation (with search when the theme has its page),
 /// free pages, jurisdictions, categories, statuses, feed and data links, `extra.css`.
 fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals<'s> {
-    let (site, strings) = (ctx.site, ctx.s);
-    let sections = [
-        ("nav_pledges", routes::PLEDGES),
-        ("nav_reports", routes::REPORTS),
-        ("nav_news", routes::NEWS),
-        ("nav_jurisdictions", routes::JURISDICTIONS),
-        ("nav_search", routes::SEARCH),
-    ];
-    let mut nav: Vec<Link> = sections
-        .iter()
-        .filter(|(_, section)| search || *section != routes::SEARCH)
-        .map(|&(key, section)| Link {
-            title: strings.get(key),
-            url: ctx.url(&route::section(section)),
-        })
-        .collect();
-    let mut page_order: Vec<PageIx> = ix::all(site.pages.len()).collect();
-    page_order.sort_by_key(|&i| {
-        (
-            site.pages[i].weight.unwrap_or(i64::MAX),
-            site.pages[i].path.clone(),
-        )
-    });
-    let pages: Vec<Link> = page_order
-        .iter()
-        .filter(|&&i| !site.pages[i].path.contains('/'))
-        .map(|&i| Link {
-            title: site.pages[i].title.clone(),
-            url: ctx.url(&route::page(site, i)),
-        })
-        .collect();
+    let site = ctx.site;
+    let pages = top_pages(ctx);
+    let mut nav = section_links(ctx, search);
     nav.extend(pages.iter().take(3).cloned());
     SiteGlobals {
         title: &site.config.title,
@@ -642,20 +614,64 @@ fn site_globals<'s>(ctx: &Ctx<'s>, search: bool, extra_css: bool) -> SiteGlobals
             .collect(),
         statuses: ctx.statuses(),
         feed_url: ctx.url(routes::FEED),
-        data: [
-            "pledges.json",
-            "pledges.csv",
-            "indicators.json",
-            "indicators.csv",
-        ]
-        .iter()
-        .map(|f| Link {
-            title: f.to_string(),
-            url: ctx.url(&format!("{}/{f}", routes::DATA)),
-        })
-        .collect(),
+        data: data_links(ctx),
         extra_css: extra_css.then(|| ctx.url(EXTRA_CSS)),
     }
+}
+
+/// The navigation's section links, in the site's strings; search only when the theme has it.
+fn section_links(ctx: &Ctx, search: bool) -> Vec<Link> {
+    let sections = [
+        ("nav_pledges", routes::PLEDGES),
+        ("nav_reports", routes::REPORTS),
+        ("nav_news", routes::NEWS),
+        ("nav_jurisdictions", routes::JURISDICTIONS),
+        ("nav_search", routes::SEARCH),
+    ];
+    sections
+        .iter()
+        .filter(|(_, section)| search || *section != routes::SEARCH)
+        .map(|&(key, section)| Link {
+            title: ctx.s.get(key),
+            url: ctx.url(&route::section(section)),
+        })
+        .collect()
+}
+
+/// The free pages at the top of `content/pages/` (not in a folder), by weight, then path.
+fn top_pages(ctx: &Ctx) -> Vec<Link> {
+    let site = ctx.site;
+    let mut page_order: Vec<PageIx> = ix::all(site.pages.len()).collect();
+    page_order.sort_by_key(|&i| {
+        (
+            site.pages[i].weight.unwrap_or(i64::MAX),
+            site.pages[i].path.clone(),
+        )
+    });
+    page_order
+        .iter()
+        .filter(|&&i| !site.pages[i].path.contains('/'))
+        .map(|&i| Link {
+            title: site.pages[i].title.clone(),
+            url: ctx.url(&route::page(site, i)),
+        })
+        .collect()
+}
+
+/// The links to the open-data files.
+fn data_links(ctx: &Ctx) -> Vec<Link> {
+    [
+        "pledges.json",
+        "pledges.csv",
+        "indicators.json",
+        "indicators.csv",
+    ]
+    .iter()
+    .map(|f| Link {
+        title: f.to_string(),
+        url: ctx.url(&format!("{}/{f}", routes::DATA)),
+    })
+    .collect()
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
