@@ -95,7 +95,7 @@ pub enum Reply {
 pub type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 /// Answer connections on `listener` in a thread of their own, each connection in its own
-/// thread, until the process ends. `port` is the one Host headers must name.
+/// thread, until the process ends. `port` is the one a refusal of a foreign Host names.
 pub fn spawn(
     listener: TcpListener,
     port: u16,
@@ -406,7 +406,7 @@ fn header_line(line: &[u8]) -> Result<(&[u8], &[u8]), Refusal> {
 /// Only requests for this server on the loopback interface are answered.
 fn check_host(host: Option<&[u8]>, http10: bool, port: u16) -> Result<(), Refusal> {
     match host {
-        Some(h) if is_loopback_host(h, port) => Ok(()),
+        Some(h) if is_loopback_host(h) => Ok(()),
         // HTTP/1.0 clients may send no Host; browsers always send one.
         None if http10 => Ok(()),
         None => Err(refuse(400, "missing Host header")),
@@ -436,8 +436,10 @@ fn is_token(b: u8) -> bool {
 }
 
 /// Whether a Host header names this server by a loopback name: `127.0.0.1`, `localhost` or
-/// `[::1]`, with this port or none. Any other name is what a DNS-rebinding page would send.
-fn is_loopback_host(host: &[u8], port: u16) -> bool {
+/// `[::1]`, with a port or none. Any other name is what a DNS-rebinding page would send; the port
+/// is not checked, since a browser always sends the one it connected to, and through an SSH
+/// tunnel (`ssh -L 8080:127.0.0.1:1111`) that is the tunnel's, not this server's.
+fn is_loopback_host(host: &[u8]) -> bool {
     let Ok(host) = std::str::from_utf8(host) else {
         return false;
     };
@@ -448,7 +450,7 @@ fn is_loopback_host(host: &[u8], port: u16) -> bool {
     };
     let port_ok = match given {
         None => true,
-        Some(p) => p.parse::<u16>().is_ok_and(|p| p == port) && !p.starts_with('+'),
+        Some(p) => p.parse::<u16>().is_ok() && !p.starts_with('+'),
     };
     port_ok && matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
@@ -543,7 +545,7 @@ mod tests {
     }
 
     #[test]
-    fn host_must_be_a_loopback_name_with_our_port() {
+    fn host_must_be_a_loopback_name_with_any_port() {
         for ok in [
             "127.0.0.1:8080",
             "localhost:8080",
@@ -552,6 +554,9 @@ mod tests {
             "127.0.0.1",
             "localhost",
             "[::1]",
+            // an SSH tunnel's own port
+            "127.0.0.1:8081",
+            "localhost:1",
         ] {
             assert!(
                 parse(&format!("GET / HTTP/1.1\r\nHost: {ok}")).is_ok(),
@@ -561,8 +566,9 @@ mod tests {
         for bad in [
             "evil.example:8080",
             "localhost.evil.example:8080",
-            "127.0.0.1:8081",
             "127.0.0.2:8080",
+            "localhost:",
+            "localhost:65536",
             "localhost:+8080",
             "[::1]:80800",
             "",
