@@ -13,7 +13,7 @@
 //! `.ci/run` installs them and runs `cargo test -- --include-ignored`, where a missing program
 //! fails the test (`tests/suite/common/tools.rs`).
 
-use crate::common::tools::{Tool, require};
+use crate::common::tools::{NGINX_BROTLI_MODULE, Tool, require};
 use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{Read, Write};
@@ -77,10 +77,17 @@ fn free_port() -> u16 {
 /// The demo portal built for `http://127.0.0.1:PORT<prefix>` into `<dir>/www/portal`, as a
 /// publisher uploads it.
 fn build_for(dir: &Path, port: u16, at: At) -> PathBuf {
+    build_with(dir, port, at, &[])
+}
+
+/// [`build_for`] with more `build` arguments.
+fn build_with(dir: &Path, port: u16, at: At, extra: &[&str]) -> PathBuf {
     let out = dir.join("www/portal");
     std::fs::create_dir_all(dir.join("www")).unwrap();
     let base_url = format!("http://127.0.0.1:{port}{}", at.prefix());
-    build_ok(root(), &out, &["--base-url", &base_url]);
+    let mut args = vec!["--base-url", &base_url];
+    args.extend_from_slice(extra);
+    build_ok(root(), &out, &args);
     out
 }
 
@@ -142,6 +149,12 @@ impl Server {
 /// configuration is Debian's `/etc/nginx/nginx.conf` reduced to what serving needs (its MIME
 /// table and default type); the server block is `docs/hosting/nginx.conf`.
 fn start_nginx(dir: &Path, www: &Path, port: u16, at: At) -> Server {
+    start_nginx_with(dir, www, port, at, false)
+}
+
+/// [`start_nginx`], with `brotli`: Debian's brotli module loaded and `brotli_static on;` added
+/// after `gzip_static on;`, as the configuration's comment says.
+fn start_nginx_with(dir: &Path, www: &Path, port: u16, at: At, brotli: bool) -> Server {
     let root_edits = [
         ("root /srv/www;", "root /srv/www/portal;"),
         ("location /portal/ {", "location / {"),
@@ -154,10 +167,18 @@ fn start_nginx(dir: &Path, www: &Path, port: u16, at: At) -> Server {
         .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
         .replace("/srv/www", www.to_str().unwrap());
     assert!(site.contains(&format!("listen 127.0.0.1:{port};")));
+    let (site, load) = match brotli {
+        false => (site, String::new()),
+        true => {
+            assert!(site.contains("add `brotli_static on;`") && site.contains("gzip_static on;"));
+            let site = site.replace("gzip_static on;", "gzip_static on;\n    brotli_static on;");
+            (site, format!("load_module {NGINX_BROTLI_MODULE};\n"))
+        }
+    };
     std::fs::write(dir.join("site.conf"), site).unwrap();
     let d = dir.display();
     let main = format!(
-        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+        "{load}daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
          events {{ worker_connections 64; }}\n\
          http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n  \
          access_log off;\n  client_body_temp_path {d}/tmp;\n  proxy_temp_path {d}/tmp;\n  \
@@ -686,6 +707,76 @@ fn caddy_serves_the_portal_from_a_sub_path() {
 fn caddy_serves_the_portal_at_the_root_of_its_host() {
     require(&[Tool::Caddy]);
     serve_and_check(Host::Caddy, At::Root);
+}
+
+/// The `.br` and `.gz` twins of `build --precompress` are what a browser gets when it accepts
+/// that encoding, byte for byte, with `Vary: Accept-Encoding`; one that accepts neither gets the
+/// file itself. Pages are asked for by their folder URL, as readers do.
+fn precompressed_twins_are_sent_as_they_are(host: Host) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let out = build_with(dir.path(), port, At::SubPath, &["--precompress"]);
+    let www = dir.path().join("www");
+    let _server = match host {
+        Host::Nginx => start_nginx_with(dir.path(), &www, port, At::SubPath, true),
+        Host::Caddy => start_caddy(dir.path(), &www, port, At::SubPath),
+    };
+    let mut problems = Vec::new();
+    for file in [
+        "index.html",
+        "pledges/index.html",
+        "style.css",
+        "data/pledges.json",
+        "data/pledges.csv",
+    ] {
+        let path = format!("{PREFIX}{}", file.trim_end_matches("index.html"));
+        for (encoding, ext) in [("br", "br"), ("gzip", "gz"), ("", "")] {
+            let want = match ext {
+                "" => std::fs::read(out.join(file)).unwrap(),
+                _ => std::fs::read(out.join(format!("{file}.{ext}"))).unwrap(),
+            };
+            let accept = match encoding {
+                "" => String::new(),
+                _ => format!("Accept-Encoding: {encoding}\r\n"),
+            };
+            let r = get(port, &path, &accept);
+            let sent = r.header("content-encoding");
+            if r.status != 200
+                || sent != encoding
+                || r.body != want
+                || !r.header("vary").contains("Accept-Encoding")
+            {
+                problems.push(format!(
+                    "{path}, Accept-Encoding `{encoding}`: HTTP {}, Content-Encoding `{sent}`, \
+                     Vary `{}`, {} bytes where {} were {}",
+                    r.status,
+                    r.header("vary"),
+                    r.body.len(),
+                    want.len(),
+                    if ext.is_empty() {
+                        file.to_string()
+                    } else {
+                        format!("{file}.{ext}")
+                    }
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{host:?}:\n{}", problems.join("\n"));
+}
+
+#[test]
+#[ignore = "needs nginx and libnginx-mod-http-brotli-static; run by .ci/run with --include-ignored"]
+fn nginx_sends_the_precompressed_twins_with_the_brotli_module() {
+    require(&[Tool::Nginx, Tool::NginxBrotli]);
+    precompressed_twins_are_sent_as_they_are(Host::Nginx);
+}
+
+#[test]
+#[ignore = "needs caddy (apt-get install caddy); run by .ci/run with --include-ignored"]
+fn caddy_sends_the_precompressed_twins() {
+    require(&[Tool::Caddy]);
+    precompressed_twins_are_sent_as_they_are(Host::Caddy);
 }
 
 #[test]

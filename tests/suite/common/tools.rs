@@ -18,6 +18,8 @@ pub enum Tool {
     BrowserModules,
     /// Debian's `nginx` (or `nginx-light`).
     Nginx,
+    /// Debian's nginx module that sends `.br` files as they are (`brotli_static`).
+    NginxBrotli,
     /// Debian's `caddy`.
     Caddy,
     /// `check-jsonschema` (PyPI), with the GitHub Actions and GitLab CI schemas it ships.
@@ -33,6 +35,7 @@ impl Tool {
             Tool::Node => "apt-get install nodejs npm",
             Tool::BrowserModules => "npm ci --prefix tests/browser",
             Tool::Nginx => "apt-get install nginx-light",
+            Tool::NginxBrotli => "apt-get install libnginx-mod-http-brotli-static",
             Tool::Caddy => "apt-get install caddy",
             Tool::CheckJsonschema => "pip install check-jsonschema",
             Tool::Git => "apt-get install git",
@@ -56,12 +59,19 @@ impl Tool {
                 let p = PathBuf::from("/usr/sbin/nginx");
                 p.exists().then_some(p)
             }),
+            Tool::NginxBrotli => {
+                let p = PathBuf::from(NGINX_BROTLI_MODULE);
+                p.exists().then_some(p)
+            }
             Tool::Caddy => on_path("caddy"),
             Tool::CheckJsonschema => on_path("check-jsonschema"),
             Tool::Git => on_path("git"),
         }
     }
 }
+
+/// Where Debian's libnginx-mod-http-brotli-static puts its module.
+pub const NGINX_BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
 
 fn on_path(name: &str) -> Option<PathBuf> {
     let ok = Command::new(name)
