@@ -254,6 +254,8 @@ fn start_caddy(dir: &Path, www: &Path, port: u16, at: At) -> Server {
 struct Response {
     status: u16,
     headers: BTreeMap<String, String>,
+    /// How many lines each header field had (lowercase names).
+    lines: BTreeMap<String, usize>,
     body: Vec<u8>,
 }
 
@@ -301,10 +303,15 @@ fn get(port: u16, path: &str, extra: &str) -> Response {
         .and_then(|l| l.split(' ').nth(1))
         .and_then(|c| c.parse().ok())
         .unwrap_or_else(|| panic!("GET {path}: bad status line in {head:?}"));
-    let headers: BTreeMap<String, String> = lines
+    let fields: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
+    let mut counts = BTreeMap::new();
+    for (k, _) in &fields {
+        *counts.entry(k.clone()).or_insert(0) += 1;
+    }
+    let headers: BTreeMap<String, String> = fields.into_iter().collect();
     let mut body = raw[split + 4..].to_vec();
     if headers
         .get("transfer-encoding")
@@ -315,6 +322,7 @@ fn get(port: u16, path: &str, extra: &str) -> Response {
     Response {
         status,
         headers,
+        lines: counts,
         body,
     }
 }
@@ -710,8 +718,8 @@ fn caddy_serves_the_portal_at_the_root_of_its_host() {
 }
 
 /// The `.br` and `.gz` twins of `build --precompress` are what a browser gets when it accepts
-/// that encoding, byte for byte, with `Vary: Accept-Encoding`; one that accepts neither gets the
-/// file itself. Pages are asked for by their folder URL, as readers do.
+/// that encoding, byte for byte, with `Vary: Accept-Encoding` (once); one that accepts neither
+/// gets the file itself. Pages are asked for by their folder URL, as readers do.
 fn precompressed_twins_are_sent_as_they_are(host: Host) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -745,12 +753,14 @@ fn precompressed_twins_are_sent_as_they_are(host: Host) {
                 || sent != encoding
                 || r.body != want
                 || !r.header("vary").contains("Accept-Encoding")
+                || r.lines.get("vary") != Some(&1)
             {
                 problems.push(format!(
                     "{path}, Accept-Encoding `{encoding}`: HTTP {}, Content-Encoding `{sent}`, \
-                     Vary `{}`, {} bytes where {} were {}",
+                     Vary `{}` ({:?} lines), {} bytes where {} were {}",
                     r.status,
                     r.header("vary"),
+                    r.lines.get("vary"),
                     r.body.len(),
                     want.len(),
                     if ext.is_empty() {
