@@ -106,7 +106,8 @@ weight: 1
     ),
     (
         ".gitignore",
-        "/output\n/.output.duixian-manifest\n/.duixian-*\n",
+        // the manifest beside any output folder (`.output.duixian-manifest` for output/)
+        "/output\n/.*.duixian-manifest\n/.duixian-*\n",
     ),
 ];
 
